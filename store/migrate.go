@@ -1,0 +1,138 @@
+package store
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/lsip/scrutiny/domain"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// migrationLockKey is the advisory-lock key that serialises migrations, so
+// that a server and a worker starting together do not both apply them.
+const migrationLockKey int64 = 0x736372757469 // "scruti" in ASCII
+
+// Migration is one versioned schema change.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// Migrations returns the embedded migrations in version order. File names
+// are NNNN_name.sql.
+func Migrations() ([]Migration, error) {
+	entries, err := fs.ReadDir(migrationFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var out []Migration
+	for _, e := range entries {
+		prefix, name, ok := strings.Cut(strings.TrimSuffix(e.Name(), ".sql"), "_")
+		if !ok {
+			return nil, fmt.Errorf("migration %s: name must be NNNN_name.sql", e.Name())
+		}
+		v, err := strconv.Atoi(prefix)
+		if err != nil {
+			return nil, fmt.Errorf("migration %s: %w", e.Name(), err)
+		}
+		body, err := migrationFiles.ReadFile("migrations/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Migration{Version: v, Name: name, SQL: string(body)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
+	return out, nil
+}
+
+// Migrate applies every migration not yet applied, each in its own
+// transaction, then brings the reference data (Areas, strands) in line with
+// package domain. A session advisory lock makes concurrent callers wait for
+// each other instead of racing. It returns the versions it applied.
+func (s *Store) Migrate(ctx context.Context) ([]int, error) {
+	conn, err := s.Pool.Acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, migrationLockKey); err != nil {
+		return nil, fmt.Errorf("take migration lock: %w", err)
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLockKey)
+
+	if _, err := conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version integer PRIMARY KEY,
+		name text NOT NULL,
+		applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
+		return nil, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	applied := map[int]bool{}
+	rows, err := conn.Query(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, err
+	}
+	versions, err := pgx.CollectRows(rows, pgx.RowTo[int])
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range versions {
+		applied[v] = true
+	}
+
+	migrations, err := Migrations()
+	if err != nil {
+		return nil, err
+	}
+	var done []int
+	for _, m := range migrations {
+		if applied[m.Version] {
+			continue
+		}
+		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, m.SQL); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name)
+			return err
+		})
+		if err != nil {
+			return done, fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)
+		}
+		done = append(done, m.Version)
+	}
+	if err := syncReferenceData(ctx, conn.Conn()); err != nil {
+		return done, err
+	}
+	return done, nil
+}
+
+// syncReferenceData upserts the Areas and strands from package domain, the
+// single place they are defined.
+func syncReferenceData(ctx context.Context, conn *pgx.Conn) error {
+	return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		for _, a := range domain.Areas {
+			if _, err := tx.Exec(ctx, `INSERT INTO areas (code, name) VALUES ($1, $2)
+				ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name`, a.Code, a.Name); err != nil {
+				return fmt.Errorf("reference data, area %s: %w", a.Code, err)
+			}
+		}
+		for _, st := range domain.Strands {
+			if _, err := tx.Exec(ctx, `INSERT INTO strands (code, label, category) VALUES ($1, $2, $3)
+				ON CONFLICT (code) DO UPDATE SET label = EXCLUDED.label, category = EXCLUDED.category`,
+				st.Code, st.Label, string(st.Category)); err != nil {
+				return fmt.Errorf("reference data, strand %s: %w", st.Code, err)
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,174 @@
+// Package testenv gives tests the real services they run against: a fresh
+// PostgreSQL database cloned from a migrated template, and a real SMTP server
+// whose messages the test can read. Temporal lives in the sub-package
+// temporalenv, so that only tests that need the Temporal server link it.
+package testenv
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/lsip/scrutiny/store"
+)
+
+// AdminURL is the PostgreSQL server tests create their databases on:
+// SCRUTINY_TEST_DATABASE_URL, else DATABASE_URL, else the local server with
+// trust auth.
+func AdminURL() string {
+	for _, k := range []string{"SCRUTINY_TEST_DATABASE_URL", "DATABASE_URL"} {
+		if v := os.Getenv(k); v != "" {
+			return v
+		}
+	}
+	return "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+}
+
+// templateLockKey serialises template creation across test binaries that
+// run in parallel.
+const templateLockKey int64 = 0x7363727574747066
+
+// DB returns a store on a new, migrated database that is dropped when the
+// test ends. It skips the test only when PostgreSQL cannot be reached and CI
+// is not set; under CI an unreachable database fails the test.
+func DB(t testing.TB) *store.Store {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+
+	admin, err := pgx.Connect(ctx, AdminURL())
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("PostgreSQL is required under CI but cannot be reached at %s: %v", redact(AdminURL()), err)
+		}
+		t.Skipf("skipping: PostgreSQL cannot be reached at %s (set SCRUTINY_TEST_DATABASE_URL): %v", redact(AdminURL()), err)
+	}
+	defer admin.Close(context.Background())
+
+	tpl, err := ensureTemplate(ctx, admin)
+	if err != nil {
+		t.Fatalf("prepare template database: %v", err)
+	}
+	name := "scrutiny_test_" + randomHex(8)
+	if _, err := admin.Exec(ctx, fmt.Sprintf(`CREATE DATABASE %s TEMPLATE %s`, name, tpl)); err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	st, err := store.Open(ctx, databaseURL(admin.Config(), name))
+	if err != nil {
+		t.Fatalf("open test database: %v", err)
+	}
+	t.Cleanup(func() {
+		st.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		conn, err := pgx.Connect(ctx, AdminURL())
+		if err != nil {
+			t.Logf("drop test database %s: %v", name, err)
+			return
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, fmt.Sprintf(`DROP DATABASE IF EXISTS %s WITH (FORCE)`, name)); err != nil {
+			t.Logf("drop test database %s: %v", name, err)
+		}
+	})
+	return st
+}
+
+// ensureTemplate returns the name of a template database holding the current
+// migrations, creating it once. The name carries a hash of the migrations, so
+// a changed schema gets a new template and stale ones are dropped.
+func ensureTemplate(ctx context.Context, admin *pgx.Conn) (string, error) {
+	migrations, err := store.Migrations()
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	for _, m := range migrations {
+		fmt.Fprintf(h, "%d %s\n%s\n", m.Version, m.Name, m.SQL)
+	}
+	name := "scrutiny_tpl_" + hex.EncodeToString(h.Sum(nil))[:12]
+
+	if _, err := admin.Exec(ctx, `SELECT pg_advisory_lock($1)`, templateLockKey); err != nil {
+		return "", err
+	}
+	defer admin.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, templateLockKey)
+
+	var ready bool
+	err = admin.QueryRow(ctx, `SELECT datistemplate FROM pg_database WHERE datname = $1`, name).Scan(&ready)
+	if err == nil && ready {
+		return name, nil
+	}
+	if err != nil && err != pgx.ErrNoRows {
+		return "", err
+	}
+	// Absent, or left half-built by a crashed run: build it afresh.
+	if _, err := admin.Exec(ctx, fmt.Sprintf(`DROP DATABASE IF EXISTS %s WITH (FORCE)`, name)); err != nil {
+		return "", err
+	}
+	if _, err := admin.Exec(ctx, fmt.Sprintf(`CREATE DATABASE %s`, name)); err != nil {
+		return "", err
+	}
+	st, err := store.Open(ctx, databaseURL(admin.Config(), name))
+	if err != nil {
+		return "", err
+	}
+	_, err = st.Migrate(ctx)
+	st.Close()
+	if err != nil {
+		return "", err
+	}
+	if _, err := admin.Exec(ctx, fmt.Sprintf(`ALTER DATABASE %s WITH IS_TEMPLATE true`, name)); err != nil {
+		return "", err
+	}
+	dropStaleTemplates(ctx, admin, name)
+	return name, nil
+}
+
+// dropStaleTemplates removes templates of earlier schemas. Failure is
+// harmless (another run may be using one), so it is not reported.
+func dropStaleTemplates(ctx context.Context, admin *pgx.Conn, keep string) {
+	rows, err := admin.Query(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'scrutiny\_tpl\_%' AND datname <> $1`, keep)
+	if err != nil {
+		return
+	}
+	stale, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return
+	}
+	for _, name := range stale {
+		admin.Exec(ctx, fmt.Sprintf(`ALTER DATABASE %s WITH IS_TEMPLATE false`, name))
+		admin.Exec(ctx, fmt.Sprintf(`DROP DATABASE IF EXISTS %s`, name))
+	}
+}
+
+// databaseURL is the admin connection's URL pointed at another database.
+func databaseURL(cfg *pgx.ConnConfig, dbname string) string {
+	c := cfg.Copy()
+	c.Database = dbname
+	userinfo := c.User
+	if c.Password != "" {
+		userinfo += ":" + c.Password
+	}
+	return fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", userinfo, c.Host, c.Port, dbname)
+}
+
+func redact(url string) string {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return "the configured URL"
+	}
+	return fmt.Sprintf("%s:%d", cfg.Host, cfg.Port)
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
