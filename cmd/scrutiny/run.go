@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+
+	"github.com/lsip/scrutiny/activities"
+	"github.com/lsip/scrutiny/config"
+	"github.com/lsip/scrutiny/mailer"
+	"github.com/lsip/scrutiny/server"
+	"github.com/lsip/scrutiny/store"
+	"github.com/lsip/scrutiny/worker"
+)
+
+var (
+	envDatabase = "DATABASE_URL         PostgreSQL connection URL (required outside dev)"
+	envTemporal = "TEMPORAL_ADDRESS     Temporal frontend host:port (default 127.0.0.1:7233); TEMPORAL_NAMESPACE (default), TEMPORAL_TASK_QUEUE (scrutiny)"
+	envHTTP     = "HTTP_ADDR            listen address (default 127.0.0.1:8080); PUBLIC_URL base of links in emails"
+	envSMTP     = "SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD, SMTP_TLS (none|starttls|tls), MAIL_FROM"
+	envLinks    = "LINK_SIGNING_KEY     HMAC key (32+ characters) for members' personal links"
+)
+
+var logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+
+func loadConfig() (config.Config, error) { return config.FromEnv() }
+
+func openStore(ctx context.Context, url string) (*store.Store, error) {
+	st, err := store.Open(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+func dialTemporal(ctx context.Context, cfg config.Config) (client.Client, error) {
+	c, err := client.DialContext(ctx, client.Options{
+		HostPort:  cfg.TemporalAddress,
+		Namespace: cfg.TemporalNamespace,
+		Logger:    sdklog.NewStructuredLogger(logger.With("component", "temporal-client")),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("connect to Temporal at %s: %w", cfg.TemporalAddress, err)
+	}
+	return c, nil
+}
+
+func newActivities(cfg config.Config, st *store.Store) (*activities.Activities, error) {
+	m, err := mailer.New(mailer.Config{
+		Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUsername, Password: cfg.SMTPPassword,
+		TLS: cfg.SMTPTLS, From: cfg.MailFrom,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &activities.Activities{Store: st, Mailer: m, PublicURL: cfg.PublicURL}, nil
+}
+
+// serveHTTP serves h on addr until ctx ends, then shuts down gracefully.
+func serveHTTP(ctx context.Context, addr string, h http.Handler, timeout time.Duration) error {
+	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("HTTP server on %s: %w", addr, err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func runServer(ctx context.Context, args []string) error {
+	fs := newFlags("server", "server [-http ADDR]", envDatabase, envTemporal, envHTTP, envLinks)
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	fs.StringVar(&cfg.HTTPAddress, "http", cfg.HTTPAddress, "listen address")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := cfg.RequireProduction(); err != nil {
+		return err
+	}
+	st, err := openStore(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	tc, err := dialTemporal(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	logger.Info("serving", "address", cfg.HTTPAddress)
+	return serveHTTP(ctx, cfg.HTTPAddress, server.New(server.Deps{Store: st, Temporal: tc, Config: cfg}).Handler(), cfg.ShutdownTimeout)
+}
+
+func runWorker(ctx context.Context, args []string) error {
+	fs := newFlags("worker", "worker", envDatabase, envTemporal, envSMTP, envLinks)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	if err := cfg.RequireProduction(); err != nil {
+		return err
+	}
+	st, err := openStore(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	tc, err := dialTemporal(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	acts, err := newActivities(cfg, st)
+	if err != nil {
+		return err
+	}
+	w := worker.New(tc, cfg.TaskQueue, acts)
+	if err := w.Start(); err != nil {
+		return err
+	}
+	logger.Info("worker running", "task_queue", cfg.TaskQueue)
+	<-ctx.Done()
+	w.Stop()
+	return nil
+}
+
+func runMigrate(ctx context.Context, args []string) error {
+	fs := newFlags("migrate", "migrate", envDatabase)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	if cfg.DatabaseURL == "" {
+		return errors.New("set DATABASE_URL")
+	}
+	st, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	applied, err := st.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	if len(applied) == 0 {
+		fmt.Println("database is up to date")
+	}
+	for _, v := range applied {
+		fmt.Printf("applied migration %04d\n", v)
+	}
+	return nil
+}

@@ -1,0 +1,138 @@
+// Package config reads scrutiny's settings from the environment. Every
+// setting has a safe default for the dev stack; production sets them
+// explicitly. The README lists them all.
+package config
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config holds every setting the commands use.
+type Config struct {
+	DatabaseURL       string        // DATABASE_URL
+	TemporalAddress   string        // TEMPORAL_ADDRESS
+	TemporalNamespace string        // TEMPORAL_NAMESPACE
+	TaskQueue         string        // TEMPORAL_TASK_QUEUE
+	HTTPAddress       string        // HTTP_ADDR
+	PublicURL         string        // PUBLIC_URL: base of links in emails
+	SMTPHost          string        // SMTP_HOST
+	SMTPPort          int           // SMTP_PORT
+	SMTPUsername      string        // SMTP_USERNAME
+	SMTPPassword      string        // SMTP_PASSWORD
+	SMTPTLS           string        // SMTP_TLS: none, starttls or tls
+	MailFrom          string        // MAIL_FROM
+	LinkSigningKey    string        // LINK_SIGNING_KEY: HMAC key for member links
+	PackDelivery      string        // PACK_DELIVERY: attach or link
+	DigestEnabled     bool          // DIGEST_ENABLED: weekly manager digest schedule
+	DataDir           string        // SCRUTINY_DATA_DIR: dev stack state
+	ShutdownTimeout   time.Duration // SHUTDOWN_TIMEOUT
+}
+
+// Variable documents one environment variable. Variables is the single list
+// the README, the commands' -h output and the compose-file test draw on.
+type Variable struct {
+	Name    string
+	Default string
+	Help    string
+}
+
+// Variables lists every setting scrutiny reads.
+var Variables = []Variable{
+	{"DATABASE_URL", "", "PostgreSQL URL. Required outside dev; dev uses the local server or starts its own cluster."},
+	{"TEMPORAL_ADDRESS", "127.0.0.1:7233", "Temporal frontend host:port. dev serves its own here."},
+	{"TEMPORAL_NAMESPACE", "default", "Temporal namespace."},
+	{"TEMPORAL_TASK_QUEUE", "scrutiny", "Task queue the worker polls."},
+	{"HTTP_ADDR", "127.0.0.1:8080", "Address the API and pages listen on."},
+	{"PUBLIC_URL", "http://localhost:8080", "Base of links placed in emails."},
+	{"SMTP_HOST", "127.0.0.1", "SMTP server host. dev runs a mail catcher here."},
+	{"SMTP_PORT", "1025", "SMTP server port."},
+	{"SMTP_USERNAME", "", "SMTP username; empty means no authentication."},
+	{"SMTP_PASSWORD", "", "SMTP password."},
+	{"SMTP_TLS", "none", "none, starttls or tls."},
+	{"MAIL_FROM", "LSIP scrutiny <scrutiny@localhost>", "From address of every email."},
+	{"LINK_SIGNING_KEY", "", "HMAC key (32+ characters) signing members' personal links. Required outside dev."},
+	{"PACK_DELIVERY", "attach", "attach: the workbook rides on the email; link: the email carries only the personal link."},
+	{"DIGEST_ENABLED", "true", "Create the weekly manager digest schedule at start-up."},
+	{"SCRUTINY_DATA_DIR", ".scrutiny-dev", "Where dev keeps Temporal's SQLite file, its PostgreSQL cluster and caught mail."},
+	{"SHUTDOWN_TIMEOUT", "20s", "How long a stopping server waits for requests in flight."},
+}
+
+// FromEnv reads the environment, applying defaults, and reports every bad
+// value at once.
+func FromEnv() (Config, error) {
+	var problems []string
+	c := Config{
+		DatabaseURL:       env("DATABASE_URL"),
+		TemporalAddress:   env("TEMPORAL_ADDRESS"),
+		TemporalNamespace: env("TEMPORAL_NAMESPACE"),
+		TaskQueue:         env("TEMPORAL_TASK_QUEUE"),
+		HTTPAddress:       env("HTTP_ADDR"),
+		PublicURL:         strings.TrimRight(env("PUBLIC_URL"), "/"),
+		SMTPHost:          env("SMTP_HOST"),
+		SMTPUsername:      env("SMTP_USERNAME"),
+		SMTPPassword:      env("SMTP_PASSWORD"),
+		SMTPTLS:           env("SMTP_TLS"),
+		MailFrom:          env("MAIL_FROM"),
+		LinkSigningKey:    env("LINK_SIGNING_KEY"),
+		PackDelivery:      env("PACK_DELIVERY"),
+		DataDir:           env("SCRUTINY_DATA_DIR"),
+	}
+	var err error
+	if c.SMTPPort, err = strconv.Atoi(env("SMTP_PORT")); err != nil || c.SMTPPort <= 0 || c.SMTPPort > 65535 {
+		problems = append(problems, "SMTP_PORT must be a port number")
+	}
+	if c.DigestEnabled, err = strconv.ParseBool(env("DIGEST_ENABLED")); err != nil {
+		problems = append(problems, "DIGEST_ENABLED must be true or false")
+	}
+	if c.ShutdownTimeout, err = time.ParseDuration(env("SHUTDOWN_TIMEOUT")); err != nil {
+		problems = append(problems, "SHUTDOWN_TIMEOUT must be a duration such as 20s")
+	}
+	switch c.SMTPTLS {
+	case "none", "starttls", "tls":
+	default:
+		problems = append(problems, "SMTP_TLS must be none, starttls or tls")
+	}
+	switch c.PackDelivery {
+	case "attach", "link":
+	default:
+		problems = append(problems, "PACK_DELIVERY must be attach or link")
+	}
+	if len(problems) > 0 {
+		return c, fmt.Errorf("configuration: %s", strings.Join(problems, "; "))
+	}
+	return c, nil
+}
+
+// RequireProduction reports the settings that have no safe default outside
+// the dev stack.
+func (c Config) RequireProduction() error {
+	var missing []string
+	if c.DatabaseURL == "" {
+		missing = append(missing, "DATABASE_URL")
+	}
+	if len(c.LinkSigningKey) < 32 {
+		missing = append(missing, "LINK_SIGNING_KEY (at least 32 characters)")
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("set %s", strings.Join(missing, " and "))
+	}
+	return nil
+}
+
+// env returns the variable's value, or its documented default when unset or
+// empty. Asking for a variable missing from Variables is a programming error.
+func env(key string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	for _, v := range Variables {
+		if v.Name == key {
+			return v.Default
+		}
+	}
+	panic("config: undocumented variable " + key)
+}

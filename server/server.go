@@ -1,0 +1,73 @@
+// Package server is scrutiny's HTTP side: the JSON API under /api/v1, the
+// web pages for coordinators, members and managers, and the health probes.
+// It reads PostgreSQL and talks to running workflows through the Temporal
+// client; it never does a workflow's work itself.
+package server
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"go.temporal.io/sdk/client"
+
+	"github.com/lsip/scrutiny/config"
+	"github.com/lsip/scrutiny/store"
+)
+
+// Deps are what the HTTP handlers need.
+type Deps struct {
+	Store    *store.Store
+	Temporal client.Client
+	Config   config.Config
+}
+
+// Server holds the routes and their dependencies.
+type Server struct {
+	deps   Deps
+	engine *gin.Engine
+}
+
+// New builds the router.
+func New(deps Deps) *Server {
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{deps: deps, engine: gin.New()}
+	s.engine.Use(gin.Recovery())
+	s.engine.GET("/healthz", s.healthz)
+	s.engine.GET("/readyz", s.readyz)
+	return s
+}
+
+// Handler is the http.Handler to serve.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// healthz says the process is up; it checks nothing else, so an orchestrator
+// does not restart a healthy process because a dependency is slow.
+func (s *Server) healthz(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+}
+
+// readyz says whether the server can do its work: PostgreSQL and Temporal
+// must both answer.
+func (s *Server) readyz(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
+	defer cancel()
+	checks := gin.H{}
+	ready := true
+	if err := s.deps.Store.Ping(ctx); err != nil {
+		checks["postgres"], ready = "unavailable", false
+	} else {
+		checks["postgres"] = "ok"
+	}
+	if _, err := s.deps.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+		checks["temporal"], ready = "unavailable", false
+	} else {
+		checks["temporal"] = "ok"
+	}
+	if !ready {
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "not ready", "checks": checks})
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready", "checks": checks})
+}

@@ -1,0 +1,18 @@
+// Package worker wires scrutiny's workflows and activities to a Temporal
+// worker. The `worker` command runs it alone; `dev` runs it in-process.
+package worker
+
+import (
+	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
+
+	"github.com/lsip/scrutiny/activities"
+)
+
+// New returns a worker on taskQueue with every workflow and activity
+// registered. The caller starts and stops it.
+func New(c client.Client, taskQueue string, acts *activities.Activities) sdkworker.Worker {
+	w := sdkworker.New(c, taskQueue, sdkworker.Options{})
+	w.RegisterActivity(acts)
+	return w
+}
