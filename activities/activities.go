@@ -5,6 +5,7 @@
 package activities
 
 import (
+	"github.com/lsip/scrutiny/links"
 	"github.com/lsip/scrutiny/mailer"
 	"github.com/lsip/scrutiny/store"
 )
@@ -14,6 +15,10 @@ import (
 type Activities struct {
 	Store  *store.Store
 	Mailer *mailer.Sender
+	Links  *links.Signer
 	// PublicURL is the base of links placed in emails.
 	PublicURL string
+	// AttachPacks sends each member's workbook attached to the email;
+	// otherwise the email carries only the personal link.
+	AttachPacks bool
 }

@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -34,6 +35,25 @@ func TestFromEnvReportsEveryBadValue(t *testing.T) {
 	for _, name := range []string{"SMTP_PORT", "SMTP_TLS", "PACK_DELIVERY"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error %q does not name %s", err, name)
+		}
+	}
+}
+
+// TestREADMEListsEveryVariable keeps the README's configuration table in
+// step with Variables.
+func TestREADMEListsEveryVariable(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range config.Variables {
+		def := ""
+		if v.Default != "" {
+			def = "`" + v.Default + "`"
+		}
+		row := "| `" + v.Name + "` | " + def + " | " + v.Help + " |"
+		if !strings.Contains(string(readme), row) {
+			t.Errorf("README.md lacks the row:\n%s", row)
 		}
 	}
 }

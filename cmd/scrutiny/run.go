@@ -14,6 +14,7 @@ import (
 
 	"github.com/lsip/scrutiny/activities"
 	"github.com/lsip/scrutiny/config"
+	"github.com/lsip/scrutiny/links"
 	"github.com/lsip/scrutiny/mailer"
 	"github.com/lsip/scrutiny/server"
 	"github.com/lsip/scrutiny/store"
@@ -64,7 +65,11 @@ func newActivities(cfg config.Config, st *store.Store) (*activities.Activities, 
 	if err != nil {
 		return nil, err
 	}
-	return &activities.Activities{Store: st, Mailer: m, PublicURL: cfg.PublicURL}, nil
+	signer, err := links.NewSigner([]byte(cfg.LinkSigningKey))
+	if err != nil {
+		return nil, fmt.Errorf("LINK_SIGNING_KEY: %w", err)
+	}
+	return &activities.Activities{Store: st, Mailer: m, Links: signer, PublicURL: cfg.PublicURL, AttachPacks: cfg.PackDelivery == "attach"}, nil
 }
 
 // serveHTTP serves h on addr until ctx ends, then shuts down gracefully.

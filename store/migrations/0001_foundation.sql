@@ -115,7 +115,11 @@ CREATE TABLE cycles (
     stage                text NOT NULL DEFAULT 'selecting' CHECK (stage IN ('selecting', 'coordinator_check', 'conflict_check', 'reviewing', 'meeting', 'minutes', 'tracking', 'closed', 'cancelled')),
     schedule             jsonb NOT NULL DEFAULT '{}',
     started_by           text NOT NULL,
+    -- Alerts (bounces, non-returns, redaction reports) go to the coordinator.
+    coordinator_name     text NOT NULL,
+    coordinator_email    text NOT NULL CHECK (coordinator_email LIKE '%_@_%'),
     started_at           timestamptz NOT NULL DEFAULT now(),
+    access_revoked_at    timestamptz,
     cancelled_at         timestamptz,
     cancel_reason        text,
     closed_at            timestamptz
@@ -146,7 +150,7 @@ CREATE TABLE cycle_cases (
     stratum        text NOT NULL REFERENCES strands(code),
     draw_position  integer NOT NULL,
     role           text NOT NULL CHECK (role IN ('selected', 'reserve', 'carried_forward')),
-    status         text NOT NULL DEFAULT 'proposed' CHECK (status IN ('proposed', 'approved', 'withdrawn', 'unused_reserve', 'pulled')),
+    status         text NOT NULL DEFAULT 'proposed' CHECK (status IN ('proposed', 'reserve', 'approved', 'withdrawn', 'unused_reserve', 'pulled')),
     -- Internal only: never in a pack, minutes or key messages.
     withdrawn_reason text,
     replaced_by    bigint REFERENCES cases(id),
@@ -191,15 +195,28 @@ CREATE TABLE conflicts (
     UNIQUE (cycle_id, member_id, case_id)
 );
 
+-- A member's report that a case reveals identifying detail. The case is
+-- pulled from every pack at once; the detail stays internal.
+CREATE TABLE identifying_reports (
+    id          bigserial PRIMARY KEY,
+    cycle_id    bigint NOT NULL REFERENCES cycles(id),
+    member_id   bigint NOT NULL REFERENCES members(id),
+    case_id     bigint NOT NULL REFERENCES cases(id),
+    detail      text NOT NULL DEFAULT '',
+    reported_at timestamptz NOT NULL DEFAULT now()
+);
+
 -- A member's review of one case. Each save or submission is also kept in
 -- review_versions, so a resubmission replaces without losing history.
 CREATE TABLE reviews (
     cycle_id     bigint NOT NULL REFERENCES cycles(id),
     member_id    bigint NOT NULL REFERENCES members(id),
     case_id      bigint NOT NULL REFERENCES cases(id),
-    status       text NOT NULL CHECK (status IN ('draft', 'submitted', 'not_submitted', 'excused')),
+    status       text NOT NULL DEFAULT 'outstanding' CHECK (status IN ('outstanding', 'draft', 'submitted', 'not_submitted', 'excused')),
     answers      jsonb NOT NULL DEFAULT '{}',
-    form_version text NOT NULL,
+    form_version text NOT NULL DEFAULT '',
+    -- Set when a conflict or a redaction report removed the case from the pack.
+    removed      boolean NOT NULL DEFAULT false,
     late         boolean NOT NULL DEFAULT false,
     version      integer NOT NULL DEFAULT 1,
     updated_at   timestamptz NOT NULL DEFAULT now(),
@@ -242,7 +259,6 @@ CREATE TABLE learning_points (
 
 CREATE TABLE actions (
     id                bigserial PRIMARY KEY,
-    workflow_id       text NOT NULL UNIQUE,
     cycle_id          bigint REFERENCES cycles(id),
     panel_id          bigint NOT NULL REFERENCES panels(id),
     area_id           smallint NOT NULL REFERENCES areas(id),

@@ -1,0 +1,220 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/lsip/scrutiny/config"
+	"github.com/lsip/scrutiny/demodata"
+	"github.com/lsip/scrutiny/devstack/devtemporal"
+	"github.com/lsip/scrutiny/devstack/mailcatcher"
+	"github.com/lsip/scrutiny/devstack/pgcluster"
+	"github.com/lsip/scrutiny/server"
+	"github.com/lsip/scrutiny/worker"
+)
+
+// devSigningKey signs member links in dev only; production must set
+// LINK_SIGNING_KEY (config.RequireProduction refuses to start without it).
+const devSigningKey = "scrutiny-dev-only-link-signing-key-do-not-use-in-production"
+
+// localPostgres is the machine's own server, used by dev when DATABASE_URL
+// is unset and it answers.
+const localPostgres = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+
+// devDatabase is the database dev creates on a server it did not start.
+const devDatabase = "scrutiny_dev"
+
+// runDev starts the whole stack in this process and stops it all on
+// Ctrl-C, in reverse order, leaving no process behind.
+func runDev(ctx context.Context, args []string) error {
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	fs := newFlags("dev", "dev [-data DIR] [-http ADDR] [-mail-http ADDR] [-no-demo]",
+		"DATABASE_URL         use this PostgreSQL instead of the local server or a throwaway cluster",
+		"SCRUTINY_DATA_DIR    where Temporal's SQLite file, the throwaway cluster and caught mail live")
+	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "folder for dev state")
+	fs.StringVar(&cfg.HTTPAddress, "http", cfg.HTTPAddress, "address of the API and pages")
+	mailHTTP := fs.String("mail-http", "127.0.0.1:8025", "address of the mail catcher's web page")
+	noDemo := fs.Bool("no-demo", false, "do not load the demo dataset on first start")
+	demoCases := fs.Int("demo-cases", 20000, "closed cases in the demo dataset")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return err
+	}
+	if cfg.LinkSigningKey == "" {
+		cfg.LinkSigningKey = devSigningKey
+	}
+
+	// stops run in reverse order on the way out.
+	var stops []func()
+	defer func() {
+		for i := len(stops) - 1; i >= 0; i-- {
+			stops[i]()
+		}
+	}()
+
+	dbURL, stopDB, err := devPostgres(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if stopDB != nil {
+		stops = append(stops, stopDB)
+	}
+	cfg.DatabaseURL = dbURL
+	st, err := openStore(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	stops = append(stops, st.Close)
+
+	catcher, err := mailcatcher.New(mailcatcher.Options{Dir: filepath.Join(cfg.DataDir, "mail")})
+	if err != nil {
+		return err
+	}
+	smtpAddr, err := catcher.Start(net.JoinHostPort(cfg.SMTPHost, strconv.Itoa(cfg.SMTPPort)))
+	if err != nil {
+		return fmt.Errorf("mail catcher: %w", err)
+	}
+	stops = append(stops, func() { catcher.Close() })
+	mailCtx, stopMailHTTP := context.WithCancel(context.Background())
+	mailDone := make(chan error, 1)
+	go func() { mailDone <- serveHTTP(mailCtx, *mailHTTP, catcher.Handler(), cfg.ShutdownTimeout) }()
+	stops = append(stops, func() { stopMailHTTP(); <-mailDone })
+
+	temporalServer, err := devtemporal.Start(devtemporal.Options{
+		DatabaseFile:    filepath.Join(cfg.DataDir, "temporal.db"),
+		FrontendAddress: cfg.TemporalAddress,
+		Namespace:       cfg.TemporalNamespace,
+		LogFile:         filepath.Join(cfg.DataDir, "temporal.log"),
+	})
+	if err != nil {
+		return err
+	}
+	stops = append(stops, func() { temporalServer.Stop() })
+	tc, err := dialTemporal(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	stops = append(stops, tc.Close)
+
+	acts, err := newActivities(cfg, st)
+	if err != nil {
+		return err
+	}
+	w := worker.New(tc, cfg.TaskQueue, acts)
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	stops = append(stops, w.Stop)
+
+	if !*noDemo {
+		loaded, err := demodata.Loaded(ctx, st)
+		if err != nil {
+			return err
+		}
+		if !loaded {
+			logger.Info("loading demo data (first start only)", "cases", *demoCases)
+			sum, err := demodata.Load(ctx, st, demodata.Options{Seed: 1, Cases: *demoCases, Now: time.Now()})
+			if err != nil {
+				return fmt.Errorf("demo data: %w", err)
+			}
+			logger.Info("demo data loaded", "areas", sum.Areas, "panels", sum.Panels, "members", sum.Members, "cases", sum.Cases)
+		}
+	}
+
+	httpErr := make(chan error, 1)
+	go func() {
+		httpErr <- serveHTTP(ctx, cfg.HTTPAddress, server.New(server.Deps{Store: st, Temporal: tc, Config: cfg}).Handler(), cfg.ShutdownTimeout)
+	}()
+	fmt.Printf(`
+scrutiny dev is running. Ctrl-C stops everything.
+
+  App and API      http://%[1]s   (health: /healthz, readiness: /readyz)
+  Mail catcher     http://%[2]s   (every email sent, readable here; SMTP on %[3]s)
+  Temporal         %[4]s   (namespace %[5]s, task queue %[6]s)
+  PostgreSQL       %[7]s
+  State            %[8]s
+
+`, cfg.HTTPAddress, *mailHTTP, smtpAddr, cfg.TemporalAddress, cfg.TemporalNamespace, cfg.TaskQueue, redactURL(dbURL), cfg.DataDir)
+
+	select {
+	case err := <-httpErr:
+		return err
+	case <-ctx.Done():
+		logger.Info("stopping")
+		return <-httpErr
+	}
+}
+
+// devPostgres picks the database: DATABASE_URL if set; else the local
+// server if it answers (creating scrutiny_dev on it); else a throwaway
+// cluster under the data folder, started from the system's binaries. The
+// returned stop function is non-nil only for a cluster dev started.
+func devPostgres(ctx context.Context, cfg config.Config) (string, func(), error) {
+	if cfg.DatabaseURL != "" {
+		return cfg.DatabaseURL, nil, nil
+	}
+	if url, err := ensureDatabase(ctx, localPostgres); err == nil {
+		return url, nil, nil
+	}
+	logger.Info("no PostgreSQL on 127.0.0.1:5432; starting a throwaway cluster", "dir", filepath.Join(cfg.DataDir, "postgres"))
+	cluster, err := pgcluster.Start(ctx, filepath.Join(cfg.DataDir, "postgres"), 0)
+	if err != nil {
+		return "", nil, fmt.Errorf("start PostgreSQL: %w", err)
+	}
+	stop := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := cluster.Stop(ctx); err != nil {
+			logger.Error("stop PostgreSQL", "error", err)
+		}
+	}
+	url, err := ensureDatabase(ctx, cluster.URL("postgres"))
+	if err != nil {
+		stop()
+		return "", nil, err
+	}
+	return url, stop, nil
+}
+
+// ensureDatabase creates the dev database on the server at adminURL if it
+// is missing and returns its URL.
+func ensureDatabase(ctx context.Context, adminURL string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, adminURL)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close(context.Background())
+	var exists bool
+	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, devDatabase).Scan(&exists); err != nil {
+		return "", err
+	}
+	if !exists {
+		if _, err := conn.Exec(ctx, `CREATE DATABASE `+devDatabase); err != nil {
+			return "", err
+		}
+	}
+	c := conn.Config()
+	return fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", c.User, c.Host, c.Port, devDatabase), nil
+}
+
+func redactURL(url string) string {
+	c, err := pgx.ParseConfig(url)
+	if err != nil {
+		return "(configured)"
+	}
+	return fmt.Sprintf("%s:%d/%s", c.Host, c.Port, c.Database)
+}

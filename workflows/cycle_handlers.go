@@ -1,0 +1,427 @@
+package workflows
+
+import (
+	"errors"
+	"fmt"
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/lsip/scrutiny/activities"
+	"github.com/lsip/scrutiny/reviewform"
+)
+
+// Selection check.
+
+func (c *cycle) validateApprove(workflow.Context) error {
+	if err := c.stageIs(StageCoordinatorCheck); err != nil {
+		return err
+	}
+	if c.approved {
+		return errors.New("the selection is already approved")
+	}
+	return nil
+}
+
+func (c *cycle) approveSelection(ctx workflow.Context) ([]activities.CycleCase, error) {
+	var cases []activities.CycleCase
+	if err := workflow.ExecuteActivity(activityCtx(ctx), a.ApproveSelection, c.status.CycleID).Get(ctx, &cases); err != nil {
+		return nil, err
+	}
+	c.status.Cases = cases
+	c.approved = true
+	return cases, nil
+}
+
+func (c *cycle) validateReplace(_ workflow.Context, r ReplaceRequest) error {
+	if err := c.stageIs(StageCoordinatorCheck); err != nil {
+		return err
+	}
+	if !c.inReview(r.CaseID) {
+		return fmt.Errorf("case %d is not in this cycle's selection", r.CaseID)
+	}
+	if !r.Redraw && strings.TrimSpace(r.Reason) == "" {
+		return errors.New("give a reason for withdrawing the case; it stays internal")
+	}
+	return nil
+}
+
+// replaceCase withdraws a case. The next reserve of its stratum takes its
+// place, or a fresh reproducible draw when asked; with neither the cycle
+// runs one case short and says so.
+func (c *cycle) replaceCase(ctx workflow.Context, r ReplaceRequest) (activities.Replacement, error) {
+	i := c.caseIndex(r.CaseID)
+	stratum := c.status.Cases[i].Stratum
+	in := activities.ReplaceInput{CycleID: c.status.CycleID, CaseID: r.CaseID, Reason: r.Reason, By: r.By, Redraw: r.Redraw, Seed: c.status.Seed}
+	if r.Redraw {
+		c.redraws[stratum]++
+		in.Attempt = c.redraws[stratum]
+	}
+	var out activities.Replacement
+	if err := workflow.ExecuteActivity(activityCtx(ctx), a.ReplaceCase, in).Get(ctx, &out); err != nil {
+		return out, err
+	}
+	// The case may have moved while the activity ran; find it again.
+	c.status.Cases[c.caseIndex(r.CaseID)].Status = "withdrawn"
+	if out.Replacement == nil {
+		c.notice("A %s case was withdrawn and no reserve was left, so the cycle runs with one case fewer.", stratum)
+		return out, nil
+	}
+	if j := c.caseIndex(out.Replacement.CaseID); j >= 0 {
+		c.status.Cases[j] = *out.Replacement
+	} else {
+		c.status.Cases = append(c.status.Cases, *out.Replacement)
+	}
+	return out, nil
+}
+
+// Meeting.
+
+func (c *cycle) validateSchedule(ctx workflow.Context, m activities.Meeting) error {
+	if err := c.stageIs(StageSelecting, StageCoordinatorCheck, StageConflictCheck, StageReviewing); err != nil {
+		return err
+	}
+	if !m.Start.After(workflow.Now(ctx)) {
+		return errors.New("the meeting must start in the future")
+	}
+	if !m.End.After(m.Start) {
+		return errors.New("the meeting must end after it starts")
+	}
+	if strings.TrimSpace(m.Location) == "" && strings.TrimSpace(m.OnlineLink) == "" {
+		return errors.New("give a place or an online link for the meeting")
+	}
+	return nil
+}
+
+// scheduleMeeting sets or changes the meeting. Every stage date moves with
+// it, and every member gets an updated invite (same UID, higher SEQUENCE).
+func (c *cycle) scheduleMeeting(ctx workflow.Context, m activities.Meeting) (CycleStatus, error) {
+	c.status.Meeting = m
+	c.status.Schedule = c.timing.ScheduleFor(m.Start)
+	if err := c.saveMeeting(ctx); err != nil {
+		return c.snapshot(), err
+	}
+	if err := workflow.ExecuteActivity(activityCtx(ctx), a.SetStage, c.status.CycleID, c.status.Stage, c.status.Schedule).Get(ctx, nil); err != nil {
+		return c.snapshot(), err
+	}
+	c.scheduleChanged = true
+	c.signalMembers(ctx, SignalRescheduleReview, RescheduleReview{Deadline: c.status.Schedule.ReviewsDue, MeetingStart: m.Start})
+	return c.snapshot(), nil
+}
+
+// Conflicts and identifying detail.
+
+func (c *cycle) validateConflict(_ workflow.Context, r ConflictRequest) error {
+	if err := c.stageIs(StageCoordinatorCheck, StageConflictCheck, StageReviewing); err != nil {
+		return err
+	}
+	if !c.inReview(r.CaseID) {
+		return fmt.Errorf("case %d is not in this cycle", r.CaseID)
+	}
+	if slices.ContainsFunc(c.status.Conflicts, func(x ConflictRequest) bool { return x.MemberID == r.MemberID && x.CaseID == r.CaseID }) {
+		return errors.New("this conflict is already declared")
+	}
+	if m := c.members[r.MemberID]; m != nil && m.Left {
+		return errors.New("this member has left the panel")
+	}
+	return nil
+}
+
+// declareConflict records a declaration. After the packs are out, the
+// member's access to the case ends at once and it leaves their list.
+func (c *cycle) declareConflict(ctx workflow.Context, r ConflictRequest) error {
+	afterRelease := c.packsReleased
+	if err := workflow.ExecuteActivity(activityCtx(ctx), a.RecordConflict, activities.ConflictInput{
+		CycleID: c.status.CycleID, MemberID: r.MemberID, CaseID: r.CaseID, Note: r.Note, AfterRelease: afterRelease,
+	}).Get(ctx, nil); err != nil {
+		return err
+	}
+	c.status.Conflicts = append(c.status.Conflicts, r)
+	if afterRelease {
+		c.signalMember(ctx, r.MemberID, SignalRemoveCase, r.CaseID)
+	}
+	return nil
+}
+
+func (c *cycle) validateIdentifying(_ workflow.Context, r IdentifyingRequest) error {
+	if err := c.stageIs(StageCoordinatorCheck, StageConflictCheck, StageReviewing, StageMeeting); err != nil {
+		return err
+	}
+	if !c.inReview(r.CaseID) {
+		return fmt.Errorf("case %d is not in this cycle or has already been pulled", r.CaseID)
+	}
+	return nil
+}
+
+// reportIdentifying pulls the case from every pack at once, alerts the
+// coordinator and logs the report.
+func (c *cycle) reportIdentifying(ctx workflow.Context, r IdentifyingRequest) error {
+	if err := workflow.ExecuteActivity(activityCtx(ctx), a.RecordIdentifyingReport, activities.IdentifyingReport{
+		CycleID: c.status.CycleID, MemberID: r.MemberID, CaseID: r.CaseID, Detail: r.Detail,
+	}).Get(ctx, nil); err != nil {
+		return err
+	}
+	c.status.Cases[c.caseIndex(r.CaseID)].Status = "pulled"
+	c.notice("A case was pulled from every pack after a member reported identifying detail.")
+	c.signalMembers(ctx, SignalRemoveCase, r.CaseID)
+	c.alert(ctx, activities.Alert{Kind: "identifying_detail", Key: fmt.Sprintf("identifying/%d", r.CaseID), MemberID: r.MemberID, CaseID: r.CaseID})
+	return nil
+}
+
+func (c *cycle) validateMemberLeft(_ workflow.Context, r MemberLeftRequest) error {
+	if c.status.Stage == StageClosed || c.status.Stage == StageCancelled {
+		return c.stageIs(StageCoordinatorCheck, StageConflictCheck, StageReviewing, StageMeeting, StageMinutes)
+	}
+	if m := c.members[r.MemberID]; m != nil && m.Left {
+		return errors.New("this member has already left")
+	}
+	return nil
+}
+
+// memberLeft excuses the member's open reviews and ends their access;
+// reviews they submitted are kept.
+func (c *cycle) memberLeft(ctx workflow.Context, r MemberLeftRequest) error {
+	var excused int
+	if err := workflow.ExecuteActivity(activityCtx(ctx), a.ExcuseReviews, c.status.CycleID, r.MemberID).Get(ctx, &excused); err != nil {
+		return err
+	}
+	c.signalMember(ctx, r.MemberID, SignalLeave, nil)
+	m := c.member(r.MemberID)
+	m.Left = true
+	m.Excused += excused
+	m.Outstanding = 0
+	return nil
+}
+
+// The meeting's record.
+
+func (c *cycle) meetingRecordOpen() error {
+	if err := c.stageIs(StageMeeting, StageMinutes); err != nil {
+		return err
+	}
+	if c.minutesApproved != "" {
+		return errors.New("the minutes are approved; the record can no longer change")
+	}
+	return nil
+}
+
+func (c *cycle) validateAttendance(_ workflow.Context, at activities.Attendance) error {
+	if err := c.meetingRecordOpen(); err != nil {
+		return err
+	}
+	for id, st := range at.Status {
+		if !slices.Contains([]string{"present", "apologies", "absent"}, st) {
+			return fmt.Errorf("attendance of member %d: %q is not present, apologies or absent", id, st)
+		}
+	}
+	return nil
+}
+
+func (c *cycle) recordAttendance(ctx workflow.Context, at activities.Attendance) error {
+	at.CycleID = c.status.CycleID
+	return workflow.ExecuteActivity(activityCtx(ctx), a.RecordAttendance, at).Get(ctx, nil)
+}
+
+func (c *cycle) validateFinding(_ workflow.Context, f activities.Finding) error {
+	if err := c.meetingRecordOpen(); err != nil {
+		return err
+	}
+	if !c.inReview(f.CaseID) {
+		return fmt.Errorf("case %d is not one the panel reviewed", f.CaseID)
+	}
+	if !slices.ContainsFunc(form.Categories, func(cat reviewform.Category) bool { return cat.Key == f.Category }) {
+		return fmt.Errorf("finding %q is not one of: %s", f.Category, categoryKeys())
+	}
+	return nil
+}
+
+// recordFinding stores the panel's finding; recording again replaces it.
+func (c *cycle) recordFinding(ctx workflow.Context, f activities.Finding) error {
+	f.CycleID = c.status.CycleID
+	if err := workflow.ExecuteActivity(activityCtx(ctx), a.RecordFinding, f).Get(ctx, nil); err != nil {
+		return err
+	}
+	c.status.Findings = slices.DeleteFunc(c.status.Findings, func(x activities.Finding) bool { return x.CaseID == f.CaseID })
+	c.status.Findings = append(c.status.Findings, f)
+	return nil
+}
+
+func (c *cycle) validateLearningPoint(_ workflow.Context, lp activities.LearningPoint) error {
+	if err := c.meetingRecordOpen(); err != nil {
+		return err
+	}
+	if strings.TrimSpace(lp.Text) == "" {
+		return errors.New("the learning point needs some text")
+	}
+	if !slices.Contains([]string{"prosecution", "police", "partners"}, lp.Tag) {
+		return fmt.Errorf("tag %q is not prosecution, police or partners", lp.Tag)
+	}
+	if lp.CaseID != 0 && c.caseIndex(lp.CaseID) < 0 {
+		return fmt.Errorf("case %d is not in this cycle", lp.CaseID)
+	}
+	return nil
+}
+
+func (c *cycle) addLearningPoint(ctx workflow.Context, lp activities.LearningPoint) (int64, error) {
+	lp.CycleID = c.status.CycleID
+	var id int64
+	if err := workflow.ExecuteActivity(activityCtx(ctx), a.AddLearningPoint, lp).Get(ctx, &id); err != nil {
+		return 0, err
+	}
+	c.status.LearningPoints++
+	return id, nil
+}
+
+func (c *cycle) validateAction(ctx workflow.Context, in activities.ActionInput) error {
+	if err := c.meetingRecordOpen(); err != nil {
+		return err
+	}
+	var problems []string
+	if strings.TrimSpace(in.Description) == "" {
+		problems = append(problems, "description is required")
+	}
+	if strings.TrimSpace(in.OwnerName) == "" || strings.TrimSpace(in.ManagerName) == "" {
+		problems = append(problems, "owner and manager names are required")
+	}
+	for field, addr := range map[string]string{"owner_email": in.OwnerEmail, "manager_email": in.ManagerEmail} {
+		if _, err := mail.ParseAddress(addr); err != nil {
+			problems = append(problems, field+" is not an email address")
+		}
+	}
+	if !in.Due.After(workflow.Now(ctx)) {
+		problems = append(problems, "due date must be in the future")
+	}
+	if in.CaseID != 0 && c.caseIndex(in.CaseID) < 0 {
+		problems = append(problems, fmt.Sprintf("case %d is not in this cycle", in.CaseID))
+	}
+	if len(problems) > 0 {
+		slices.Sort(problems)
+		return errors.New(strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// addAction records the action and starts the workflow that tracks it to
+// closure. That workflow outlives the cycle.
+func (c *cycle) addAction(ctx workflow.Context, in activities.ActionInput) (activities.RecordedAction, error) {
+	in.CycleID = c.status.CycleID
+	var rec activities.RecordedAction
+	if err := workflow.ExecuteActivity(activityCtx(ctx), a.RecordAction, in).Get(ctx, &rec); err != nil {
+		return rec, err
+	}
+	child := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID:        ActionWorkflowID(rec.ActionID),
+		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
+	})
+	if err := workflow.ExecuteChildWorkflow(child, ActionWorkflow, ActionInput{ActionID: rec.ActionID}).
+		GetChildWorkflowExecution().Get(ctx, nil); err != nil {
+		return rec, fmt.Errorf("start tracking action %d: %w", rec.ActionID, err)
+	}
+	c.status.Actions = append(c.status.Actions, rec.ActionID)
+	return rec, nil
+}
+
+// Minutes.
+
+func (c *cycle) validateCloseMeeting(workflow.Context) error {
+	if err := c.stageIs(StageMeeting, StageMinutes); err != nil {
+		return err
+	}
+	if c.minutesApproved != "" {
+		return errors.New("the minutes are already approved")
+	}
+	var missing []string
+	for _, cc := range c.status.Cases {
+		if c.inReview(cc.CaseID) && !slices.ContainsFunc(c.status.Findings, func(f activities.Finding) bool { return f.CaseID == cc.CaseID }) {
+			missing = append(missing, cc.Reference)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("record a finding for every case first; missing: %s", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// closeMeeting drafts the minutes from the record. Closing again (after a
+// correction) drafts them afresh.
+func (c *cycle) closeMeeting(ctx workflow.Context) (int64, error) {
+	var fileID int64
+	if err := workflow.ExecuteActivity(activityCtx(ctx), a.DraftMinutes, c.status.CycleID).Get(ctx, &fileID); err != nil {
+		return 0, err
+	}
+	c.status.MinutesFileID = fileID
+	c.meetingClosed = true
+	if c.status.Stage != StageMinutes {
+		if err := c.setStage(ctx, StageMinutes); err != nil {
+			return fileID, err
+		}
+	}
+	return fileID, nil
+}
+
+func (c *cycle) validateApproveMinutes(_ workflow.Context, r ApproveMinutesRequest) error {
+	if err := c.stageIs(StageMinutes); err != nil {
+		return err
+	}
+	if c.minutesApproved != "" {
+		return errors.New("the minutes are already approved")
+	}
+	if strings.TrimSpace(r.ApprovedBy) == "" {
+		return errors.New("say who approved the minutes")
+	}
+	return nil
+}
+
+// approveMinutes issues the minutes: stored, emailed to the members and the
+// coordinator, with the public key messages alongside.
+func (c *cycle) approveMinutes(ctx workflow.Context, r ApproveMinutesRequest) (int64, error) {
+	c.minutesApproved = r.ApprovedBy
+	var issued activities.IssuedMinutes
+	if err := workflow.ExecuteActivity(activityCtx(ctx), a.IssueMinutes, c.status.CycleID, r.ApprovedBy).Get(ctx, &issued); err != nil {
+		c.minutesApproved = ""
+		return 0, err
+	}
+	c.status.MinutesFileID = issued.FileID
+	c.queueMail(issued.Mail...)
+	c.status.MinutesIssued = true
+	return issued.FileID, nil
+}
+
+// Cancellation.
+
+func (c *cycle) validateCancel(_ workflow.Context, r CancelRequest) error {
+	if c.cancelled || c.status.Stage == StageClosed {
+		return c.stageIs(StageSelecting, StageCoordinatorCheck, StageConflictCheck, StageReviewing, StageMeeting)
+	}
+	if c.status.Stage == StageMinutes {
+		return errors.New("the meeting has been held; its minutes cannot be cancelled")
+	}
+	if strings.TrimSpace(r.Reason) == "" {
+		return errors.New("give a reason for cancelling")
+	}
+	return nil
+}
+
+func (c *cycle) cancel(_ workflow.Context, r CancelRequest) error {
+	c.cancelled = true
+	c.status.CancelReason = r.Reason
+	return nil
+}
+
+func categoryKeys() string {
+	var keys []string
+	for _, cat := range form.Categories {
+		keys = append(keys, cat.Key)
+	}
+	return strings.Join(keys, ", ")
+}
+
+// RescheduleReview moves a member's deadline and meeting.
+type RescheduleReview struct {
+	Deadline     time.Time `json:"deadline"`
+	MeetingStart time.Time `json:"meeting_start"`
+}
