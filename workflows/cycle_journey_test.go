@@ -38,7 +38,9 @@ func TestCycleJourneyRemindersAtExactTimes(t *testing.T) {
 			ManagerName: "Manager", ManagerEmail: "manager@example.org", Due: T.Add(60 * day)})
 	})
 	w.at(T.Add(90*time.Minute), func() { closeMeeting = w.update(UpdateCloseMeeting, wfID) })
-	w.at(T.Add(2*time.Hour), func() { approveMinutes = w.update(UpdateApproveMinutes, wfID, ApproveMinutesRequest{ApprovedBy: "chair"}) })
+	w.at(T.Add(2*time.Hour), func() {
+		approveMinutes = w.update(UpdateApproveMinutes, wfID, ApproveMinutesRequest{ApprovedBy: "chair"})
+	})
 
 	w.env.ExecuteWorkflow(CycleWorkflow, input())
 	for _, o := range early {

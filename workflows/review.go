@@ -35,10 +35,10 @@ type MemberReviewInput struct {
 
 // ReviewSubmission is one save (a draft) or submission of a case's review.
 type ReviewSubmission struct {
-	CaseID  int64             `json:"case_id"`
+	CaseID  int64              `json:"case_id"`
 	Answers reviewform.Answers `json:"answers"`
-	Final   bool              `json:"final"`
-	Source  string            `json:"source"` // web, api or workbook
+	Final   bool               `json:"final"`
+	Source  string             `json:"source"` // web, api or workbook
 }
 
 // memberReview is the state of one member's review.
@@ -249,4 +249,3 @@ func (r *memberReview) report(ctx workflow.Context) {
 	}
 	_ = workflow.SignalExternalWorkflow(ctx, parent.ID, "", SignalReviewProgress, r.progress()).Get(ctx, nil)
 }
-
