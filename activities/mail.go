@@ -40,7 +40,7 @@ func (a *Activities) DeliverMail(ctx context.Context, outboxID int64) (string, e
 		}
 	}
 	msg := mailer.Message{
-		MessageID: fmt.Sprintf("<outbox-%d.%s@scrutiny>", e.ID, shortHash(e.Key)),
+		MessageID: fmt.Sprintf("outbox-%d.%s@scrutiny", e.ID, shortHash(e.Key)),
 		To:        e.ToAddress, ToName: e.ToName, Subject: e.Subject, Text: e.BodyText, HTML: e.BodyHTML,
 		Calendar: []byte(e.CalendarICS),
 	}

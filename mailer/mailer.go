@@ -34,7 +34,7 @@ type Attachment struct {
 type Message struct {
 	// MessageID is stable per outbox row, so a receiving system that sees
 	// the same message twice (after a crash between SMTP acceptance and our
-	// commit) can tell it is one message.
+	// commit) can tell it is one message. Give it without angle brackets.
 	MessageID   string
 	To          string
 	ToName      string
