@@ -52,6 +52,11 @@ func Start(ctx context.Context, dir string, port int) (*Cluster, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
+	if c.cred != nil {
+		if err := traversable(filepath.Dir(dir)); err != nil {
+			return nil, err
+		}
+	}
 	if err := c.chown(); err != nil {
 		return nil, err
 	}
@@ -164,6 +169,31 @@ func findBinaries() (string, error) {
 		}
 	}
 	return "", errors.New("PostgreSQL's initdb and pg_ctl were not found: install PostgreSQL (apt-get install postgresql) or set DATABASE_URL")
+}
+
+// traversable lets the postgres user pass through parent, the dev data
+// folder, to the cluster inside it: it adds search (not read) permission
+// for others there. Further up, it only checks, and says what to do.
+func traversable(parent string) error {
+	info, err := os.Stat(parent)
+	if err != nil {
+		return err
+	}
+	if info.Mode().Perm()&0o001 == 0 {
+		if err := os.Chmod(parent, info.Mode().Perm()|0o011); err != nil {
+			return err
+		}
+	}
+	for dir := filepath.Dir(parent); dir != filepath.Dir(dir); dir = filepath.Dir(dir) {
+		info, err := os.Stat(dir)
+		if err != nil {
+			return err
+		}
+		if info.Mode().Perm()&0o001 == 0 {
+			return fmt.Errorf("the postgres user cannot reach %s because %s is private; set SCRUTINY_DATA_DIR to a folder outside it, or set DATABASE_URL", parent, dir)
+		}
+	}
+	return nil
 }
 
 func versionOf(binDir string) int {

@@ -14,13 +14,12 @@ func TestStartStopKeepsData(t *testing.T) {
 	if _, err := findBinaries(); err != nil {
 		t.Skip(err)
 	}
-	// The postgres user must be able to reach the folder, so it is not
-	// under the test's private temp dir when running as root.
+	// A private folder, as dev's data folder is: Start must make it
+	// passable for the postgres user when running as root.
 	base, err := os.MkdirTemp("", "pgcluster-test-")
 	if err != nil {
 		t.Fatal(err)
 	}
-	os.Chmod(base, 0o755)
 	t.Cleanup(func() { os.RemoveAll(base) })
 	dir := filepath.Join(base, "data")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
