@@ -15,19 +15,15 @@ import (
 	"github.com/lsip/scrutiny/mailer"
 )
 
-func send(t *testing.T, addr string, subject string) {
-	t.Helper()
+func send(addr string, subject string) error {
 	host, portText, _ := net.SplitHostPort(addr)
 	port, _ := strconv.Atoi(portText)
 	m, err := mailer.New(mailer.Config{Host: host, Port: port, From: "scrutiny@localhost"})
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
-	err = m.Send(context.Background(), mailer.Message{To: "bea@example.org", Subject: subject, Text: "body",
+	return m.Send(context.Background(), mailer.Message{To: "bea@example.org", Subject: subject, Text: "body",
 		Attachments: []mailer.Attachment{{Filename: "notes.txt", ContentType: "text/plain", Data: []byte("attached words")}}})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 func TestKeepsMailAcrossRestartAndServesIt(t *testing.T) {
@@ -40,7 +36,9 @@ func TestKeepsMailAcrossRestartAndServesIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	send(t, addr, "Kept across restarts")
+	if err := send(addr, "Kept across restarts"); err != nil {
+		t.Fatal(err)
+	}
 	c.Close()
 
 	again, err := mailcatcher.New(mailcatcher.Options{Dir: dir})
@@ -70,11 +68,15 @@ func TestWaitReturnsOnArrivalAndTimesOut(t *testing.T) {
 	c, _ := mailcatcher.New(mailcatcher.Options{})
 	addr, _ := c.Start("127.0.0.1:0")
 	defer c.Close()
-	go send(t, addr, "one")
+	sent := make(chan error, 1)
+	go func() { sent <- send(addr, "one") }()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if msgs, err := c.Wait(ctx, 1, nil); err != nil || len(msgs) != 1 {
 		t.Fatalf("Wait = %d, %v", len(msgs), err)
+	}
+	if err := <-sent; err != nil {
+		t.Fatal(err)
 	}
 	short, cancel2 := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel2()
