@@ -16,10 +16,14 @@ import (
 func runImport(ctx context.Context, args []string) error {
 	fs := newFlags("import", "import cases [-by NAME] FILE.csv|FILE.xlsx", envDatabase)
 	by := fs.String("by", currentUser(), "who is importing, for the audit log")
-	if err := fs.Parse(args); err != nil {
+	if len(args) == 0 || args[0] != "cases" {
+		fs.Usage()
+		return errUsage
+	}
+	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	if fs.NArg() != 2 || fs.Arg(0) != "cases" {
+	if fs.NArg() != 1 {
 		fs.Usage()
 		return errUsage
 	}
@@ -30,7 +34,7 @@ func runImport(ctx context.Context, args []string) error {
 	if cfg.DatabaseURL == "" {
 		return errors.New("set DATABASE_URL")
 	}
-	path := fs.Arg(1)
+	path := fs.Arg(0)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return err
