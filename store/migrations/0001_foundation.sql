@@ -203,7 +203,8 @@ CREATE TABLE identifying_reports (
     member_id   bigint NOT NULL REFERENCES members(id),
     case_id     bigint NOT NULL REFERENCES cases(id),
     detail      text NOT NULL DEFAULT '',
-    reported_at timestamptz NOT NULL DEFAULT now()
+    reported_at timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (cycle_id, member_id, case_id)
 );
 
 -- A member's review of one case. Each save or submission is also kept in
@@ -254,6 +255,9 @@ CREATE TABLE learning_points (
     text          text NOT NULL CHECK (text <> ''),
     tag           text NOT NULL CHECK (tag IN ('prosecution', 'police', 'partners')),
     good_practice boolean NOT NULL DEFAULT false,
+    -- Identifies the request that created the row, so a retried activity
+    -- finds its row instead of adding a second.
+    request_key   text UNIQUE,
     created_at    timestamptz NOT NULL DEFAULT now()
 );
 
@@ -277,6 +281,7 @@ CREATE TABLE actions (
     response_rationale text,
     completion_note   text,
     cancel_reason     text,
+    request_key       text UNIQUE,
     created_at        timestamptz NOT NULL DEFAULT now(),
     closed_at         timestamptz,
     updated_at        timestamptz NOT NULL DEFAULT now()

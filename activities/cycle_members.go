@@ -1,0 +1,519 @@
+package activities
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/lsip/scrutiny/calendar"
+	"github.com/lsip/scrutiny/domain"
+	"github.com/lsip/scrutiny/reviewform"
+	"github.com/lsip/scrutiny/store"
+	"github.com/lsip/scrutiny/workbook"
+)
+
+// panelMember is a member as the cycle activities need them.
+type panelMember struct {
+	ID          int64
+	Name, Email string
+	Role        string
+}
+
+// members lists the panel's active members; signedOnly keeps those who
+// have signed the confidentiality agreement, who alone may see cases.
+func (a *Activities) members(ctx context.Context, panelID int64, signedOnly bool) ([]panelMember, error) {
+	rows, err := a.Store.Pool.Query(ctx, `SELECT id, name, email, role FROM members
+		WHERE panel_id = $1 AND active AND left_at IS NULL AND ($2 = false OR confidentiality_signed_on IS NOT NULL)
+		ORDER BY name, id`, panelID, signedOnly)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (panelMember, error) {
+		var m panelMember
+		err := r.Scan(&m.ID, &m.Name, &m.Email, &m.Role)
+		return m, err
+	})
+}
+
+// queue enqueues one email to a member (or to nobody in particular when
+// memberID is 0) and returns its reference.
+func (a *Activities) queue(ctx context.Context, q store.Querier, key string, to panelMember, subject, body string, attachment *int64, ics string) (MailRef, error) {
+	var member *int64
+	if to.ID != 0 {
+		member = &to.ID
+	}
+	id, err := store.EnqueueMail(ctx, q, store.Mail{Key: key, ToAddress: to.Email, ToName: to.Name, MemberID: member,
+		Subject: subject, BodyText: body, AttachmentFileID: attachment, CalendarICS: ics})
+	return MailRef{OutboxID: id, MemberID: to.ID}, err
+}
+
+// SaveMeeting stores the meeting. The invite sequence rises only when
+// something a calendar shows has changed.
+func (a *Activities) SaveMeeting(ctx context.Context, cycleID int64, m Meeting) (SavedMeeting, error) {
+	var saved SavedMeeting
+	err := a.Store.Pool.QueryRow(ctx, `INSERT INTO meetings (cycle_id, starts_at, ends_at, location, online_link, ics_uid)
+		VALUES ($1, $2, $3, $4, $5, 'cycle-' || $1 || '@scrutiny')
+		ON CONFLICT (cycle_id) DO UPDATE SET starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at,
+			location = EXCLUDED.location, online_link = EXCLUDED.online_link,
+			ics_sequence = meetings.ics_sequence + CASE WHEN (meetings.starts_at, meetings.ends_at, meetings.location, meetings.online_link)
+				IS DISTINCT FROM (EXCLUDED.starts_at, EXCLUDED.ends_at, EXCLUDED.location, EXCLUDED.online_link) THEN 1 ELSE 0 END
+		RETURNING id, ics_sequence`, cycleID, m.Start, m.End, m.Location, m.OnlineLink).Scan(&saved.MeetingID, &saved.Sequence)
+	return saved, err
+}
+
+// QueueInvites queues the current invite (or, with cancel, the
+// cancellation) to every active member.
+func (a *Activities) QueueInvites(ctx context.Context, cycleID int64, cancel bool) ([]MailRef, error) {
+	if cancel {
+		return a.queueInvites(ctx, cycleID, "cancelled")
+	}
+	return a.queueInvites(ctx, cycleID, "")
+}
+
+// queueInvites sends REQUEST invites, or CANCEL ones with a reason, keyed
+// by sequence so each version goes exactly once.
+func (a *Activities) queueInvites(ctx context.Context, cycleID int64, cancelReason string) ([]MailRef, error) {
+	c, err := a.cycle(ctx, cycleID)
+	if err != nil {
+		return nil, err
+	}
+	var uid string
+	var seq int
+	if err := a.Store.Pool.QueryRow(ctx, `SELECT ics_uid, ics_sequence FROM meetings WHERE cycle_id = $1`, cycleID).Scan(&uid, &seq); err != nil {
+		return nil, fmt.Errorf("meeting of cycle %d: %w", cycleID, err)
+	}
+	members, err := a.members(ctx, c.PanelID, false)
+	if err != nil {
+		return nil, err
+	}
+	cancelled := cancelReason != ""
+	method, kind := "REQUEST", "invite"
+	if cancelled {
+		method, kind = "CANCEL", "invite-cancel"
+	}
+	var refs []MailRef
+	for _, m := range members {
+		ics := calendar.Event{
+			UID: uid, Sequence: seq, Method: method, Start: *c.MeetingStart, End: *c.MeetingEnd,
+			Summary: c.PanelName + " meeting", Location: firstNonEmpty(c.MeetingLocation, c.MeetingOnlineLink), URL: c.MeetingOnlineLink,
+			Description: "Meeting of the " + c.PanelName + ". Your review pack and personal page are sent separately.",
+			Organizer:   calendar.Person{Name: c.CoordinatorName, Email: c.CoordinatorEmail},
+			Attendees:   []calendar.Person{{Name: m.Name, Email: m.Email}}, Stamp: time.Now(),
+		}.ICS()
+		subject, body, err := render("invite", map[string]any{
+			"Panel": c.PanelName, "Name": m.Name, "Start": c.MeetingStart.UTC(), "End": c.MeetingEnd.In(time.UTC),
+			"Location": c.MeetingLocation, "OnlineLink": c.MeetingOnlineLink, "Sequence": seq, "Cancelled": cancelled,
+			"Reason": strings.TrimPrefix(cancelReason, "cancelled"), "Link": a.memberLink(m.ID, c.ID, c.Schedule.AccessRevoked), "Coordinator": c.CoordinatorName,
+		})
+		if err != nil {
+			return nil, err
+		}
+		ref, err := a.queue(ctx, a.Store.Pool, fmt.Sprintf("%s/%d/%d/%d", kind, c.ID, m.ID, seq), m, subject, body, nil, string(ics))
+		if err != nil {
+			return nil, err
+		}
+		refs = append(refs, ref)
+	}
+	return refs, nil
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+// caseFacts loads the anonymised fields of a cycle's approved cases.
+func (a *Activities) caseFacts(ctx context.Context, cycleID int64) ([]workbook.PackCase, error) {
+	rows, err := a.Store.Pool.Query(ctx, `SELECT c.id, c.reference, c.category, ARRAY(SELECT strand FROM case_strands WHERE case_id = c.id ORDER BY strand),
+			c.principal_offence, c.outcome, c.finalised_on, c.uplift_applied, c.victim_personal_statement, c.community_impact_statement,
+			c.special_measures, c.complainant_anonymity, c.youth, c.summary
+		FROM cycle_cases cc JOIN cases c ON c.id = cc.case_id
+		WHERE cc.cycle_id = $1 AND cc.status = 'approved' ORDER BY c.reference`, cycleID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (workbook.PackCase, error) {
+		var p workbook.PackCase
+		var category, outcome string
+		err := r.Scan(&p.CaseID, &p.Reference, &category, &p.Strands, &p.PrincipalOffence, &outcome, &p.FinalisedOn,
+			&p.UpliftApplied, &p.VictimPersonalStatement, &p.CommunityImpactStatement, &p.SpecialMeasures, &p.ComplainantAnonymity, &p.Youth, &p.Summary)
+		p.Category, p.Outcome = domain.Category(category), domain.Outcome(outcome)
+		return p, err
+	})
+}
+
+// QueueConflictTeasers queues each member who will receive a pack a list of
+// non-identifying teasers — strand, offence type, outcome, month finalised —
+// so they can declare conflicts before seeing any detail.
+func (a *Activities) QueueConflictTeasers(ctx context.Context, cycleID int64) ([]MailRef, error) {
+	c, err := a.cycle(ctx, cycleID)
+	if err != nil {
+		return nil, err
+	}
+	cases, err := a.caseFacts(ctx, cycleID)
+	if err != nil {
+		return nil, err
+	}
+	type teaser struct{ Reference, Strands, Offence, Outcome, Month string }
+	var teasers []teaser
+	for _, cs := range cases {
+		var labels []string
+		for _, s := range cs.Strands {
+			if st, ok := domain.StrandByCode(s); ok {
+				labels = append(labels, st.Label)
+			}
+		}
+		teasers = append(teasers, teaser{cs.Reference, strings.Join(labels, ", "), cs.PrincipalOffence, domain.OutcomeLabel(cs.Outcome), cs.FinalisedOn.Format("January 2006")})
+	}
+	members, err := a.members(ctx, c.PanelID, true)
+	if err != nil {
+		return nil, err
+	}
+	var refs []MailRef
+	for _, m := range members {
+		subject, body, err := render("teaser", map[string]any{"Panel": c.PanelName, "Name": m.Name, "Cases": teasers,
+			"Link": a.memberLink(m.ID, c.ID, c.Schedule.AccessRevoked), "Deadline": c.Schedule.PacksRelease, "Coordinator": c.CoordinatorName})
+		if err != nil {
+			return nil, err
+		}
+		ref, err := a.queue(ctx, a.Store.Pool, fmt.Sprintf("teaser/%d/%d", c.ID, m.ID), m, subject, body, nil, "")
+		if err != nil {
+			return nil, err
+		}
+		refs = append(refs, ref)
+	}
+	return refs, nil
+}
+
+// RecordConflict stores a declaration; after release it also removes the
+// case from the member's review list.
+func (a *Activities) RecordConflict(ctx context.Context, in ConflictInput) error {
+	return a.Store.InTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO conflicts (cycle_id, member_id, case_id, note, after_release) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (cycle_id, member_id, case_id) DO NOTHING`, in.CycleID, in.MemberID, in.CaseID, in.Note, in.AfterRelease); err != nil {
+			return err
+		}
+		if in.AfterRelease {
+			if _, err := tx.Exec(ctx, `UPDATE reviews SET removed = true WHERE cycle_id = $1 AND member_id = $2 AND case_id = $3`, in.CycleID, in.MemberID, in.CaseID); err != nil {
+				return err
+			}
+		}
+		return store.Audit(ctx, tx, fmt.Sprintf("member:%d", in.MemberID), "conflict_declared", "cycle", strconv.FormatInt(in.CycleID, 10),
+			map[string]any{"case_id": in.CaseID, "after_release": in.AfterRelease})
+	})
+}
+
+// PackRecipients lists the members who receive a pack: active, still on
+// the panel, and signed up to confidentiality.
+func (a *Activities) PackRecipients(ctx context.Context, cycleID int64) ([]PackRecipient, error) {
+	c, err := a.cycle(ctx, cycleID)
+	if err != nil {
+		return nil, err
+	}
+	members, err := a.members(ctx, c.PanelID, true)
+	out := make([]PackRecipient, 0, len(members))
+	for _, m := range members {
+		out = append(out, PackRecipient{MemberID: m.ID, Name: m.Name})
+	}
+	return out, err
+}
+
+// PreparePack builds the member's workbook without their conflicted cases,
+// stores it, opens their reviews and queues the email, all in one
+// transaction; a retry finds what the first attempt stored.
+func (a *Activities) PreparePack(ctx context.Context, in PackInput) (Pack, error) {
+	c, err := a.cycle(ctx, in.CycleID)
+	if err != nil {
+		return Pack{}, err
+	}
+	key := fmt.Sprintf("pack/%d/%d", in.CycleID, in.MemberID)
+	var existing Pack
+	err = a.Store.Pool.QueryRow(ctx, `SELECT f.id, o.id, ARRAY(SELECT case_id FROM reviews WHERE cycle_id = $2 AND member_id = $3 ORDER BY case_id)
+		FROM outbox o, files f WHERE o.message_key = $1 AND f.kind = 'pack' AND f.cycle_id = $2 AND f.member_id = $3
+		ORDER BY f.id DESC LIMIT 1`, key, in.CycleID, in.MemberID).Scan(&existing.FileID, &existing.Mail.OutboxID, &existing.CaseIDs)
+	if err == nil {
+		existing.Mail.MemberID = in.MemberID
+		return existing, nil
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return Pack{}, err
+	}
+	var m panelMember
+	if err := a.Store.Pool.QueryRow(ctx, `SELECT id, name, email, role FROM members WHERE id = $1`, in.MemberID).Scan(&m.ID, &m.Name, &m.Email, &m.Role); err != nil {
+		return Pack{}, err
+	}
+	all, err := a.caseFacts(ctx, in.CycleID)
+	if err != nil {
+		return Pack{}, err
+	}
+	rows, err := a.Store.Pool.Query(ctx, `SELECT case_id FROM conflicts WHERE cycle_id = $1 AND member_id = $2`, in.CycleID, in.MemberID)
+	if err != nil {
+		return Pack{}, err
+	}
+	conflicted, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return Pack{}, err
+	}
+	var cases []workbook.PackCase
+	var caseIDs []int64
+	for _, pc := range all {
+		if !containsID(conflicted, pc.CaseID) {
+			cases = append(cases, pc)
+			caseIDs = append(caseIDs, pc.CaseID)
+		}
+	}
+	matters, err := a.mattersArising(ctx, c)
+	if err != nil {
+		return Pack{}, err
+	}
+	link := a.memberLink(m.ID, c.ID, in.Expires)
+	form := reviewform.Default()
+	data, err := workbook.BuildPack(workbook.Pack{
+		Form: form, PanelName: c.PanelName, AreaName: c.AreaName, CycleRef: c.WorkflowID, CycleID: c.ID,
+		MemberID: m.ID, MemberName: m.Name, Meeting: deref(c.MeetingStart), MeetingPlace: firstNonEmpty(c.MeetingLocation, c.MeetingOnlineLink),
+		Deadline: in.Deadline, ReturnURL: link, Cases: cases, MattersArising: matters,
+	})
+	if err != nil {
+		return Pack{}, fmt.Errorf("build pack: %w", err)
+	}
+	subject, body, err := render("pack", map[string]any{"Panel": c.PanelName, "Name": m.Name, "Cases": len(cases), "Meeting": deref(c.MeetingStart),
+		"Deadline": in.Deadline, "Link": link, "Attached": a.AttachPacks, "Coordinator": c.CoordinatorName})
+	if err != nil {
+		return Pack{}, err
+	}
+	out := Pack{CaseIDs: caseIDs}
+	err = a.Store.InTx(ctx, func(tx pgx.Tx) error {
+		cycleID, memberID := c.ID, m.ID
+		fileID, err := store.SaveFile(ctx, tx, store.File{Kind: "pack", CycleID: &cycleID, MemberID: &memberID,
+			Filename: fmt.Sprintf("review-pack-%s.xlsx", strings.ReplaceAll(strings.ToLower(m.Name), " ", "-")),
+			ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Content: data})
+		if err != nil {
+			return err
+		}
+		out.FileID = fileID
+		for _, id := range caseIDs {
+			if _, err := tx.Exec(ctx, `INSERT INTO reviews (cycle_id, member_id, case_id, form_version) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+				c.ID, m.ID, id, form.Version); err != nil {
+				return err
+			}
+		}
+		var attachment *int64
+		if a.AttachPacks {
+			attachment = &fileID
+		}
+		if out.Mail, err = a.queue(ctx, tx, key, m, subject, body, attachment, ""); err != nil {
+			return err
+		}
+		return store.Audit(ctx, tx, "system", "pack_generated", "file", strconv.FormatInt(fileID, 10), map[string]any{"member_id": m.ID, "cycle_id": c.ID, "cases": len(caseIDs)})
+	})
+	return out, err
+}
+
+func deref(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
+}
+
+func containsID(ids []int64, id int64) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+// mattersArising lists the panel's actions from earlier cycles that are
+// still open or closed in the last six months, with their responses.
+func (a *Activities) mattersArising(ctx context.Context, c cycleInfo) ([]workbook.ActionItem, error) {
+	rows, err := a.Store.Pool.Query(ctx, `SELECT 'A-' || id, description, owner_name, status, coalesce(response_rationale, completion_note, ''), due_on
+		FROM actions WHERE panel_id = $1 AND (cycle_id IS NULL OR cycle_id <> $2)
+		  AND (status IN ('open', 'in_progress') OR closed_at > now() - interval '6 months')
+		ORDER BY due_on, id`, c.PanelID, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (workbook.ActionItem, error) {
+		var it workbook.ActionItem
+		err := r.Scan(&it.Reference, &it.Description, &it.Owner, &it.Status, &it.Response, &it.Due)
+		return it, err
+	})
+}
+
+// SaveReview stores a draft or a submission as a new version. A draft
+// saved after a submission keeps the case submitted. A case removed from
+// the member's pack cannot be saved.
+func (a *Activities) SaveReview(ctx context.Context, in ReviewInput) (StoredReview, error) {
+	answers, err := json.Marshal(in.Answers)
+	if err != nil {
+		return StoredReview{}, err
+	}
+	out := StoredReview{CaseID: in.CaseID}
+	err = a.Store.InTx(ctx, func(tx pgx.Tx) error {
+		var status string
+		var removed bool
+		err := tx.QueryRow(ctx, `SELECT status, removed FROM reviews WHERE cycle_id = $1 AND member_id = $2 AND case_id = $3 FOR UPDATE`,
+			in.CycleID, in.MemberID, in.CaseID).Scan(&status, &removed)
+		if errors.Is(err, pgx.ErrNoRows) || removed {
+			return temporal.NewNonRetryableApplicationError("this case is not in the member's pack", "NotInPack", err)
+		}
+		if err != nil {
+			return err
+		}
+		newStatus := "draft"
+		if in.Final || status == "submitted" {
+			newStatus = "submitted"
+		}
+		err = tx.QueryRow(ctx, `UPDATE reviews SET status = $4, answers = $5, late = late OR $6, version = version + 1, updated_at = now(),
+				submitted_at = CASE WHEN $7 THEN now() ELSE submitted_at END
+			WHERE cycle_id = $1 AND member_id = $2 AND case_id = $3 RETURNING status, version, late, updated_at`,
+			in.CycleID, in.MemberID, in.CaseID, newStatus, answers, in.Late, in.Final).Scan(&out.Status, &out.Version, &out.Late, &out.UpdatedAt)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO review_versions (cycle_id, member_id, case_id, version, status, answers) VALUES ($1, $2, $3, $4, $5, $6)`,
+			in.CycleID, in.MemberID, in.CaseID, out.Version, out.Status, answers)
+		return err
+	})
+	return out, err
+}
+
+// QueueReminder queues one reminder to a member with reviews outstanding.
+func (a *Activities) QueueReminder(ctx context.Context, in ReminderInput) (MailRef, error) {
+	c, err := a.cycle(ctx, in.CycleID)
+	if err != nil {
+		return MailRef{}, err
+	}
+	var m panelMember
+	if err := a.Store.Pool.QueryRow(ctx, `SELECT id, name, email, role FROM members WHERE id = $1`, in.MemberID).Scan(&m.ID, &m.Name, &m.Email, &m.Role); err != nil {
+		return MailRef{}, err
+	}
+	subject, body, err := render("reminder", map[string]any{"Panel": c.PanelName, "Name": m.Name, "Outstanding": in.Outstanding,
+		"Deadline": in.Deadline, "Link": a.memberLink(m.ID, c.ID, c.Schedule.AccessRevoked), "Coordinator": c.CoordinatorName})
+	if err != nil {
+		return MailRef{}, err
+	}
+	return a.queue(ctx, a.Store.Pool, fmt.Sprintf("reminder/%d/%d/%s", c.ID, m.ID, in.Key), m, subject, body, nil, "")
+}
+
+// RecordNonReturns marks every review still missing at the deadline as not
+// submitted and returns them by member. Late submissions still replace it.
+func (a *Activities) RecordNonReturns(ctx context.Context, cycleID int64) ([]NonReturn, error) {
+	if _, err := a.Store.Pool.Exec(ctx, `UPDATE reviews SET status = 'not_submitted' WHERE cycle_id = $1 AND status IN ('outstanding', 'draft') AND NOT removed`, cycleID); err != nil {
+		return nil, err
+	}
+	rows, err := a.Store.Pool.Query(ctx, `SELECT member_id, array_agg(case_id ORDER BY case_id) FROM reviews
+		WHERE cycle_id = $1 AND status = 'not_submitted' AND NOT removed GROUP BY member_id ORDER BY member_id`, cycleID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (NonReturn, error) {
+		var nr NonReturn
+		err := r.Scan(&nr.MemberID, &nr.CaseIDs)
+		return nr, err
+	})
+}
+
+// ExcuseReviews excuses a departing member's open reviews, keeping the ones
+// they submitted, and returns how many are excused.
+func (a *Activities) ExcuseReviews(ctx context.Context, cycleID, memberID int64) (int, error) {
+	var n int
+	err := a.Store.InTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE reviews SET status = 'excused' WHERE cycle_id = $1 AND member_id = $2 AND status <> 'submitted' AND NOT removed`, cycleID, memberID); err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM reviews WHERE cycle_id = $1 AND member_id = $2 AND status = 'excused'`, cycleID, memberID).Scan(&n); err != nil {
+			return err
+		}
+		return store.Audit(ctx, tx, "coordinator", "member_left_cycle", "cycle", strconv.FormatInt(cycleID, 10), map[string]any{"member_id": memberID, "excused": n})
+	})
+	return n, err
+}
+
+// RecordIdentifyingReport pulls the case from every pack of the cycle and
+// logs the report; the detail stays internal.
+func (a *Activities) RecordIdentifyingReport(ctx context.Context, in IdentifyingReport) error {
+	return a.Store.InTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO identifying_reports (cycle_id, member_id, case_id, detail) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (cycle_id, member_id, case_id) DO NOTHING`, in.CycleID, in.MemberID, in.CaseID, in.Detail); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE cycle_cases SET status = 'pulled' WHERE cycle_id = $1 AND case_id = $2`, in.CycleID, in.CaseID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE reviews SET removed = true WHERE cycle_id = $1 AND case_id = $2`, in.CycleID, in.CaseID); err != nil {
+			return err
+		}
+		return store.Audit(ctx, tx, fmt.Sprintf("member:%d", in.MemberID), "identifying_detail_reported", "cycle", strconv.FormatInt(in.CycleID, 10), map[string]any{"case_id": in.CaseID})
+	})
+}
+
+// QueueAlert queues a message to the cycle's coordinator.
+func (a *Activities) QueueAlert(ctx context.Context, in Alert) (MailRef, error) {
+	c, err := a.cycle(ctx, in.CycleID)
+	if err != nil {
+		return MailRef{}, err
+	}
+	var subject, body string
+	memberName := func() string {
+		var name string
+		a.Store.Pool.QueryRow(ctx, `SELECT name FROM members WHERE id = $1`, in.MemberID).Scan(&name)
+		return name
+	}
+	switch in.Kind {
+	case "bounce":
+		subject = "Email to a panel member bounced"
+		body = fmt.Sprintf("Email to %s was refused by their mail server. Nothing more will be sent to them until their address is corrected on the member's page.", memberName())
+	case "non_returns":
+		subject = "Reviews not returned by the deadline"
+		var lines []string
+		rows, err := a.Store.Pool.Query(ctx, `SELECT m.name, count(*), string_agg(c.reference, ', ' ORDER BY c.reference) FROM reviews r
+			JOIN members m ON m.id = r.member_id JOIN cases c ON c.id = r.case_id
+			WHERE r.cycle_id = $1 AND r.status = 'not_submitted' AND NOT r.removed GROUP BY m.name ORDER BY m.name`, c.ID)
+		if err != nil {
+			return MailRef{}, err
+		}
+		for rows.Next() {
+			var name, refs string
+			var n int
+			if err := rows.Scan(&name, &n, &refs); err != nil {
+				rows.Close()
+				return MailRef{}, err
+			}
+			lines = append(lines, fmt.Sprintf("  %s: %d (%s)", name, n, refs))
+		}
+		rows.Close()
+		body = "These reviews had not been returned by the deadline. Late reviews are accepted until the meeting starts.\n\n" + strings.Join(lines, "\n")
+	case "identifying_detail":
+		var ref string
+		a.Store.Pool.QueryRow(ctx, `SELECT reference FROM cases WHERE id = $1`, in.CaseID).Scan(&ref)
+		subject = "A case was pulled from every pack"
+		body = fmt.Sprintf("A panel member reported that case %s may reveal identifying detail. It has been removed from every member's pack and review list. The report is recorded on the cycle.", ref)
+	case "awaiting_approval":
+		subject = "The case selection is waiting for your check"
+		body = "The cases drawn for this cycle are waiting for you to approve them, withdraw any, or ask for a fresh draw."
+	default:
+		subject = "Something needs your attention"
+		body = "Please look at the cycle page."
+	}
+	subject, body, err = render("alert", map[string]any{"Subject": subject + ": " + c.PanelName, "Body": body, "Coordinator": c.CoordinatorName,
+		"Link": fmt.Sprintf("%s/cycles/%d", a.PublicURL, c.ID)})
+	if err != nil {
+		return MailRef{}, err
+	}
+	to := panelMember{Name: c.CoordinatorName, Email: c.CoordinatorEmail}
+	return a.queue(ctx, a.Store.Pool, fmt.Sprintf("alert/%d/%s", c.ID, in.Key), to, subject, body, nil, "")
+}
