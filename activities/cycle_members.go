@@ -59,7 +59,7 @@ func (a *Activities) queue(ctx context.Context, q store.Querier, key string, to 
 func (a *Activities) SaveMeeting(ctx context.Context, cycleID int64, m Meeting) (SavedMeeting, error) {
 	var saved SavedMeeting
 	err := a.Store.Pool.QueryRow(ctx, `INSERT INTO meetings (cycle_id, starts_at, ends_at, location, online_link, ics_uid)
-		VALUES ($1, $2, $3, $4, $5, 'cycle-' || $1 || '@scrutiny')
+		VALUES ($1::bigint, $2, $3, $4, $5, 'cycle-' || $1::bigint || '@scrutiny')
 		ON CONFLICT (cycle_id) DO UPDATE SET starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at,
 			location = EXCLUDED.location, online_link = EXCLUDED.online_link,
 			ics_sequence = meetings.ics_sequence + CASE WHEN (meetings.starts_at, meetings.ends_at, meetings.location, meetings.online_link)
@@ -296,7 +296,7 @@ func (a *Activities) PreparePack(ctx context.Context, in PackInput) (Pack, error
 	err = a.Store.InTx(ctx, func(tx pgx.Tx) error {
 		cycleID, memberID := c.ID, m.ID
 		fileID, err := store.SaveFile(ctx, tx, store.File{Kind: "pack", CycleID: &cycleID, MemberID: &memberID,
-			Filename: fmt.Sprintf("review-pack-%s.xlsx", strings.ReplaceAll(strings.ToLower(m.Name), " ", "-")),
+			Filename:    fmt.Sprintf("review-pack-%s.xlsx", strings.ReplaceAll(strings.ToLower(m.Name), " ", "-")),
 			ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Content: data})
 		if err != nil {
 			return err

@@ -1,0 +1,315 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/xuri/excelize/v2"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
+
+	"github.com/lsip/scrutiny/activities"
+	"github.com/lsip/scrutiny/devstack/mailcatcher"
+	"github.com/lsip/scrutiny/domain"
+	"github.com/lsip/scrutiny/links"
+	"github.com/lsip/scrutiny/reviewform"
+	"github.com/lsip/scrutiny/store"
+	"github.com/lsip/scrutiny/testenv"
+	"github.com/lsip/scrutiny/testenv/temporalenv"
+	"github.com/lsip/scrutiny/worker"
+	"github.com/lsip/scrutiny/workflows"
+)
+
+const taskQueue = "scrutiny-e2e"
+
+// fixture is a panel in Wales with three members (one who has not signed
+// the confidentiality agreement) and closed cases in two strands.
+type fixture struct {
+	panelID            int64
+	aled, bea, unsigned int64
+}
+
+func seed(t *testing.T, st *store.Store, now time.Time) fixture {
+	t.Helper()
+	ctx := context.Background()
+	var f fixture
+	must := func(err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(st.Pool.QueryRow(ctx, `INSERT INTO panels (area_id, name, covers) SELECT id, 'Wales LSIP', 'hate_crime' FROM areas WHERE code = 'wales' RETURNING id`).Scan(&f.panelID))
+	_, err := st.Pool.Exec(ctx, `INSERT INTO panel_strands (panel_id, strand) VALUES ($1, 'race'), ($1, 'disability')`, f.panelID)
+	must(err)
+	add := func(name, email string, signed bool) int64 {
+		var id int64
+		var signedOn *time.Time
+		if signed {
+			signedOn = &now
+		}
+		must(st.Pool.QueryRow(ctx, `INSERT INTO members (panel_id, name, email, role, confidentiality_signed_on) VALUES ($1, $2, $3, 'member', $4) RETURNING id`,
+			f.panelID, name, email, signedOn).Scan(&id))
+		return id
+	}
+	f.aled = add("Aled Jones", "aled@example.org", true)
+	f.bea = add("Bea Khan", "bea@example.org", true)
+	f.unsigned = add("Cai Evans", "cai@example.org", false)
+	var recs []store.CaseRecord
+	for i := range 8 {
+		strand := "race"
+		if i >= 5 {
+			strand = "disability"
+		}
+		recs = append(recs, store.CaseRecord{AreaCode: "wales", Reference: fmt.Sprintf("WAL-HC-%03d", i), URN: fmt.Sprintf("SECRETURN%03d", i),
+			Category: domain.HateCrime, Strands: []string{strand}, PrincipalOffence: "Racially aggravated harassment",
+			FinalisedOn: now.AddDate(0, -2, 0), Outcome: domain.ConvictionPlea, Summary: fmt.Sprintf("Summary of case %d: abuse in a shop.", i)})
+	}
+	must(st.InTx(ctx, func(tx pgx.Tx) error { _, _, err := store.UpsertCases(ctx, tx, recs); return err }))
+	return f
+}
+
+func startWorker(t *testing.T, c client.Client, acts *activities.Activities) func() {
+	w := worker.New(c, taskQueue, acts)
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return w.Stop
+}
+
+// status asks the running cycle. A query can fail while a worker is
+// restarting, so it is retried for a while.
+func status(t *testing.T, c client.Client, id string) workflows.CycleStatus {
+	t.Helper()
+	var v converter.EncodedValue
+	var err error
+	for range 20 {
+		if v, err = c.QueryWorkflow(context.Background(), id, "", workflows.QueryStatus); err == nil {
+			break
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("query: %v", err)
+	}
+	var s workflows.CycleStatus
+	if err := v.Get(&s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func waitStage(t *testing.T, c client.Client, id, stage string) workflows.CycleStatus {
+	t.Helper()
+	deadline := time.Now().Add(90 * time.Second)
+	for time.Now().Before(deadline) {
+		if s := status(t, c, id); s.Stage == stage {
+			return s
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("cycle never reached %s (at %s)", stage, status(t, c, id).Stage)
+	return workflows.CycleStatus{}
+}
+
+func update(t *testing.T, c client.Client, workflowID, name string, result any, args ...any) {
+	t.Helper()
+	h, err := c.UpdateWorkflow(context.Background(), client.UpdateWorkflowOptions{WorkflowID: workflowID, UpdateName: name, Args: args, WaitForStage: client.WorkflowUpdateStageCompleted})
+	if err != nil {
+		t.Fatalf("update %s: %v", name, err)
+	}
+	if err := h.Get(context.Background(), result); err != nil {
+		t.Fatalf("update %s: %v", name, err)
+	}
+}
+
+// TestReviewCycleJourney runs a whole cycle on the real server: draw,
+// approval, a conflict, packs by email, reviews, a worker restart, the
+// meeting's findings and action, the chair's approval and the minutes.
+func TestReviewCycleJourney(t *testing.T) {
+	st := testenv.DB(t)
+	catcher, sender := testenv.SMTP(t, nil)
+	srv := temporalenv.Start(t)
+	c := srv.Client()
+	now := time.Now().UTC()
+	f := seed(t, st, now)
+	signer, _ := links.NewSigner([]byte(strings.Repeat("k", 32)))
+	acts := &activities.Activities{Store: st, Mailer: sender, Links: signer, PublicURL: "http://scrutiny.test", AttachPacks: true}
+	stop := startWorker(t, c, acts)
+
+	// Stage dates are seconds apart so the journey runs in about a minute.
+	meetingAt := now.Add(45 * time.Second).Truncate(time.Second)
+	in := workflows.CycleInput{
+		PanelID: f.panelID, WindowStart: now.AddDate(0, -3, 0), WindowEnd: now, Quotas: map[string]int{"race": 2, "disability": 1}, ReservesPerStratum: 1,
+		Meeting: activities.Meeting{Start: meetingAt, End: meetingAt.Add(2 * time.Hour), Location: "Cardiff office"},
+		Timing: workflows.Timing{ConflictCheckBefore: 30 * time.Second, PacksBefore: 25 * time.Second, ReviewsDueBefore: 5 * time.Second,
+			RevokeAfter: 15 * time.Second, Reminders: []time.Duration{2 * time.Second}, ApprovalNudgeEvery: time.Hour},
+		StartedBy: "coordinator", CoordinatorName: "Cath Coordinator", CoordinatorEmail: "cath@example.org", Seed: 2026,
+	}
+	id := workflows.CycleWorkflowID(in.PanelID, in.WindowStart, in.WindowEnd)
+	run, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: id, TaskQueue: taskQueue}, workflows.CycleWorkflow, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A second start of the same panel and window is refused.
+	if _, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: id, TaskQueue: taskQueue, WorkflowExecutionErrorWhenAlreadyStarted: true}, workflows.CycleWorkflow, in); err == nil {
+		t.Error("a second cycle for the same panel and window was started")
+	}
+
+	s := waitStage(t, c, id, workflows.StageCoordinatorCheck)
+	var approved []activities.CycleCase
+	update(t, c, id, workflows.UpdateApproveSelection, &approved)
+	var inReview []activities.CycleCase
+	for _, cc := range approved {
+		if cc.Status == "approved" {
+			inReview = append(inReview, cc)
+		}
+	}
+	if len(inReview) != 3 || s.Seed != 2026 {
+		t.Fatalf("approved %v (seed %d)", approved, s.Seed)
+	}
+	conflicted := inReview[0]
+	update(t, c, id, workflows.UpdateDeclareConflict, nil, workflows.ConflictRequest{MemberID: f.aled, CaseID: conflicted.CaseID, Note: "I know the family"})
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	isPack := func(m *mailcatcher.Message) bool { return strings.HasPrefix(m.Subject, "Your review pack") }
+	packs, err := catcher.Wait(ctx, 2, isPack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range packs {
+		att := m.Attachments
+		if len(att) != 1 {
+			t.Fatalf("pack email to %v has %d attachments", m.EnvelopeTo, len(att))
+		}
+		sheets := sheetsOf(t, att[0].Data)
+		hasConflicted := contains(sheets, conflicted.Reference)
+		switch m.EnvelopeTo[0] {
+		case "aled@example.org":
+			if hasConflicted || len(sheets) != 2+2+1 {
+				t.Errorf("Aled's pack sheets %v: the conflicted case %s must be absent", sheets, conflicted.Reference)
+			}
+		case "bea@example.org":
+			if !hasConflicted || len(sheets) != 2+3+1 {
+				t.Errorf("Bea's pack sheets %v", sheets)
+			}
+		default:
+			t.Errorf("a pack went to %v, who has not signed the confidentiality agreement", m.EnvelopeTo)
+		}
+		if strings.Contains(string(m.Raw), "SECRETURN") {
+			t.Error("a URN left the database in a pack email")
+		}
+	}
+
+	answers := reviewform.Answers{Ratings: map[string]string{}, Overall: "handled_well", GoodPractice: "Swift charging decision"}
+	for _, q := range reviewform.Default().Questions {
+		answers.Ratings[q.Key] = "yes"
+	}
+	for _, cc := range inReview {
+		for _, member := range []int64{f.aled, f.bea} {
+			if member == f.aled && cc.CaseID == conflicted.CaseID {
+				continue
+			}
+			var stored activities.StoredReview
+			update(t, c, workflows.MemberReviewWorkflowID(id, member), workflows.UpdateSaveReview, &stored,
+				workflows.ReviewSubmission{CaseID: cc.CaseID, Answers: answers, Final: true, Source: "api"})
+		}
+	}
+	// The conflicted case is refused for Aled.
+	h, err := c.UpdateWorkflow(context.Background(), client.UpdateWorkflowOptions{WorkflowID: workflows.MemberReviewWorkflowID(id, f.aled),
+		UpdateName: workflows.UpdateSaveReview, Args: []any{workflows.ReviewSubmission{CaseID: conflicted.CaseID, Answers: answers, Final: true}},
+		WaitForStage: client.WorkflowUpdateStageCompleted})
+	if err == nil {
+		err = h.Get(context.Background(), nil)
+	}
+	if err == nil || !strings.Contains(err.Error(), "not in your pack") {
+		t.Errorf("review of a conflicted case: %v", err)
+	}
+
+	// Restart the worker mid-cycle: nothing is sent twice, nothing is lost.
+	stop()
+	stop = startWorker(t, c, acts)
+	defer func() { stop() }()
+
+	waitStage(t, c, id, workflows.StageMeeting)
+	update(t, c, id, workflows.UpdateRecordAttendance, nil, activities.Attendance{Status: map[int64]string{f.aled: "present", f.bea: "present", f.unsigned: "apologies"}})
+	for i, cc := range inReview {
+		category := "handled_well"
+		if i == 1 {
+			category = "not_agreed"
+		}
+		update(t, c, id, workflows.UpdateRecordFinding, nil, activities.Finding{CaseID: cc.CaseID, Category: category, Rationale: "Discussed at length", RecordedBy: "chair"})
+	}
+	var lpID int64
+	update(t, c, id, workflows.UpdateAddLearningPoint, &lpID, activities.LearningPoint{Text: "Record hostility evidence at charge", Tag: "prosecution"})
+	var action activities.RecordedAction
+	update(t, c, id, workflows.UpdateAddAction, &action, activities.ActionInput{Description: "Brief all hate crime lawyers on s.66 uplift", LearningPointID: lpID,
+		OwnerName: "Area hate crime lead", OwnerEmail: "lead@example.org", ManagerName: "DCCP", ManagerEmail: "dccp@example.org", Due: now.AddDate(0, 2, 0)})
+	var draftID, issuedID int64
+	update(t, c, id, workflows.UpdateCloseMeeting, &draftID)
+	update(t, c, id, workflows.UpdateApproveMinutes, &issuedID, workflows.ApproveMinutesRequest{ApprovedBy: "chair"})
+
+	minutes, err := catcher.Wait(ctx, 4, func(m *mailcatcher.Message) bool { return strings.HasPrefix(m.Subject, "Minutes of") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	wb, err := excelize.OpenReader(bytes.NewReader(minutes[0].Attachments[0].Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases, _ := wb.GetRows("Cases")
+	actions, _ := wb.GetRows("Actions")
+	if len(cases) != 4 || len(actions) != 2 || actions[1][1] != "Brief all hate crime lawyers on s.66 uplift" {
+		t.Errorf("minutes: %d case rows, actions %v", len(cases)-1, actions)
+	}
+	if !strings.Contains(fmt.Sprint(cases), "The panel could not agree") {
+		t.Error("the minutes lack the findings")
+	}
+
+	var result workflows.CycleStatus
+	if err := run.Get(ctx, &result); err != nil {
+		t.Fatal(err)
+	}
+	if result.Stage != workflows.StageClosed || !result.AccessRevoked || !result.MinutesIssued {
+		t.Errorf("final status %+v", result)
+	}
+	var actionsInDB, reviews, carried int
+	st.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM actions WHERE cycle_id = $1), (SELECT count(*) FROM reviews WHERE cycle_id = $1 AND status = 'submitted'),
+		(SELECT count(*) FROM findings WHERE cycle_id = $1 AND carried_forward)`, result.CycleID).Scan(&actionsInDB, &reviews, &carried)
+	if actionsInDB != 1 || reviews != 5 || carried != 1 {
+		t.Errorf("in PostgreSQL: %d actions, %d submitted reviews, %d carried forward", actionsInDB, reviews, carried)
+	}
+	// Exactly one email per outbox key reached the server.
+	var queued int
+	st.Pool.QueryRow(ctx, `SELECT count(*) FROM outbox WHERE status = 'sent'`).Scan(&queued)
+	if got := len(catcher.Messages()); got != queued {
+		t.Errorf("%d messages arrived for %d sent outbox rows: something was sent twice", got, queued)
+	}
+	if n := len(catcher.Messages()); n == 0 {
+		t.Error("no mail at all")
+	}
+}
+
+func sheetsOf(t *testing.T, data []byte) []string {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	return f.GetSheetList()
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
