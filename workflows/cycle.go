@@ -425,8 +425,7 @@ func (c *cycle) alert(ctx workflow.Context, al activities.Alert) {
 func (c *cycle) member(id int64) *MemberStatus {
 	m := c.members[id]
 	if m == nil {
-		m = &MemberStatus{MemberID: id}
-		m.ReviewProgress.MemberID = id
+		m = &MemberStatus{ReviewProgress: ReviewProgress{MemberID: id}}
 		c.members[id] = m
 	}
 	return m

@@ -115,12 +115,12 @@ type ReviewProgress struct {
 
 // MemberStatus is one member's part in the cycle.
 type MemberStatus struct {
-	MemberID    int64  `json:"member_id"`
 	Name        string `json:"name"`
 	PackFileID  int64  `json:"pack_file_id,omitempty"`
 	PackSent    bool   `json:"pack_sent"`
 	Unreachable bool   `json:"unreachable"`
 	Left        bool   `json:"left"`
+	// ReviewProgress carries the member's ID and review counts.
 	ReviewProgress
 	// NotSubmitted counts reviews still missing once the deadline passed.
 	NotSubmitted int `json:"not_submitted"`

@@ -135,12 +135,15 @@ func (c *cycle) validateConflict(_ workflow.Context, r ConflictRequest) error {
 // member's access to the case ends at once and it leaves their list.
 func (c *cycle) declareConflict(ctx workflow.Context, r ConflictRequest) error {
 	afterRelease := c.packsReleased
+	// Recorded before the activity runs, so a second declaration arriving
+	// meanwhile is refused as a duplicate; taken back if storing fails.
+	c.status.Conflicts = append(c.status.Conflicts, r)
 	if err := workflow.ExecuteActivity(activityCtx(ctx), a.RecordConflict, activities.ConflictInput{
 		CycleID: c.status.CycleID, MemberID: r.MemberID, CaseID: r.CaseID, Note: r.Note, AfterRelease: afterRelease,
 	}).Get(ctx, nil); err != nil {
+		c.status.Conflicts = slices.DeleteFunc(c.status.Conflicts, func(x ConflictRequest) bool { return x == r })
 		return err
 	}
-	c.status.Conflicts = append(c.status.Conflicts, r)
 	if afterRelease {
 		c.signalMember(ctx, r.MemberID, SignalRemoveCase, r.CaseID)
 	}

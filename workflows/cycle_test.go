@@ -147,13 +147,13 @@ func (w *world) mockActivities() {
 		cases := slices.DeleteFunc(slices.Clone(w.packCases[in.MemberID]), func(id int64) bool {
 			return slices.ContainsFunc(w.conflicts, func(c activities.ConflictInput) bool { return c.MemberID == in.MemberID && c.CaseID == id })
 		})
-		return activities.Pack{FileID: 500 + in.MemberID, Mail: activities.MailRef{OutboxID: 600 + in.MemberID, MemberID: in.MemberID}, CaseIDs: cases}, nil
+		return activities.Pack{FileID: 5000 + in.MemberID, Mail: activities.MailRef{OutboxID: 6000 + in.MemberID, MemberID: in.MemberID}, CaseIDs: cases}, nil
 	})
 	env.OnActivity(a.DeliverMail, any2...).Return(func(_ context.Context, outboxID int64) (string, error) {
 		w.mu.Lock()
 		defer w.mu.Unlock()
 		w.delivered = append(w.delivered, outboxID)
-		if outboxID >= 600 && outboxID < 700 && w.bounceFor[outboxID-600] {
+		if outboxID >= 6000 && outboxID < 7000 && w.bounceFor[outboxID-6000] {
 			return activities.Bounced, nil
 		}
 		return activities.Delivered, nil
@@ -172,7 +172,7 @@ func (w *world) mockActivities() {
 		w.mu.Lock()
 		defer w.mu.Unlock()
 		w.reminders[in.MemberID] = append(w.reminders[in.MemberID], w.env.Now().UTC())
-		return activities.MailRef{OutboxID: 700 + in.MemberID, MemberID: in.MemberID}, nil
+		return activities.MailRef{OutboxID: 7000 + in.MemberID, MemberID: in.MemberID}, nil
 	})
 	env.OnActivity(a.RecordNonReturns, any2...).Return(func(_ context.Context, _ int64) ([]activities.NonReturn, error) {
 		w.record("RecordNonReturns")
