@@ -253,41 +253,12 @@ func (a *Activities) PreparePack(ctx context.Context, in PackInput) (Pack, error
 	if err := a.Store.Pool.QueryRow(ctx, `SELECT id, name, email, role FROM members WHERE id = $1`, in.MemberID).Scan(&m.ID, &m.Name, &m.Email, &m.Role); err != nil {
 		return Pack{}, err
 	}
-	all, err := a.caseFacts(ctx, in.CycleID)
-	if err != nil {
-		return Pack{}, err
-	}
-	rows, err := a.Store.Pool.Query(ctx, `SELECT case_id FROM conflicts WHERE cycle_id = $1 AND member_id = $2`, in.CycleID, in.MemberID)
-	if err != nil {
-		return Pack{}, err
-	}
-	conflicted, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return Pack{}, err
-	}
-	var cases []workbook.PackCase
-	var caseIDs []int64
-	for _, pc := range all {
-		if !containsID(conflicted, pc.CaseID) {
-			cases = append(cases, pc)
-			caseIDs = append(caseIDs, pc.CaseID)
-		}
-	}
-	matters, err := a.mattersArising(ctx, c)
-	if err != nil {
-		return Pack{}, err
-	}
 	link := a.memberLink(m.ID, c.ID, in.Expires)
-	form := reviewform.Default()
-	data, err := workbook.BuildPack(workbook.Pack{
-		Form: form, PanelName: c.PanelName, AreaName: c.AreaName, CycleRef: c.WorkflowID, CycleID: c.ID,
-		MemberID: m.ID, MemberName: m.Name, Meeting: deref(c.MeetingStart), MeetingPlace: firstNonEmpty(c.MeetingLocation, c.MeetingOnlineLink),
-		Deadline: in.Deadline, ReturnURL: link, Cases: cases, MattersArising: matters,
-	})
+	data, caseIDs, err := a.buildPack(ctx, c, m, in.Deadline, link)
 	if err != nil {
-		return Pack{}, fmt.Errorf("build pack: %w", err)
+		return Pack{}, err
 	}
-	subject, body, err := render("pack", map[string]any{"Panel": c.PanelName, "Name": m.Name, "Cases": len(cases), "Meeting": deref(c.MeetingStart),
+	subject, body, err := render("pack", map[string]any{"Panel": c.PanelName, "Name": m.Name, "Cases": len(caseIDs), "Meeting": deref(c.MeetingStart),
 		"Deadline": in.Deadline, "Link": link, "Attached": a.AttachPacks, "Coordinator": c.CoordinatorName})
 	if err != nil {
 		return Pack{}, err
@@ -296,15 +267,14 @@ func (a *Activities) PreparePack(ctx context.Context, in PackInput) (Pack, error
 	err = a.Store.InTx(ctx, func(tx pgx.Tx) error {
 		cycleID, memberID := c.ID, m.ID
 		fileID, err := store.SaveFile(ctx, tx, store.File{Kind: "pack", CycleID: &cycleID, MemberID: &memberID,
-			Filename:    fmt.Sprintf("review-pack-%s.xlsx", strings.ReplaceAll(strings.ToLower(m.Name), " ", "-")),
-			ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Content: data})
+			Filename: PackFilename(m.Name), ContentType: xlsxType, Content: data})
 		if err != nil {
 			return err
 		}
 		out.FileID = fileID
 		for _, id := range caseIDs {
 			if _, err := tx.Exec(ctx, `INSERT INTO reviews (cycle_id, member_id, case_id, form_version) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-				c.ID, m.ID, id, form.Version); err != nil {
+				c.ID, m.ID, id, reviewform.Default().Version); err != nil {
 				return err
 			}
 		}
@@ -334,6 +304,65 @@ func containsID(ids []int64, id int64) bool {
 		}
 	}
 	return false
+}
+
+// buildPack makes a member's workbook from the cycle's cases as they are
+// now: approved, not pulled, and without the member's conflicts.
+func (a *Activities) buildPack(ctx context.Context, c cycleInfo, m panelMember, deadline time.Time, link string) ([]byte, []int64, error) {
+	all, err := a.caseFacts(ctx, c.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err := a.Store.Pool.Query(ctx, `SELECT case_id FROM conflicts WHERE cycle_id = $1 AND member_id = $2`, c.ID, m.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	conflicted, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, nil, err
+	}
+	var cases []workbook.PackCase
+	var caseIDs []int64
+	for _, pc := range all {
+		if !containsID(conflicted, pc.CaseID) {
+			cases = append(cases, pc)
+			caseIDs = append(caseIDs, pc.CaseID)
+		}
+	}
+	matters, err := a.mattersArising(ctx, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	data, err := workbook.BuildPack(workbook.Pack{
+		Form: reviewform.Default(), PanelName: c.PanelName, AreaName: c.AreaName, CycleRef: c.WorkflowID, CycleID: c.ID,
+		MemberID: m.ID, MemberName: m.Name, Meeting: deref(c.MeetingStart), MeetingPlace: firstNonEmpty(c.MeetingLocation, c.MeetingOnlineLink),
+		Deadline: deadline, ReturnURL: link, Cases: cases, MattersArising: matters,
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("build pack: %w", err)
+	}
+	return data, caseIDs, nil
+}
+
+// PackFilename is the name a member's pack is sent and downloaded under.
+func PackFilename(memberName string) string {
+	return fmt.Sprintf("review-pack-%s.xlsx", strings.ReplaceAll(strings.ToLower(memberName), " ", "-"))
+}
+
+// CurrentPack builds a member's pack as it stands now, for download: a
+// case pulled or conflicted since release is gone from it. It is a plain
+// function, not an activity, because the server calls it directly.
+func CurrentPack(ctx context.Context, a *Activities, cycleID, memberID int64, link string) ([]byte, error) {
+	c, err := a.cycle(ctx, cycleID)
+	if err != nil {
+		return nil, err
+	}
+	var m panelMember
+	if err := a.Store.Pool.QueryRow(ctx, `SELECT id, name, email, role FROM members WHERE id = $1`, memberID).Scan(&m.ID, &m.Name, &m.Email, &m.Role); err != nil {
+		return nil, err
+	}
+	data, _, err := a.buildPack(ctx, c, m, c.Schedule.ReviewsDue, link)
+	return data, err
 }
 
 // mattersArising lists the panel's actions from earlier cycles that are

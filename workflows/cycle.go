@@ -38,6 +38,8 @@ type cycle struct {
 	deadlinePassed  bool
 	mailQueue       []activities.MailRef
 	delivering      bool
+	// runErr is set when run fails, releasing anyone waiting for the start.
+	runErr error
 }
 
 // CycleWorkflow runs one panel's review cycle from the draw to the issued
@@ -52,6 +54,7 @@ func CycleWorkflow(ctx workflow.Context, in CycleInput) (CycleStatus, error) {
 		return c.status, err
 	}
 	err := c.run(ctx)
+	c.runErr = err
 	// Let running update handlers and queued mail finish before returning.
 	_ = workflow.Await(ctx, func() bool {
 		return workflow.AllHandlersFinished(ctx) && len(c.mailQueue) == 0 && !c.delivering
@@ -94,6 +97,17 @@ func (c *cycle) setup(ctx workflow.Context) error {
 		{UpdateCloseMeeting, c.closeMeeting, c.validateCloseMeeting},
 		{UpdateApproveMinutes, c.approveMinutes, c.validateApproveMinutes},
 		{UpdateCancel, c.cancel, c.validateCancel},
+	}
+	if err := workflow.SetUpdateHandler(ctx, UpdateStarted, func(ctx workflow.Context) (CycleStatus, error) {
+		if err := workflow.Await(ctx, func() bool { return c.status.CycleID != 0 || c.runErr != nil }); err != nil {
+			return c.snapshot(), err
+		}
+		if c.status.CycleID == 0 {
+			return c.snapshot(), c.runErr
+		}
+		return c.snapshot(), nil
+	}); err != nil {
+		return err
 	}
 	for _, u := range updates {
 		if err := workflow.SetUpdateHandlerWithOptions(ctx, u.name, u.handler, workflow.UpdateHandlerOptions{Validator: u.validator}); err != nil {

@@ -24,7 +24,10 @@ const (
 	UpdateCloseMeeting      = "close-meeting"
 	UpdateApproveMinutes    = "approve-minutes"
 	UpdateCancel            = "cancel"
-	QueryStatus             = "status"
+	// UpdateStarted returns once the cycle is stored, so the caller that
+	// started it (with update-with-start) learns its ID at once.
+	UpdateStarted = "started"
+	QueryStatus   = "status"
 
 	// Sent by member-review workflows to their cycle.
 	SignalReviewProgress = "review-progress"

@@ -133,9 +133,14 @@ func runDev(ctx context.Context, args []string) error {
 		}
 	}
 
+	tokens, err := demodata.DevTokens(ctx, st)
+	if err != nil {
+		return fmt.Errorf("dev API tokens: %w", err)
+	}
+
 	httpErr := make(chan error, 1)
 	go func() {
-		httpErr <- serveHTTP(ctx, cfg.HTTPAddress, server.New(server.Deps{Store: st, Temporal: tc, Config: cfg}).Handler(), cfg.ShutdownTimeout)
+		httpErr <- serveHTTP(ctx, cfg.HTTPAddress, server.New(server.Deps{Store: st, Temporal: tc, Config: cfg, Activities: acts}).Handler(), cfg.ShutdownTimeout)
 	}()
 	fmt.Printf(`
 scrutiny dev is running. Ctrl-C stops everything.
@@ -146,7 +151,12 @@ scrutiny dev is running. Ctrl-C stops everything.
   PostgreSQL       %[7]s
   State            %[8]s
 
+API tokens for this run (send as "Authorization: Bearer <token>"):
 `, cfg.HTTPAddress, *mailHTTP, smtpAddr, cfg.TemporalAddress, cfg.TemporalNamespace, cfg.TaskQueue, redactURL(dbURL), cfg.DataDir)
+	for _, t := range tokens {
+		fmt.Printf("  %-34s %s\n", t.Who, t.Token)
+	}
+	fmt.Println()
 
 	select {
 	case err := <-httpErr:

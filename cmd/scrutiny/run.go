@@ -113,8 +113,12 @@ func runServer(ctx context.Context, args []string) error {
 		return err
 	}
 	defer tc.Close()
+	acts, err := newActivities(cfg, st)
+	if err != nil {
+		return err
+	}
 	logger.Info("serving", "address", cfg.HTTPAddress)
-	return serveHTTP(ctx, cfg.HTTPAddress, server.New(server.Deps{Store: st, Temporal: tc, Config: cfg}).Handler(), cfg.ShutdownTimeout)
+	return serveHTTP(ctx, cfg.HTTPAddress, server.New(server.Deps{Store: st, Temporal: tc, Config: cfg, Activities: acts}).Handler(), cfg.ShutdownTimeout)
 }
 
 func runWorker(ctx context.Context, args []string) error {

@@ -1,0 +1,264 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+
+	"github.com/lsip/scrutiny/activities"
+	"github.com/lsip/scrutiny/domain"
+	"github.com/lsip/scrutiny/workflows"
+)
+
+// startCycleRequest is the body of POST /api/v1/cycles.
+type startCycleRequest struct {
+	PanelID            int64              `json:"panel_id"`
+	WindowStart        string             `json:"window_start"`
+	WindowEnd          string             `json:"window_end"`
+	Theme              string             `json:"theme"`
+	Quotas             map[string]int     `json:"quotas"`
+	TotalQuota         int                `json:"total_quota"`
+	ReservesPerStratum *int               `json:"reserves_per_stratum"`
+	WidenMonths        int                `json:"widen_months"`
+	Meeting            activities.Meeting `json:"meeting"`
+	Timing             *workflows.Timing  `json:"timing"`
+	Seed               int64              `json:"seed"`
+}
+
+func (s *Server) startCycle(c *gin.Context) {
+	var req startCycleRequest
+	if !decodeJSON(c, &req) {
+		return
+	}
+	ctx := c.Request.Context()
+	var fields []FieldError
+	bad := func(field, msg string) { fields = append(fields, FieldError{Field: field, Message: msg}) }
+	var sc scope
+	var panelStrands []string
+	err := s.deps.Store.Pool.QueryRow(ctx, `SELECT p.id, p.area_id, ARRAY(SELECT strand FROM panel_strands WHERE panel_id = p.id) FROM panels p WHERE p.id = $1`,
+		req.PanelID).Scan(&sc.PanelID, &sc.AreaID, &panelStrands)
+	if err != nil {
+		bad("panel_id", "there is no panel with this ID")
+	} else if !allowed(currentUser(c), sc, "coordinator") {
+		forbidden(c)
+		return
+	}
+	start, errStart := time.Parse(time.DateOnly, req.WindowStart)
+	end, errEnd := time.Parse(time.DateOnly, req.WindowEnd)
+	if errStart != nil {
+		bad("window_start", "must be a date as YYYY-MM-DD")
+	}
+	if errEnd != nil {
+		bad("window_end", "must be a date as YYYY-MM-DD")
+	}
+	if errStart == nil && errEnd == nil && end.Before(start) {
+		bad("window_end", "must not be before window_start")
+	}
+	if len(req.Quotas) == 0 && req.TotalQuota <= 0 {
+		bad("quotas", "give per-strand quotas, or a total_quota shared across the panel's strands")
+	}
+	for strand, n := range req.Quotas {
+		if _, ok := domain.StrandByCode(strand); !ok {
+			bad("quotas."+strand, "is not a known strand")
+		} else if !contains(panelStrands, strand) && err == nil {
+			bad("quotas."+strand, "is not a strand this panel reviews")
+		}
+		if n < 0 || n > 20 {
+			bad("quotas."+strand, "must be between 0 and 20")
+		}
+	}
+	reserves := 1
+	if req.ReservesPerStratum != nil {
+		reserves = *req.ReservesPerStratum
+		if reserves < 0 || reserves > 5 {
+			bad("reserves_per_stratum", "must be between 0 and 5")
+		}
+	}
+	if !req.Meeting.Start.After(time.Now()) {
+		bad("meeting.start", "must be in the future")
+	}
+	if !req.Meeting.End.After(req.Meeting.Start) {
+		bad("meeting.end", "must be after the start")
+	}
+	if strings.TrimSpace(req.Meeting.Location) == "" && strings.TrimSpace(req.Meeting.OnlineLink) == "" {
+		bad("meeting.location", "give a place or an online link")
+	}
+	if len(fields) > 0 {
+		badRequest(c, "Some fields need correcting.", fields...)
+		return
+	}
+	// A live cycle for the same panel and window is refused by name.
+	var existing int64
+	if err := s.deps.Store.Pool.QueryRow(ctx, `SELECT id FROM cycles WHERE panel_id = $1 AND window_start = $2 AND window_end = $3 AND stage <> 'cancelled'`,
+		req.PanelID, start, end).Scan(&existing); err == nil {
+		writeProblem(c, Problem{Status: http.StatusConflict, Title: "This cycle already exists",
+			Detail: fmt.Sprintf("Cycle %d already covers this panel and window.", existing), Existing: fmt.Sprintf("/api/v1/cycles/%d", existing)})
+		return
+	}
+	u := currentUser(c)
+	in := workflows.CycleInput{PanelID: req.PanelID, WindowStart: start, WindowEnd: end, Theme: req.Theme, Quotas: req.Quotas,
+		TotalQuota: req.TotalQuota, ReservesPerStratum: reserves, WidenMonths: req.WidenMonths, Meeting: req.Meeting,
+		StartedBy: u.Name, CoordinatorName: u.Name, CoordinatorEmail: u.Email, Seed: req.Seed}
+	if req.Timing != nil {
+		in.Timing = *req.Timing
+	}
+	id := workflows.CycleWorkflowID(req.PanelID, start, end)
+	// Update-with-start: the request returns as soon as the cycle is stored.
+	op := s.deps.Temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+		ID: id, TaskQueue: s.deps.Config.TaskQueue, WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+	}, workflows.CycleWorkflow, in)
+	h, err := s.deps.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: op,
+		UpdateOptions:          client.UpdateWorkflowOptions{UpdateName: workflows.UpdateStarted, WaitForStage: client.WorkflowUpdateStageCompleted},
+	})
+	var started workflows.CycleStatus
+	if err == nil {
+		err = h.Get(ctx, &started)
+	}
+	var already *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &already) {
+		writeProblem(c, Problem{Status: http.StatusConflict, Title: "This cycle already exists",
+			Detail: "A cycle for this panel and window was started before (workflow " + id + ").", Existing: id})
+		return
+	}
+	if err != nil {
+		internalError(c, err)
+		return
+	}
+	c.Header("Location", fmt.Sprintf("/api/v1/cycles/%d", started.CycleID))
+	c.JSON(http.StatusCreated, started)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// cycleRow is what access checks and routing need about a cycle.
+type cycleRow struct {
+	ID         int64
+	WorkflowID string
+	Stage      string
+	scope
+}
+
+// loadCycle finds the cycle in the path and checks the user may act on it
+// with one of roles; it writes the problem and returns false otherwise.
+func (s *Server) loadCycle(c *gin.Context, roles ...string) (cycleRow, bool) {
+	var cr cycleRow
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err == nil {
+		err = s.deps.Store.Pool.QueryRow(c.Request.Context(), `SELECT cy.id, cy.workflow_id, cy.stage, cy.panel_id, p.area_id
+			FROM cycles cy JOIN panels p ON p.id = cy.panel_id WHERE cy.id = $1`, id).Scan(&cr.ID, &cr.WorkflowID, &cr.Stage, &cr.PanelID, &cr.AreaID)
+	}
+	if err != nil {
+		notFound(c, "The cycle")
+		return cr, false
+	}
+	if !allowed(currentUser(c), cr.scope, roles...) {
+		forbidden(c)
+		return cr, false
+	}
+	return cr, true
+}
+
+var staffRoles = []string{"coordinator", "chair", "manager"}
+
+func (s *Server) cycleStatus(c *gin.Context) {
+	cr, ok := s.loadCycle(c, staffRoles...)
+	if !ok {
+		return
+	}
+	st, err := s.statusOf(c.Request.Context(), cr)
+	if err != nil {
+		internalError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, st)
+}
+
+// cycleUpdate returns a handler that decodes a body of type T (unless the
+// update takes none), sends it to the cycle's workflow as update name, and
+// answers with the update's result.
+func cycleUpdate[T any](s *Server, name string, roles []string, prepare func(*gin.Context, *T)) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		cr, ok := s.loadCycle(c, roles...)
+		if !ok {
+			return
+		}
+		var arg any
+		if prepare != nil {
+			// An empty body is the zero value: the workflow's validator then
+			// says what is missing.
+			var body T
+			if c.Request.ContentLength != 0 && !decodeJSON(c, &body) {
+				return
+			}
+			prepare(c, &body)
+			arg = body
+		}
+		var result any
+		if s.sendUpdate(c, cr.WorkflowID, name, arg, &result) {
+			c.JSON(http.StatusOK, gin.H{"result": result})
+		}
+	}
+}
+
+// noBody marks updates that take no arguments.
+type noBody struct{}
+
+func (s *Server) cycleFile(kind string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		cr, ok := s.loadCycle(c, staffRoles...)
+		if !ok {
+			return
+		}
+		var id int64
+		err := s.deps.Store.Pool.QueryRow(c.Request.Context(), `SELECT id FROM files WHERE cycle_id = $1 AND kind = $2 AND purged_at IS NULL ORDER BY id DESC LIMIT 1`,
+			cr.ID, kind).Scan(&id)
+		if err != nil {
+			notFound(c, "The "+strings.ReplaceAll(kind, "_", " ")+" file")
+			return
+		}
+		s.sendFile(c, id, currentUser(c).Email)
+	}
+}
+
+// memberLeft marks a member as having left the panel (ending their access
+// at once) and tells the running cycle, which excuses their open reviews.
+func (s *Server) memberLeft(c *gin.Context) {
+	cr, ok := s.loadCycle(c, "coordinator")
+	if !ok {
+		return
+	}
+	memberID, err := strconv.ParseInt(c.Param("member"), 10, 64)
+	if err != nil {
+		notFound(c, "The member")
+		return
+	}
+	tag, err := s.deps.Store.Pool.Exec(c.Request.Context(), `UPDATE members SET active = false, left_at = coalesce(left_at, now()) WHERE id = $1 AND panel_id = $2`, memberID, cr.PanelID)
+	if err != nil {
+		internalError(c, err)
+		return
+	}
+	if tag.RowsAffected() == 0 {
+		notFound(c, "That member of this panel")
+		return
+	}
+	if s.sendUpdate(c, cr.WorkflowID, workflows.UpdateMemberLeft, workflows.MemberLeftRequest{MemberID: memberID}, nil) {
+		c.JSON(http.StatusOK, gin.H{"member_id": memberID, "left": true})
+	}
+}

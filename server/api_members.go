@@ -1,0 +1,304 @@
+package server
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/lsip/scrutiny/activities"
+	"github.com/lsip/scrutiny/reviewform"
+	"github.com/lsip/scrutiny/store"
+	"github.com/lsip/scrutiny/workbook"
+	"github.com/lsip/scrutiny/workflows"
+)
+
+// memberCase is a case on a member's page: before release only the
+// non-identifying teaser, after release the review status too.
+type memberCase struct {
+	CaseID       int64  `json:"case_id"`
+	Reference    string `json:"reference"`
+	Strands      string `json:"strands"`
+	Offence      string `json:"offence"`
+	Outcome      string `json:"outcome"`
+	Finalised    string `json:"finalised"`
+	ReviewStatus string `json:"review_status,omitempty"`
+	Conflicted   bool   `json:"conflicted"`
+}
+
+// memberPage is what GET /api/v1/m/{token} returns.
+type memberPage struct {
+	Name      string       `json:"name"`
+	Panel     string       `json:"panel"`
+	Stage     string       `json:"stage"`
+	Meeting   string       `json:"meeting"`
+	Deadline  string       `json:"deadline"`
+	Released  bool         `json:"packs_released"`
+	Response  string       `json:"meeting_response,omitempty"`
+	Cases     []memberCase `json:"cases"`
+	CycleID   int64        `json:"cycle_id"`
+	MemberID  int64        `json:"member_id"`
+	FormItems any          `json:"form"`
+}
+
+func (s *Server) memberHome(c *gin.Context) {
+	m := currentMember(c)
+	ctx := c.Request.Context()
+	var p memberPage
+	var sched []byte
+	var meeting time.Time
+	err := s.deps.Store.Pool.QueryRow(ctx, `SELECT p.name, cy.stage, cy.schedule, coalesce(mt.starts_at, 'epoch'),
+			coalesce((SELECT response FROM meeting_responses WHERE meeting_id = mt.id AND member_id = $2), ''),
+			EXISTS (SELECT 1 FROM reviews WHERE cycle_id = cy.id AND member_id = $2)
+		FROM cycles cy JOIN panels p ON p.id = cy.panel_id LEFT JOIN meetings mt ON mt.cycle_id = cy.id WHERE cy.id = $1`, m.CycleID, m.MemberID).
+		Scan(&p.Panel, &p.Stage, &sched, &meeting, &p.Response, &p.Released)
+	if err != nil {
+		internalError(c, err)
+		return
+	}
+	var schedule activities.Schedule
+	_ = jsonUnmarshal(sched, &schedule)
+	p.Name, p.CycleID, p.MemberID = m.Name, m.CycleID, m.MemberID
+	p.Meeting, p.Deadline = workbook.UKTime(meeting), workbook.UKTime(schedule.ReviewsDue)
+	rows, err := s.deps.Store.Pool.Query(ctx, `SELECT c.id, c.reference,
+			(SELECT string_agg(s.label, ', ' ORDER BY s.label) FROM case_strands cs JOIN strands s ON s.code = cs.strand WHERE cs.case_id = c.id),
+			c.principal_offence, c.outcome, to_char(c.finalised_on, 'FMMonth YYYY'), coalesce(r.status, ''),
+			EXISTS (SELECT 1 FROM conflicts WHERE cycle_id = cc.cycle_id AND member_id = $2 AND case_id = c.id)
+		FROM cycle_cases cc JOIN cases c ON c.id = cc.case_id
+		LEFT JOIN reviews r ON r.cycle_id = cc.cycle_id AND r.case_id = c.id AND r.member_id = $2
+		WHERE cc.cycle_id = $1 AND cc.status IN ('approved', 'proposed') AND cc.role <> 'reserve' AND (r.removed IS NULL OR NOT r.removed)
+		ORDER BY c.reference`, m.CycleID, m.MemberID)
+	if err != nil {
+		internalError(c, err)
+		return
+	}
+	p.Cases, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (memberCase, error) {
+		var x memberCase
+		var outcome string
+		err := r.Scan(&x.CaseID, &x.Reference, &x.Strands, &x.Offence, &outcome, &x.Finalised, &x.ReviewStatus, &x.Conflicted)
+		x.Outcome = outcomeLabel(outcome)
+		return x, err
+	})
+	if err != nil {
+		internalError(c, err)
+		return
+	}
+	p.FormItems = reviewform.Default()
+	c.JSON(http.StatusOK, p)
+}
+
+// memberCaseDetail shows one case of the member's pack, with its summary.
+// Each view is audited.
+func (s *Server) memberCaseDetail(c *gin.Context) {
+	m := currentMember(c)
+	caseID, _ := strconv.ParseInt(c.Param("case"), 10, 64)
+	ctx := c.Request.Context()
+	var ref, summary, status string
+	var answers []byte
+	err := s.deps.Store.Pool.QueryRow(ctx, `SELECT c.reference, c.summary, r.status, r.answers FROM reviews r JOIN cases c ON c.id = r.case_id
+		WHERE r.cycle_id = $1 AND r.member_id = $2 AND r.case_id = $3 AND NOT r.removed`, m.CycleID, m.MemberID, caseID).Scan(&ref, &summary, &status, &answers)
+	if err != nil {
+		notFound(c, "That case in your pack")
+		return
+	}
+	if err := store.Audit(ctx, s.deps.Store.Pool, fmt.Sprintf("member:%d", m.MemberID), "case_viewed", "case", strconv.FormatInt(caseID, 10), map[string]any{"cycle_id": m.CycleID}); err != nil {
+		internalError(c, err)
+		return
+	}
+	var a reviewform.Answers
+	_ = jsonUnmarshal(answers, &a)
+	c.JSON(http.StatusOK, gin.H{"case_id": caseID, "reference": ref, "summary": summary, "review_status": status, "answers": a})
+}
+
+// memberPack downloads the member's pack as it stands now, so a case pulled
+// or conflicted since release is not in it. Each download is audited.
+func (s *Server) memberPack(c *gin.Context) {
+	m := currentMember(c)
+	ctx := c.Request.Context()
+	var released bool
+	s.deps.Store.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM reviews WHERE cycle_id = $1 AND member_id = $2)`, m.CycleID, m.MemberID).Scan(&released)
+	if !released {
+		notFound(c, "Your pack (packs have not been released yet)")
+		return
+	}
+	data, err := activities.CurrentPack(ctx, s.deps.Activities, m.CycleID, m.MemberID, s.deps.Config.PublicURL+"/m/"+c.Param("token"))
+	if err != nil {
+		internalError(c, err)
+		return
+	}
+	if err := store.Audit(ctx, s.deps.Store.Pool, fmt.Sprintf("member:%d", m.MemberID), "pack_downloaded", "cycle", strconv.FormatInt(m.CycleID, 10), nil); err != nil {
+		internalError(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="`+activities.PackFilename(m.Name)+`"`)
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data)
+}
+
+// reviewRequest is a save or submission of one case's review.
+type reviewRequest struct {
+	Answers reviewform.Answers `json:"answers"`
+	Final   bool               `json:"final"`
+}
+
+func (s *Server) memberSaveReview(c *gin.Context) {
+	m := currentMember(c)
+	caseID, err := strconv.ParseInt(c.Param("case"), 10, 64)
+	if err != nil {
+		notFound(c, "That case")
+		return
+	}
+	var req reviewRequest
+	if !decodeJSON(c, &req) {
+		return
+	}
+	if problems := reviewform.Default().Validate(req.Answers, req.Final); len(problems) > 0 {
+		fields := make([]FieldError, len(problems))
+		for i, p := range problems {
+			fields[i] = FieldError{Field: "answers." + p.Field, Message: p.Message}
+		}
+		writeProblem(c, Problem{Status: http.StatusUnprocessableEntity, Title: "Some answers need attention", Errors: fields})
+		return
+	}
+	var stored activities.StoredReview
+	if s.sendUpdate(c, s.memberWorkflowID(c, m), workflows.UpdateSaveReview,
+		workflows.ReviewSubmission{CaseID: caseID, Answers: req.Answers, Final: req.Final, Source: "web"}, &stored) {
+		c.JSON(http.StatusOK, stored)
+	}
+}
+
+func (s *Server) memberWorkflowID(c *gin.Context, m memberAccess) string {
+	var wf string
+	s.deps.Store.Pool.QueryRow(c.Request.Context(), `SELECT workflow_id FROM cycles WHERE id = $1`, m.CycleID).Scan(&wf)
+	return workflows.MemberReviewWorkflowID(wf, m.MemberID)
+}
+
+func (s *Server) memberCycleWorkflowID(c *gin.Context, m memberAccess) string {
+	var wf string
+	s.deps.Store.Pool.QueryRow(c.Request.Context(), `SELECT workflow_id FROM cycles WHERE id = $1`, m.CycleID).Scan(&wf)
+	return wf
+}
+
+// maxUploadBytes bounds a returned workbook.
+const maxUploadBytes = 10 << 20
+
+// memberUpload accepts a completed pack. It must be this member's pack for
+// this cycle (the hidden identity sheet says so); every problem is reported
+// with its sheet and cell; reviews without problems are submitted.
+func (s *Server) memberUpload(c *gin.Context) {
+	m := currentMember(c)
+	file, _, err := c.Request.FormFile("file")
+	if err != nil {
+		badRequest(c, "Attach the completed workbook as the form field 'file'.", FieldError{Field: "file", Message: "is required"})
+		return
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, maxUploadBytes+1))
+	if err != nil {
+		badRequest(c, "The file could not be read.")
+		return
+	}
+	if len(data) > maxUploadBytes {
+		writeProblem(c, Problem{Status: http.StatusRequestEntityTooLarge, Title: "The file is too large", Detail: "A review pack is well under 10 MB; please check you chose the right file."})
+		return
+	}
+	form := reviewform.Default()
+	returned, err := workbook.ParsePack(data, form)
+	if err != nil {
+		writeProblem(c, Problem{Status: http.StatusUnprocessableEntity, Title: "This is not a review pack", Detail: err.Error()})
+		return
+	}
+	if len(returned.Problems) == 0 && (returned.MemberID != m.MemberID || returned.CycleID != m.CycleID) {
+		writeProblem(c, Problem{Status: http.StatusUnprocessableEntity, Title: "This is not your pack",
+			Detail: "This workbook belongs to another member or another review cycle. Please upload the pack that was sent to you."})
+		return
+	}
+	bad := map[int64]bool{}
+	for _, p := range returned.Problems {
+		bad[p.CaseID] = true
+	}
+	var saved []activities.StoredReview
+	if !bad[0] {
+		for caseID, answers := range returned.Reviews {
+			if bad[caseID] {
+				continue
+			}
+			var stored activities.StoredReview
+			if !s.sendUpdate(c, s.memberWorkflowID(c, m), workflows.UpdateSaveReview,
+				workflows.ReviewSubmission{CaseID: caseID, Answers: answers, Final: true, Source: "workbook"}, &stored) {
+				return
+			}
+			saved = append(saved, stored)
+		}
+	}
+	status := http.StatusOK
+	if len(returned.Problems) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	c.JSON(status, gin.H{"saved": saved, "problems": returned.Problems})
+}
+
+type conflictBody struct {
+	CaseID int64  `json:"case_id"`
+	Note   string `json:"note"`
+}
+
+func (s *Server) memberConflict(c *gin.Context) {
+	m := currentMember(c)
+	var body conflictBody
+	if !decodeJSON(c, &body) {
+		return
+	}
+	if s.sendUpdate(c, s.memberCycleWorkflowID(c, m), workflows.UpdateDeclareConflict, workflows.ConflictRequest{MemberID: m.MemberID, CaseID: body.CaseID, Note: body.Note}, nil) {
+		c.JSON(http.StatusOK, gin.H{"declared": body})
+	}
+}
+
+type identifyingBody struct {
+	CaseID int64  `json:"case_id"`
+	Detail string `json:"detail"`
+}
+
+func (s *Server) memberIdentifying(c *gin.Context) {
+	m := currentMember(c)
+	var body identifyingBody
+	if !decodeJSON(c, &body) {
+		return
+	}
+	if s.sendUpdate(c, s.memberCycleWorkflowID(c, m), workflows.UpdateReportIdentifying, workflows.IdentifyingRequest{MemberID: m.MemberID, CaseID: body.CaseID, Detail: body.Detail}, nil) {
+		c.JSON(http.StatusOK, gin.H{"reported": body.CaseID})
+	}
+}
+
+type rsvpBody struct {
+	Response string `json:"response"`
+}
+
+// memberRSVP records whether the member will attend the meeting.
+func (s *Server) memberRSVP(c *gin.Context) {
+	m := currentMember(c)
+	var body rsvpBody
+	if !decodeJSON(c, &body) {
+		return
+	}
+	if body.Response != "attending" && body.Response != "apologies" {
+		badRequest(c, "Say whether you are attending.", FieldError{Field: "response", Message: "must be attending or apologies"})
+		return
+	}
+	tag, err := s.deps.Store.Pool.Exec(c.Request.Context(), `INSERT INTO meeting_responses (meeting_id, member_id, response)
+		SELECT id, $2, $3 FROM meetings WHERE cycle_id = $1 AND status = 'scheduled'
+		ON CONFLICT (meeting_id, member_id) DO UPDATE SET response = EXCLUDED.response, responded_at = now()`, m.CycleID, m.MemberID, body.Response)
+	if err != nil {
+		internalError(c, err)
+		return
+	}
+	if tag.RowsAffected() == 0 {
+		notFound(c, "A scheduled meeting")
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"response": body.Response})
+}
