@@ -163,7 +163,10 @@ func TestAPIJourney(t *testing.T) {
 	}
 
 	cyclePath := fmt.Sprintf("/api/v1/cycles/%d", cycleID)
-	waitFor(t, func() bool { _, s := coord.do("GET", cyclePath, nil); return s["stage"] == workflows.StageCoordinatorCheck })
+	waitFor(t, func() bool {
+		_, s := coord.do("GET", cyclePath, nil)
+		return s["stage"] == workflows.StageCoordinatorCheck
+	})
 	if code, p := coord.do("POST", cyclePath+"/approve", nil); code != http.StatusOK {
 		t.Fatalf("approve: %d %v", code, p)
 	}

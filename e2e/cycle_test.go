@@ -30,7 +30,7 @@ const taskQueue = "scrutiny-e2e"
 // fixture is a panel in Wales with three members (one who has not signed
 // the confidentiality agreement) and closed cases in two strands.
 type fixture struct {
-	panelID            int64
+	panelID             int64
 	aled, bea, unsigned int64
 }
 
