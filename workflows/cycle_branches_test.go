@@ -255,3 +255,20 @@ func TestInvalidReviewAnswersAreRejectedWithReasons(t *testing.T) {
 	mustOK(t, "partial draft", draft)
 	mustReject(t, "unknown rating", badRating, "ratings.charging")
 }
+
+func TestCoordinatorRemindedWhileSelectionWaits(t *testing.T) {
+	w := newWorld(t)
+	approveAt(w, start.Add(15*day))
+	cancelAt(w, start.Add(16*day))
+	run(t, w)
+	var nudges []string
+	for _, al := range w.alerts {
+		if al.Kind == "awaiting_approval" {
+			nudges = append(nudges, al.Key)
+		}
+	}
+	if strings.Join(nudges, ",") != "awaiting_approval/1,awaiting_approval/2" {
+		t.Errorf("nudges %v, want one after 7 and one after 14 days of waiting", nudges)
+	}
+	assertTimes(t, "coordinator nudges", w.called("QueueAlert:awaiting_approval"), start.Add(7*day), start.Add(14*day))
+}

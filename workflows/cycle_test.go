@@ -187,6 +187,7 @@ func (w *world) mockActivities() {
 		return nil
 	})
 	env.OnActivity(a.QueueAlert, any2...).Return(func(_ context.Context, al activities.Alert) (activities.MailRef, error) {
+		w.record("QueueAlert:" + al.Kind)
 		w.mu.Lock()
 		defer w.mu.Unlock()
 		w.alerts = append(w.alerts, al)
