@@ -77,12 +77,6 @@ func (a *Activities) RecordAction(ctx context.Context, in ActionInput) (Recorded
 	return out, err
 }
 
-// RecordActionEvent appends an event to an action's timeline.
-func (a *Activities) RecordActionEvent(ctx context.Context, actionID int64, actor, kind string) error {
-	_, err := a.Store.Pool.Exec(ctx, `INSERT INTO action_events (action_id, actor, kind) VALUES ($1, $2, $3)`, actionID, actor, kind)
-	return err
-}
-
 // minutesRecord gathers everything the minutes show from the database.
 func (a *Activities) minutesRecord(ctx context.Context, c cycleInfo, status string) (workbook.Minutes, error) {
 	form := reviewform.Default()

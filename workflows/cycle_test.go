@@ -197,7 +197,8 @@ func (w *world) mockActivities() {
 	env.OnActivity(a.RecordFinding, any2...).Return(nil)
 	env.OnActivity(a.AddLearningPoint, any2...).Return(int64(31), nil)
 	env.OnActivity(a.RecordAction, any2...).Return(activities.RecordedAction{ActionID: 55}, nil)
-	env.OnActivity(a.RecordActionEvent, any4...).Return(nil)
+	// Action tracking has its own tests; here it only has to start.
+	env.OnWorkflow(ActionWorkflow, any2...).Return(ActionState{}, nil)
 	env.OnActivity(a.DraftMinutes, any2...).Return(int64(70), nil)
 	env.OnActivity(a.IssueMinutes, any3...).Return(func(_ context.Context, _ int64, by string) (activities.IssuedMinutes, error) {
 		w.record("IssueMinutes")

@@ -276,6 +276,8 @@ CREATE TABLE actions (
     manager_name      text NOT NULL,
     manager_email     text NOT NULL CHECK (manager_email LIKE '%_@_%'),
     due_on            date NOT NULL,
+    -- A requested extension awaiting the manager's decision.
+    extension_requested_to date,
     status            text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'in_progress', 'completed', 'cancelled')),
     response          text CHECK (response IN ('accepted', 'partially_accepted', 'not_accepted')),
     response_rationale text,
@@ -292,10 +294,14 @@ CREATE INDEX actions_panel ON actions (panel_id, status, due_on);
 CREATE TABLE action_events (
     id         bigserial PRIMARY KEY,
     action_id  bigint NOT NULL REFERENCES actions(id),
+    -- The tracking workflow numbers its changes, so a retried write of the
+    -- same change is recognised.
+    seq        integer,
     at         timestamptz NOT NULL DEFAULT now(),
     actor      text NOT NULL,
     kind       text NOT NULL,
-    detail     jsonb NOT NULL DEFAULT '{}'
+    detail     jsonb NOT NULL DEFAULT '{}',
+    UNIQUE (action_id, seq)
 );
 CREATE INDEX action_events_action ON action_events (action_id, at);
 

@@ -1,0 +1,82 @@
+package e2e
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+
+	"github.com/lsip/scrutiny/activities"
+	"github.com/lsip/scrutiny/devstack/mailcatcher"
+	"github.com/lsip/scrutiny/links"
+	"github.com/lsip/scrutiny/testenv"
+	"github.com/lsip/scrutiny/testenv/temporalenv"
+	"github.com/lsip/scrutiny/workflows"
+)
+
+// TestActionEscalatesThenStopsWhenCompleted: an overdue action escalates to
+// its manager by email; once the owner completes it the workflow ends, so
+// nothing more can be sent.
+func TestActionEscalatesThenStopsWhenCompleted(t *testing.T) {
+	st := testenv.DB(t)
+	catcher, sender := testenv.SMTP(t, nil)
+	srv := temporalenv.Start(t)
+	c := srv.Client()
+	now := time.Now().UTC()
+	f := seed(t, st, now)
+	signer, _ := links.NewSigner([]byte(strings.Repeat("k", 32)))
+	acts := &activities.Activities{Store: st, Mailer: sender, Links: signer, PublicURL: "http://scrutiny.test"}
+	defer startWorker(t, c, acts)()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+
+	due := now.Add(3 * time.Second)
+	var actionID int64
+	if err := st.Pool.QueryRow(ctx, `INSERT INTO actions (panel_id, area_id, description, owner_name, owner_email, manager_name, manager_email, due_on)
+		SELECT id, area_id, 'Brief lawyers on s.66 uplift', 'Owner', 'owner@example.org', 'Manager', 'manager@example.org', $2 FROM panels WHERE id = $1
+		RETURNING id`, f.panelID, due).Scan(&actionID); err != nil {
+		t.Fatal(err)
+	}
+	// The due date is stored as a date; the workflow works from the loaded
+	// value, so short durations are injected relative to it.
+	var dueOn time.Time
+	st.Pool.QueryRow(ctx, `SELECT due_on FROM actions WHERE id = $1`, actionID).Scan(&dueOn)
+	offset := time.Until(dueOn)
+	timing := workflows.ActionTiming{Reminders: nil, Ladder: []workflows.EscalationStep{{After: -offset + 4*time.Second, Who: "manager"}}, Repeat: time.Hour}
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.ActionWorkflowID(actionID), TaskQueue: taskQueue}, workflows.ActionWorkflow,
+		workflows.ActionInput{ActionID: actionID, Timing: timing})
+	if err != nil {
+		t.Fatal(err)
+	}
+	escalations, err := catcher.Wait(ctx, 1, func(m *mailcatcher.Message) bool { return strings.HasPrefix(m.Subject, "Escalation") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if escalations[0].EnvelopeTo[0] != "manager@example.org" || !strings.Contains(escalations[0].Text, "Brief lawyers on s.66 uplift") {
+		t.Errorf("escalation went to %v: %s", escalations[0].EnvelopeTo, escalations[0].Text)
+	}
+	update(t, c, workflows.ActionWorkflowID(actionID), workflows.UpdateCompleteAction, nil, workflows.ActionUpdate{Actor: "owner", Note: "Briefing delivered"})
+	var final workflows.ActionState
+	if err := run.Get(ctx, &final); err != nil {
+		t.Fatal(err)
+	}
+	if final.Status != "completed" {
+		t.Errorf("status %s", final.Status)
+	}
+	sent := len(catcher.Messages())
+	var status string
+	var events int
+	st.Pool.QueryRow(ctx, `SELECT status, (SELECT count(*) FROM action_events WHERE action_id = $1) FROM actions WHERE id = $1`, actionID).Scan(&status, &events)
+	if status != "completed" || events < 3 {
+		t.Errorf("in PostgreSQL: status %s, %d events", status, events)
+	}
+	// The workflow has ended, so no timer is left to send anything more.
+	if desc, err := c.DescribeWorkflowExecution(ctx, workflows.ActionWorkflowID(actionID), ""); err != nil || desc.WorkflowExecutionInfo.GetCloseTime() == nil {
+		t.Errorf("the action workflow is still running: %v", err)
+	}
+	if got := len(catcher.Messages()); got != sent {
+		t.Errorf("%d more emails after completion", got-sent)
+	}
+}
