@@ -73,6 +73,18 @@ func (s *Server) routes() {
 	staff.GET("/cycles/:id/minutes", s.cycleFile("minutes"))
 	staff.GET("/cycles/:id/key-messages", s.cycleFile("key_messages"))
 
+	staff.GET("/actions", s.listActions)
+	staff.GET("/actions/export", s.exportActions)
+	staff.GET("/actions/:id", s.actionDetail)
+	owners := []string{"coordinator", "manager"}
+	staff.POST("/actions/:id/notes", s.actionUpdate(workflows.UpdateProgressNote, owners...))
+	staff.POST("/actions/:id/respond", s.actionUpdate(workflows.UpdateRespond, "manager"))
+	staff.POST("/actions/:id/complete", s.actionUpdate(workflows.UpdateCompleteAction, owners...))
+	staff.POST("/actions/:id/reassign", s.actionUpdate(workflows.UpdateReassignOwner, "manager"))
+	staff.POST("/actions/:id/extension", s.actionUpdate(workflows.UpdateRequestExtension, owners...))
+	staff.POST("/actions/:id/extension/decision", s.actionUpdate(workflows.UpdateDecideExtension, "manager"))
+	staff.POST("/actions/:id/cancel", s.actionUpdate(workflows.UpdateCancelAction, "manager"))
+
 	member := api.Group("/m/:token", s.requireMember)
 	member.GET("", s.memberHome)
 	member.GET("/cases/:case", s.memberCaseDetail)

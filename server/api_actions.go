@@ -1,0 +1,192 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/lsip/scrutiny/store"
+	"github.com/lsip/scrutiny/workbook"
+	"github.com/lsip/scrutiny/workflows"
+)
+
+// actionFilter reads the list filters from the query string and limits
+// them to what the user may see. It writes a problem and returns false on
+// a bad value.
+func actionFilter(c *gin.Context) (store.ActionFilter, bool) {
+	var f store.ActionFilter
+	var fields []FieldError
+	num := func(name string, set func(int64)) {
+		if v := c.Query(name); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 0 {
+				fields = append(fields, FieldError{Field: name, Message: "must be a whole number"})
+				return
+			}
+			set(n)
+		}
+	}
+	num("area", func(n int64) { f.AreaID = int16(n) })
+	num("panel", func(n int64) { f.PanelID = n })
+	num("due_within", func(n int64) { f.DueWithin = int(n) })
+	page, perPage := int64(1), int64(50)
+	num("page", func(n int64) { page = max(n, 1) })
+	num("per_page", func(n int64) { perPage = min(max(n, 1), 200) })
+	f.Limit, f.Offset = int(perPage), int((page-1)*perPage)
+	f.Owner = c.Query("owner")
+	if st := c.Query("status"); st != "" {
+		if !contains([]string{"open", "in_progress", "completed", "cancelled"}, st) {
+			fields = append(fields, FieldError{Field: "status", Message: "must be open, in_progress, completed or cancelled"})
+		}
+		f.Status = st
+	}
+	f.Overdue = c.Query("overdue") == "true"
+	if len(fields) > 0 {
+		badRequest(c, "Some filters are not valid.", fields...)
+		return f, false
+	}
+	u := currentUser(c)
+	switch u.Role {
+	case "manager":
+		f.ScopeAreaID = u.AreaID
+	case "coordinator", "chair":
+		f.ScopePanelIDs = append([]int64{}, u.PanelIDs...)
+	}
+	return f, true
+}
+
+func (s *Server) listActions(c *gin.Context) {
+	f, ok := actionFilter(c)
+	if !ok {
+		return
+	}
+	rows, total, counts, err := s.deps.Store.ListActions(c.Request.Context(), f)
+	if err != nil {
+		internalError(c, err)
+		return
+	}
+	if rows == nil {
+		rows = []store.ActionRow{}
+	}
+	c.JSON(http.StatusOK, gin.H{"items": rows, "total": total, "counts": counts, "page": f.Offset/f.Limit + 1, "per_page": f.Limit})
+}
+
+// exportActions streams the filtered action log into a workbook.
+func (s *Server) exportActions(c *gin.Context) {
+	f, ok := actionFilter(c)
+	if !ok {
+		return
+	}
+	log, err := workbook.NewActionLog()
+	if err != nil {
+		internalError(c, err)
+		return
+	}
+	if err := s.deps.Store.EachAction(c.Request.Context(), f, log.Add); err != nil {
+		internalError(c, err)
+		return
+	}
+	data, err := log.Close()
+	if err != nil {
+		internalError(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="action-log.xlsx"`)
+	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data)
+}
+
+// loadAction finds the action in the path and checks the user's scope.
+func (s *Server) loadAction(c *gin.Context, roles ...string) (int64, string, bool) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	var sc scope
+	var status string
+	if err == nil {
+		err = s.deps.Store.Pool.QueryRow(c.Request.Context(), `SELECT panel_id, area_id, status FROM actions WHERE id = $1`, id).Scan(&sc.PanelID, &sc.AreaID, &status)
+	}
+	if err != nil {
+		notFound(c, "The action")
+		return 0, "", false
+	}
+	if !allowed(currentUser(c), sc, roles...) {
+		forbidden(c)
+		return 0, "", false
+	}
+	return id, status, true
+}
+
+// actionDetail returns the action with its timeline: from the workflow while
+// it runs, from PostgreSQL after.
+func (s *Server) actionDetail(c *gin.Context) {
+	id, status, ok := s.loadAction(c, staffRoles...)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	if status == "open" || status == "in_progress" {
+		if v, err := s.deps.Temporal.QueryWorkflow(ctx, workflows.ActionWorkflowID(id), "", workflows.QueryActionState); err == nil {
+			var st workflows.ActionState
+			if v.Get(&st) == nil {
+				// The workflow's own timeline covers this run only; the
+				// stored one is complete.
+				if st.Timeline, err = s.storedTimeline(c, id); err != nil {
+					internalError(c, err)
+					return
+				}
+				c.JSON(http.StatusOK, gin.H{"action": st, "source": "workflow"})
+				return
+			}
+		}
+	}
+	var st workflows.ActionState
+	var response, rationale *string
+	err := s.deps.Store.Pool.QueryRow(ctx, `SELECT id, status, due_on, owner_name, owner_email, manager_name, manager_email, response, response_rationale
+		FROM actions WHERE id = $1`, id).Scan(&st.ActionID, &st.Status, &st.Due, &st.OwnerName, &st.OwnerEmail, &st.ManagerName, &st.ManagerEmail, &response, &rationale)
+	if err != nil {
+		internalError(c, err)
+		return
+	}
+	if response != nil {
+		st.Response = *response
+	}
+	if rationale != nil {
+		st.ResponseRationale = *rationale
+	}
+	if st.Timeline, err = s.storedTimeline(c, id); err != nil {
+		internalError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"action": st, "source": "database"})
+}
+
+func (s *Server) storedTimeline(c *gin.Context, id int64) ([]workflows.ActionEvent, error) {
+	rows, err := s.deps.Store.Pool.Query(c.Request.Context(), `SELECT at, actor, kind, coalesce(detail->>'text', '') FROM action_events WHERE action_id = $1 ORDER BY at, id`, id)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (workflows.ActionEvent, error) {
+		var e workflows.ActionEvent
+		return e, r.Scan(&e.At, &e.Actor, &e.Kind, &e.Detail)
+	})
+}
+
+// actionUpdate sends one of the action workflow's updates, recording the
+// signed-in user as the actor.
+func (s *Server) actionUpdate(name string, roles ...string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id, _, ok := s.loadAction(c, roles...)
+		if !ok {
+			return
+		}
+		var u workflows.ActionUpdate
+		if c.Request.ContentLength != 0 && !decodeJSON(c, &u) {
+			return
+		}
+		u.Actor = currentUser(c).Name
+		var st workflows.ActionState
+		if s.sendUpdate(c, workflows.ActionWorkflowID(id), name, u, &st) {
+			c.JSON(http.StatusOK, st)
+		}
+	}
+}

@@ -1,0 +1,141 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// ActionFilter narrows the manager's action list. Zero values mean "any".
+// The scope fields restrict what a user may see at all.
+type ActionFilter struct {
+	AreaID    int16
+	PanelID   int64
+	Owner     string // matched against name or email, case-insensitive
+	Status    string
+	Overdue   bool
+	DueWithin int // days from today
+	// Scope: a manager's Area, or a coordinator's or chair's panels.
+	ScopeAreaID   *int16
+	ScopePanelIDs []int64
+	Limit, Offset int
+}
+
+// ActionRow is one action in a list.
+type ActionRow struct {
+	ID          int64     `json:"id"`
+	Panel       string    `json:"panel"`
+	Area        string    `json:"area"`
+	Description string    `json:"description"`
+	Kind        string    `json:"kind"`
+	Audience    string    `json:"audience"`
+	OwnerName   string    `json:"owner_name"`
+	ManagerName string    `json:"manager_name"`
+	Due         time.Time `json:"due"`
+	Status      string    `json:"status"`
+	Response    string    `json:"response,omitempty"`
+	Overdue     bool      `json:"overdue"`
+}
+
+// where builds the WHERE clause and its arguments for f.
+func (f ActionFilter) where() (string, []any) {
+	conds := []string{"true"}
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		conds = append(conds, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
+	}
+	if f.ScopeAreaID != nil {
+		add("ac.area_id = ?", *f.ScopeAreaID)
+	}
+	if f.ScopePanelIDs != nil {
+		add("ac.panel_id = ANY(?)", f.ScopePanelIDs)
+	}
+	if f.AreaID != 0 {
+		add("ac.area_id = ?", f.AreaID)
+	}
+	if f.PanelID != 0 {
+		add("ac.panel_id = ?", f.PanelID)
+	}
+	if f.Owner != "" {
+		// Both placeholders become the same parameter.
+		add("(ac.owner_name ILIKE ? OR ac.owner_email ILIKE ?)", "%"+f.Owner+"%")
+	}
+	if f.Status != "" {
+		add("ac.status = ?", f.Status)
+	}
+	if f.Overdue {
+		conds = append(conds, "ac.status IN ('open', 'in_progress') AND ac.due_on < current_date")
+	}
+	if f.DueWithin > 0 {
+		add("ac.status IN ('open', 'in_progress') AND ac.due_on BETWEEN current_date AND current_date + ?::int", f.DueWithin)
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+const actionColumns = `ac.id, p.name, ar.name, ac.description, ac.kind, ac.audience, ac.owner_name, ac.manager_name, ac.due_on, ac.status,
+	coalesce(ac.response, ''), ac.status IN ('open', 'in_progress') AND ac.due_on < current_date`
+
+func scanAction(r pgx.CollectableRow) (ActionRow, error) {
+	var a ActionRow
+	err := r.Scan(&a.ID, &a.Panel, &a.Area, &a.Description, &a.Kind, &a.Audience, &a.OwnerName, &a.ManagerName, &a.Due, &a.Status, &a.Response, &a.Overdue)
+	return a, err
+}
+
+// ListActions returns one page of actions, soonest due first, with the
+// total matching and counts by status. It reads PostgreSQL only.
+func (s *Store) ListActions(ctx context.Context, f ActionFilter) (rows []ActionRow, total int, counts map[string]int, err error) {
+	where, args := f.where()
+	counts = map[string]int{}
+	cr, err := s.Pool.Query(ctx, `SELECT ac.status, count(*) FROM actions ac WHERE `+where+` GROUP BY ac.status`, args...)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	for cr.Next() {
+		var st string
+		var n int
+		if err := cr.Scan(&st, &n); err != nil {
+			cr.Close()
+			return nil, 0, nil, err
+		}
+		counts[st] = n
+		total += n
+	}
+	cr.Close()
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	q := `SELECT ` + actionColumns + ` FROM actions ac JOIN panels p ON p.id = ac.panel_id JOIN areas ar ON ar.id = ac.area_id
+		WHERE ` + where + fmt.Sprintf(` ORDER BY ac.due_on, ac.id LIMIT %d OFFSET %d`, f.Limit, f.Offset)
+	r, err := s.Pool.Query(ctx, q, args...)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	rows, err = pgx.CollectRows(r, scanAction)
+	return rows, total, counts, err
+}
+
+// EachAction calls fn for every action matching f, soonest due first,
+// streaming rather than loading them all, for the Excel export.
+func (s *Store) EachAction(ctx context.Context, f ActionFilter, fn func(ActionRow) error) error {
+	where, args := f.where()
+	r, err := s.Pool.Query(ctx, `SELECT `+actionColumns+` FROM actions ac JOIN panels p ON p.id = ac.panel_id JOIN areas ar ON ar.id = ac.area_id
+		WHERE `+where+` ORDER BY ac.due_on, ac.id`, args...)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	for r.Next() {
+		a, err := scanAction(r)
+		if err != nil {
+			return err
+		}
+		if err := fn(a); err != nil {
+			return err
+		}
+	}
+	return r.Err()
+}
