@@ -92,4 +92,3 @@ func (l *ActionLog) Close() ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
-
