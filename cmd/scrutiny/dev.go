@@ -117,6 +117,9 @@ func runDev(ctx context.Context, args []string) error {
 		return fmt.Errorf("start worker: %w", err)
 	}
 	stops = append(stops, w.Stop)
+	if err := worker.EnsureDigestSchedule(ctx, tc, cfg.TaskQueue, cfg.DigestEnabled); err != nil {
+		return err
+	}
 
 	if !*noDemo {
 		loaded, err := demodata.Loaded(ctx, st)

@@ -151,6 +151,9 @@ func runWorker(ctx context.Context, args []string) error {
 	if err := w.Start(); err != nil {
 		return err
 	}
+	if err := worker.EnsureDigestSchedule(ctx, tc, cfg.TaskQueue, cfg.DigestEnabled); err != nil {
+		return err
+	}
 	logger.Info("worker running", "task_queue", cfg.TaskQueue)
 	<-ctx.Done()
 	w.Stop()
