@@ -85,6 +85,8 @@ func (s *Server) routes() {
 	staff.POST("/actions/:id/extension/decision", s.actionUpdate(workflows.UpdateDecideExtension, "manager"))
 	staff.POST("/actions/:id/cancel", s.actionUpdate(workflows.UpdateCancelAction, "manager"))
 
+	staff.GET("/reports/governance", s.governanceReport)
+
 	member := api.Group("/m/:token", s.requireMember)
 	member.GET("", s.memberHome)
 	member.GET("/cases/:case", s.memberCaseDetail)
