@@ -1,6 +1,7 @@
 package activities_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/lsip/scrutiny/activities"
 	"github.com/lsip/scrutiny/domain"
@@ -213,4 +215,65 @@ func TestReplaceCasePromotesReserveThenRunsShort(t *testing.T) {
 	if reason != "appeal lodged" {
 		t.Errorf("withdrawal reason %q not kept internally", reason)
 	}
+}
+
+// TestMattersArisingInPackAndMinutes: the panel's open actions from earlier
+// cycles, with their responses, reach the next pack's cover and minutes.
+func TestMattersArisingInPackAndMinutes(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	var prev int64
+	w.st.Pool.QueryRow(ctx, `SELECT id FROM cycles WHERE workflow_id = 'previous'`).Scan(&prev)
+	w.st.Pool.Exec(ctx, `INSERT INTO actions (cycle_id, panel_id, area_id, description, owner_name, owner_email, manager_name, manager_email, due_on, status, response, response_rationale)
+		SELECT $1, id, area_id, 'Brief lawyers on s.66 uplift', 'Area lead', 'lead@example.org', 'DCCP', 'dccp@example.org', current_date + 30, 'in_progress',
+			'accepted', 'Briefing booked for all teams' FROM panels WHERE id = $2`, prev, w.panelID)
+	id := w.cycle(t, map[string]int{"race": 2}, 0)
+	run[activities.Selection](t, w.acts, w.acts.SelectCases, activities.SelectInput{CycleID: id, Seed: 3})
+	run[[]activities.CycleCase](t, w.acts, w.acts.ApproveSelection, id)
+	start := time.Now().Add(30 * 24 * time.Hour)
+	run[activities.SavedMeeting](t, w.acts, w.acts.SaveMeeting, id, activities.Meeting{Start: start, End: start.Add(time.Hour), Location: "Cardiff"})
+	var member int64
+	w.st.Pool.QueryRow(ctx, `INSERT INTO members (panel_id, name, email, role, confidentiality_signed_on) VALUES ($1, 'Aled', 'aled@example.org', 'member', now()) RETURNING id`, w.panelID).Scan(&member)
+	pack, err := run[activities.Pack](t, w.acts, w.acts.PreparePack, activities.PackInput{CycleID: id, MemberID: member, Deadline: start.Add(-24 * time.Hour), Expires: start.Add(24 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := run[activities.Pack](t, w.acts, w.acts.PreparePack, activities.PackInput{CycleID: id, MemberID: member, Deadline: start.Add(-24 * time.Hour), Expires: start.Add(24 * time.Hour)})
+	if again.FileID != pack.FileID || again.Mail.OutboxID != pack.Mail.OutboxID {
+		t.Errorf("a retried pack built a second file or email: %+v then %+v", pack, again)
+	}
+	f, _ := w.st.FileByID(ctx, pack.FileID)
+	if text := workbookText(t, f.Content); !strings.Contains(text, "Brief lawyers on s.66 uplift") || !strings.Contains(text, "Briefing booked for all teams") {
+		t.Error("the pack's cover lacks the matters arising with their response")
+	}
+	var body string
+	w.st.Pool.QueryRow(ctx, `SELECT body_text FROM outbox WHERE id = $1`, pack.Mail.OutboxID).Scan(&body)
+	if strings.Contains(body, "URN-") || strings.Contains(body, "Summary ") {
+		t.Error("the pack email carries a URN or a case summary")
+	}
+	minutesID, err := run[int64](t, w.acts, w.acts.DraftMinutes, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := w.st.FileByID(ctx, minutesID)
+	if !strings.Contains(workbookText(t, m.Content), "Brief lawyers on s.66 uplift") {
+		t.Error("the minutes lack the matters arising")
+	}
+}
+
+func workbookText(t *testing.T, data []byte) string {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var b strings.Builder
+	for _, s := range f.GetSheetList() {
+		rows, _ := f.GetRows(s)
+		for _, r := range rows {
+			b.WriteString(strings.Join(r, "|") + "\n")
+		}
+	}
+	return b.String()
 }
