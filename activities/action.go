@@ -22,13 +22,19 @@ type ActionRecord struct {
 	OwnerEmail   string    `json:"owner_email"`
 	ManagerName  string    `json:"manager_name"`
 	ManagerEmail string    `json:"manager_email"`
+	// SeniorName and SeniorEmail are the Area's senior lead, the last rung
+	// of the escalation ladder; empty when the Area has none set.
+	SeniorName  string `json:"senior_name"`
+	SeniorEmail string `json:"senior_email"`
 }
 
 // LoadAction reads an action for its tracking workflow.
 func (a *Activities) LoadAction(ctx context.Context, actionID int64) (ActionRecord, error) {
 	var r ActionRecord
-	err := a.Store.Pool.QueryRow(ctx, `SELECT status, due_on, owner_name, owner_email, manager_name, manager_email FROM actions WHERE id = $1`, actionID).
-		Scan(&r.Status, &r.Due, &r.OwnerName, &r.OwnerEmail, &r.ManagerName, &r.ManagerEmail)
+	err := a.Store.Pool.QueryRow(ctx, `SELECT ac.status, ac.due_on, ac.owner_name, ac.owner_email, ac.manager_name, ac.manager_email,
+			coalesce(ar.senior_lead_name, ''), coalesce(ar.senior_lead_email, '')
+		FROM actions ac JOIN areas ar ON ar.id = ac.area_id WHERE ac.id = $1`, actionID).
+		Scan(&r.Status, &r.Due, &r.OwnerName, &r.OwnerEmail, &r.ManagerName, &r.ManagerEmail, &r.SeniorName, &r.SeniorEmail)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return r, temporal.NewNonRetryableApplicationError(fmt.Sprintf("action %d does not exist", actionID), "NotFound", nil)
 	}

@@ -58,6 +58,11 @@ func Load(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	g := &generator{r: rand.New(rand.NewPCG(uint64(opts.Seed), 0x5c7a71)), now: opts.Now}
 	sum := Summary{Areas: len(domain.Areas)}
 	err := st.InTx(ctx, func(tx pgx.Tx) error {
+		// Every Area's senior lead is a demo mailbox, so escalations have
+		// somewhere to go.
+		if _, err := tx.Exec(ctx, `UPDATE areas SET senior_lead_name = 'DCCP ' || name, senior_lead_email = 'dccp.' || code || '@example.org'`); err != nil {
+			return err
+		}
 		panels := g.panels()
 		for _, p := range panels {
 			var id int64

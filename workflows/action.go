@@ -55,7 +55,8 @@ func DefaultActionTiming() ActionTiming {
 type ActionInput struct {
 	ActionID int64        `json:"action_id"`
 	Timing   ActionTiming `json:"timing"`
-	// SeniorName and SeniorEmail are the last rung of the ladder.
+	// SeniorName and SeniorEmail are the last rung of the ladder; when
+	// empty, the Area's senior lead is used.
 	SeniorName  string `json:"senior_name"`
 	SeniorEmail string `json:"senior_email"`
 	// ContinueAsNewAfter bounds the events one run records before it
@@ -136,6 +137,9 @@ func ActionWorkflow(ctx workflow.Context, in ActionInput) (ActionState, error) {
 		}
 		w.s = &ActionState{ActionID: in.ActionID, Status: rec.Status, Due: rec.Due, OwnerName: rec.OwnerName, OwnerEmail: rec.OwnerEmail,
 			ManagerName: rec.ManagerName, ManagerEmail: rec.ManagerEmail, Sent: map[string]bool{}}
+		if w.in.SeniorEmail == "" {
+			w.in.SeniorName, w.in.SeniorEmail = rec.SeniorName, rec.SeniorEmail
+		}
 	}
 	if err := w.setup(ctx); err != nil {
 		return *w.s, err

@@ -6,7 +6,10 @@
 CREATE TABLE areas (
     id   smallserial PRIMARY KEY,
     code text NOT NULL UNIQUE,
-    name text NOT NULL UNIQUE
+    name text NOT NULL UNIQUE,
+    -- The last rung of the action escalation ladder (typically the DCCP).
+    senior_lead_name  text,
+    senior_lead_email text CHECK (senior_lead_email LIKE '%_@_%')
 );
 
 CREATE TABLE strands (
