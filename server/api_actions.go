@@ -98,7 +98,7 @@ func (s *Server) exportActions(c *gin.Context) {
 }
 
 // loadAction finds the action in the path and checks the user's scope.
-func (s *Server) loadAction(c *gin.Context, roles ...string) (int64, string, bool) {
+func (s *Server) loadAction(c *gin.Context) (int64, string, bool) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	var sc scope
 	var status string
@@ -109,7 +109,7 @@ func (s *Server) loadAction(c *gin.Context, roles ...string) (int64, string, boo
 		notFound(c, "The action")
 		return 0, "", false
 	}
-	if !allowed(currentUser(c), sc, roles...) {
+	if !allowed(currentUser(c), sc, routeRoles(c)...) {
 		forbidden(c)
 		return 0, "", false
 	}
@@ -119,7 +119,7 @@ func (s *Server) loadAction(c *gin.Context, roles ...string) (int64, string, boo
 // actionDetail returns the action with its timeline: from the workflow while
 // it runs, from PostgreSQL after.
 func (s *Server) actionDetail(c *gin.Context) {
-	id, status, ok := s.loadAction(c, staffRoles...)
+	id, status, ok := s.loadAction(c)
 	if !ok {
 		return
 	}
@@ -173,9 +173,9 @@ func (s *Server) storedTimeline(c *gin.Context, id int64) ([]workflows.ActionEve
 
 // actionUpdate sends one of the action workflow's updates, recording the
 // signed-in user as the actor.
-func (s *Server) actionUpdate(name string, roles ...string) gin.HandlerFunc {
+func (s *Server) actionUpdate(name string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		id, _, ok := s.loadAction(c, roles...)
+		id, _, ok := s.loadAction(c)
 		if !ok {
 			return
 		}

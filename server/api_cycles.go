@@ -47,7 +47,7 @@ func (s *Server) startCycle(c *gin.Context) {
 		req.PanelID).Scan(&sc.PanelID, &sc.AreaID, &panelStrands)
 	if err != nil {
 		bad("panel_id", "there is no panel with this ID")
-	} else if !allowed(currentUser(c), sc, "coordinator") {
+	} else if !allowed(currentUser(c), sc, routeRoles(c)...) {
 		forbidden(c)
 		return
 	}
@@ -156,8 +156,9 @@ type cycleRow struct {
 }
 
 // loadCycle finds the cycle in the path and checks the user may act on it
-// with one of roles; it writes the problem and returns false otherwise.
-func (s *Server) loadCycle(c *gin.Context, roles ...string) (cycleRow, bool) {
+// with one of the route's roles; it writes the problem and returns false
+// otherwise.
+func (s *Server) loadCycle(c *gin.Context) (cycleRow, bool) {
 	var cr cycleRow
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err == nil {
@@ -168,17 +169,15 @@ func (s *Server) loadCycle(c *gin.Context, roles ...string) (cycleRow, bool) {
 		notFound(c, "The cycle")
 		return cr, false
 	}
-	if !allowed(currentUser(c), cr.scope, roles...) {
+	if !allowed(currentUser(c), cr.scope, routeRoles(c)...) {
 		forbidden(c)
 		return cr, false
 	}
 	return cr, true
 }
 
-var staffRoles = []string{"coordinator", "chair", "manager"}
-
 func (s *Server) cycleStatus(c *gin.Context) {
-	cr, ok := s.loadCycle(c, staffRoles...)
+	cr, ok := s.loadCycle(c)
 	if !ok {
 		return
 	}
@@ -193,9 +192,9 @@ func (s *Server) cycleStatus(c *gin.Context) {
 // cycleUpdate returns a handler that decodes a body of type T (unless the
 // update takes none), sends it to the cycle's workflow as update name, and
 // answers with the update's result.
-func cycleUpdate[T any](s *Server, name string, roles []string, prepare func(*gin.Context, *T)) gin.HandlerFunc {
+func cycleUpdate[T any](s *Server, name string, prepare func(*gin.Context, *T)) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		cr, ok := s.loadCycle(c, roles...)
+		cr, ok := s.loadCycle(c)
 		if !ok {
 			return
 		}
@@ -222,7 +221,7 @@ type noBody struct{}
 
 func (s *Server) cycleFile(kind string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		cr, ok := s.loadCycle(c, staffRoles...)
+		cr, ok := s.loadCycle(c)
 		if !ok {
 			return
 		}
@@ -240,7 +239,7 @@ func (s *Server) cycleFile(kind string) gin.HandlerFunc {
 // memberLeft marks a member as having left the panel (ending their access
 // at once) and tells the running cycle, which excuses their open reviews.
 func (s *Server) memberLeft(c *gin.Context) {
-	cr, ok := s.loadCycle(c, "coordinator")
+	cr, ok := s.loadCycle(c)
 	if !ok {
 		return
 	}

@@ -16,7 +16,6 @@ import (
 	"github.com/lsip/scrutiny/config"
 	"github.com/lsip/scrutiny/links"
 	"github.com/lsip/scrutiny/store"
-	"github.com/lsip/scrutiny/workflows"
 )
 
 // Deps are what the HTTP handlers need.
@@ -48,54 +47,6 @@ func New(deps Deps) *Server {
 	s.engine.GET("/readyz", s.readyz)
 	s.routes()
 	return s
-}
-
-// routes registers the JSON API. Staff use API tokens; panel members use
-// their personal links.
-func (s *Server) routes() {
-	api := s.engine.Group("/api/v1")
-	staff := api.Group("", s.requireStaff)
-	staff.POST("/cycles", s.startCycle)
-	staff.GET("/cycles/:id", s.cycleStatus)
-	coord := []string{"coordinator"}
-	meeting := []string{"coordinator", "chair"}
-	staff.POST("/cycles/:id/approve", cycleUpdate[noBody](s, workflows.UpdateApproveSelection, coord, nil))
-	staff.POST("/cycles/:id/replace", cycleUpdate(s, workflows.UpdateReplaceCase, coord, func(c *gin.Context, r *workflows.ReplaceRequest) { r.By = currentUser(c).Name }))
-	staff.POST("/cycles/:id/schedule", cycleUpdate[activities.Meeting](s, workflows.UpdateScheduleMeeting, coord, func(*gin.Context, *activities.Meeting) {}))
-	staff.POST("/cycles/:id/members/:member/leave", s.memberLeft)
-	staff.POST("/cycles/:id/attendance", cycleUpdate[activities.Attendance](s, workflows.UpdateRecordAttendance, meeting, func(*gin.Context, *activities.Attendance) {}))
-	staff.POST("/cycles/:id/findings", cycleUpdate(s, workflows.UpdateRecordFinding, meeting, func(c *gin.Context, f *activities.Finding) { f.RecordedBy = currentUser(c).Name }))
-	staff.POST("/cycles/:id/learning-points", cycleUpdate[activities.LearningPoint](s, workflows.UpdateAddLearningPoint, meeting, func(*gin.Context, *activities.LearningPoint) {}))
-	staff.POST("/cycles/:id/actions", cycleUpdate[activities.ActionInput](s, workflows.UpdateAddAction, meeting, func(*gin.Context, *activities.ActionInput) {}))
-	staff.POST("/cycles/:id/close-meeting", cycleUpdate[noBody](s, workflows.UpdateCloseMeeting, meeting, nil))
-	staff.POST("/cycles/:id/approve-minutes", cycleUpdate(s, workflows.UpdateApproveMinutes, []string{"chair"}, func(c *gin.Context, r *workflows.ApproveMinutesRequest) { r.ApprovedBy = currentUser(c).Name }))
-	staff.POST("/cycles/:id/cancel", cycleUpdate(s, workflows.UpdateCancel, coord, func(c *gin.Context, r *workflows.CancelRequest) { r.By = currentUser(c).Name }))
-	staff.GET("/cycles/:id/minutes", s.cycleFile("minutes"))
-	staff.GET("/cycles/:id/key-messages", s.cycleFile("key_messages"))
-
-	staff.GET("/actions", s.listActions)
-	staff.GET("/actions/export", s.exportActions)
-	staff.GET("/actions/:id", s.actionDetail)
-	owners := []string{"coordinator", "manager"}
-	staff.POST("/actions/:id/notes", s.actionUpdate(workflows.UpdateProgressNote, owners...))
-	staff.POST("/actions/:id/respond", s.actionUpdate(workflows.UpdateRespond, "manager"))
-	staff.POST("/actions/:id/complete", s.actionUpdate(workflows.UpdateCompleteAction, owners...))
-	staff.POST("/actions/:id/reassign", s.actionUpdate(workflows.UpdateReassignOwner, "manager"))
-	staff.POST("/actions/:id/extension", s.actionUpdate(workflows.UpdateRequestExtension, owners...))
-	staff.POST("/actions/:id/extension/decision", s.actionUpdate(workflows.UpdateDecideExtension, "manager"))
-	staff.POST("/actions/:id/cancel", s.actionUpdate(workflows.UpdateCancelAction, "manager"))
-
-	staff.GET("/reports/governance", s.governanceReport)
-
-	member := api.Group("/m/:token", s.requireMember)
-	member.GET("", s.memberHome)
-	member.GET("/cases/:case", s.memberCaseDetail)
-	member.GET("/pack", s.memberPack)
-	member.PUT("/reviews/:case", s.memberSaveReview)
-	member.POST("/upload", s.memberUpload)
-	member.POST("/conflicts", s.memberConflict)
-	member.POST("/identifying", s.memberIdentifying)
-	member.POST("/rsvp", s.memberRSVP)
 }
 
 // Handler is the http.Handler to serve.

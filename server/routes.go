@@ -1,0 +1,168 @@
+package server
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/lsip/scrutiny/activities"
+	"github.com/lsip/scrutiny/workflows"
+)
+
+// Who may call a route.
+const (
+	authStaff  = "staff"  // an API token; Roles says which roles
+	authMember = "member" // a member's personal link
+	authPublic = "public"
+)
+
+// route is one API endpoint. The table of routes is the single source for
+// the router, the role check, the OpenAPI document and the access tests.
+type route struct {
+	Method  string
+	Path    string // OpenAPI style: /cycles/{id}
+	Auth    string
+	Roles   []string // for staff routes; admins may always
+	Summary string
+	Handler gin.HandlerFunc
+	// Request is a value of the body type (nil when there is none) and
+	// Example a JSON example of it.
+	Request any
+	Example string
+}
+
+var (
+	coordinatorOnly = []string{"coordinator"}
+	meetingRoles    = []string{"coordinator", "chair"}
+	staffRoles      = []string{"coordinator", "chair", "manager"}
+	actionOwners    = []string{"coordinator", "manager"}
+	managerOnly     = []string{"manager"}
+)
+
+func (s *Server) apiRoutes() []route {
+	return []route{
+		{"GET", "/openapi.json", authPublic, nil, "This API's OpenAPI 3 description", s.openAPI, nil, ""},
+		{"GET", "/panels", authStaff, staffRoles, "List the panels you can see", s.listPanels, nil, ""},
+		{"GET", "/panels/{id}/members", authStaff, staffRoles, "List a panel's members", s.listMembers, nil, ""},
+		{"POST", "/panels/{id}/members", authStaff, coordinatorOnly, "Add a member to a panel", s.addMember, memberRequest{},
+			`{"name": "Aled Jones", "email": "aled@example.org", "role": "member", "confidentiality_signed_on": "2026-11-01", "language": "cy"}`},
+		{"PATCH", "/members/{id}", authStaff, coordinatorOnly, "Change a member: correct an email (clears a bounce), sign-up date, language, active", s.updateMember, memberPatch{},
+			`{"email": "aled.jones@example.org"}`},
+		{"POST", "/cases/import", authStaff, []string{"coordinator", "manager"}, "Import closed cases from a CSV or XLSX extract (multipart field 'file')", s.importCases, nil, ""},
+		{"GET", "/cases", authStaff, staffRoles, "Search closed cases (anonymised fields only)", s.searchCases, nil, ""},
+		{"GET", "/cycles", authStaff, staffRoles, "List review cycles", s.listCycles, nil, ""},
+		{"POST", "/cycles", authStaff, coordinatorOnly, "Start a review cycle", s.startCycle, startCycleRequest{},
+			`{"panel_id": 20, "window_start": "2026-07-01", "window_end": "2026-09-30", "quotas": {"race": 2, "domestic_abuse": 2}, "reserves_per_stratum": 1,
+			  "meeting": {"start": "2027-01-12T18:00:00Z", "end": "2027-01-12T20:00:00Z", "location": "Cardiff office", "online_link": ""}}`},
+		{"GET", "/cycles/{id}", authStaff, staffRoles, "A cycle's status", s.cycleStatus, nil, ""},
+		{"POST", "/cycles/{id}/approve", authStaff, coordinatorOnly, "Approve the selection", cycleUpdate[noBody](s, workflows.UpdateApproveSelection, nil), nil, ""},
+		{"POST", "/cycles/{id}/replace", authStaff, coordinatorOnly, "Withdraw a case (a reserve or a fresh draw takes its place)",
+			cycleUpdate(s, workflows.UpdateReplaceCase, func(c *gin.Context, r *workflows.ReplaceRequest) { r.By = currentUser(c).Name }),
+			workflows.ReplaceRequest{}, `{"case_id": 1234, "reason": "Appeal lodged", "redraw": false}`},
+		{"POST", "/cycles/{id}/schedule", authStaff, coordinatorOnly, "Set or change the meeting; every date and reminder moves with it",
+			cycleUpdate(s, workflows.UpdateScheduleMeeting, func(*gin.Context, *activities.Meeting) {}),
+			activities.Meeting{}, `{"start": "2027-01-19T18:00:00Z", "end": "2027-01-19T20:00:00Z", "location": "", "online_link": "https://meet.example/lsip"}`},
+		{"POST", "/cycles/{id}/members/{member}/leave", authStaff, coordinatorOnly, "A member leaves: access ends, open reviews are excused", s.memberLeft, nil, ""},
+		{"POST", "/cycles/{id}/attendance", authStaff, meetingRoles, "Record attendance",
+			cycleUpdate(s, workflows.UpdateRecordAttendance, func(*gin.Context, *activities.Attendance) {}),
+			activities.Attendance{}, `{"status": {"101": "present", "102": "apologies"}}`},
+		{"POST", "/cycles/{id}/findings", authStaff, meetingRoles, "Record the panel's finding on a case",
+			cycleUpdate(s, workflows.UpdateRecordFinding, func(c *gin.Context, f *activities.Finding) { f.RecordedBy = currentUser(c).Name }),
+			activities.Finding{}, `{"case_id": 1234, "category": "concerns", "rationale": "Hostility was evidenced but no uplift was sought."}`},
+		{"POST", "/cycles/{id}/learning-points", authStaff, meetingRoles, "Add a learning point or good practice",
+			cycleUpdate(s, workflows.UpdateAddLearningPoint, func(*gin.Context, *activities.LearningPoint) {}),
+			activities.LearningPoint{}, `{"case_id": 1234, "text": "Record hostility evidence at charge.", "tag": "prosecution", "good_practice": false}`},
+		{"POST", "/cycles/{id}/actions", authStaff, meetingRoles, "Agree an action",
+			cycleUpdate(s, workflows.UpdateAddAction, func(*gin.Context, *activities.ActionInput) {}),
+			activities.ActionInput{}, `{"description": "Brief hate crime lawyers on s.66 uplifts", "kind": "recommendation", "audience": "prosecution",
+			  "owner_name": "Area hate crime lead", "owner_email": "lead@example.org", "manager_name": "DCCP", "manager_email": "dccp@example.org", "due": "2027-04-30T00:00:00Z"}`},
+		{"POST", "/cycles/{id}/close-meeting", authStaff, meetingRoles, "Close the meeting's record and draft the minutes", cycleUpdate[noBody](s, workflows.UpdateCloseMeeting, nil), nil, ""},
+		{"POST", "/cycles/{id}/approve-minutes", authStaff, []string{"chair"}, "Approve and issue the minutes",
+			cycleUpdate(s, workflows.UpdateApproveMinutes, func(c *gin.Context, r *workflows.ApproveMinutesRequest) { r.ApprovedBy = currentUser(c).Name }), nil, ""},
+		{"POST", "/cycles/{id}/cancel", authStaff, coordinatorOnly, "Cancel the cycle",
+			cycleUpdate(s, workflows.UpdateCancel, func(c *gin.Context, r *workflows.CancelRequest) { r.By = currentUser(c).Name }),
+			workflows.CancelRequest{}, `{"reason": "The chair is unavailable; a new cycle will be started."}`},
+		{"GET", "/cycles/{id}/minutes", authStaff, staffRoles, "Download the minutes", s.cycleFile("minutes"), nil, ""},
+		{"GET", "/cycles/{id}/key-messages", authStaff, staffRoles, "Download the public key messages", s.cycleFile("key_messages"), nil, ""},
+		{"GET", "/actions", authStaff, staffRoles, "The action board", s.listActions, nil, ""},
+		{"GET", "/actions/export", authStaff, staffRoles, "Export the filtered action log as Excel", s.exportActions, nil, ""},
+		{"GET", "/actions/{id}", authStaff, staffRoles, "An action with its timeline", s.actionDetail, nil, ""},
+		{"POST", "/actions/{id}/notes", authStaff, actionOwners, "Add a progress note", s.actionUpdate(workflows.UpdateProgressNote), workflows.ActionUpdate{}, `{"note": "Briefing drafted"}`},
+		{"POST", "/actions/{id}/respond", authStaff, managerOnly, "Record the organisation's response", s.actionUpdate(workflows.UpdateRespond), workflows.ActionUpdate{},
+			`{"response": "partially_accepted", "rationale": "Training agreed; a new form is not."}`},
+		{"POST", "/actions/{id}/complete", authStaff, actionOwners, "Complete the action with a written response", s.actionUpdate(workflows.UpdateCompleteAction), workflows.ActionUpdate{},
+			`{"note": "All lawyers briefed in March", "evidence": "Attendance list on the team site"}`},
+		{"POST", "/actions/{id}/reassign", authStaff, managerOnly, "Reassign the owner", s.actionUpdate(workflows.UpdateReassignOwner), workflows.ActionUpdate{},
+			`{"name": "New Owner", "email": "new.owner@example.org"}`},
+		{"POST", "/actions/{id}/extension", authStaff, actionOwners, "Ask for more time", s.actionUpdate(workflows.UpdateRequestExtension), workflows.ActionUpdate{},
+			`{"due": "2027-06-30T00:00:00Z", "note": "Waiting for national guidance"}`},
+		{"POST", "/actions/{id}/extension/decision", authStaff, managerOnly, "Approve or decline an extension", s.actionUpdate(workflows.UpdateDecideExtension), workflows.ActionUpdate{},
+			`{"approve": true, "note": "Agreed"}`},
+		{"POST", "/actions/{id}/cancel", authStaff, managerOnly, "Cancel the action", s.actionUpdate(workflows.UpdateCancelAction), workflows.ActionUpdate{},
+			`{"note": "Superseded by national guidance"}`},
+		{"GET", "/reports/governance", authStaff, managerOnly, "The governance report workbook (?from=&to=)", s.governanceReport, nil, ""},
+		{"GET", "/m/{token}", authMember, nil, "A member's page for their cycle", s.memberHome, nil, ""},
+		{"GET", "/m/{token}/cases/{case}", authMember, nil, "One case of the member's pack (audited)", s.memberCaseDetail, nil, ""},
+		{"GET", "/m/{token}/pack", authMember, nil, "Download the member's current pack (audited)", s.memberPack, nil, ""},
+		{"PUT", "/m/{token}/reviews/{case}", authMember, nil, "Save a draft or submit a review", s.memberSaveReview, reviewRequest{},
+			`{"answers": {"ratings": {"charging": "yes"}, "comments": {}, "overall": "", "good_practice": "", "concerns": "", "questions": "", "learning": ""}, "final": false}`},
+		{"POST", "/m/{token}/upload", authMember, nil, "Return the completed workbook (multipart field 'file')", s.memberUpload, nil, ""},
+		{"POST", "/m/{token}/conflicts", authMember, nil, "Declare a conflict of interest", s.memberConflict, conflictBody{}, `{"case_id": 1234, "note": "I know the family"}`},
+		{"POST", "/m/{token}/identifying", authMember, nil, "Report that a case reveals identifying detail", s.memberIdentifying, identifyingBody{},
+			`{"case_id": 1234, "detail": "The summary names the street."}`},
+		{"POST", "/m/{token}/rsvp", authMember, nil, "Say whether you will attend", s.memberRSVP, rsvpBody{}, `{"response": "attending"}`},
+	}
+}
+
+// ginPath turns /cycles/{id} into /cycles/:id.
+func ginPath(p string) string {
+	parts := strings.Split(p, "/")
+	for i, part := range parts {
+		if strings.HasPrefix(part, "{") {
+			parts[i] = ":" + strings.Trim(part, "{}")
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+const rolesKey = "roles"
+
+// requireRole refuses staff whose role the route does not allow, before the
+// handler looks at scope (panel or Area).
+func requireRole(roles []string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		u := currentUser(c)
+		if u.Role != "admin" && !slices.Contains(roles, u.Role) {
+			forbidden(c)
+			return
+		}
+		c.Set(rolesKey, roles)
+		c.Next()
+	}
+}
+
+// routeRoles are the roles the current route allows.
+func routeRoles(c *gin.Context) []string {
+	r, _ := c.Get(rolesKey)
+	roles, _ := r.([]string)
+	return roles
+}
+
+func (s *Server) routes() {
+	api := s.engine.Group("/api/v1")
+	for _, r := range s.apiRoutes() {
+		var chain []gin.HandlerFunc
+		switch r.Auth {
+		case authStaff:
+			chain = append(chain, s.requireStaff, requireRole(r.Roles))
+		case authMember:
+			chain = append(chain, s.requireMember)
+		}
+		api.Handle(r.Method, ginPath(r.Path), append(chain, r.Handler)...)
+	}
+	s.engine.NoRoute(func(c *gin.Context) {
+		writeProblem(c, Problem{Status: http.StatusNotFound, Title: "Not found", Detail: "There is nothing at this address."})
+	})
+}
