@@ -130,4 +130,3 @@ func validate(schema map[string]any, v any, at string) error {
 	}
 	return nil
 }
-
