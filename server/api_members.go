@@ -1,6 +1,8 @@
 package server
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -46,8 +48,16 @@ type memberPage struct {
 }
 
 func (s *Server) memberHome(c *gin.Context) {
-	m := currentMember(c)
-	ctx := c.Request.Context()
+	p, err := s.memberPageData(c.Request.Context(), currentMember(c))
+	if err != nil {
+		internalError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, p)
+}
+
+// memberPageData is what a member's page shows, for the API and the page.
+func (s *Server) memberPageData(ctx context.Context, m memberAccess) (memberPage, error) {
 	var p memberPage
 	var sched []byte
 	var meeting time.Time
@@ -57,8 +67,7 @@ func (s *Server) memberHome(c *gin.Context) {
 		FROM cycles cy JOIN panels p ON p.id = cy.panel_id LEFT JOIN meetings mt ON mt.cycle_id = cy.id WHERE cy.id = $1`, m.CycleID, m.MemberID).
 		Scan(&p.Panel, &p.Stage, &sched, &meeting, &p.Response, &p.Released)
 	if err != nil {
-		internalError(c, err)
-		return
+		return p, err
 	}
 	var schedule activities.Schedule
 	_ = jsonUnmarshal(sched, &schedule)
@@ -73,8 +82,7 @@ func (s *Server) memberHome(c *gin.Context) {
 		WHERE cc.cycle_id = $1 AND cc.status IN ('approved', 'proposed') AND cc.role <> 'reserve' AND (r.removed IS NULL OR NOT r.removed)
 		ORDER BY c.reference`, m.CycleID, m.MemberID)
 	if err != nil {
-		internalError(c, err)
-		return
+		return p, err
 	}
 	p.Cases, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (memberCase, error) {
 		var x memberCase
@@ -83,35 +91,52 @@ func (s *Server) memberHome(c *gin.Context) {
 		x.Outcome = outcomeLabel(outcome)
 		return x, err
 	})
-	if err != nil {
-		internalError(c, err)
-		return
-	}
 	p.FormItems = reviewform.Default()
-	c.JSON(http.StatusOK, p)
+	return p, err
 }
 
 // memberCaseDetail shows one case of the member's pack, with its summary.
 // Each view is audited.
 func (s *Server) memberCaseDetail(c *gin.Context) {
-	m := currentMember(c)
-	caseID, _ := strconv.ParseInt(c.Param("case"), 10, 64)
-	ctx := c.Request.Context()
-	var ref, summary, status string
-	var answers []byte
-	err := s.deps.Store.Pool.QueryRow(ctx, `SELECT c.reference, c.summary, r.status, r.answers FROM reviews r JOIN cases c ON c.id = r.case_id
-		WHERE r.cycle_id = $1 AND r.member_id = $2 AND r.case_id = $3 AND NOT r.removed`, m.CycleID, m.MemberID, caseID).Scan(&ref, &summary, &status, &answers)
-	if err != nil {
+	v, err := s.memberCase(c.Request.Context(), currentMember(c), c.Param("case"))
+	if errors.Is(err, pgx.ErrNoRows) {
 		notFound(c, "That case in your pack")
 		return
 	}
-	if err := store.Audit(ctx, s.deps.Store.Pool, fmt.Sprintf("member:%d", m.MemberID), "case_viewed", "case", strconv.FormatInt(caseID, 10), map[string]any{"cycle_id": m.CycleID}); err != nil {
+	if err != nil {
 		internalError(c, err)
 		return
 	}
-	var a reviewform.Answers
-	_ = jsonUnmarshal(answers, &a)
-	c.JSON(http.StatusOK, gin.H{"case_id": caseID, "reference": ref, "summary": summary, "review_status": status, "answers": a})
+	c.JSON(http.StatusOK, v)
+}
+
+// caseView is one case of a member's pack with their answers so far.
+type caseView struct {
+	CaseID       int64              `json:"case_id"`
+	Reference    string             `json:"reference"`
+	Summary      string             `json:"summary"`
+	ReviewStatus string             `json:"review_status"`
+	Answers      reviewform.Answers `json:"answers"`
+}
+
+// memberCase loads a case of the member's pack and audits the view.
+func (s *Server) memberCase(ctx context.Context, m memberAccess, caseParam string) (caseView, error) {
+	v := caseView{}
+	caseID, err := strconv.ParseInt(caseParam, 10, 64)
+	if err != nil {
+		return v, pgx.ErrNoRows
+	}
+	var answers []byte
+	err = s.deps.Store.Pool.QueryRow(ctx, `SELECT c.id, c.reference, c.summary, r.status, r.answers FROM reviews r JOIN cases c ON c.id = r.case_id
+		WHERE r.cycle_id = $1 AND r.member_id = $2 AND r.case_id = $3 AND NOT r.removed`, m.CycleID, m.MemberID, caseID).Scan(&v.CaseID, &v.Reference, &v.Summary, &v.ReviewStatus, &answers)
+	if err != nil {
+		return v, err
+	}
+	if err := store.Audit(ctx, s.deps.Store.Pool, fmt.Sprintf("member:%d", m.MemberID), "case_viewed", "case", strconv.FormatInt(caseID, 10), map[string]any{"cycle_id": m.CycleID}); err != nil {
+		return v, err
+	}
+	err = jsonUnmarshal(answers, &v.Answers)
+	return v, err
 }
 
 // memberPack downloads the member's pack as it stands now, so a case pulled
@@ -172,15 +197,11 @@ func (s *Server) memberSaveReview(c *gin.Context) {
 }
 
 func (s *Server) memberWorkflowID(c *gin.Context, m memberAccess) string {
-	var wf string
-	s.deps.Store.Pool.QueryRow(c.Request.Context(), `SELECT workflow_id FROM cycles WHERE id = $1`, m.CycleID).Scan(&wf)
-	return workflows.MemberReviewWorkflowID(wf, m.MemberID)
+	return workflows.MemberReviewWorkflowID(s.cycleWorkflowID(c.Request.Context(), m.CycleID), m.MemberID)
 }
 
 func (s *Server) memberCycleWorkflowID(c *gin.Context, m memberAccess) string {
-	var wf string
-	s.deps.Store.Pool.QueryRow(c.Request.Context(), `SELECT workflow_id FROM cycles WHERE id = $1`, m.CycleID).Scan(&wf)
-	return wf
+	return s.cycleWorkflowID(c.Request.Context(), m.CycleID)
 }
 
 // maxUploadBytes bounds a returned workbook.
@@ -206,40 +227,57 @@ func (s *Server) memberUpload(c *gin.Context) {
 		writeProblem(c, Problem{Status: http.StatusRequestEntityTooLarge, Title: "The file is too large", Detail: "A review pack is well under 10 MB; please check you chose the right file."})
 		return
 	}
+	saved, problems, p := s.acceptUpload(c.Request.Context(), m, data)
+	if p != nil {
+		writeProblem(c, *p)
+		return
+	}
+	status := http.StatusOK
+	if len(problems) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	c.JSON(status, gin.H{"saved": saved, "problems": problems})
+}
+
+// acceptUpload reads a returned pack. It must be this member's pack for
+// this cycle (the hidden identity sheet says so); reviews without problems
+// are submitted, and every problem comes back with its sheet and cell.
+func (s *Server) acceptUpload(ctx context.Context, m memberAccess, data []byte) ([]activities.StoredReview, []workbook.Problem, *Problem) {
 	form := reviewform.Default()
 	returned, err := workbook.ParsePack(data, form)
 	if err != nil {
-		writeProblem(c, Problem{Status: http.StatusUnprocessableEntity, Title: "This is not a review pack", Detail: err.Error()})
-		return
+		return nil, nil, &Problem{Status: http.StatusUnprocessableEntity, Title: "This is not a review pack", Detail: err.Error()}
 	}
 	if len(returned.Problems) == 0 && (returned.MemberID != m.MemberID || returned.CycleID != m.CycleID) {
-		writeProblem(c, Problem{Status: http.StatusUnprocessableEntity, Title: "This is not your pack",
-			Detail: "This workbook belongs to another member or another review cycle. Please upload the pack that was sent to you."})
-		return
+		return nil, nil, &Problem{Status: http.StatusUnprocessableEntity, Title: "This is not your pack",
+			Detail: "This workbook belongs to another member or another review cycle. Please upload the pack that was sent to you."}
 	}
 	bad := map[int64]bool{}
 	for _, p := range returned.Problems {
 		bad[p.CaseID] = true
 	}
-	var saved []activities.StoredReview
-	if !bad[0] {
-		for caseID, answers := range returned.Reviews {
-			if bad[caseID] {
-				continue
-			}
-			var stored activities.StoredReview
-			if !s.sendUpdate(c, s.memberWorkflowID(c, m), workflows.UpdateSaveReview,
-				workflows.ReviewSubmission{CaseID: caseID, Answers: answers, Final: true, Source: "workbook"}, &stored) {
-				return
-			}
-			saved = append(saved, stored)
+	saved := []activities.StoredReview{}
+	if bad[0] {
+		return saved, returned.Problems, nil
+	}
+	wf := workflows.MemberReviewWorkflowID(s.cycleWorkflowID(ctx, m.CycleID), m.MemberID)
+	for caseID, answers := range returned.Reviews {
+		if bad[caseID] {
+			continue
 		}
+		var stored activities.StoredReview
+		if p := s.runUpdate(ctx, wf, workflows.UpdateSaveReview, workflows.ReviewSubmission{CaseID: caseID, Answers: answers, Final: true, Source: "workbook"}, &stored); p != nil {
+			return saved, returned.Problems, p
+		}
+		saved = append(saved, stored)
 	}
-	status := http.StatusOK
-	if len(returned.Problems) > 0 {
-		status = http.StatusUnprocessableEntity
-	}
-	c.JSON(status, gin.H{"saved": saved, "problems": returned.Problems})
+	return saved, returned.Problems, nil
+}
+
+func (s *Server) cycleWorkflowID(ctx context.Context, cycleID int64) string {
+	var wf string
+	s.deps.Store.Pool.QueryRow(ctx, `SELECT workflow_id FROM cycles WHERE id = $1`, cycleID).Scan(&wf)
+	return wf
 }
 
 type conflictBody struct {

@@ -86,19 +86,28 @@ type memberAccess struct {
 // then that the member is still active and the cycle's access has not been
 // revoked. Revocation therefore takes effect at once.
 func (s *Server) requireMember(c *gin.Context) {
-	claims, err := s.links.Verify(c.Param("token"), time.Now())
-	if err != nil {
-		writeProblem(c, Problem{Status: http.StatusUnauthorized, Title: "This link does not work",
-			Detail: "Your personal link has expired or is not valid. Please ask your panel coordinator for a new one."})
-		return
-	}
-	ma, err := s.memberAccess(c.Request.Context(), claims)
-	if err != nil {
-		writeProblem(c, Problem{Status: http.StatusForbidden, Title: "This link no longer works", Detail: err.Error()})
+	ma, p := s.checkLink(c)
+	if p != nil {
+		writeProblem(c, *p)
 		return
 	}
 	c.Set(memberKey, ma)
 	c.Next()
+}
+
+// checkLink verifies the personal link in the path for the API and the
+// pages alike.
+func (s *Server) checkLink(c *gin.Context) (memberAccess, *Problem) {
+	claims, err := s.links.Verify(c.Param("token"), time.Now())
+	if err != nil {
+		return memberAccess{}, &Problem{Status: http.StatusUnauthorized, Title: "This link does not work",
+			Detail: "Your personal link has expired or is not valid. Please ask your panel coordinator for a new one."}
+	}
+	ma, err := s.memberAccess(c.Request.Context(), claims)
+	if err != nil {
+		return ma, &Problem{Status: http.StatusForbidden, Title: "This link no longer works", Detail: err.Error()}
+	}
+	return ma, nil
 }
 
 var errAccessEnded = errors.New("access to this review cycle has ended. If you think this is wrong, please contact your panel coordinator")

@@ -46,6 +46,7 @@ func New(deps Deps) *Server {
 	s.engine.GET("/healthz", s.healthz)
 	s.engine.GET("/readyz", s.readyz)
 	s.routes()
+	s.pageRoutes()
 	return s
 }
 

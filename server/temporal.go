@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -11,34 +12,44 @@ import (
 	"go.temporal.io/sdk/temporal"
 )
 
-// sendUpdate sends a workflow update and waits for its result, writing the
-// right problem on failure: a validator's refusal is 422 with its reason, a
-// missing workflow 404, a finished one 409.
-func (s *Server) sendUpdate(c *gin.Context, workflowID, name string, arg, result any) bool {
+// runUpdate sends a workflow update and waits for its result. A failure
+// comes back as a Problem a person can act on: a validator's refusal is 422
+// with its reason, a finished workflow 409; anything unexpected is logged
+// and reported without detail.
+func (s *Server) runUpdate(ctx context.Context, workflowID, name string, arg, result any) *Problem {
 	var args []any
 	if arg != nil {
 		args = []any{arg}
 	}
-	h, err := s.deps.Temporal.UpdateWorkflow(c.Request.Context(), client.UpdateWorkflowOptions{
+	h, err := s.deps.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID: workflowID, UpdateName: name, Args: args, WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
 	if err == nil {
-		err = h.Get(c.Request.Context(), result)
+		err = h.Get(ctx, result)
 	}
 	if err == nil {
-		return true
+		return nil
 	}
 	var appErr *temporal.ApplicationError
 	var notFound *serviceerror.NotFound
 	switch {
 	case errors.As(err, &notFound):
-		writeProblem(c, Problem{Status: http.StatusConflict, Title: "This has finished", Detail: "The review cycle or review this refers to is no longer running, so it cannot change."})
+		return &Problem{Status: http.StatusConflict, Title: "This has finished", Detail: "The review cycle or review this refers to is no longer running, so it cannot change."}
 	case errors.As(err, &appErr):
-		writeProblem(c, Problem{Status: http.StatusUnprocessableEntity, Title: "This cannot be done", Detail: appErr.Message()})
+		return &Problem{Status: http.StatusUnprocessableEntity, Title: "This cannot be done", Detail: appErr.Message()}
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		writeProblem(c, Problem{Status: http.StatusServiceUnavailable, Title: "Please try again", Detail: "The request took too long. Nothing was lost; please try again in a moment."})
-	default:
-		internalError(c, err)
+		return &Problem{Status: http.StatusServiceUnavailable, Title: "Please try again", Detail: "The request took too long. Nothing was lost; please try again in a moment."}
 	}
-	return false
+	slog.Error("workflow update failed", "workflow", workflowID, "update", name, "error", err)
+	return &Problem{Status: http.StatusInternalServerError, Title: "Something went wrong on our side",
+		Detail: "The error has been logged. Please try again, and contact the system administrator if it keeps happening."}
+}
+
+// sendUpdate runs an update for the API, writing the problem on failure.
+func (s *Server) sendUpdate(c *gin.Context, workflowID, name string, arg, result any) bool {
+	if p := s.runUpdate(c.Request.Context(), workflowID, name, arg, result); p != nil {
+		writeProblem(c, *p)
+		return false
+	}
+	return true
 }

@@ -1,0 +1,265 @@
+package server
+
+import (
+	"embed"
+	"errors"
+	"html/template"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/lsip/scrutiny/activities"
+	"github.com/lsip/scrutiny/reviewform"
+	"github.com/lsip/scrutiny/store"
+	"github.com/lsip/scrutiny/workflows"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+var pageTemplates = template.Must(template.New("").ParseFS(templateFiles, "templates/*.html"))
+
+// page is what every template receives.
+type page struct {
+	Title       string
+	Errors      []FieldError
+	FieldErrors map[string]string
+	User        *store.User
+	CSRF        string
+	Flash       string
+	Message     string
+	Next        string
+	NextLabel   string
+	Base        string // a member's page address
+	// Page-specific data.
+	Page    any
+	Case    caseView
+	Form    reviewform.Form
+	Answers reviewform.Answers
+}
+
+func render(c *gin.Context, status int, name string, p page) {
+	c.Header("Content-Type", "text/html; charset=utf-8")
+	c.Header("Cache-Control", "no-store")
+	c.Header("X-Frame-Options", "DENY")
+	c.Header("Content-Security-Policy", "default-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'")
+	c.Status(status)
+	if err := pageTemplates.ExecuteTemplate(c.Writer, name, p); err != nil {
+		slog.Error("render page", "template", name, "error", err)
+	}
+}
+
+// errorPage explains a problem in plain English.
+func errorPage(c *gin.Context, p Problem, next, nextLabel string) {
+	render(c, p.Status, "error.html", page{Title: p.Title, Message: p.Detail, Next: next, NextLabel: nextLabel})
+}
+
+func (s *Server) pageRoutes() {
+	sub, _ := fs.Sub(staticFiles, "static")
+	s.engine.StaticFS("/static", http.FS(sub))
+	m := s.engine.Group("/m/:token", s.requireMemberPage)
+	m.GET("", s.memberHomePage)
+	m.GET("/cases/:case", s.memberCasePage)
+	m.POST("/cases/:case", s.memberCaseSubmit)
+	m.GET("/pack", s.memberPack)
+	m.POST("/rsvp", s.memberRSVPPage)
+	m.POST("/conflicts", s.memberConflictPage)
+	m.POST("/identifying", s.memberIdentifyingPage)
+	m.POST("/upload", s.memberUploadPage)
+}
+
+func (s *Server) requireMemberPage(c *gin.Context) {
+	ma, p := s.checkLink(c)
+	if p != nil {
+		errorPage(c, *p, "", "")
+		c.Abort()
+		return
+	}
+	c.Set(memberKey, ma)
+	c.Next()
+}
+
+func memberBase(c *gin.Context) string { return "/m/" + c.Param("token") }
+
+func (s *Server) memberHomePage(c *gin.Context) {
+	p, err := s.memberPageData(c.Request.Context(), currentMember(c))
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	render(c, http.StatusOK, "member_home.html", page{Title: p.Panel, Base: memberBase(c), Page: p, Flash: c.Query("done")})
+}
+
+func (s *Server) pageError(c *gin.Context, err error) {
+	slog.Error("page failed", "path", c.Request.URL.Path, "error", err)
+	errorPage(c, Problem{Status: http.StatusInternalServerError, Title: "Sorry, something went wrong",
+		Detail: "The problem has been logged. Please try again in a few minutes; nothing you saved has been lost."}, "", "")
+}
+
+func (s *Server) memberCasePage(c *gin.Context) {
+	v, err := s.memberCase(c.Request.Context(), currentMember(c), c.Param("case"))
+	if errors.Is(err, pgx.ErrNoRows) {
+		errorPage(c, Problem{Status: http.StatusNotFound, Title: "This case is not in your pack", Detail: "It may have been removed after a conflict was declared or a problem was reported."}, memberBase(c), "Back to your cases")
+		return
+	}
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	render(c, http.StatusOK, "member_case.html", page{Title: "Case " + v.Reference, Base: memberBase(c), Case: v, Form: reviewform.Default(), Answers: v.Answers})
+}
+
+// answersFromForm reads the review form's fields.
+func answersFromForm(c *gin.Context, form reviewform.Form) reviewform.Answers {
+	a := reviewform.Answers{Ratings: map[string]string{}, Comments: map[string]string{}}
+	for _, q := range form.Questions {
+		if v := c.PostForm("ratings." + q.Key); v != "" {
+			a.Ratings[q.Key] = v
+		}
+		if v := strings.TrimSpace(c.PostForm("comments." + q.Key)); v != "" {
+			a.Comments[q.Key] = v
+		}
+	}
+	a.Overall = c.PostForm("overall")
+	a.GoodPractice = strings.TrimSpace(c.PostForm("good_practice"))
+	a.Concerns = strings.TrimSpace(c.PostForm("concerns"))
+	a.Questions = strings.TrimSpace(c.PostForm("questions"))
+	a.Learning = strings.TrimSpace(c.PostForm("learning"))
+	return a
+}
+
+// memberCaseSubmit saves a draft or sends the review. Problems are shown
+// at the top, linked to their fields, and nothing typed is lost.
+func (s *Server) memberCaseSubmit(c *gin.Context) {
+	m := currentMember(c)
+	v, err := s.memberCase(c.Request.Context(), m, c.Param("case"))
+	if err != nil {
+		errorPage(c, Problem{Status: http.StatusNotFound, Title: "This case is not in your pack", Detail: "It may have been removed after a conflict was declared or a problem was reported."}, memberBase(c), "Back to your cases")
+		return
+	}
+	form := reviewform.Default()
+	answers := answersFromForm(c, form)
+	final := c.PostForm("submit") != "draft"
+	show := func(status int, errs []FieldError) {
+		fe := map[string]string{}
+		for _, e := range errs {
+			fe[e.Field] = e.Message
+		}
+		render(c, status, "member_case.html", page{Title: "Case " + v.Reference, Base: memberBase(c), Case: v, Form: form, Answers: answers, Errors: errs, FieldErrors: fe})
+	}
+	if problems := form.Validate(answers, final); len(problems) > 0 {
+		errs := make([]FieldError, len(problems))
+		for i, p := range problems {
+			errs[i] = FieldError{Field: p.Field, Message: p.Message}
+		}
+		show(http.StatusUnprocessableEntity, errs)
+		return
+	}
+	var stored activities.StoredReview
+	if p := s.runUpdate(c.Request.Context(), s.memberWorkflowID(c, m), workflows.UpdateSaveReview,
+		workflows.ReviewSubmission{CaseID: v.CaseID, Answers: answers, Final: final, Source: "web"}, &stored); p != nil {
+		show(p.Status, []FieldError{{Field: "main", Message: p.Detail}})
+		return
+	}
+	if !final {
+		render(c, http.StatusOK, "member_done.html", page{Title: "Draft saved", Message: "Your answers for case " + v.Reference + " are saved. You can come back and finish them before the deadline.", Base: memberBase(c)})
+		return
+	}
+	msg := "Thank you. Your review of case " + v.Reference + " has been sent."
+	if stored.Late {
+		msg += " It arrived after the deadline, so it is marked late, but the panel will still see it."
+	}
+	render(c, http.StatusOK, "member_done.html", page{Title: "Review sent", Message: msg, Base: memberBase(c)})
+}
+
+func (s *Server) memberRSVPPage(c *gin.Context) {
+	m := currentMember(c)
+	resp := c.PostForm("response")
+	if resp != "attending" && resp != "apologies" {
+		s.memberHomeWithError(c, FieldError{Field: "main", Message: "Choose whether you will attend."})
+		return
+	}
+	if _, err := s.deps.Store.Pool.Exec(c.Request.Context(), `INSERT INTO meeting_responses (meeting_id, member_id, response)
+		SELECT id, $2, $3 FROM meetings WHERE cycle_id = $1 AND status = 'scheduled'
+		ON CONFLICT (meeting_id, member_id) DO UPDATE SET response = EXCLUDED.response, responded_at = now()`, m.CycleID, m.MemberID, resp); err != nil {
+		s.pageError(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, memberBase(c)+"?done=Thank+you.+Your+answer+is+saved.")
+}
+
+func (s *Server) memberHomeWithError(c *gin.Context, fe FieldError) {
+	p, err := s.memberPageData(c.Request.Context(), currentMember(c))
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	render(c, http.StatusUnprocessableEntity, "member_home.html", page{Title: p.Panel, Base: memberBase(c), Page: p, Errors: []FieldError{fe}})
+}
+
+func (s *Server) memberConflictPage(c *gin.Context) {
+	m := currentMember(c)
+	caseID, err := strconv.ParseInt(c.PostForm("case_id"), 10, 64)
+	if err != nil {
+		s.memberHomeWithError(c, FieldError{Field: "main", Message: "Choose the case you have a conflict with."})
+		return
+	}
+	if p := s.runUpdate(c.Request.Context(), s.cycleWorkflowID(c.Request.Context(), m.CycleID), workflows.UpdateDeclareConflict,
+		workflows.ConflictRequest{MemberID: m.MemberID, CaseID: caseID, Note: c.PostForm("note")}, nil); p != nil {
+		s.memberHomeWithError(c, FieldError{Field: "main", Message: p.Detail})
+		return
+	}
+	c.Redirect(http.StatusSeeOther, memberBase(c)+"?done=Thank+you.+Your+conflict+of+interest+is+recorded.")
+}
+
+func (s *Server) memberIdentifyingPage(c *gin.Context) {
+	m := currentMember(c)
+	caseID, _ := strconv.ParseInt(c.PostForm("case_id"), 10, 64)
+	if p := s.runUpdate(c.Request.Context(), s.cycleWorkflowID(c.Request.Context(), m.CycleID), workflows.UpdateReportIdentifying,
+		workflows.IdentifyingRequest{MemberID: m.MemberID, CaseID: caseID, Detail: c.PostForm("detail")}, nil); p != nil {
+		errorPage(c, *p, memberBase(c), "Back to your cases")
+		return
+	}
+	c.Redirect(http.StatusSeeOther, memberBase(c)+"?done=Thank+you.+The+case+has+been+removed+from+every+pack+and+the+coordinator+told.")
+}
+
+func (s *Server) memberUploadPage(c *gin.Context) {
+	m := currentMember(c)
+	file, _, err := c.Request.FormFile("file")
+	if err != nil {
+		s.memberHomeWithError(c, FieldError{Field: "file", Message: "Choose the completed workbook to upload."})
+		return
+	}
+	defer file.Close()
+	data, _ := io.ReadAll(io.LimitReader(file, maxUploadBytes))
+	saved, problems, p := s.acceptUpload(c.Request.Context(), m, data)
+	if p != nil {
+		s.memberHomeWithError(c, FieldError{Field: "file", Message: p.Title + ". " + p.Detail})
+		return
+	}
+	if len(problems) > 0 {
+		pd, err := s.memberPageData(c.Request.Context(), m)
+		if err != nil {
+			s.pageError(c, err)
+			return
+		}
+		var errs []FieldError
+		for _, pr := range problems {
+			errs = append(errs, FieldError{Field: "file", Message: "Sheet \u201c" + pr.Sheet + "\u201d, cell " + pr.Cell + ": " + pr.Message})
+		}
+		render(c, http.StatusUnprocessableEntity, "member_home.html", page{Title: pd.Panel, Base: memberBase(c), Page: pd, Errors: errs,
+			Flash: strconv.Itoa(len(saved)) + " review(s) from the workbook were saved; please correct the rest."})
+		return
+	}
+	render(c, http.StatusOK, "member_done.html", page{Title: "Workbook received", Base: memberBase(c),
+		Message: "Thank you. " + strconv.Itoa(len(saved)) + " review(s) from your workbook have been sent."})
+}
