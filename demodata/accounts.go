@@ -10,8 +10,13 @@ import (
 // DevToken is a fresh API token for one of the demo staff accounts.
 type DevToken struct {
 	Who   string
+	Email string
 	Token string
 }
+
+// DevPassword signs every demo staff account in to the pages. It is for
+// the dev stack only: the demo accounts exist nowhere else.
+const DevPassword = "scrutiny-demo"
 
 // demoStaff are the staff accounts of the demo: an admin, and for the
 // Wales panel a coordinator and a chair, with the Wales Area's manager.
@@ -54,11 +59,14 @@ func DevTokens(ctx context.Context, st *store.Store) ([]DevToken, error) {
 				return nil, err
 			}
 		}
+		if err := st.SetPassword(ctx, id, DevPassword); err != nil {
+			return nil, err
+		}
 		token, err := st.IssueToken(ctx, id, "dev")
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, DevToken{Who: fmt.Sprintf("%s (%s)", s.name, s.role), Token: token})
+		out = append(out, DevToken{Who: fmt.Sprintf("%s (%s)", s.name, s.role), Email: s.email, Token: token})
 	}
 	return out, nil
 }

@@ -12,10 +12,20 @@ import (
 	"github.com/lsip/scrutiny/workflows"
 )
 
-// actionFilter reads the list filters from the query string and limits
-// them to what the user may see. It writes a problem and returns false on
-// a bad value.
+// actionFilter reads the list filters for the API, writing a problem and
+// returning false on a bad value.
 func actionFilter(c *gin.Context) (store.ActionFilter, bool) {
+	f, fields := parseActionFilter(c)
+	if len(fields) > 0 {
+		badRequest(c, "Some filters are not valid.", fields...)
+		return f, false
+	}
+	return f, true
+}
+
+// parseActionFilter reads the list filters from the query string and limits
+// them to what the user may see.
+func parseActionFilter(c *gin.Context) (store.ActionFilter, []FieldError) {
 	var f store.ActionFilter
 	var fields []FieldError
 	num := func(name string, set func(int64)) {
@@ -43,10 +53,6 @@ func actionFilter(c *gin.Context) (store.ActionFilter, bool) {
 		f.Status = st
 	}
 	f.Overdue = c.Query("overdue") == "true"
-	if len(fields) > 0 {
-		badRequest(c, "Some filters are not valid.", fields...)
-		return f, false
-	}
 	u := currentUser(c)
 	switch u.Role {
 	case "manager":
@@ -54,7 +60,7 @@ func actionFilter(c *gin.Context) (store.ActionFilter, bool) {
 	case "coordinator", "chair":
 		f.ScopePanelIDs = append([]int64{}, u.PanelIDs...)
 	}
-	return f, true
+	return f, fields
 }
 
 func (s *Server) listActions(c *gin.Context) {
@@ -97,8 +103,19 @@ func (s *Server) exportActions(c *gin.Context) {
 	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data)
 }
 
-// loadAction finds the action in the path and checks the user's scope.
+// loadAction finds the action in the path for the API, writing the
+// problem when it is missing or out of the user's scope.
 func (s *Server) loadAction(c *gin.Context) (int64, string, bool) {
+	id, status, p := s.findAction(c)
+	if p != nil {
+		writeProblem(c, *p)
+		return 0, "", false
+	}
+	return id, status, true
+}
+
+// findAction finds the action in the path and checks the user's scope.
+func (s *Server) findAction(c *gin.Context) (int64, string, *Problem) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	var sc scope
 	var status string
@@ -106,58 +123,55 @@ func (s *Server) loadAction(c *gin.Context) (int64, string, bool) {
 		err = s.deps.Store.Pool.QueryRow(c.Request.Context(), `SELECT panel_id, area_id, status FROM actions WHERE id = $1`, id).Scan(&sc.PanelID, &sc.AreaID, &status)
 	}
 	if err != nil {
-		notFound(c, "The action")
-		return 0, "", false
+		return 0, "", &Problem{Status: http.StatusNotFound, Title: "Not found", Detail: "The action was not found"}
 	}
 	if !allowed(currentUser(c), sc, routeRoles(c)...) {
-		forbidden(c)
-		return 0, "", false
+		return 0, "", &Problem{Status: http.StatusForbidden, Title: "Not allowed", Detail: "Your account cannot do this for this panel or Area."}
 	}
-	return id, status, true
+	return id, status, nil
 }
 
-// actionDetail returns the action with its timeline: from the workflow while
-// it runs, from PostgreSQL after.
+// actionDetail returns the action with its timeline.
 func (s *Server) actionDetail(c *gin.Context) {
-	id, status, ok := s.loadAction(c)
+	id, _, ok := s.loadAction(c)
 	if !ok {
 		return
 	}
-	ctx := c.Request.Context()
-	if status == "open" || status == "in_progress" {
-		if v, err := s.deps.Temporal.QueryWorkflow(ctx, workflows.ActionWorkflowID(id), "", workflows.QueryActionState); err == nil {
-			var st workflows.ActionState
-			if v.Get(&st) == nil {
-				// The workflow's own timeline covers this run only; the
-				// stored one is complete.
-				if st.Timeline, err = s.storedTimeline(c, id); err != nil {
-					internalError(c, err)
-					return
-				}
-				c.JSON(http.StatusOK, gin.H{"action": st, "source": "workflow"})
-				return
-			}
-		}
+	st, err := s.actionState(c, id)
+	if err != nil {
+		internalError(c, err)
+		return
 	}
+	c.JSON(http.StatusOK, st)
+}
+
+// actionState is the action as it stands: the workflow's view while it runs
+// (with the complete stored timeline), PostgreSQL's after.
+func (s *Server) actionState(c *gin.Context, id int64) (workflows.ActionState, error) {
+	ctx := c.Request.Context()
 	var st workflows.ActionState
 	var response, rationale *string
 	err := s.deps.Store.Pool.QueryRow(ctx, `SELECT id, status, due_on, owner_name, owner_email, manager_name, manager_email, response, response_rationale
 		FROM actions WHERE id = $1`, id).Scan(&st.ActionID, &st.Status, &st.Due, &st.OwnerName, &st.OwnerEmail, &st.ManagerName, &st.ManagerEmail, &response, &rationale)
 	if err != nil {
-		internalError(c, err)
-		return
+		return st, err
 	}
-	if response != nil {
+	if st.Status == "open" || st.Status == "in_progress" {
+		if v, err := s.deps.Temporal.QueryWorkflow(ctx, workflows.ActionWorkflowID(id), "", workflows.QueryActionState); err == nil {
+			var live workflows.ActionState
+			if v.Get(&live) == nil {
+				st = live
+			}
+		}
+	}
+	if response != nil && st.Response == "" {
 		st.Response = *response
 	}
-	if rationale != nil {
+	if rationale != nil && st.ResponseRationale == "" {
 		st.ResponseRationale = *rationale
 	}
-	if st.Timeline, err = s.storedTimeline(c, id); err != nil {
-		internalError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"action": st, "source": "database"})
+	st.Timeline, err = s.storedTimeline(c, id)
+	return st, err
 }
 
 func (s *Server) storedTimeline(c *gin.Context, id int64) ([]workflows.ActionEvent, error) {

@@ -419,28 +419,32 @@ type cycleListRow struct {
 
 func (s *Server) listCycles(c *gin.Context) {
 	limit, offset, page := paging(c)
+	items, total, err := s.cycleList(c, limit, offset)
+	if err != nil {
+		internalError(c, err)
+		return
+	}
+	pageOf(c, items, total, page, limit)
+}
+
+// cycleList is a page of the cycles the user can see, newest first.
+func (s *Server) cycleList(c *gin.Context, limit, offset int) ([]cycleListRow, int, error) {
 	cond, args := userScope(currentUser(c))
 	ctx := c.Request.Context()
 	var total int
 	if err := s.deps.Store.Pool.QueryRow(ctx, `SELECT count(*) FROM cycles cy JOIN panels p ON p.id = cy.panel_id WHERE `+cond, args...).Scan(&total); err != nil {
-		internalError(c, err)
-		return
+		return nil, 0, err
 	}
 	rows, err := s.deps.Store.Pool.Query(ctx, `SELECT cy.id, p.name, to_char(cy.window_start, 'YYYY-MM-DD'), to_char(cy.window_end, 'YYYY-MM-DD'), cy.stage,
 			coalesce(m.starts_at, 'epoch'), (SELECT count(*) FROM reviews r WHERE r.cycle_id = cy.id AND r.status IN ('outstanding', 'draft', 'not_submitted') AND NOT r.removed)
 		FROM cycles cy JOIN panels p ON p.id = cy.panel_id LEFT JOIN meetings m ON m.cycle_id = cy.id
 		WHERE `+cond+` ORDER BY cy.id DESC LIMIT `+strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(offset), args...)
 	if err != nil {
-		internalError(c, err)
-		return
+		return nil, 0, err
 	}
 	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (cycleListRow, error) {
 		var x cycleListRow
 		return x, r.Scan(&x.ID, &x.Panel, &x.WindowStart, &x.WindowEnd, &x.Stage, &x.Meeting, &x.NotReturned)
 	})
-	if err != nil {
-		internalError(c, err)
-		return
-	}
-	pageOf(c, items, total, page, limit)
+	return items, total, err
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/lsip/scrutiny/activities"
 	"github.com/lsip/scrutiny/reviewform"
 	"github.com/lsip/scrutiny/store"
+	"github.com/lsip/scrutiny/workbook"
 	"github.com/lsip/scrutiny/workflows"
 )
 
@@ -26,7 +27,10 @@ var templateFiles embed.FS
 //go:embed static
 var staticFiles embed.FS
 
-var pageTemplates = template.Must(template.New("").ParseFS(templateFiles, "templates/*.html"))
+var pageTemplates = template.Must(template.New("").Funcs(template.FuncMap{
+	"ukdate": workbook.UKDate,
+	"uktime": workbook.UKTime,
+}).ParseFS(templateFiles, "templates/*.html"))
 
 // page is what every template receives.
 type page struct {
@@ -66,6 +70,7 @@ func errorPage(c *gin.Context, p Problem, next, nextLabel string) {
 func (s *Server) pageRoutes() {
 	sub, _ := fs.Sub(staticFiles, "static")
 	s.engine.StaticFS("/static", http.FS(sub))
+	s.staffPageRoutes()
 	m := s.engine.Group("/m/:token", s.requireMemberPage)
 	m.GET("", s.memberHomePage)
 	m.GET("/cases/:case", s.memberCasePage)

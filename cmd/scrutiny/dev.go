@@ -154,10 +154,11 @@ scrutiny dev is running. Ctrl-C stops everything.
   PostgreSQL       %[7]s
   State            %[8]s
 
-API tokens for this run (send as "Authorization: Bearer <token>"):
-`, cfg.HTTPAddress, *mailHTTP, smtpAddr, cfg.TemporalAddress, cfg.TemporalNamespace, cfg.TaskQueue, redactURL(dbURL), cfg.DataDir)
+Demo staff (sign in to the pages with the email and password %[9]q; for the
+API send "Authorization: Bearer <token>"):
+`, cfg.HTTPAddress, *mailHTTP, smtpAddr, cfg.TemporalAddress, cfg.TemporalNamespace, cfg.TaskQueue, redactURL(dbURL), cfg.DataDir, demodata.DevPassword)
 	for _, t := range tokens {
-		fmt.Printf("  %-34s %s\n", t.Who, t.Token)
+		fmt.Printf("  %-32s %-32s %s\n", t.Who, t.Email, t.Token)
 	}
 	fmt.Println()
 

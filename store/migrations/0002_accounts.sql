@@ -9,6 +9,8 @@ CREATE TABLE users (
     -- A manager sees their Area.
     area_id    smallint REFERENCES areas(id),
     active     boolean NOT NULL DEFAULT true,
+    -- bcrypt; NULL means the account can use API tokens but not the pages.
+    password_hash text,
     created_at timestamptz NOT NULL DEFAULT now(),
     CHECK (role <> 'manager' OR area_id IS NOT NULL)
 );
@@ -28,4 +30,14 @@ CREATE TABLE api_tokens (
     label       text NOT NULL DEFAULT '',
     created_at  timestamptz NOT NULL DEFAULT now(),
     revoked_at  timestamptz
+);
+
+-- Page sessions: only the SHA-256 of the cookie value is stored, with the
+-- session's CSRF token.
+CREATE TABLE sessions (
+    id_hash    bytea PRIMARY KEY,
+    user_id    bigint NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    csrf       text NOT NULL,
+    expires_at timestamptz NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
 );

@@ -1,0 +1,203 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/lsip/scrutiny/store"
+	"github.com/lsip/scrutiny/workflows"
+)
+
+const sessionCookie = "scrutiny_session"
+
+// sessionTTL is how long a page session lasts without signing in again.
+const sessionTTL = 8 * time.Hour
+
+func (s *Server) staffPageRoutes() {
+	s.engine.GET("/", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/actions") })
+	s.engine.GET("/login", s.loginPage)
+	s.engine.POST("/login", s.login)
+	staff := s.engine.Group("", s.requireSession)
+	staff.POST("/logout", s.logout)
+	staff.GET("/actions", requireRole(staffRoles), s.actionsPage)
+	staff.GET("/actions/export.xlsx", requireRole(staffRoles), s.exportActions)
+	staff.GET("/actions/:id", requireRole(staffRoles), s.actionPage)
+	staff.POST("/actions/:id/complete", requireRole(actionOwners), s.actionPost(workflows.UpdateCompleteAction, "The action is completed."))
+	staff.POST("/actions/:id/notes", requireRole(actionOwners), s.actionPost(workflows.UpdateProgressNote, "Your note is added."))
+	staff.GET("/cycles", requireRole(staffRoles), s.cyclesPage)
+}
+
+// requireSession finds the signed-in user from the session cookie, and on
+// every POST checks the form's CSRF token against the session's.
+func (s *Server) requireSession(c *gin.Context) {
+	cookie, err := c.Cookie(sessionCookie)
+	var u store.User
+	var csrf string
+	if err == nil {
+		u, csrf, err = s.deps.Store.UserBySession(c.Request.Context(), cookie)
+	}
+	if err != nil {
+		c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request.URL.RequestURI()))
+		c.Abort()
+		return
+	}
+	if c.Request.Method == http.MethodPost && c.PostForm("csrf") != csrf {
+		errorPage(c, Problem{Status: http.StatusForbidden, Title: "Please try again", Detail: "The form had expired. Go back, reload the page and send it again."}, "/actions", "Back to actions")
+		c.Abort()
+		return
+	}
+	c.Set(userKey, u)
+	c.Set("csrf", csrf)
+	c.Next()
+}
+
+func (s *Server) staffPage(c *gin.Context, p page) page {
+	u := currentUser(c)
+	p.User = &u
+	p.CSRF = c.GetString("csrf")
+	return p
+}
+
+func (s *Server) loginPage(c *gin.Context) {
+	render(c, http.StatusOK, "login.html", page{Title: "Sign in", Next: c.Query("next")})
+}
+
+func (s *Server) login(c *gin.Context) {
+	email := strings.TrimSpace(c.PostForm("email"))
+	cookie, _, err := s.deps.Store.Login(c.Request.Context(), email, c.PostForm("password"), sessionTTL)
+	if errors.Is(err, store.ErrBadLogin) {
+		fe := FieldError{Field: "email", Message: "The email address or password is not right"}
+		render(c, http.StatusUnauthorized, "login.html", page{Title: "Sign in", Errors: []FieldError{fe}, FieldErrors: map[string]string{"email": fe.Message}, Message: email, Next: c.PostForm("next")})
+		return
+	}
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	secure := strings.HasPrefix(s.deps.Config.PublicURL, "https://")
+	c.SetSameSite(http.SameSiteLaxMode)
+	c.SetCookie(sessionCookie, cookie, int(sessionTTL.Seconds()), "/", "", secure, true)
+	next := c.PostForm("next")
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		next = "/actions"
+	}
+	c.Redirect(http.StatusSeeOther, next)
+}
+
+func (s *Server) logout(c *gin.Context) {
+	if cookie, err := c.Cookie(sessionCookie); err == nil {
+		s.deps.Store.Logout(c.Request.Context(), cookie)
+	}
+	c.SetCookie(sessionCookie, "", -1, "/", "", false, true)
+	c.Redirect(http.StatusSeeOther, "/login")
+}
+
+// board is the action board page's data.
+type board struct {
+	Items                    []store.ActionRow
+	Total                    int
+	Counts                   map[string]int
+	Statuses                 []string
+	Status, Owner, DueWithin string
+	Overdue                  bool
+	Query, Next              string
+}
+
+func (s *Server) actionsPage(c *gin.Context) {
+	f, ok := s.pageFilter(c)
+	if !ok {
+		return
+	}
+	rows, total, counts, err := s.deps.Store.ListActions(c.Request.Context(), f)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	q := c.Request.URL.Query()
+	q.Del("page")
+	b := board{Items: rows, Total: total, Counts: counts, Statuses: []string{"open", "in_progress", "completed", "cancelled"},
+		Status: f.Status, Owner: f.Owner, Overdue: f.Overdue, Query: q.Encode()}
+	if f.DueWithin > 0 {
+		b.DueWithin = strconv.Itoa(f.DueWithin)
+	}
+	if f.Offset+len(rows) < total {
+		q.Set("page", strconv.Itoa(f.Offset/f.Limit+2))
+		b.Next = q.Encode()
+	}
+	render(c, http.StatusOK, "actions.html", s.staffPage(c, page{Title: "Actions", Page: b, Flash: c.Query("done")}))
+}
+
+// pageFilter reads the board's filters; a bad one is explained on an
+// error page.
+func (s *Server) pageFilter(c *gin.Context) (store.ActionFilter, bool) {
+	f, fields := parseActionFilter(c)
+	if len(fields) > 0 {
+		errorPage(c, Problem{Status: http.StatusBadRequest, Title: "Those filters are not valid", Detail: "Check the status and the number of days, then try again."}, "/actions", "Clear the filters")
+		return f, false
+	}
+	return f, true
+}
+
+func (s *Server) actionPage(c *gin.Context) {
+	s.renderAction(c, http.StatusOK, nil)
+}
+
+func (s *Server) renderAction(c *gin.Context, status int, errs []FieldError) {
+	id, _, ok := s.loadActionPage(c)
+	if !ok {
+		return
+	}
+	st, err := s.actionState(c, id)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	fe := map[string]string{}
+	for _, e := range errs {
+		fe[e.Field] = e.Message
+	}
+	render(c, status, "action.html", s.staffPage(c, page{Title: "Action A-" + strconv.FormatInt(id, 10), Page: st, Errors: errs, FieldErrors: fe, Flash: c.Query("done")}))
+}
+
+func (s *Server) loadActionPage(c *gin.Context) (int64, string, bool) {
+	id, status, p := s.findAction(c)
+	if p != nil {
+		errorPage(c, Problem{Status: http.StatusNotFound, Title: "Action not found", Detail: "There is no such action, or it is not one you can see."}, "/actions", "Back to actions")
+		return 0, "", false
+	}
+	return id, status, true
+}
+
+// actionPost sends an action update from a page form, then shows the
+// action again with a confirmation, or with the reason it was refused.
+func (s *Server) actionPost(name, done string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id, _, ok := s.loadActionPage(c)
+		if !ok {
+			return
+		}
+		u := workflows.ActionUpdate{Actor: currentUser(c).Name, Note: strings.TrimSpace(c.PostForm("note")), Evidence: strings.TrimSpace(c.PostForm("evidence"))}
+		var st workflows.ActionState
+		if p := s.runUpdate(c.Request.Context(), workflows.ActionWorkflowID(id), name, u, &st); p != nil {
+			s.renderAction(c, p.Status, []FieldError{{Field: "note", Message: p.Detail}})
+			return
+		}
+		c.Redirect(http.StatusSeeOther, "/actions/"+strconv.FormatInt(id, 10)+"?done="+url.QueryEscape(done))
+	}
+}
+
+func (s *Server) cyclesPage(c *gin.Context) {
+	limit, offset, _ := paging(c)
+	items, _, err := s.cycleList(c, limit, offset)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	render(c, http.StatusOK, "cycles.html", s.staffPage(c, page{Title: "Review cycles", Page: items}))
+}
