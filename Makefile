@@ -12,9 +12,17 @@ GO ?= go
 dev:
 	$(GO) run ./cmd/scrutiny dev
 
-## test: run every test against real PostgreSQL, Temporal and SMTP
-test:
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
+
+## test: run every test against real PostgreSQL, Temporal, SMTP and (for the
+## browser journeys) headless Chromium with axe-core
+test: $(AXE)
 	$(GO) test -count=1 -timeout 45m ./...
+
+# axe-core, the accessibility checker the browser journeys run, from the npm
+# registry. Without npm the journeys skip (they fail under CI instead).
+$(AXE):
+	@command -v npm >/dev/null && npm install --no-save --no-audit --no-fund --prefix .cache/axe axe-core@4.11.1 || echo "npm not found: browser journeys will be skipped"
 
 ## vet: static checks
 vet:

@@ -1,0 +1,293 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"go.temporal.io/sdk/client"
+
+	"github.com/lsip/scrutiny/activities"
+	"github.com/lsip/scrutiny/config"
+	"github.com/lsip/scrutiny/devstack/mailcatcher"
+	"github.com/lsip/scrutiny/links"
+	"github.com/lsip/scrutiny/server"
+	"github.com/lsip/scrutiny/store"
+	"github.com/lsip/scrutiny/testenv"
+	"github.com/lsip/scrutiny/testenv/temporalenv"
+	"github.com/lsip/scrutiny/workflows"
+)
+
+// ScreenshotDir is where the browser journeys leave pictures of the member
+// form and the manager's board (README: "Screenshots").
+const screenshotDir = "../screenshots"
+
+// axeSource is axe-core, installed from the npm registry by `make test`.
+const axeSource = "../.cache/axe/node_modules/axe-core/axe.min.js"
+
+// browser starts headless Chromium, or skips the test when it is missing
+// outside CI (under CI a missing browser fails the test).
+func browser(t *testing.T) (context.Context, string) {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("chromium is required under CI: .ci/run installs Debian's chromium package")
+		}
+		t.Skip("skipping: chromium is not installed (apt-get install chromium)")
+	}
+	axe, err := os.ReadFile(axeSource)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("axe-core is required under CI (make test installs it): %v", err)
+		}
+		t.Skip("skipping: axe-core is not installed (run make test)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(412, 915)) // a phone: members often review on one
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(alloc)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	return ctx, string(axe)
+}
+
+// checkAccessibility runs axe-core on the current page and fails the test
+// on any serious or critical violation.
+func checkAccessibility(t *testing.T, ctx context.Context, axe, pageName string) {
+	t.Helper()
+	_, err := chromedp.Run(ctx, chromedp.Evaluate[any](axe))
+	if err != nil {
+		t.Fatalf("load axe on %s: %v", pageName, err)
+	}
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}).then(r => JSON.stringify(r.violations.filter(v => v.impact === "serious" || v.impact === "critical").map(v => v.id + ": " + v.help + " (" + v.nodes.length + ")")))`,
+		chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("axe on %s: %v", pageName, err)
+	}
+	var violations []string
+	json.Unmarshal([]byte(raw), &violations)
+	for _, v := range violations {
+		t.Errorf("accessibility, %s: %s", pageName, v)
+	}
+}
+
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(screenshotDir, 0o755)
+	if err := os.WriteFile(filepath.Join(screenshotDir, name), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// stack is the whole system on real services, served over HTTP.
+type stack struct {
+	st      *store.Store
+	catcher *mailcatcher.Catcher
+	c       client.Client
+	url     string
+	signer  *links.Signer
+	f       fixture
+}
+
+func newStack(t *testing.T) *stack {
+	st := testenv.DB(t)
+	catcher, sender := testenv.SMTP(t, nil)
+	srv := temporalenv.Start(t)
+	c := srv.Client()
+	signer, _ := links.NewSigner([]byte(strings.Repeat("k", 32)))
+	f := seed(t, st, time.Now().UTC())
+	api := httptest.NewServer(nil)
+	acts := &activities.Activities{Store: st, Mailer: sender, Links: signer, PublicURL: api.URL}
+	api.Config.Handler = server.New(server.Deps{Store: st, Temporal: c, Config: config.Config{TaskQueue: taskQueue, PublicURL: api.URL}, Activities: acts}).Handler()
+	t.Cleanup(api.Close)
+	t.Cleanup(startWorker(t, c, acts))
+	return &stack{st: st, catcher: catcher, c: c, url: api.URL, signer: signer, f: f}
+}
+
+// TestBrowserMemberReviewsEveryCase: a member opens their link on a phone,
+// fills in every case's form, sees the confirmation, and the reviews are in
+// PostgreSQL.
+func TestBrowserMemberReviewsEveryCase(t *testing.T) {
+	ctx, axe := browser(t)
+	s := newStack(t)
+	now := time.Now().UTC()
+	meetingAt := now.Add(2 * time.Hour)
+	in := workflows.CycleInput{PanelID: s.f.panelID, WindowStart: now.AddDate(0, -3, 0), WindowEnd: now, Quotas: map[string]int{"race": 2}, Seed: 5,
+		Meeting:   activities.Meeting{Start: meetingAt, End: meetingAt.Add(time.Hour), Location: "Cardiff office"},
+		Timing:    workflows.Timing{ConflictCheckBefore: 2*time.Hour - 2*time.Second, PacksBefore: 2*time.Hour - 4*time.Second, ReviewsDueBefore: time.Hour, RevokeAfter: time.Hour, Reminders: []time.Duration{}, ApprovalNudgeEvery: time.Hour},
+		StartedBy: "c", CoordinatorName: "Cath", CoordinatorEmail: "cath@example.org"}
+	id := workflows.CycleWorkflowID(in.PanelID, in.WindowStart, in.WindowEnd)
+	if _, err := s.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: taskQueue}, workflows.CycleWorkflow, in); err != nil {
+		t.Fatal(err)
+	}
+	waitStage(t, s.c, id, workflows.StageCoordinatorCheck)
+	update(t, s.c, id, workflows.UpdateApproveSelection, nil)
+	packs, err := s.catcher.Wait(ctx, 2, func(m *mailcatcher.Message) bool { return strings.HasPrefix(m.Subject, "Your review pack") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The member follows the link in their email.
+	var link string
+	for _, m := range packs {
+		if m.EnvelopeTo[0] == "bea@example.org" {
+			for _, line := range strings.Split(m.Text, "\n") {
+				if strings.Contains(line, "/m/") {
+					link = strings.TrimSpace(line)
+				}
+			}
+		}
+	}
+	if link == "" {
+		t.Fatal("no personal link in Bea's pack email")
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(link), chromedp.WaitVisible(`h1`)); err != nil {
+		t.Fatal(err)
+	}
+	checkAccessibility(t, ctx, axe, "member home")
+	caseLinks, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('td a')).map(a => a.href)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(caseLinks) != 2 {
+		t.Fatalf("Bea's page lists %d cases", len(caseLinks))
+	}
+	for i, href := range caseLinks {
+		if err := chromedp.Do(ctx, chromedp.Navigate(href), chromedp.WaitVisible(`form button[value=final]`)); err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			// Sending an empty form shows the error summary, linked to fields.
+			if err := chromedp.Do(ctx, chromedp.Click(`button[value=final]`), chromedp.WaitVisible(`.error-summary`)); err != nil {
+				t.Fatal(err)
+			}
+			summary, err := chromedp.Run(ctx, chromedp.Text(`.error-summary`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(summary, "Choose a rating") {
+				t.Errorf("error summary: %q", summary)
+			}
+			checkAccessibility(t, ctx, axe, "review form with errors")
+		}
+		// Choose "Yes" for every question and an overall category, by keyboard-reachable labels.
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](`document.querySelectorAll('fieldset.radios').forEach(fs => { const r = fs.querySelector('input[type=radio]'); if (r) r.click(); })`)); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(ctx, chromedp.SendKeys(`#good_practice`, "A victim personal statement was taken early.")); err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			checkAccessibility(t, ctx, axe, "review form")
+			screenshot(t, ctx, "member-review-form.png")
+		}
+		if err := chromedp.Do(ctx, chromedp.Click(`button[value=final]`), chromedp.WaitVisible(`.panel-confirm`)); err != nil {
+			t.Fatal(err)
+		}
+		confirmation, err := chromedp.Run(ctx, chromedp.Text(`.panel-confirm h1`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if confirmation != "Review sent" {
+			t.Errorf("confirmation %q", confirmation)
+		}
+	}
+	checkAccessibility(t, ctx, axe, "confirmation")
+	var submitted int
+	s.st.Pool.QueryRow(ctx, `SELECT count(*) FROM reviews WHERE member_id = $1 AND status = 'submitted'`, s.f.bea).Scan(&submitted)
+	if submitted != 2 {
+		t.Errorf("%d of Bea's reviews are in PostgreSQL as submitted", submitted)
+	}
+}
+
+// TestBrowserManagerCompletesOverdueAction: a manager signs in, filters the
+// board to overdue actions, opens one, completes it, and it leaves the
+// overdue list.
+func TestBrowserManagerCompletesOverdueAction(t *testing.T) {
+	ctx, axe := browser(t)
+	s := newStack(t)
+	var area int16
+	s.st.Pool.QueryRow(ctx, `SELECT area_id FROM panels WHERE id = $1`, s.f.panelID).Scan(&area)
+	managerID, _ := s.st.CreateUser(ctx, store.User{Name: "Morgan Manager", Email: "morgan@example.org", Role: "manager", AreaID: &area})
+	s.st.SetPassword(ctx, managerID, "correct horse battery")
+	var overdue, upcoming int64
+	s.st.Pool.QueryRow(ctx, `INSERT INTO actions (panel_id, area_id, description, owner_name, owner_email, manager_name, manager_email, due_on)
+		VALUES ($1, $2, 'Brief lawyers on s.66 uplift', 'Owner', 'o@example.org', 'Morgan Manager', 'morgan@example.org', current_date - 20) RETURNING id`, s.f.panelID, area).Scan(&overdue)
+	s.st.Pool.QueryRow(ctx, `INSERT INTO actions (panel_id, area_id, description, owner_name, owner_email, manager_name, manager_email, due_on)
+		VALUES ($1, $2, 'Review ISVA referral letters', 'Owner', 'o@example.org', 'Morgan Manager', 'morgan@example.org', current_date + 20) RETURNING id`, s.f.panelID, area).Scan(&upcoming)
+	for _, id := range []int64{overdue, upcoming} {
+		if _, err := s.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.ActionWorkflowID(id), TaskQueue: taskQueue}, workflows.ActionWorkflow, workflows.ActionInput{ActionID: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.url+"/actions"), chromedp.WaitVisible(`#email`)); err != nil {
+		t.Fatal(err)
+	}
+	checkAccessibility(t, ctx, axe, "sign in")
+	err := chromedp.Do(ctx,
+		chromedp.SendKeys(`#email`, "morgan@example.org"),
+		chromedp.SendKeys(`#password`, "correct horse battery"),
+		chromedp.Click(`button[type=submit]`),
+		chromedp.WaitVisible(`form.filters`),
+		chromedp.Click(`input[name=overdue]`),
+		chromedp.Click(`form.filters button`),
+		chromedp.WaitVisible(`tr.overdue`),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	overdueRows := `document.querySelectorAll('tbody tr.overdue').length`
+	rows, err := chromedp.Run(ctx, chromedp.Evaluate[int](overdueRows))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows != 1 {
+		t.Fatalf("overdue rows on the board: %d", rows)
+	}
+	checkAccessibility(t, ctx, axe, "action board")
+	screenshot(t, ctx, "manager-board.png")
+	if err := chromedp.Do(ctx, chromedp.Click(`tr.overdue a`), chromedp.WaitVisible(`#note`)); err != nil {
+		t.Fatal(err)
+	}
+	checkAccessibility(t, ctx, axe, "action page")
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(`#note`, "All hate crime lawyers briefed in March."),
+		chromedp.Click(`form[action$="/complete"] button`),
+		chromedp.WaitVisible(`.panel-confirm`),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flash, err := chromedp.Run(ctx, chromedp.Text(`.panel-confirm`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.url+"/actions?overdue=true"), chromedp.WaitVisible(`table`)); err != nil {
+		t.Fatal(err)
+	}
+	if rows, err = chromedp.Run(ctx, chromedp.Evaluate[int](overdueRows)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(flash, "completed") || rows != 0 {
+		t.Errorf("after completing: flash %q, %d overdue rows left", flash, rows)
+	}
+	var status string
+	s.st.Pool.QueryRow(ctx, `SELECT status FROM actions WHERE id = $1`, overdue).Scan(&status)
+	if status != "completed" {
+		t.Errorf("action status in PostgreSQL: %s", status)
+	}
+}
