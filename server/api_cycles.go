@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -38,6 +39,20 @@ func (s *Server) startCycle(c *gin.Context) {
 	if !decodeJSON(c, &req) {
 		return
 	}
+	started, p := s.beginCycle(c, req)
+	if p != nil {
+		writeProblem(c, *p)
+		return
+	}
+	c.Header("Location", fmt.Sprintf("/api/v1/cycles/%d", started.CycleID))
+	c.JSON(http.StatusCreated, started)
+}
+
+// beginCycle checks a request to start a cycle and starts it with
+// update-with-start, returning as soon as the cycle is stored. Field
+// problems come back in the Problem's Errors.
+func (s *Server) beginCycle(c *gin.Context, req startCycleRequest) (workflows.CycleStatus, *Problem) {
+	var started workflows.CycleStatus
 	ctx := c.Request.Context()
 	var fields []FieldError
 	bad := func(field, msg string) { fields = append(fields, FieldError{Field: field, Message: msg}) }
@@ -48,8 +63,7 @@ func (s *Server) startCycle(c *gin.Context) {
 	if err != nil {
 		bad("panel_id", "there is no panel with this ID")
 	} else if !allowed(currentUser(c), sc, routeRoles(c)...) {
-		forbidden(c)
-		return
+		return started, &Problem{Status: http.StatusForbidden, Title: "Not allowed", Detail: "Your account cannot do this for this panel or Area."}
 	}
 	start, errStart := time.Parse(time.DateOnly, req.WindowStart)
 	end, errEnd := time.Parse(time.DateOnly, req.WindowEnd)
@@ -92,16 +106,14 @@ func (s *Server) startCycle(c *gin.Context) {
 		bad("meeting.location", "give a place or an online link")
 	}
 	if len(fields) > 0 {
-		badRequest(c, "Some fields need correcting.", fields...)
-		return
+		return started, &Problem{Status: http.StatusBadRequest, Title: "The request is not valid", Detail: "Some fields need correcting.", Errors: fields}
 	}
 	// A live cycle for the same panel and window is refused by name.
 	var existing int64
 	if err := s.deps.Store.Pool.QueryRow(ctx, `SELECT id FROM cycles WHERE panel_id = $1 AND window_start = $2 AND window_end = $3 AND stage <> 'cancelled'`,
 		req.PanelID, start, end).Scan(&existing); err == nil {
-		writeProblem(c, Problem{Status: http.StatusConflict, Title: "This cycle already exists",
-			Detail: fmt.Sprintf("Cycle %d already covers this panel and window.", existing), Existing: fmt.Sprintf("/api/v1/cycles/%d", existing)})
-		return
+		return started, &Problem{Status: http.StatusConflict, Title: "This cycle already exists",
+			Detail: fmt.Sprintf("Cycle %d already covers this panel and window.", existing), Existing: fmt.Sprintf("/api/v1/cycles/%d", existing)}
 	}
 	u := currentUser(c)
 	in := workflows.CycleInput{PanelID: req.PanelID, WindowStart: start, WindowEnd: end, Theme: req.Theme, Quotas: req.Quotas,
@@ -111,7 +123,6 @@ func (s *Server) startCycle(c *gin.Context) {
 		in.Timing = *req.Timing
 	}
 	id := workflows.CycleWorkflowID(req.PanelID, start, end)
-	// Update-with-start: the request returns as soon as the cycle is stored.
 	op := s.deps.Temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
 		ID: id, TaskQueue: s.deps.Config.TaskQueue, WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
@@ -120,22 +131,20 @@ func (s *Server) startCycle(c *gin.Context) {
 		StartWorkflowOperation: op,
 		UpdateOptions:          client.UpdateWorkflowOptions{UpdateName: workflows.UpdateStarted, WaitForStage: client.WorkflowUpdateStageCompleted},
 	})
-	var started workflows.CycleStatus
 	if err == nil {
 		err = h.Get(ctx, &started)
 	}
 	var already *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &already) {
-		writeProblem(c, Problem{Status: http.StatusConflict, Title: "This cycle already exists",
-			Detail: "A cycle for this panel and window was started before (workflow " + id + ").", Existing: id})
-		return
+		return started, &Problem{Status: http.StatusConflict, Title: "This cycle already exists",
+			Detail: "A cycle for this panel and window was started before (workflow " + id + ").", Existing: id}
 	}
 	if err != nil {
-		internalError(c, err)
-		return
+		slog.Error("start cycle", "error", err)
+		return started, &Problem{Status: http.StatusInternalServerError, Title: "Something went wrong on our side",
+			Detail: "The error has been logged. Please try again, and contact the system administrator if it keeps happening."}
 	}
-	c.Header("Location", fmt.Sprintf("/api/v1/cycles/%d", started.CycleID))
-	c.JSON(http.StatusCreated, started)
+	return started, nil
 }
 
 func contains(list []string, s string) bool {
@@ -155,10 +164,20 @@ type cycleRow struct {
 	scope
 }
 
-// loadCycle finds the cycle in the path and checks the user may act on it
-// with one of the route's roles; it writes the problem and returns false
-// otherwise.
+// loadCycle finds the cycle in the path for the API, writing the problem
+// when it is missing or not the user's to act on.
 func (s *Server) loadCycle(c *gin.Context) (cycleRow, bool) {
+	cr, p := s.findCycle(c)
+	if p != nil {
+		writeProblem(c, *p)
+		return cr, false
+	}
+	return cr, true
+}
+
+// findCycle finds the cycle in the path and checks the user may act on it
+// with one of the route's roles.
+func (s *Server) findCycle(c *gin.Context) (cycleRow, *Problem) {
 	var cr cycleRow
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err == nil {
@@ -166,14 +185,12 @@ func (s *Server) loadCycle(c *gin.Context) (cycleRow, bool) {
 			FROM cycles cy JOIN panels p ON p.id = cy.panel_id WHERE cy.id = $1`, id).Scan(&cr.ID, &cr.WorkflowID, &cr.Stage, &cr.PanelID, &cr.AreaID)
 	}
 	if err != nil {
-		notFound(c, "The cycle")
-		return cr, false
+		return cr, &Problem{Status: http.StatusNotFound, Title: "Not found", Detail: "The cycle was not found"}
 	}
 	if !allowed(currentUser(c), cr.scope, routeRoles(c)...) {
-		forbidden(c)
-		return cr, false
+		return cr, &Problem{Status: http.StatusForbidden, Title: "Not allowed", Detail: "Your account cannot do this for this panel or Area."}
 	}
-	return cr, true
+	return cr, nil
 }
 
 func (s *Server) cycleStatus(c *gin.Context) {

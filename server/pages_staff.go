@@ -31,6 +31,7 @@ func (s *Server) staffPageRoutes() {
 	staff.POST("/actions/:id/complete", requireRole(actionOwners), s.actionPost(workflows.UpdateCompleteAction, "The action is completed."))
 	staff.POST("/actions/:id/notes", requireRole(actionOwners), s.actionPost(workflows.UpdateProgressNote, "Your note is added."))
 	staff.GET("/cycles", requireRole(staffRoles), s.cyclesPage)
+	s.cyclePageRoutes(staff)
 }
 
 // requireSession finds the signed-in user from the session cookie, and on

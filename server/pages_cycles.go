@@ -1,0 +1,193 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // UK time without the system zone database
+
+	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/lsip/scrutiny/activities"
+	"github.com/lsip/scrutiny/reviewform"
+	"github.com/lsip/scrutiny/workflows"
+)
+
+func (s *Server) cyclePageRoutes(staff *gin.RouterGroup) {
+	staff.GET("/cycles/new", requireRole(coordinatorOnly), s.newCyclePage)
+	staff.POST("/cycles/new", requireRole(coordinatorOnly), s.newCycleSubmit)
+	staff.GET("/cycles/:id", requireRole(staffRoles), s.cyclePage)
+	staff.GET("/cycles/:id/minutes.xlsx", requireRole(staffRoles), s.cycleFile("minutes"))
+	staff.POST("/cycles/:id/approve", requireRole(coordinatorOnly), s.cyclePost(workflows.UpdateApproveSelection, "The selection is approved.", func(*gin.Context) (any, string) { return nil, "" }))
+	staff.POST("/cycles/:id/replace", requireRole(coordinatorOnly), s.cyclePost(workflows.UpdateReplaceCase, "The case is withdrawn.", func(c *gin.Context) (any, string) {
+		id, err := strconv.ParseInt(c.PostForm("case_id"), 10, 64)
+		if err != nil {
+			return nil, "Choose a case to withdraw."
+		}
+		return workflows.ReplaceRequest{CaseID: id, Reason: c.PostForm("reason"), By: currentUser(c).Name}, ""
+	}))
+	staff.POST("/cycles/:id/findings", requireRole(meetingRoles), s.cyclePost(workflows.UpdateRecordFinding, "The finding is recorded.", func(c *gin.Context) (any, string) {
+		id, _ := strconv.ParseInt(c.PostForm("case_id"), 10, 64)
+		if c.PostForm("category") == "" {
+			return nil, "Choose the panel's finding."
+		}
+		return activities.Finding{CaseID: id, Category: c.PostForm("category"), Rationale: c.PostForm("rationale"), RecordedBy: currentUser(c).Name}, ""
+	}))
+	staff.POST("/cycles/:id/learning-points", requireRole(meetingRoles), s.cyclePost(workflows.UpdateAddLearningPoint, "The learning point is added.", func(c *gin.Context) (any, string) {
+		return activities.LearningPoint{Text: strings.TrimSpace(c.PostForm("text")), Tag: c.PostForm("tag")}, ""
+	}))
+	staff.POST("/cycles/:id/actions", requireRole(meetingRoles), s.cyclePost(workflows.UpdateAddAction, "The action is added and its tracking has started.", func(c *gin.Context) (any, string) {
+		due, err := time.Parse(time.DateOnly, c.PostForm("due"))
+		if err != nil {
+			return nil, "Give the due date as YYYY-MM-DD."
+		}
+		return activities.ActionInput{Description: strings.TrimSpace(c.PostForm("description")), OwnerName: c.PostForm("owner_name"), OwnerEmail: c.PostForm("owner_email"),
+			ManagerName: c.PostForm("manager_name"), ManagerEmail: c.PostForm("manager_email"), Due: due}, ""
+	}))
+	staff.POST("/cycles/:id/close-meeting", requireRole(meetingRoles), s.cyclePost(workflows.UpdateCloseMeeting, "The draft minutes are ready for the chair.", func(*gin.Context) (any, string) { return nil, "" }))
+	staff.POST("/cycles/:id/approve-minutes", requireRole([]string{"chair"}), s.cyclePost(workflows.UpdateApproveMinutes, "The minutes are issued and on their way to the members.", func(c *gin.Context) (any, string) {
+		return workflows.ApproveMinutesRequest{ApprovedBy: currentUser(c).Name}, ""
+	}))
+}
+
+// newCycleForm is what the start-a-cycle form shows and re-shows.
+type newCycleForm struct {
+	Panels                                  []panelRow
+	PanelID, WindowStart, WindowEnd, Quotas string
+	Theme, MeetingStart, Hours, Location    string
+	OnlineLink                              string
+}
+
+func (s *Server) panelsFor(c *gin.Context) ([]panelRow, error) {
+	cond, args := userScope(currentUser(c))
+	rows, err := s.deps.Store.Pool.Query(c.Request.Context(), `SELECT p.id, p.name, a.name, p.covers, ARRAY(SELECT strand FROM panel_strands WHERE panel_id = p.id ORDER BY strand), 0
+		FROM panels p JOIN areas a ON a.id = p.area_id WHERE `+cond+` ORDER BY a.name, p.name`, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (panelRow, error) {
+		var p panelRow
+		return p, r.Scan(&p.ID, &p.Name, &p.Area, &p.Covers, &p.Strands, &p.Members)
+	})
+}
+
+func (s *Server) newCyclePage(c *gin.Context) {
+	panels, err := s.panelsFor(c)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	render(c, http.StatusOK, "cycle_new.html", s.staffPage(c, page{Title: "Start a review cycle", Page: newCycleForm{Panels: panels, Hours: "2"}}))
+}
+
+// newCycleSubmit reads the form, starts the cycle as the API does, and
+// shows the cycle, or the form again with every problem beside its field.
+func (s *Server) newCycleSubmit(c *gin.Context) {
+	f := newCycleForm{PanelID: c.PostForm("panel_id"), WindowStart: c.PostForm("window_start"), WindowEnd: c.PostForm("window_end"),
+		Quotas: c.PostForm("quotas"), Theme: c.PostForm("theme"), MeetingStart: c.PostForm("meeting_start"), Hours: c.PostForm("hours"),
+		Location: c.PostForm("location"), OnlineLink: c.PostForm("online_link")}
+	var errs []FieldError
+	req := startCycleRequest{WindowStart: f.WindowStart, WindowEnd: f.WindowEnd, Theme: f.Theme, Quotas: map[string]int{},
+		Meeting: activities.Meeting{Location: f.Location, OnlineLink: f.OnlineLink}}
+	req.PanelID, _ = strconv.ParseInt(f.PanelID, 10, 64)
+	for _, part := range strings.Split(f.Quotas, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if strings.TrimSpace(part) == "" {
+			continue
+		}
+		if !ok || err != nil {
+			errs = append(errs, FieldError{Field: "quotas", Message: fmt.Sprintf("%q should look like race=2", strings.TrimSpace(part))})
+			continue
+		}
+		req.Quotas[strings.TrimSpace(k)] = n
+	}
+	start, err := time.ParseInLocation("2006-01-02 15:04", strings.TrimSpace(f.MeetingStart), london)
+	if err != nil {
+		errs = append(errs, FieldError{Field: "meeting.start", Message: "Give the meeting's date and time as YYYY-MM-DD HH:MM"})
+	}
+	hours, err := strconv.ParseFloat(f.Hours, 64)
+	if err != nil || hours <= 0 {
+		hours = 2
+	}
+	req.Meeting.Start, req.Meeting.End = start, start.Add(time.Duration(hours*float64(time.Hour)))
+	var started workflows.CycleStatus
+	if len(errs) == 0 {
+		var p *Problem
+		started, p = s.beginCycle(c, req)
+		if p != nil {
+			errs = p.Errors
+			if len(errs) == 0 {
+				errs = []FieldError{{Field: "main", Message: p.Detail}}
+			}
+		}
+	}
+	if len(errs) > 0 {
+		f.Panels, _ = s.panelsFor(c)
+		fe := map[string]string{}
+		for _, e := range errs {
+			fe[e.Field] = e.Message
+			if strings.HasPrefix(e.Field, "quotas.") {
+				fe["quotas"] = e.Field[7:] + " " + e.Message
+			}
+		}
+		render(c, http.StatusUnprocessableEntity, "cycle_new.html", s.staffPage(c, page{Title: "Start a review cycle", Page: f, Errors: errs, FieldErrors: fe}))
+		return
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/cycles/%d?done=%s", started.CycleID, url.QueryEscape("The cycle has started and the cases are drawn. Check the selection below.")))
+}
+
+func (s *Server) cyclePage(c *gin.Context) {
+	cr, p := s.findCycle(c)
+	if p != nil {
+		errorPage(c, *p, "/cycles", "Back to cycles")
+		return
+	}
+	s.renderCycle(c, cr, http.StatusOK, nil)
+}
+
+func (s *Server) renderCycle(c *gin.Context, cr cycleRow, status int, errs []FieldError) {
+	st, err := s.statusOf(c.Request.Context(), cr)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	render(c, status, "cycle.html", s.staffPage(c, page{Title: fmt.Sprintf("Cycle %d", cr.ID), Page: st, Form: reviewform.Default(), Errors: errs, Flash: c.Query("done")}))
+}
+
+// cyclePost sends one cycle update from a page form: the form reader turns
+// the fields into the update's argument (or says what is missing); a
+// refusal is shown with the workflow's reason.
+func (s *Server) cyclePost(name, done string, read func(*gin.Context) (any, string)) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		cr, p := s.findCycle(c)
+		if p != nil {
+			errorPage(c, *p, "/cycles", "Back to cycles")
+			return
+		}
+		arg, missing := read(c)
+		if missing != "" {
+			s.renderCycle(c, cr, http.StatusUnprocessableEntity, []FieldError{{Field: "main", Message: missing}})
+			return
+		}
+		var result any
+		if p := s.runUpdate(c.Request.Context(), cr.WorkflowID, name, arg, &result); p != nil {
+			s.renderCycle(c, cr, p.Status, []FieldError{{Field: "main", Message: p.Detail}})
+			return
+		}
+		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/cycles/%d?done=%s", cr.ID, url.QueryEscape(done)))
+	}
+}
+
+// london is UK local time: people type meeting times as they see them.
+var london = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
