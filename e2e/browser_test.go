@@ -353,4 +353,17 @@ func TestBrowserCoordinatorPages(t *testing.T) {
 	if err != nil || !strings.Contains(flash, "approved") {
 		t.Errorf("after approving: %q %v", flash, err)
 	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.url+"/cycles"), chromedp.WaitVisible(`table`)); err != nil {
+		t.Fatal(err)
+	}
+	checkAccessibility(t, ctx, axe, "cycles dashboard")
+	// Everyone: an out-of-date link is explained in plain English.
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.url+"/m/an-old-link"), chromedp.WaitVisible(`h1`)); err != nil {
+		t.Fatal(err)
+	}
+	heading, _ := chromedp.Run(ctx, chromedp.Text(`h1`))
+	if heading != "This link does not work" {
+		t.Errorf("expired link page: %q", heading)
+	}
+	checkAccessibility(t, ctx, axe, "error page")
 }

@@ -30,6 +30,11 @@ func (s *Server) staffPageRoutes() {
 	staff.GET("/actions/:id", requireRole(staffRoles), s.actionPage)
 	staff.POST("/actions/:id/complete", requireRole(actionOwners), s.actionPost(workflows.UpdateCompleteAction, "The action is completed."))
 	staff.POST("/actions/:id/notes", requireRole(actionOwners), s.actionPost(workflows.UpdateProgressNote, "Your note is added."))
+	staff.POST("/actions/:id/respond", requireRole(managerOnly), s.actionPost(workflows.UpdateRespond, "The response is recorded."))
+	staff.POST("/actions/:id/extension", requireRole(actionOwners), s.actionPost(workflows.UpdateRequestExtension, "The extension request is waiting for the manager."))
+	staff.POST("/actions/:id/extension/decision", requireRole(managerOnly), s.actionPost(workflows.UpdateDecideExtension, "The decision is recorded."))
+	staff.POST("/actions/:id/reassign", requireRole(managerOnly), s.actionPost(workflows.UpdateReassignOwner, "The action has a new owner."))
+	staff.POST("/actions/:id/cancel", requireRole(managerOnly), s.actionPost(workflows.UpdateCancelAction, "The action is cancelled."))
 	staff.GET("/cycles", requireRole(staffRoles), s.cyclesPage)
 	s.cyclePageRoutes(staff)
 }
@@ -183,7 +188,17 @@ func (s *Server) actionPost(name, done string) gin.HandlerFunc {
 		if !ok {
 			return
 		}
-		u := workflows.ActionUpdate{Actor: currentUser(c).Name, Note: strings.TrimSpace(c.PostForm("note")), Evidence: strings.TrimSpace(c.PostForm("evidence"))}
+		u := workflows.ActionUpdate{Actor: currentUser(c).Name, Note: strings.TrimSpace(c.PostForm("note")), Evidence: strings.TrimSpace(c.PostForm("evidence")),
+			Response: c.PostForm("response"), Rationale: strings.TrimSpace(c.PostForm("rationale")), Name: strings.TrimSpace(c.PostForm("name")),
+			Email: strings.TrimSpace(c.PostForm("email")), Approve: c.PostForm("approve") == "true"}
+		if d := strings.TrimSpace(c.PostForm("due")); d != "" {
+			due, err := time.Parse(time.DateOnly, d)
+			if err != nil {
+				s.renderAction(c, http.StatusUnprocessableEntity, []FieldError{{Field: "due", Message: "Give the new due date as YYYY-MM-DD"}})
+				return
+			}
+			u.Due = due
+		}
 		var st workflows.ActionState
 		if p := s.runUpdate(c.Request.Context(), workflows.ActionWorkflowID(id), name, u, &st); p != nil {
 			s.renderAction(c, p.Status, []FieldError{{Field: "note", Message: p.Detail}})
