@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -75,37 +77,56 @@ func requestKey(ctx context.Context) string {
 	return info.WorkflowExecution.RunID + "/" + info.ActivityID
 }
 
-// CreateCycle stores a new cycle. A retry, or a repeated start of the same
-// workflow, finds the existing row by workflow ID.
+// CreateCycle stores a new cycle in the selecting stage. A retry, or a
+// repeated start of the same workflow, finds the existing row by workflow
+// ID; only the first insert is audited.
 func (a *Activities) CreateCycle(ctx context.Context, in CreateCycleInput) (int64, error) {
-	q, _ := json.Marshal(quotas{PerStrand: in.Quotas, Total: in.TotalQuota, WidenMonths: in.WidenMonths})
-	sched, _ := json.Marshal(in.Schedule)
+	var panelExists bool
+	if err := a.Store.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM panels WHERE id = $1)`, in.PanelID).Scan(&panelExists); err != nil {
+		return 0, err
+	}
+	if !panelExists {
+		return 0, temporal.NewNonRetryableApplicationError(fmt.Sprintf("panel %d does not exist", in.PanelID), "NotFound", nil)
+	}
+	q, err := json.Marshal(quotas{PerStrand: in.Quotas, Total: in.TotalQuota, WidenMonths: in.WidenMonths})
+	if err != nil {
+		return 0, err
+	}
+	sched, err := json.Marshal(in.Schedule)
+	if err != nil {
+		return 0, err
+	}
 	var id int64
-	err := a.Store.Pool.QueryRow(ctx, `INSERT INTO cycles (panel_id, workflow_id, window_start, window_end, theme, quotas, reserves_per_stratum,
-			schedule, started_by, coordinator_name, coordinator_email)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-		ON CONFLICT (workflow_id) DO UPDATE SET workflow_id = EXCLUDED.workflow_id RETURNING id`,
+	var inserted bool
+	err = a.Store.Pool.QueryRow(ctx, `INSERT INTO cycles (panel_id, workflow_id, window_start, window_end, theme, quotas, reserves_per_stratum,
+			schedule, started_by, coordinator_name, coordinator_email, stage)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'selecting')
+		ON CONFLICT (workflow_id) DO UPDATE SET workflow_id = EXCLUDED.workflow_id RETURNING id, (xmax = 0)`,
 		in.PanelID, in.WorkflowID, in.WindowStart, in.WindowEnd, in.Theme, q, in.ReservesPerStratum, sched,
-		in.StartedBy, in.CoordinatorName, in.CoordinatorEmail).Scan(&id)
+		in.StartedBy, in.CoordinatorName, in.CoordinatorEmail).Scan(&id, &inserted)
 	if err != nil {
 		if c, ok := store.IsUniqueViolation(err); ok && c == "cycles_one_live_per_window" {
 			return 0, temporal.NewNonRetryableApplicationError("this panel already has a cycle for that window", "Duplicate", err)
 		}
 		return 0, fmt.Errorf("create cycle: %w", err)
 	}
+	if !inserted {
+		return id, nil
+	}
 	return id, store.Audit(ctx, a.Store.Pool, in.StartedBy, "cycle_started", "cycle", strconv.FormatInt(id, 10), map[string]any{"panel_id": in.PanelID})
 }
 
 // SelectCases records the eligible cases of each stratum and draws from
-// them with the seed, adding the cases the panel could not agree on last
-// time. A retry returns what was already recorded.
+// them with the seed, adding the cases the panel could not agree on before.
+// A retry returns what was already recorded.
 func (a *Activities) SelectCases(ctx context.Context, in SelectInput) (Selection, error) {
 	c, err := a.cycle(ctx, in.CycleID)
 	if err != nil {
 		return Selection{}, err
 	}
 	var drawn bool
-	if err := a.Store.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM cycle_strata WHERE cycle_id = $1)`, c.ID).Scan(&drawn); err != nil {
+	if err := a.Store.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM cycle_cases WHERE cycle_id = $1)
+		OR EXISTS (SELECT 1 FROM cycle_strata WHERE cycle_id = $1)`, c.ID).Scan(&drawn); err != nil {
 		return Selection{}, err
 	}
 	if drawn {
@@ -128,9 +149,14 @@ func (a *Activities) SelectCases(ctx context.Context, in SelectInput) (Selection
 		wanted = selection.Allocate(c.Quotas.Total, counts)
 	}
 	var strata []selection.Stratum
-	widened := map[string]bool{}
-	for strand, quota := range wanted {
-		if !contains(panelStrands, strand) {
+	eligibleOf := map[string][]int64{}
+	widenedFrom := map[string]time.Time{}
+	for _, strand := range slices.Sorted(maps.Keys(wanted)) {
+		quota := wanted[strand]
+		if quota <= 0 {
+			continue
+		}
+		if !slices.Contains(panelStrands, strand) {
 			return Selection{}, temporal.NewNonRetryableApplicationError(fmt.Sprintf("the panel does not review the %s strand", strand), "InvalidQuota", nil)
 		}
 		ids, err := a.eligible(ctx, c, strand, c.WindowStart)
@@ -139,15 +165,17 @@ func (a *Activities) SelectCases(ctx context.Context, in SelectInput) (Selection
 		}
 		if len(ids) < quota && c.Quotas.WidenMonths > 0 {
 			// Widened only because the coordinator asked, and recorded.
-			if ids, err = a.eligible(ctx, c, strand, c.WindowStart.AddDate(0, -c.Quotas.WidenMonths, 0)); err != nil {
+			from := c.WindowStart.AddDate(0, -c.Quotas.WidenMonths, 0)
+			if ids, err = a.eligible(ctx, c, strand, from); err != nil {
 				return Selection{}, err
 			}
-			widened[strand] = true
+			widenedFrom[strand] = from
 		}
 		strata = append(strata, selection.Stratum{Strand: strand, Quota: quota, Eligible: ids})
+		eligibleOf[strand] = ids
 	}
 	results := selection.Draw(in.Seed, strata, c.Reserves)
-	carried, err := a.carriedForward(ctx, c, panelStrands)
+	carried, err := a.carriedForward(ctx, c)
 	if err != nil {
 		return Selection{}, err
 	}
@@ -157,12 +185,16 @@ func (a *Activities) SelectCases(ctx context.Context, in SelectInput) (Selection
 			return err
 		}
 		for _, r := range results {
-			if _, err := tx.Exec(ctx, `INSERT INTO cycle_strata (cycle_id, stratum, quota, eligible_count, shortfall) VALUES ($1, $2, $3, $4, $5)`,
-				c.ID, r.Strand, r.Quota, r.EligibleCount, r.Shortfall); err != nil {
+			var from *time.Time
+			if t, ok := widenedFrom[r.Strand]; ok {
+				from = &t
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO cycle_strata (cycle_id, stratum, quota, eligible_count, shortfall, widened_from) VALUES ($1, $2, $3, $4, $5, $6)`,
+				c.ID, r.Strand, r.Quota, r.EligibleCount, r.Shortfall, from); err != nil {
 				return err
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO cycle_eligible (cycle_id, stratum, case_id) SELECT $1, $2, unnest($3::bigint[]) ON CONFLICT DO NOTHING`,
-				c.ID, r.Strand, strata[indexOf(strata, r.Strand)].Eligible); err != nil {
+				c.ID, r.Strand, eligibleOf[r.Strand]); err != nil {
 				return err
 			}
 			for pos, id := range r.Selected {
@@ -184,34 +216,13 @@ func (a *Activities) SelectCases(ctx context.Context, in SelectInput) (Selection
 				return err
 			}
 		}
-		return store.Audit(ctx, tx, "system", "cases_selected", "cycle", strconv.FormatInt(c.ID, 10), map[string]any{"seed": in.Seed, "strata": len(results), "carried_forward": len(carried)})
+		return store.Audit(ctx, tx, "system", "cases_selected", "cycle", strconv.FormatInt(c.ID, 10),
+			map[string]any{"seed": in.Seed, "strata": len(results), "widened": len(widenedFrom), "carried_forward": len(carried)})
 	})
 	if err != nil {
 		return Selection{}, fmt.Errorf("record selection: %w", err)
 	}
-	sel, err := a.storedSelection(ctx, c.ID)
-	for i := range sel.Strata {
-		sel.Strata[i].Widened = widened[sel.Strata[i].Strand]
-	}
-	return sel, err
-}
-
-func indexOf(strata []selection.Stratum, strand string) int {
-	for i, s := range strata {
-		if s.Strand == strand {
-			return i
-		}
-	}
-	return -1
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	return a.storedSelection(ctx, c.ID)
 }
 
 func (a *Activities) panelStrands(ctx context.Context, panelID int64) ([]string, error) {
@@ -223,9 +234,11 @@ func (a *Activities) panelStrands(ctx context.Context, panelID int64) ([]string,
 }
 
 // eligible lists, in ID order, the cases of one strand the panel may draw:
-// its Area's, finalised in the window, not withdrawn, with no appeal,
-// right-to-review request or co-defendant outstanding, and not reviewed by
-// this panel before.
+// its Area's, finalised between from and the window's end, not withdrawn,
+// with no appeal, right-to-review request or co-defendant outstanding, and
+// not reviewed by this panel before (in review or pulled in another live
+// cycle, or given a finding). Cases the panel could not agree on come back
+// through carriedForward instead.
 func (a *Activities) eligible(ctx context.Context, c cycleInfo, strand string, from time.Time) ([]int64, error) {
 	rows, err := a.Store.Pool.Query(ctx, `SELECT c.id FROM cases c
 		JOIN case_strands cs ON cs.case_id = c.id AND cs.strand = $3
@@ -233,6 +246,8 @@ func (a *Activities) eligible(ctx context.Context, c cycleInfo, strand string, f
 		  AND c.withdrawn_at IS NULL AND NOT c.appeal_pending AND NOT c.vrr_pending AND NOT c.codefendant_outstanding
 		  AND NOT EXISTS (SELECT 1 FROM cycle_cases cc JOIN cycles cy ON cy.id = cc.cycle_id
 		      WHERE cc.case_id = c.id AND cy.panel_id = $1 AND cy.id <> $6 AND cy.stage <> 'cancelled' AND cc.status IN ('approved', 'pulled'))
+		  AND NOT EXISTS (SELECT 1 FROM findings f JOIN cycles cy ON cy.id = f.cycle_id
+		      WHERE f.case_id = c.id AND cy.panel_id = $1 AND cy.id <> $6)
 		ORDER BY c.id`, c.PanelID, c.AreaID, strand, from, c.WindowEnd, c.ID)
 	if err != nil {
 		return nil, err
@@ -245,14 +260,25 @@ type carriedCase struct {
 	strand string
 }
 
-// carriedForward finds the cases the panel could not agree on in its most
-// recent earlier cycle.
-func (a *Activities) carriedForward(ctx context.Context, c cycleInfo, panelStrands []string) ([]carriedCase, error) {
-	rows, err := a.Store.Pool.Query(ctx, `SELECT f.case_id, coalesce((SELECT cs.strand FROM case_strands cs
+// carriedForward finds the cases the panel could not agree on in an earlier
+// cycle that no later live cycle has taken up: normally those of the
+// previous meeting, but also any missed because the next cycle was drawn
+// before that meeting, or taken into a cycle that was then cancelled. Each
+// goes into the stratum of its first strand the panel covers. A case since
+// withdrawn from scrutiny, or with an appeal, review request or co-defendant
+// now outstanding, is not brought back.
+func (a *Activities) carriedForward(ctx context.Context, c cycleInfo) ([]carriedCase, error) {
+	rows, err := a.Store.Pool.Query(ctx, `SELECT DISTINCT ON (f.case_id) f.case_id, coalesce((SELECT cs.strand FROM case_strands cs
 			JOIN panel_strands ps ON ps.strand = cs.strand AND ps.panel_id = $1 WHERE cs.case_id = f.case_id ORDER BY cs.strand LIMIT 1), cc.stratum)
-		FROM findings f JOIN cycle_cases cc ON cc.cycle_id = f.cycle_id AND cc.case_id = f.case_id
-		WHERE f.carried_forward AND f.cycle_id = (SELECT max(id) FROM cycles WHERE panel_id = $1 AND id <> $2 AND stage <> 'cancelled')
-		ORDER BY f.case_id`, c.PanelID, c.ID)
+		FROM findings f
+		JOIN cycles fc ON fc.id = f.cycle_id AND fc.panel_id = $1 AND fc.id < $2 AND fc.stage <> 'cancelled'
+		JOIN cycle_cases cc ON cc.cycle_id = f.cycle_id AND cc.case_id = f.case_id
+		JOIN cases c ON c.id = f.case_id
+		WHERE f.carried_forward
+		  AND c.withdrawn_at IS NULL AND NOT c.appeal_pending AND NOT c.vrr_pending AND NOT c.codefendant_outstanding
+		  AND NOT EXISTS (SELECT 1 FROM cycle_cases later JOIN cycles lc ON lc.id = later.cycle_id
+		      WHERE later.case_id = f.case_id AND lc.panel_id = $1 AND lc.id > fc.id AND lc.id <> $2 AND lc.stage <> 'cancelled')
+		ORDER BY f.case_id, fc.id DESC`, c.PanelID, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -265,13 +291,14 @@ func (a *Activities) carriedForward(ctx context.Context, c cycleInfo, panelStran
 
 func (a *Activities) storedSelection(ctx context.Context, cycleID int64) (Selection, error) {
 	var sel Selection
-	rows, err := a.Store.Pool.Query(ctx, `SELECT stratum, quota, eligible_count, shortfall FROM cycle_strata WHERE cycle_id = $1 ORDER BY stratum`, cycleID)
+	rows, err := a.Store.Pool.Query(ctx, `SELECT stratum, quota, eligible_count, shortfall, widened_from IS NOT NULL
+		FROM cycle_strata WHERE cycle_id = $1 ORDER BY stratum`, cycleID)
 	if err != nil {
 		return sel, err
 	}
 	sel.Strata, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (StratumSummary, error) {
 		var s StratumSummary
-		err := r.Scan(&s.Strand, &s.Quota, &s.Eligible, &s.Shortfall)
+		err := r.Scan(&s.Strand, &s.Quota, &s.Eligible, &s.Shortfall, &s.Widened)
 		return s, err
 	})
 	if err != nil {
@@ -296,11 +323,13 @@ func (a *Activities) cycleCases(ctx context.Context, cycleID int64) ([]CycleCase
 }
 
 // ApproveSelection confirms the proposed cases; reserves not needed are
-// marked unused.
+// marked unused. It returns every case of the cycle, so the workflow's list
+// matches the database.
 func (a *Activities) ApproveSelection(ctx context.Context, cycleID int64) ([]CycleCase, error) {
 	err := a.Store.InTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE cycle_cases SET status = CASE status WHEN 'proposed' THEN 'approved' WHEN 'reserve' THEN 'unused_reserve' ELSE status END
-			WHERE cycle_id = $1`, cycleID); err != nil {
+		tag, err := tx.Exec(ctx, `UPDATE cycle_cases SET status = CASE status WHEN 'proposed' THEN 'approved' ELSE 'unused_reserve' END
+			WHERE cycle_id = $1 AND status IN ('proposed', 'reserve')`, cycleID)
+		if err != nil || tag.RowsAffected() == 0 {
 			return err
 		}
 		return store.Audit(ctx, tx, "coordinator", "selection_approved", "cycle", strconv.FormatInt(cycleID, 10), nil)
@@ -313,17 +342,22 @@ func (a *Activities) ApproveSelection(ctx context.Context, cycleID int64) ([]Cyc
 
 // ReplaceCase withdraws a case with an internal reason and fills its place
 // from the next reserve of its stratum, or with a fresh reproducible draw
-// when asked. With neither, the place stays empty.
+// when asked. With neither, the place stays empty. A retry reports the
+// replacement already made.
 func (a *Activities) ReplaceCase(ctx context.Context, in ReplaceInput) (Replacement, error) {
 	var out Replacement
 	err := a.Store.InTx(ctx, func(tx pgx.Tx) error {
 		var status, stratum string
 		var replacedBy *int64
-		if err := tx.QueryRow(ctx, `SELECT status, stratum, replaced_by FROM cycle_cases WHERE cycle_id = $1 AND case_id = $2 FOR UPDATE`,
-			in.CycleID, in.CaseID).Scan(&status, &stratum, &replacedBy); err != nil {
+		err := tx.QueryRow(ctx, `SELECT status, stratum, replaced_by FROM cycle_cases WHERE cycle_id = $1 AND case_id = $2 FOR UPDATE`,
+			in.CycleID, in.CaseID).Scan(&status, &stratum, &replacedBy)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return temporal.NewNonRetryableApplicationError(fmt.Sprintf("case %d is not in cycle %d", in.CaseID, in.CycleID), "NotFound", nil)
+		}
+		if err != nil {
 			return err
 		}
-		if status == "withdrawn" { // a retry: report what was done
+		if status == "withdrawn" {
 			if replacedBy != nil {
 				out.Replacement = &CycleCase{CaseID: *replacedBy}
 			}
@@ -332,7 +366,8 @@ func (a *Activities) ReplaceCase(ctx context.Context, in ReplaceInput) (Replacem
 		var replacement *int64
 		if in.Redraw {
 			rows, err := tx.Query(ctx, `SELECT e.case_id FROM cycle_eligible e WHERE e.cycle_id = $1 AND e.stratum = $2
-				AND NOT EXISTS (SELECT 1 FROM cycle_cases cc WHERE cc.cycle_id = $1 AND cc.case_id = e.case_id)`, in.CycleID, stratum)
+				AND NOT EXISTS (SELECT 1 FROM cycle_cases cc WHERE cc.cycle_id = $1 AND cc.case_id = e.case_id)
+				ORDER BY e.case_id`, in.CycleID, stratum)
 			if err != nil {
 				return err
 			}
@@ -367,7 +402,8 @@ func (a *Activities) ReplaceCase(ctx context.Context, in ReplaceInput) (Replacem
 			out.Replacement = &CycleCase{CaseID: *replacement}
 		}
 		// The reason stays internal: the audit records that, not why.
-		return store.Audit(ctx, tx, in.By, "case_withdrawn", "cycle", strconv.FormatInt(in.CycleID, 10), map[string]any{"case_id": in.CaseID, "redraw": in.Redraw})
+		return store.Audit(ctx, tx, in.By, "case_withdrawn", "cycle", strconv.FormatInt(in.CycleID, 10),
+			map[string]any{"case_id": in.CaseID, "redraw": in.Redraw, "replaced": replacement != nil})
 	})
 	if err != nil || out.Replacement == nil {
 		return out, err
@@ -381,11 +417,17 @@ func (a *Activities) ReplaceCase(ctx context.Context, in ReplaceInput) (Replacem
 	return out, err
 }
 
-// SetStage records the cycle's stage and schedule.
+// SetStage records the cycle's stage and schedule, and when it closed or
+// was cancelled.
 func (a *Activities) SetStage(ctx context.Context, cycleID int64, stage string, schedule Schedule) error {
-	sched, _ := json.Marshal(schedule)
-	_, err := a.Store.Pool.Exec(ctx, `UPDATE cycles SET stage = $2, schedule = $3,
-		closed_at = CASE WHEN $2 = 'closed' THEN coalesce(closed_at, now()) ELSE closed_at END WHERE id = $1`, cycleID, stage, sched)
+	sched, err := json.Marshal(schedule)
+	if err != nil {
+		return err
+	}
+	_, err = a.Store.Pool.Exec(ctx, `UPDATE cycles SET stage = $2, schedule = $3,
+			closed_at = CASE WHEN $2 = 'closed' THEN coalesce(closed_at, now()) ELSE closed_at END,
+			cancelled_at = CASE WHEN $2 = 'cancelled' THEN coalesce(cancelled_at, now()) ELSE cancelled_at END
+		WHERE id = $1`, cycleID, stage, sched)
 	return err
 }
 
@@ -393,7 +435,8 @@ func (a *Activities) SetStage(ctx context.Context, cycleID int64, stage string, 
 // against this on every use.
 func (a *Activities) RevokeAccess(ctx context.Context, cycleID int64) error {
 	return a.Store.InTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE cycles SET access_revoked_at = coalesce(access_revoked_at, now()) WHERE id = $1`, cycleID); err != nil {
+		tag, err := tx.Exec(ctx, `UPDATE cycles SET access_revoked_at = now() WHERE id = $1 AND access_revoked_at IS NULL`, cycleID)
+		if err != nil || tag.RowsAffected() == 0 {
 			return err
 		}
 		return store.Audit(ctx, tx, "system", "access_revoked", "cycle", strconv.FormatInt(cycleID, 10), nil)
@@ -406,15 +449,23 @@ func (a *Activities) CloseCycle(ctx context.Context, cycleID int64) error {
 	return err
 }
 
-// CancelCycle records the cancellation, revokes access and queues the
-// cancelled invite to every member. Nothing is deleted.
+// CancelCycle records the cancellation, revokes access and queues every
+// member the cancelled invite (same UID, the next SEQUENCE) with a plain
+// notice. Nothing is deleted, and a retry queues nothing new.
 func (a *Activities) CancelCycle(ctx context.Context, cycleID int64, reason string) ([]MailRef, error) {
 	err := a.Store.InTx(ctx, func(tx pgx.Tx) error {
+		var recorded bool
+		if err := tx.QueryRow(ctx, `SELECT cancel_reason IS NOT NULL FROM cycles WHERE id = $1 FOR UPDATE`, cycleID).Scan(&recorded); err != nil {
+			return err
+		}
+		if recorded {
+			return nil
+		}
 		if _, err := tx.Exec(ctx, `UPDATE cycles SET stage = 'cancelled', cancelled_at = coalesce(cancelled_at, now()), cancel_reason = $2,
 			access_revoked_at = coalesce(access_revoked_at, now()) WHERE id = $1`, cycleID, reason); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE meetings SET status = 'cancelled', ics_sequence = ics_sequence + CASE WHEN status = 'cancelled' THEN 0 ELSE 1 END WHERE cycle_id = $1`, cycleID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE meetings SET status = 'cancelled', ics_sequence = ics_sequence + 1 WHERE cycle_id = $1`, cycleID); err != nil {
 			return err
 		}
 		return store.Audit(ctx, tx, "coordinator", "cycle_cancelled", "cycle", strconv.FormatInt(cycleID, 10), nil)
@@ -422,5 +473,5 @@ func (a *Activities) CancelCycle(ctx context.Context, cycleID int64, reason stri
 	if err != nil {
 		return nil, err
 	}
-	return a.queueInvites(ctx, cycleID, reason)
+	return a.queueInvites(ctx, cycleID, true, reason)
 }

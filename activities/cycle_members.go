@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -71,32 +72,34 @@ func (a *Activities) SaveMeeting(ctx context.Context, cycleID int64, m Meeting) 
 // QueueInvites queues the current invite (or, with cancel, the
 // cancellation) to every active member.
 func (a *Activities) QueueInvites(ctx context.Context, cycleID int64, cancel bool) ([]MailRef, error) {
-	if cancel {
-		return a.queueInvites(ctx, cycleID, "cancelled")
-	}
-	return a.queueInvites(ctx, cycleID, "")
+	return a.queueInvites(ctx, cycleID, cancel, "")
 }
 
-// queueInvites sends REQUEST invites, or CANCEL ones with a reason, keyed
-// by sequence so each version goes exactly once.
-func (a *Activities) queueInvites(ctx context.Context, cycleID int64, cancelReason string) ([]MailRef, error) {
+// queueInvites queues each active member a calendar invite for the
+// meeting: METHOD:REQUEST keyed by sequence, so each version goes exactly
+// once, or METHOD:CANCEL with a plain notice giving the reason, once per
+// member. A cycle without a meeting has nothing to cancel.
+func (a *Activities) queueInvites(ctx context.Context, cycleID int64, cancel bool, reason string) ([]MailRef, error) {
 	c, err := a.cycle(ctx, cycleID)
 	if err != nil {
 		return nil, err
 	}
 	var uid string
 	var seq int
-	if err := a.Store.Pool.QueryRow(ctx, `SELECT ics_uid, ics_sequence FROM meetings WHERE cycle_id = $1`, cycleID).Scan(&uid, &seq); err != nil {
+	err = a.Store.Pool.QueryRow(ctx, `SELECT ics_uid, ics_sequence FROM meetings WHERE cycle_id = $1`, cycleID).Scan(&uid, &seq)
+	if cancel && errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
 		return nil, fmt.Errorf("meeting of cycle %d: %w", cycleID, err)
 	}
 	members, err := a.members(ctx, c.PanelID, false)
 	if err != nil {
 		return nil, err
 	}
-	cancelled := cancelReason != ""
-	method, kind := "REQUEST", "invite"
-	if cancelled {
-		method, kind = "CANCEL", "invite-cancel"
+	method := "REQUEST"
+	if cancel {
+		method = "CANCEL"
 	}
 	var refs []MailRef
 	for _, m := range members {
@@ -108,14 +111,18 @@ func (a *Activities) queueInvites(ctx context.Context, cycleID int64, cancelReas
 			Attendees:   []calendar.Person{{Name: m.Name, Email: m.Email}}, Stamp: time.Now(),
 		}.ICS()
 		subject, body, err := render("invite", map[string]any{
-			"Panel": c.PanelName, "Name": m.Name, "Start": c.MeetingStart.UTC(), "End": c.MeetingEnd.In(time.UTC),
-			"Location": c.MeetingLocation, "OnlineLink": c.MeetingOnlineLink, "Sequence": seq, "Cancelled": cancelled,
-			"Reason": strings.TrimPrefix(cancelReason, "cancelled"), "Link": a.memberLink(m.ID, c.ID, c.Schedule.AccessRevoked), "Coordinator": c.CoordinatorName,
+			"Panel": c.PanelName, "Name": m.Name, "Start": *c.MeetingStart, "End": *c.MeetingEnd,
+			"Location": c.MeetingLocation, "OnlineLink": c.MeetingOnlineLink, "Sequence": seq, "Cancelled": cancel, "Reason": reason,
+			"Link": a.memberLink(m.ID, c.ID, c.Schedule.AccessRevoked), "Coordinator": c.CoordinatorName,
 		})
 		if err != nil {
 			return nil, err
 		}
-		ref, err := a.queue(ctx, a.Store.Pool, fmt.Sprintf("%s/%d/%d/%d", kind, c.ID, m.ID, seq), m, subject, body, nil, string(ics))
+		key := fmt.Sprintf("invite/%d/%d/%d", c.ID, m.ID, seq)
+		if cancel {
+			key = fmt.Sprintf("invite-cancel/%d/%d", c.ID, m.ID)
+		}
+		ref, err := a.queue(ctx, a.Store.Pool, key, m, subject, body, nil, string(ics))
 		if err != nil {
 			return nil, err
 		}
@@ -197,11 +204,13 @@ func (a *Activities) QueueConflictTeasers(ctx context.Context, cycleID int64) ([
 }
 
 // RecordConflict stores a declaration; after release it also removes the
-// case from the member's review list.
+// case from the member's review list. A repeated declaration changes
+// nothing.
 func (a *Activities) RecordConflict(ctx context.Context, in ConflictInput) error {
 	return a.Store.InTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO conflicts (cycle_id, member_id, case_id, note, after_release) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (cycle_id, member_id, case_id) DO NOTHING`, in.CycleID, in.MemberID, in.CaseID, in.Note, in.AfterRelease); err != nil {
+		tag, err := tx.Exec(ctx, `INSERT INTO conflicts (cycle_id, member_id, case_id, note, after_release) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (cycle_id, member_id, case_id) DO NOTHING`, in.CycleID, in.MemberID, in.CaseID, in.Note, in.AfterRelease)
+		if err != nil || tag.RowsAffected() == 0 {
 			return err
 		}
 		if in.AfterRelease {
@@ -214,19 +223,23 @@ func (a *Activities) RecordConflict(ctx context.Context, in ConflictInput) error
 	})
 }
 
-// PackRecipients lists the members who receive a pack: active, still on
-// the panel, and signed up to confidentiality.
+// PackRecipients lists, by name, the members who receive a pack: active,
+// still on the panel, and signed up to confidentiality. A member whose mail
+// bounced is still listed: their mail is held and the coordinator told.
 func (a *Activities) PackRecipients(ctx context.Context, cycleID int64) ([]PackRecipient, error) {
 	c, err := a.cycle(ctx, cycleID)
 	if err != nil {
 		return nil, err
 	}
 	members, err := a.members(ctx, c.PanelID, true)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]PackRecipient, 0, len(members))
 	for _, m := range members {
 		out = append(out, PackRecipient{MemberID: m.ID, Name: m.Name})
 	}
-	return out, err
+	return out, nil
 }
 
 // PreparePack builds the member's workbook without their conflicted cases,
@@ -239,7 +252,8 @@ func (a *Activities) PreparePack(ctx context.Context, in PackInput) (Pack, error
 	}
 	key := fmt.Sprintf("pack/%d/%d", in.CycleID, in.MemberID)
 	var existing Pack
-	err = a.Store.Pool.QueryRow(ctx, `SELECT f.id, o.id, ARRAY(SELECT case_id FROM reviews WHERE cycle_id = $2 AND member_id = $3 ORDER BY case_id)
+	err = a.Store.Pool.QueryRow(ctx, `SELECT f.id, o.id, ARRAY(SELECT r.case_id FROM reviews r JOIN cases c ON c.id = r.case_id
+			WHERE r.cycle_id = $2 AND r.member_id = $3 ORDER BY c.reference)
 		FROM outbox o, files f WHERE o.message_key = $1 AND f.kind = 'pack' AND f.cycle_id = $2 AND f.member_id = $3
 		ORDER BY f.id DESC LIMIT 1`, key, in.CycleID, in.MemberID).Scan(&existing.FileID, &existing.Mail.OutboxID, &existing.CaseIDs)
 	if err == nil {
@@ -382,9 +396,11 @@ func (a *Activities) mattersArising(ctx context.Context, c cycleInfo) ([]workboo
 	})
 }
 
-// SaveReview stores a draft or a submission as a new version. A draft
-// saved after a submission keeps the case submitted. A case removed from
-// the member's pack cannot be saved.
+// SaveReview stores a draft or a submission as a new version, kept in
+// review_versions. A draft saved after a submission keeps the case
+// submitted but still records the new answers. A save that changes
+// nothing (a retried activity) adds no version. A case removed from the
+// member's pack cannot be saved.
 func (a *Activities) SaveReview(ctx context.Context, in ReviewInput) (StoredReview, error) {
 	answers, err := json.Marshal(in.Answers)
 	if err != nil {
@@ -393,11 +409,12 @@ func (a *Activities) SaveReview(ctx context.Context, in ReviewInput) (StoredRevi
 	out := StoredReview{CaseID: in.CaseID}
 	err = a.Store.InTx(ctx, func(tx pgx.Tx) error {
 		var status string
-		var removed bool
-		err := tx.QueryRow(ctx, `SELECT status, removed FROM reviews WHERE cycle_id = $1 AND member_id = $2 AND case_id = $3 FOR UPDATE`,
-			in.CycleID, in.MemberID, in.CaseID).Scan(&status, &removed)
-		if errors.Is(err, pgx.ErrNoRows) || removed {
-			return temporal.NewNonRetryableApplicationError("this case is not in the member's pack", "NotInPack", err)
+		var removed, sameAnswers bool
+		err := tx.QueryRow(ctx, `SELECT status, removed, answers = $4::jsonb, version, late, updated_at FROM reviews
+			WHERE cycle_id = $1 AND member_id = $2 AND case_id = $3 FOR UPDATE`,
+			in.CycleID, in.MemberID, in.CaseID, answers).Scan(&status, &removed, &sameAnswers, &out.Version, &out.Late, &out.UpdatedAt)
+		if errors.Is(err, pgx.ErrNoRows) || (err == nil && removed) {
+			return temporal.NewNonRetryableApplicationError("this case is not in the member's pack", "NotInPack", nil)
 		}
 		if err != nil {
 			return err
@@ -406,6 +423,10 @@ func (a *Activities) SaveReview(ctx context.Context, in ReviewInput) (StoredRevi
 		if in.Final || status == "submitted" {
 			newStatus = "submitted"
 		}
+		if sameAnswers && newStatus == status && out.Version > 0 && (out.Late || !in.Late) {
+			out.Status = status
+			return nil
+		}
 		err = tx.QueryRow(ctx, `UPDATE reviews SET status = $4, answers = $5, late = late OR $6, version = version + 1, updated_at = now(),
 				submitted_at = CASE WHEN $7 THEN now() ELSE submitted_at END
 			WHERE cycle_id = $1 AND member_id = $2 AND case_id = $3 RETURNING status, version, late, updated_at`,
@@ -413,8 +434,8 @@ func (a *Activities) SaveReview(ctx context.Context, in ReviewInput) (StoredRevi
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO review_versions (cycle_id, member_id, case_id, version, status, answers) VALUES ($1, $2, $3, $4, $5, $6)`,
-			in.CycleID, in.MemberID, in.CaseID, out.Version, out.Status, answers)
+		_, err = tx.Exec(ctx, `INSERT INTO review_versions (cycle_id, member_id, case_id, version, status, answers, source) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			in.CycleID, in.MemberID, in.CaseID, out.Version, out.Status, answers, in.Source)
 		return err
 	})
 	return out, err
@@ -439,9 +460,19 @@ func (a *Activities) QueueReminder(ctx context.Context, in ReminderInput) (MailR
 }
 
 // RecordNonReturns marks every review still missing at the deadline as not
-// submitted and returns them by member. Late submissions still replace it.
+// submitted and returns them by member, for members with any. A late
+// submission still replaces the mark. Running it again marks nothing new
+// and returns the same list.
 func (a *Activities) RecordNonReturns(ctx context.Context, cycleID int64) ([]NonReturn, error) {
-	if _, err := a.Store.Pool.Exec(ctx, `UPDATE reviews SET status = 'not_submitted' WHERE cycle_id = $1 AND status IN ('outstanding', 'draft') AND NOT removed`, cycleID); err != nil {
+	err := a.Store.InTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE reviews SET status = 'not_submitted', updated_at = now()
+			WHERE cycle_id = $1 AND status IN ('outstanding', 'draft') AND NOT removed`, cycleID)
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		return store.Audit(ctx, tx, "system", "non_returns_recorded", "cycle", strconv.FormatInt(cycleID, 10), map[string]any{"reviews": tag.RowsAffected()})
+	})
+	if err != nil {
 		return nil, err
 	}
 	rows, err := a.Store.Pool.Query(ctx, `SELECT member_id, array_agg(case_id ORDER BY case_id) FROM reviews
@@ -457,27 +488,35 @@ func (a *Activities) RecordNonReturns(ctx context.Context, cycleID int64) ([]Non
 }
 
 // ExcuseReviews excuses a departing member's open reviews, keeping the ones
-// they submitted, and returns how many are excused.
+// they submitted and the cases already removed from their pack, and
+// returns how many of their reviews are excused.
 func (a *Activities) ExcuseReviews(ctx context.Context, cycleID, memberID int64) (int, error) {
 	var n int
 	err := a.Store.InTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE reviews SET status = 'excused' WHERE cycle_id = $1 AND member_id = $2 AND status <> 'submitted' AND NOT removed`, cycleID, memberID); err != nil {
+		tag, err := tx.Exec(ctx, `UPDATE reviews SET status = 'excused', updated_at = now()
+			WHERE cycle_id = $1 AND member_id = $2 AND status NOT IN ('submitted', 'excused') AND NOT removed`, cycleID, memberID)
+		if err != nil {
 			return err
 		}
 		if err := tx.QueryRow(ctx, `SELECT count(*) FROM reviews WHERE cycle_id = $1 AND member_id = $2 AND status = 'excused'`, cycleID, memberID).Scan(&n); err != nil {
 			return err
 		}
-		return store.Audit(ctx, tx, "coordinator", "member_left_cycle", "cycle", strconv.FormatInt(cycleID, 10), map[string]any{"member_id": memberID, "excused": n})
+		if tag.RowsAffected() == 0 {
+			return nil
+		}
+		return store.Audit(ctx, tx, "coordinator", "reviews_excused", "cycle", strconv.FormatInt(cycleID, 10), map[string]any{"member_id": memberID, "excused": tag.RowsAffected()})
 	})
 	return n, err
 }
 
 // RecordIdentifyingReport pulls the case from every pack of the cycle and
-// logs the report; the detail stays internal.
+// logs the report; the detail stays internal. A repeated report from the
+// same member changes nothing.
 func (a *Activities) RecordIdentifyingReport(ctx context.Context, in IdentifyingReport) error {
 	return a.Store.InTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO identifying_reports (cycle_id, member_id, case_id, detail) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (cycle_id, member_id, case_id) DO NOTHING`, in.CycleID, in.MemberID, in.CaseID, in.Detail); err != nil {
+		tag, err := tx.Exec(ctx, `INSERT INTO identifying_reports (cycle_id, member_id, case_id, detail) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (cycle_id, member_id, case_id) DO NOTHING`, in.CycleID, in.MemberID, in.CaseID, in.Detail)
+		if err != nil || tag.RowsAffected() == 0 {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE cycle_cases SET status = 'pulled' WHERE cycle_id = $1 AND case_id = $2`, in.CycleID, in.CaseID); err != nil {
@@ -490,56 +529,57 @@ func (a *Activities) RecordIdentifyingReport(ctx context.Context, in Identifying
 	})
 }
 
-// QueueAlert queues a message to the cycle's coordinator.
+// nonReturnLine is one member's missing reviews in a non-returns alert.
+type nonReturnLine struct {
+	Name       string
+	Count      int
+	References string
+}
+
+// QueueAlert queues a plain-English message to the cycle's coordinator,
+// once per alert key. It names a member, or a case by its pseudonymous
+// reference, only where the coordinator needs it, and never carries a case
+// summary or what a member wrote in a report.
 func (a *Activities) QueueAlert(ctx context.Context, in Alert) (MailRef, error) {
+	if !slices.Contains(alertKinds, in.Kind) {
+		return MailRef{}, temporal.NewNonRetryableApplicationError(fmt.Sprintf("unknown alert kind %q", in.Kind), "InvalidAlert", nil)
+	}
 	c, err := a.cycle(ctx, in.CycleID)
 	if err != nil {
 		return MailRef{}, err
 	}
-	var subject, body string
-	memberName := func() string {
-		var name string
-		a.Store.Pool.QueryRow(ctx, `SELECT name FROM members WHERE id = $1`, in.MemberID).Scan(&name)
-		return name
-	}
+	data := map[string]any{"Kind": in.Kind, "Panel": c.PanelName, "Coordinator": c.CoordinatorName, "Link": fmt.Sprintf("%s/cycles/%d", a.PublicURL, c.ID)}
 	switch in.Kind {
 	case "bounce":
-		subject = "Email to a panel member bounced"
-		body = fmt.Sprintf("Email to %s was refused by their mail server. Nothing more will be sent to them until their address is corrected on the member's page.", memberName())
+		var name string
+		if err := a.Store.Pool.QueryRow(ctx, `SELECT name FROM members WHERE id = $1`, in.MemberID).Scan(&name); err != nil {
+			return MailRef{}, fmt.Errorf("member %d: %w", in.MemberID, err)
+		}
+		data["MemberName"] = name
 	case "non_returns":
-		subject = "Reviews not returned by the deadline"
-		var lines []string
 		rows, err := a.Store.Pool.Query(ctx, `SELECT m.name, count(*), string_agg(c.reference, ', ' ORDER BY c.reference) FROM reviews r
 			JOIN members m ON m.id = r.member_id JOIN cases c ON c.id = r.case_id
-			WHERE r.cycle_id = $1 AND r.status = 'not_submitted' AND NOT r.removed GROUP BY m.name ORDER BY m.name`, c.ID)
+			WHERE r.cycle_id = $1 AND r.status = 'not_submitted' AND NOT r.removed GROUP BY m.id, m.name ORDER BY m.name, m.id`, c.ID)
 		if err != nil {
 			return MailRef{}, err
 		}
-		for rows.Next() {
-			var name, refs string
-			var n int
-			if err := rows.Scan(&name, &n, &refs); err != nil {
-				rows.Close()
-				return MailRef{}, err
-			}
-			lines = append(lines, fmt.Sprintf("  %s: %d (%s)", name, n, refs))
+		lines, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (nonReturnLine, error) {
+			var l nonReturnLine
+			err := r.Scan(&l.Name, &l.Count, &l.References)
+			return l, err
+		})
+		if err != nil {
+			return MailRef{}, err
 		}
-		rows.Close()
-		body = "These reviews had not been returned by the deadline. Late reviews are accepted until the meeting starts.\n\n" + strings.Join(lines, "\n")
+		data["NonReturns"] = lines
 	case "identifying_detail":
 		var ref string
-		a.Store.Pool.QueryRow(ctx, `SELECT reference FROM cases WHERE id = $1`, in.CaseID).Scan(&ref)
-		subject = "A case was pulled from every pack"
-		body = fmt.Sprintf("A panel member reported that case %s may reveal identifying detail. It has been removed from every member's pack and review list. The report is recorded on the cycle.", ref)
-	case "awaiting_approval":
-		subject = "The case selection is waiting for your check"
-		body = "The cases drawn for this cycle are waiting for you to approve them, withdraw any, or ask for a fresh draw."
-	default:
-		subject = "Something needs your attention"
-		body = "Please look at the cycle page."
+		if err := a.Store.Pool.QueryRow(ctx, `SELECT reference FROM cases WHERE id = $1`, in.CaseID).Scan(&ref); err != nil {
+			return MailRef{}, fmt.Errorf("case %d: %w", in.CaseID, err)
+		}
+		data["Reference"] = ref
 	}
-	subject, body, err = render("alert", map[string]any{"Subject": subject + ": " + c.PanelName, "Body": body, "Coordinator": c.CoordinatorName,
-		"Link": fmt.Sprintf("%s/cycles/%d", a.PublicURL, c.ID)})
+	subject, body, err := render("alert", data)
 	if err != nil {
 		return MailRef{}, err
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/reviewform"
@@ -17,16 +18,23 @@ import (
 	"github.com/lsip/scrutiny/workbook"
 )
 
-// RecordAttendance stores who was present, sent apologies or was absent.
+// RecordAttendance stores who was present, sent apologies or was absent;
+// recording a member again replaces their entry.
 func (a *Activities) RecordAttendance(ctx context.Context, in Attendance) error {
 	return a.Store.InTx(ctx, func(tx pgx.Tx) error {
+		counts := map[string]int{}
 		for memberID, status := range in.Status {
-			if _, err := tx.Exec(ctx, `INSERT INTO attendance (meeting_id, member_id, status) SELECT id, $2, $3 FROM meetings WHERE cycle_id = $1
-				ON CONFLICT (meeting_id, member_id) DO UPDATE SET status = EXCLUDED.status`, in.CycleID, memberID, status); err != nil {
+			tag, err := tx.Exec(ctx, `INSERT INTO attendance (meeting_id, member_id, status) SELECT id, $2, $3 FROM meetings WHERE cycle_id = $1
+				ON CONFLICT (meeting_id, member_id) DO UPDATE SET status = EXCLUDED.status`, in.CycleID, memberID, status)
+			if err != nil {
 				return err
 			}
+			if tag.RowsAffected() == 0 {
+				return temporal.NewNonRetryableApplicationError(fmt.Sprintf("cycle %d has no meeting", in.CycleID), "NoMeeting", nil)
+			}
+			counts[status]++
 		}
-		return nil
+		return store.Audit(ctx, tx, "panel", "attendance_recorded", "cycle", strconv.FormatInt(in.CycleID, 10), map[string]any{"counts": counts})
 	})
 }
 
@@ -48,14 +56,22 @@ func (a *Activities) RecordFinding(ctx context.Context, in Finding) error {
 // AddLearningPoint stores a learning point once, however often retried.
 func (a *Activities) AddLearningPoint(ctx context.Context, in LearningPoint) (int64, error) {
 	var id int64
-	err := a.Store.Pool.QueryRow(ctx, `INSERT INTO learning_points (cycle_id, case_id, text, tag, good_practice, request_key)
-		VALUES ($1, NULLIF($2, 0), $3, $4, $5, $6)
-		ON CONFLICT (request_key) DO UPDATE SET request_key = EXCLUDED.request_key RETURNING id`,
-		in.CycleID, in.CaseID, in.Text, in.Tag, in.GoodPractice, requestKey(ctx)).Scan(&id)
+	err := a.Store.InTx(ctx, func(tx pgx.Tx) error {
+		var inserted bool
+		err := tx.QueryRow(ctx, `INSERT INTO learning_points (cycle_id, case_id, text, tag, good_practice, request_key)
+			VALUES ($1, NULLIF($2, 0), $3, $4, $5, $6)
+			ON CONFLICT (request_key) DO UPDATE SET request_key = EXCLUDED.request_key RETURNING id, (xmax = 0)`,
+			in.CycleID, in.CaseID, in.Text, in.Tag, in.GoodPractice, requestKey(ctx)).Scan(&id, &inserted)
+		if err != nil || !inserted {
+			return err
+		}
+		return store.Audit(ctx, tx, "panel", "learning_point_added", "cycle", strconv.FormatInt(in.CycleID, 10), map[string]any{"learning_point_id": id, "tag": in.Tag})
+	})
 	return id, err
 }
 
-// RecordAction stores an agreed action once, with its first timeline event.
+// RecordAction stores an agreed action once, open, in the cycle's panel and
+// Area, with its first timeline event.
 func (a *Activities) RecordAction(ctx context.Context, in ActionInput) (RecordedAction, error) {
 	var out RecordedAction
 	err := a.Store.InTx(ctx, func(tx pgx.Tx) error {
@@ -70,9 +86,11 @@ func (a *Activities) RecordAction(ctx context.Context, in ActionInput) (Recorded
 		if err != nil || !inserted {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO action_events (action_id, actor, kind, detail) VALUES ($1, 'panel', 'created', $2)`,
-			out.ActionID, fmt.Sprintf(`{"cycle_id": %d}`, in.CycleID))
-		return err
+		if _, err := tx.Exec(ctx, `INSERT INTO action_events (action_id, actor, kind, detail) VALUES ($1, 'panel', 'created', $2)`,
+			out.ActionID, map[string]any{"cycle_id": in.CycleID}); err != nil {
+			return err
+		}
+		return store.Audit(ctx, tx, "panel", "action_agreed", "action", strconv.FormatInt(out.ActionID, 10), map[string]any{"cycle_id": in.CycleID})
 	})
 	return out, err
 }
@@ -84,7 +102,7 @@ func (a *Activities) minutesRecord(ctx context.Context, c cycleInfo, status stri
 	q := a.Store.Pool
 	rows, err := q.Query(ctx, `SELECT m.name, m.role, coalesce(at.status, 'absent') FROM members m
 		LEFT JOIN attendance at ON at.member_id = m.id AND at.meeting_id = (SELECT id FROM meetings WHERE cycle_id = $1)
-		WHERE m.panel_id = $2 AND (m.active OR at.status IS NOT NULL) ORDER BY m.name`, c.ID, c.PanelID)
+		WHERE m.panel_id = $2 AND ((m.active AND m.left_at IS NULL) OR at.status IS NOT NULL) ORDER BY m.name`, c.ID, c.PanelID)
 	if err != nil {
 		return m, err
 	}
@@ -257,8 +275,9 @@ func (a *Activities) DraftMinutes(ctx context.Context, cycleID int64) (int64, er
 }
 
 // IssueMinutes stores the final minutes and the public key messages and
-// queues the minutes to every active member and the coordinator. A retry
-// finds the issued file and the keyed emails.
+// queues the minutes, attached, to every active member and the
+// coordinator. Issuing again (a retry) finds the issued file and the keyed
+// emails, so the same file and emails come back.
 func (a *Activities) IssueMinutes(ctx context.Context, cycleID int64, approvedBy string) (IssuedMinutes, error) {
 	c, err := a.cycle(ctx, cycleID)
 	if err != nil {
@@ -276,7 +295,7 @@ func (a *Activities) IssueMinutes(ctx context.Context, cycleID int64, approvedBy
 	}
 	err = a.Store.InTx(ctx, func(tx pgx.Tx) error {
 		if out.FileID == 0 {
-			m, err := a.minutesRecord(ctx, c, "Issued "+workbook.UKDate(time.Now().In(time.UTC))+", approved by the chair")
+			m, err := a.minutesRecord(ctx, c, "Issued "+ukDate(time.Now())+", approved by the chair")
 			if err != nil {
 				return err
 			}
@@ -295,14 +314,14 @@ func (a *Activities) IssueMinutes(ctx context.Context, cycleID int64, approvedBy
 			if _, err := store.SaveFile(ctx, tx, store.File{Kind: "key_messages", CycleID: &c.ID, Filename: fmt.Sprintf("key-messages-%d.xlsx", c.ID), ContentType: xlsxType, Content: km}); err != nil {
 				return err
 			}
-			if err := store.Audit(ctx, tx, approvedBy, "minutes_issued", "cycle", strconv.FormatInt(c.ID, 10), map[string]any{"file_id": out.FileID}); err != nil {
+			if err := store.Audit(ctx, tx, approvedBy, "minutes_issued", "cycle", strconv.FormatInt(c.ID, 10), map[string]any{"file_id": out.FileID, "approved_by": approvedBy}); err != nil {
 				return err
 			}
 		}
 		recipients := append(members, panelMember{Name: c.CoordinatorName, Email: c.CoordinatorEmail})
 		for _, m := range recipients {
 			subject, body, err := render("minutes", map[string]any{"Panel": c.PanelName, "Name": m.Name, "Meeting": deref(c.MeetingStart),
-				"Link": fmt.Sprintf("%s/cycles/%d/key-messages", a.PublicURL, c.ID), "Coordinator": c.CoordinatorName})
+				"ForCoordinator": m.ID == 0, "Link": fmt.Sprintf("%s/cycles/%d", a.PublicURL, c.ID), "Coordinator": c.CoordinatorName})
 			if err != nil {
 				return err
 			}

@@ -6,35 +6,50 @@ import (
 	"strings"
 	"text/template"
 	"time"
+	_ "time/tzdata" // UK local time without the system's zone database
 
 	"github.com/lsip/scrutiny/links"
-	"github.com/lsip/scrutiny/workbook"
 )
 
+// london is the zone every date and time in an email is shown in, with the
+// zone named (GMT or BST), so nobody has to guess.
+var london, _ = time.LoadLocation("Europe/London")
+
+// ukTime is a moment in UK local time: "Tuesday 12 January 2027, 18:00 GMT".
+func ukTime(t time.Time) string { return t.In(london).Format("Monday 2 January 2006, 15:04 MST") }
+
+// ukClock is the time of day alone: "20:00 GMT".
+func ukClock(t time.Time) string { return t.In(london).Format("15:04 MST") }
+
+// ukDate is the UK calendar date: "12 January 2027".
+func ukDate(t time.Time) string { return t.In(london).Format("2 January 2006") }
+
 // Every email scrutiny sends is one of these templates: a subject line, a
-// blank line, then the plain-text body. They carry references and dates,
-// never a case summary or a URN, and their links lead to pages where a
-// person presses a button: opening a link never changes anything, because
-// mail scanners open links.
+// blank line, then the plain-text body. They carry pseudonymous references,
+// counts and dates, never a case summary, a URN or a victim's details, and
+// their links lead to pages where a person presses a button: opening a link
+// never changes anything, because mail scanners open links.
 var emailTemplates = template.Must(template.New("").Funcs(template.FuncMap{
-	"uktime": workbook.UKTime,
-	"ukdate": workbook.UKDate,
+	"uktime":  ukTime,
+	"ukclock": ukClock,
+	"ukdate":  ukDate,
 }).Parse(`
-{{define "invite"}}Meeting invitation: {{.Panel}}, {{uktime .Start}}
+{{define "invite"}}{{if .Cancelled}}Cancelled: {{.Panel}} meeting on {{ukdate .Start}}{{else if .Sequence}}Meeting changed: {{.Panel}}, {{uktime .Start}}{{else}}Meeting invitation: {{.Panel}}, {{uktime .Start}}{{end}}
 
 Dear {{.Name}},
 
-{{if .Cancelled}}The meeting of the {{.Panel}} on {{uktime .Start}} has been cancelled{{if .Reason}}: {{.Reason}}{{end}}.
-Your calendar should remove it when you open the attached update.{{else}}{{if .Sequence}}The meeting of the {{.Panel}} has changed. It is now on:{{else}}You are invited to the meeting of the {{.Panel}} on:{{end}}
+{{if .Cancelled}}The meeting of the {{.Panel}} on {{uktime .Start}} has been cancelled{{if .Reason}}. The reason given: {{.Reason}}{{end}}.
 
-  {{uktime .Start}} to {{.End.Format "15:04"}}
-  {{if .Location}}Where: {{.Location}}{{end}}{{if .OnlineLink}}
+You do not need to do anything. The review cycle for this meeting has ended and your personal page for it is closed. Open the attached update and your calendar will remove the meeting.{{else}}{{if .Sequence}}The meeting of the {{.Panel}} has changed. It is now:{{else}}You are invited to the meeting of the {{.Panel}}:{{end}}
+
+  When: {{uktime .Start}} to {{ukclock .End}}{{if .Location}}
+  Where: {{.Location}}{{end}}{{if .OnlineLink}}
   Online: {{.OnlineLink}}{{end}}
 
-Please tell us whether you can attend on your personal page:
+Please tell us whether you will attend or send your apologies, using the buttons on your personal page:
 {{.Link}}
 
-The invitation is attached; your calendar will add it when you open it.{{end}}
+Open the attached invitation and your calendar will {{if .Sequence}}move the meeting{{else}}add it{{end}}.{{end}}
 
 With thanks,
 {{.Coordinator}}
@@ -44,14 +59,14 @@ With thanks,
 
 Dear {{.Name}},
 
-These are the cases the panel will review. Before the review packs go out, please tell us if you know, or are connected to, anyone who may be involved in any of them. Only the type of case is shown here.
+These are the cases the panel will review. Before the review packs go out, please tell us if you know, or are connected to, anyone who may be involved in any of them. Only the type of each case is shown here.
 
 {{range .Cases}}  {{.Reference}}: {{.Strands}}; {{.Offence}}; {{.Outcome}}; finalised {{.Month}}
 {{end}}
-To declare a conflict, or to confirm you have none, use your personal page:
+To declare a conflict, use your personal page:
 {{.Link}}
 
-Please do this before {{uktime .Deadline}}.
+Please do this before {{uktime .Deadline}}, when the packs go out. If you have no conflicts, you do not need to do anything.
 
 With thanks,
 {{.Coordinator}}
@@ -65,11 +80,12 @@ Your review pack is ready. It has {{.Cases}} case{{if ne .Cases 1}}s{{end}} for 
 
 Please send your reviews by {{uktime .Deadline}}.
 
-Review each case on your personal page, which saves as you go:
+There are two ways to review:
+  - online: open your personal page and fill in the form for each case. Your answers are kept as a draft until you submit them;
+  - in Excel: {{if .Attached}}the pack is attached{{else}}download the pack from your personal page{{end}}. Fill in the yellow cells and upload it on your personal page. Please do not email it back.
+
+Your personal page:
 {{.Link}}
-{{if .Attached}}
-The pack is also attached as an Excel workbook. You can fill in the yellow cells and upload it on the same page. Please do not email it back.{{else}}
-You can download the pack as an Excel workbook from the same page.{{end}}
 
 The pack is confidential. Complainants of sexual offences have lifelong anonymity in law. Do not share, forward or print it, and delete it after the meeting. The link is personal to you: please do not forward this email.
 
@@ -81,12 +97,12 @@ With thanks,
 
 Dear {{.Name}},
 
-You have {{.Outstanding}} case review{{if ne .Outstanding 1}}s{{end}} still to send for the {{.Panel}}. Please send them by {{uktime .Deadline}}.
+You have {{.Outstanding}} case review{{if ne .Outstanding 1}}s{{end}} still to send for the {{.Panel}}. Please send {{if eq .Outstanding 1}}it{{else}}them{{end}} by {{uktime .Deadline}}.
 
 Your personal page:
 {{.Link}}
 
-If you cannot review a case, just let us know on that page or by replying to your coordinator.
+If you cannot review a case, just let your coordinator know by replying to this email.
 
 With thanks,
 {{.Coordinator}}
@@ -96,9 +112,12 @@ With thanks,
 
 Dear {{.Name}},
 
-The chair has approved the minutes of the meeting on {{uktime .Meeting}}. They are attached. The public key messages, which carry the learning and no case detail, can be downloaded from {{.Link}}.
+The chair has approved the minutes of the meeting on {{uktime .Meeting}}. They are attached.
 
-The minutes are confidential to the panel and the prosecution service.
+The minutes are confidential to the panel and the prosecution service. Please do not share them.
+
+{{if .ForCoordinator}}The public key messages, which carry the learning and no case detail, can be downloaded from the cycle page:
+{{.Link}}{{else}}Your coordinator will publish the key messages: a short public summary of the learning, with no case detail.{{end}}
 
 With thanks,
 {{.Coordinator}}
@@ -122,17 +141,23 @@ Record progress, a response, a request for more time or its completion here:
 (This is an automatic message from scrutiny.)
 {{end}}
 
-{{define "alert"}}{{.Subject}}
+{{define "alert"}}{{if eq .Kind "bounce"}}Email to a panel member bounced{{else if eq .Kind "non_returns"}}Reviews not returned by the deadline{{else if eq .Kind "identifying_detail"}}Case {{.Reference}} was pulled from every pack{{else}}The case selection is waiting for your check{{end}}: {{.Panel}}
 
 Dear {{.Coordinator}},
 
-{{.Body}}
+{{if eq .Kind "bounce"}}Email to {{.MemberName}} was refused by their mail server. Nothing more will be sent to them until their address is corrected on their member record.{{else if eq .Kind "non_returns"}}These reviews had not been returned by the deadline. Late reviews are accepted until the meeting starts.
+
+{{range .NonReturns}}  {{.Name}}: {{.Count}} missing ({{.References}})
+{{end}}{{else if eq .Kind "identifying_detail"}}A panel member reported that case {{.Reference}} may reveal identifying detail. It has been removed from every member's pack and review list. The report is recorded on the cycle.{{else}}The cases drawn for this cycle are waiting for you to approve them, withdraw any, or ask for a fresh draw.{{end}}
 
 Cycle page: {{.Link}}
 
 (This is an automatic message from scrutiny.)
 {{end}}
 `))
+
+// alertKinds are the coordinator alerts the "alert" template words.
+var alertKinds = []string{"bounce", "non_returns", "identifying_detail", "awaiting_approval"}
 
 // render executes an email template and splits its subject from its body.
 func render(name string, data any) (subject, body string, err error) {

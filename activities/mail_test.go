@@ -28,13 +28,27 @@ func addMember(t *testing.T, st *store.Store, email string) int64 {
 	return memberID
 }
 
-// run executes an activity in the SDK's activity test environment, which
-// gives it a real activity context (logger, info) as a worker would.
+// run executes an activity in a fresh activity test environment, which
+// gives it a real activity context (logger, info) as a worker would. Two
+// fresh environments give their first activities the same ID, as Temporal
+// does when it retries one.
 func run[T any](t *testing.T, acts *activities.Activities, fn any, args ...any) (T, error) {
 	t.Helper()
+	return runIn[T](t, newEnv(acts), fn, args...)
+}
+
+// newEnv is an activity environment in which each call is a distinct
+// activity of one workflow run, with its own activity ID.
+func newEnv(acts *activities.Activities) *testsuite.TestActivityEnvironment {
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestActivityEnvironment()
 	env.RegisterActivity(acts)
+	return env
+}
+
+// runIn executes an activity in env.
+func runIn[T any](t *testing.T, env *testsuite.TestActivityEnvironment, fn any, args ...any) (T, error) {
+	t.Helper()
 	var out T
 	val, err := env.ExecuteActivity(fn, args...)
 	if err != nil {

@@ -144,6 +144,9 @@ CREATE TABLE cycle_strata (
     quota          integer NOT NULL CHECK (quota >= 0),
     eligible_count integer NOT NULL CHECK (eligible_count >= 0),
     shortfall      integer NOT NULL DEFAULT 0 CHECK (shortfall >= 0),
+    -- Set only when the coordinator allowed a wider window and this strand
+    -- needed it: the start of the window its eligible set was drawn from.
+    widened_from   date,
     PRIMARY KEY (cycle_id, stratum)
 );
 
@@ -222,7 +225,8 @@ CREATE TABLE reviews (
     -- Set when a conflict or a redaction report removed the case from the pack.
     removed      boolean NOT NULL DEFAULT false,
     late         boolean NOT NULL DEFAULT false,
-    version      integer NOT NULL DEFAULT 1,
+    -- 0 until the member first saves; each save adds one.
+    version      integer NOT NULL DEFAULT 0,
     updated_at   timestamptz NOT NULL DEFAULT now(),
     submitted_at timestamptz,
     PRIMARY KEY (cycle_id, member_id, case_id)
@@ -235,6 +239,8 @@ CREATE TABLE review_versions (
     version   integer NOT NULL,
     status    text NOT NULL,
     answers   jsonb NOT NULL,
+    -- How the member sent it: web, api or workbook.
+    source    text NOT NULL DEFAULT '',
     saved_at  timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (cycle_id, member_id, case_id, version),
     FOREIGN KEY (cycle_id, member_id, case_id) REFERENCES reviews (cycle_id, member_id, case_id)
