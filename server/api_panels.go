@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/mail"
@@ -80,6 +81,76 @@ func (s *Server) listPanels(c *gin.Context) {
 		return
 	}
 	pageOf(c, items, total, page, limit)
+}
+
+// panelRequest creates a panel.
+type panelRequest struct {
+	Area    string   `json:"area"`
+	Name    string   `json:"name"`
+	Covers  string   `json:"covers"`
+	Strands []string `json:"strands"`
+}
+
+// createPanel adds a panel with the strands it reviews; each strand must
+// belong to what the panel covers.
+func (s *Server) createPanel(c *gin.Context) {
+	var req panelRequest
+	if !decodeJSON(c, &req) {
+		return
+	}
+	var fields []FieldError
+	area, ok := domain.AreaByName(req.Area)
+	if !ok {
+		fields = append(fields, FieldError{"area", "is not one of the 14 CPS Areas"})
+	}
+	if strings.TrimSpace(req.Name) == "" {
+		fields = append(fields, FieldError{"name", "is required"})
+	}
+	if req.Covers != "hate_crime" && req.Covers != "vawg" && req.Covers != "both" {
+		fields = append(fields, FieldError{"covers", "must be hate_crime, vawg or both"})
+	}
+	if len(req.Strands) == 0 {
+		fields = append(fields, FieldError{"strands", "name at least one strand"})
+	}
+	for i, code := range req.Strands {
+		st, ok := domain.StrandByCode(code)
+		switch {
+		case !ok:
+			fields = append(fields, FieldError{fmt.Sprintf("strands[%d]", i), "is not a known strand"})
+		case req.Covers != "both" && string(st.Category) != req.Covers:
+			fields = append(fields, FieldError{fmt.Sprintf("strands[%d]", i), "is not a strand of what the panel covers"})
+		default:
+			req.Strands[i] = st.Code
+		}
+	}
+	if len(fields) > 0 {
+		badRequest(c, "Some fields need correcting.", fields...)
+		return
+	}
+	ctx := c.Request.Context()
+	var out panelRow
+	err := s.deps.Store.InTx(ctx, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, `INSERT INTO panels (area_id, name, covers) SELECT id, $2, $3 FROM areas WHERE code = $1 RETURNING id, name, covers`,
+			area.Code, req.Name, req.Covers).Scan(&out.ID, &out.Name, &out.Covers); err != nil {
+			return err
+		}
+		for _, st := range req.Strands {
+			if _, err := tx.Exec(ctx, `INSERT INTO panel_strands (panel_id, strand) VALUES ($1, $2) ON CONFLICT DO NOTHING`, out.ID, st); err != nil {
+				return err
+			}
+		}
+		return store.Audit(ctx, tx, currentUser(c).Name, "panel_created", "panel", strconv.FormatInt(out.ID, 10), nil)
+	})
+	if _, dup := store.IsUniqueViolation(err); dup {
+		writeProblem(c, Problem{Status: http.StatusConflict, Title: "That panel exists", Detail: "The Area already has a panel with this name.", Errors: []FieldError{{"name", "is already used in this Area"}}})
+		return
+	}
+	if err != nil {
+		internalError(c, err)
+		return
+	}
+	out.Area, out.Strands = area.Name, req.Strands
+	c.JSON(http.StatusCreated, out)
 }
 
 // loadPanel checks the user may act on the panel in the path.

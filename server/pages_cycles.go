@@ -28,8 +28,22 @@ func (s *Server) cyclePageRoutes(staff *gin.RouterGroup) {
 		if err != nil {
 			return nil, "Choose a case to withdraw."
 		}
-		return workflows.ReplaceRequest{CaseID: id, Reason: c.PostForm("reason"), By: currentUser(c).Name}, ""
+		return workflows.ReplaceRequest{CaseID: id, Reason: c.PostForm("reason"), Redraw: c.PostForm("redraw") == "true", By: currentUser(c).Name}, ""
 	}))
+	staff.POST("/cycles/:id/attendance", requireRole(meetingRoles), s.cyclePost(workflows.UpdateRecordAttendance, "Attendance is recorded.", func(c *gin.Context) (any, string) {
+		at := activities.Attendance{Status: map[int64]string{}}
+		c.Request.ParseForm()
+		for key, vals := range c.Request.PostForm {
+			if id, err := strconv.ParseInt(strings.TrimPrefix(key, "m"), 10, 64); err == nil && strings.HasPrefix(key, "m") && len(vals) > 0 {
+				at.Status[id] = vals[0]
+			}
+		}
+		if len(at.Status) == 0 {
+			return nil, "Mark at least one member present, with apologies or absent."
+		}
+		return at, ""
+	}))
+	staff.GET("/cycles/:id/packs/:file", requireRole(meetingRoles), s.coordinatorPack)
 	staff.POST("/cycles/:id/findings", requireRole(meetingRoles), s.cyclePost(workflows.UpdateRecordFinding, "The finding is recorded.", func(c *gin.Context) (any, string) {
 		id, _ := strconv.ParseInt(c.PostForm("case_id"), 10, 64)
 		if c.PostForm("category") == "" {
@@ -52,6 +66,27 @@ func (s *Server) cyclePageRoutes(staff *gin.RouterGroup) {
 	staff.POST("/cycles/:id/approve-minutes", requireRole([]string{"chair"}), s.cyclePost(workflows.UpdateApproveMinutes, "The minutes are issued and on their way to the members.", func(c *gin.Context) (any, string) {
 		return workflows.ApproveMinutesRequest{ApprovedBy: currentUser(c).Name}, ""
 	}))
+}
+
+// coordinatorPack downloads a member's pack as it was sent, for the
+// coordinator; the download is audited like every other.
+func (s *Server) coordinatorPack(c *gin.Context) {
+	cr, p := s.findCycle(c)
+	if p != nil {
+		errorPage(c, *p, "/cycles", "Back to cycles")
+		return
+	}
+	memberID, err := strconv.ParseInt(strings.TrimSuffix(c.Param("file"), ".xlsx"), 10, 64)
+	var fileID int64
+	if err == nil {
+		err = s.deps.Store.Pool.QueryRow(c.Request.Context(), `SELECT id FROM files WHERE cycle_id = $1 AND member_id = $2 AND kind = 'pack' AND purged_at IS NULL ORDER BY id DESC LIMIT 1`,
+			cr.ID, memberID).Scan(&fileID)
+	}
+	if err != nil {
+		errorPage(c, Problem{Status: http.StatusNotFound, Title: "No pack", Detail: "That member has no pack in this cycle."}, fmt.Sprintf("/cycles/%d", cr.ID), "Back to the cycle")
+		return
+	}
+	s.sendFile(c, fileID, currentUser(c).Email)
 }
 
 // newCycleForm is what the start-a-cycle form shows and re-shows.

@@ -45,6 +45,8 @@ func (s *Server) apiRoutes() []route {
 	return []route{
 		{"GET", "/openapi.json", authPublic, nil, "This API's OpenAPI 3 description", s.openAPI, nil, ""},
 		{"GET", "/panels", authStaff, staffRoles, "List the panels you can see", s.listPanels, nil, ""},
+		{"POST", "/panels", authStaff, []string{}, "Create a panel (admins)", s.createPanel, panelRequest{},
+			`{"area": "wales", "name": "Wales Local Scrutiny and Involvement Panel", "covers": "both", "strands": ["race", "disability", "domestic_abuse"]}`},
 		{"GET", "/panels/{id}/members", authStaff, staffRoles, "List a panel's members", s.listMembers, nil, ""},
 		{"POST", "/panels/{id}/members", authStaff, coordinatorOnly, "Add a member to a panel", s.addMember, memberRequest{},
 			`{"name": "Aled Jones", "email": "aled@example.org", "role": "member", "confidentiality_signed_on": "2026-11-01", "language": "cy"}`},

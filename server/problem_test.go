@@ -1,0 +1,56 @@
+package server
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+)
+
+func TestDecodeJSONRefusals(t *testing.T) {
+	type body struct {
+		Name string `json:"name"`
+		N    int    `json:"n"`
+	}
+	for _, tc := range []struct {
+		name, in string
+		status   int
+		mention  string
+	}{
+		{"unknown field", `{"name": "x", "colour": "red"}`, http.StatusBadRequest, `"field":"colour"`},
+		{"wrong type", `{"n": "seven"}`, http.StatusBadRequest, `"field":"n"`},
+		{"not JSON", `{"name": `, http.StatusBadRequest, "not valid JSON"},
+		{"too large", `{"name": "` + strings.Repeat("x", maxBodyBytes) + `"}`, http.StatusRequestEntityTooLarge, "too large"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			c, _ := gin.CreateTestContext(rec)
+			c.Request = httptest.NewRequest("POST", "/x", strings.NewReader(tc.in))
+			var b body
+			if decodeJSON(c, &b) {
+				t.Fatal("accepted")
+			}
+			if rec.Code != tc.status || rec.Header().Get("Content-Type") != "application/problem+json" || !strings.Contains(rec.Body.String(), tc.mention) {
+				t.Errorf("%d %s %s", rec.Code, rec.Header().Get("Content-Type"), rec.Body.String())
+			}
+		})
+	}
+}
+
+func TestInternalErrorLeaksNothing(t *testing.T) {
+	rec := httptest.NewRecorder()
+	c, _ := gin.CreateTestContext(rec)
+	c.Request = httptest.NewRequest("GET", "/x", nil)
+	internalError(c, &secretError{})
+	if rec.Code != http.StatusInternalServerError || strings.Contains(rec.Body.String(), "SELECT") || strings.Contains(rec.Body.String(), "goroutine") {
+		t.Errorf("internal error body: %s", rec.Body.String())
+	}
+}
+
+type secretError struct{}
+
+func (*secretError) Error() string {
+	return `ERROR: column "urn" in SELECT urn FROM case_urns (SQLSTATE 42703)`
+}
