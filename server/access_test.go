@@ -123,3 +123,92 @@ func TestEveryRouteWithEveryRole(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryPageNeedsSignInOrALink walks every page route: staff pages send
+// an anonymous visitor to sign in, member pages refuse a bad link and admit
+// a good one, and only the sign-in page, static files and the home redirect
+// are public. A manager cannot reach a coordinator's page.
+func TestEveryPageNeedsSignInOrALink(t *testing.T) {
+	st := testenv.DB(t)
+	ts := temporalenv.Start(t)
+	ctx := context.Background()
+	var panel, cycle, member int64
+	var area int16
+	st.Pool.QueryRow(ctx, `INSERT INTO panels (area_id, name, covers) SELECT id, 'Wales', 'both' FROM areas WHERE code = 'wales' RETURNING id, area_id`).Scan(&panel, &area)
+	st.Pool.QueryRow(ctx, `INSERT INTO cycles (panel_id, workflow_id, window_start, window_end, quotas, started_by, coordinator_name, coordinator_email)
+		VALUES ($1, 'cycle-pages', '2026-01-01', '2026-03-31', '{}', 't', 'C', 'c@example.org') RETURNING id`, panel).Scan(&cycle)
+	st.Pool.QueryRow(ctx, `INSERT INTO members (panel_id, name, email, role) VALUES ($1, 'Aled', 'aled@example.org', 'member') RETURNING id`, panel).Scan(&member)
+	signer, _ := links.NewSigner([]byte(strings.Repeat("k", 32)))
+	good := signer.Token(links.Claims{MemberID: member, CycleID: cycle, Expires: time.Now().Add(time.Hour)})
+	s := New(Deps{Store: st, Temporal: ts.Client(), Activities: &activities.Activities{Store: st, Links: signer}})
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+	public := map[string]bool{"GET /healthz": true, "GET /readyz": true, "GET /": true, "GET /login": true, "POST /login": true, "GET /static/*filepath": true, "HEAD /static/*filepath": true}
+	pages := 0
+	for _, r := range s.engine.Routes() {
+		if strings.HasPrefix(r.Path, "/api/") || public[r.Method+" "+r.Path] {
+			continue
+		}
+		pages++
+		path := strings.NewReplacer(":id", strconv.FormatInt(cycle, 10), ":case", "1", ":file", strconv.FormatInt(member, 10)+".xlsx").Replace(r.Path)
+		if strings.HasPrefix(r.Path, "/m/") {
+			for _, tc := range []struct {
+				token string
+				in    bool
+			}{{"not-a-link", false}, {good, true}} {
+				req, _ := http.NewRequest(r.Method, srv.URL+strings.Replace(path, ":token", tc.token, 1), strings.NewReader(""))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				resp, err := noRedirect.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				got := resp.StatusCode != http.StatusUnauthorized && resp.StatusCode != http.StatusForbidden
+				if got != tc.in {
+					t.Errorf("%s %s with link %q: %d", r.Method, r.Path, tc.token[:min(8, len(tc.token))], resp.StatusCode)
+				}
+			}
+			continue
+		}
+		req, _ := http.NewRequest(r.Method, srv.URL+path, nil)
+		resp, err := noRedirect.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+			t.Errorf("%s %s anonymously: %d to %q, want a redirect to sign in", r.Method, r.Path, resp.StatusCode, resp.Header.Get("Location"))
+		}
+	}
+	if pages < 20 {
+		t.Errorf("only %d page routes walked", pages)
+	}
+
+	managerID, _ := st.CreateUser(ctx, store.User{Name: "M", Email: "m@example.org", Role: "manager", AreaID: &area})
+	st.SetPassword(ctx, managerID, "a long enough password")
+	cookie, _, err := st.Login(ctx, "m@example.org", "a long enough password", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("GET", srv.URL+"/cycles/new", nil)
+	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: cookie})
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a manager opened the start-a-cycle page: %d", resp.StatusCode)
+	}
+	// A POST without the session's CSRF token is refused.
+	req, _ = http.NewRequest("POST", srv.URL+"/logout", strings.NewReader("csrf=wrong"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: cookie})
+	resp, _ = noRedirect.Do(req)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a POST with a wrong CSRF token: %d", resp.StatusCode)
+	}
+}
