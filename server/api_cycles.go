@@ -227,9 +227,17 @@ func cycleUpdate[T any](s *Server, name string, prepare func(*gin.Context, *T)) 
 			arg = body
 		}
 		var result any
-		if s.sendUpdate(c, cr.WorkflowID, name, arg, &result) {
-			c.JSON(http.StatusOK, gin.H{"result": result})
+		if !s.sendUpdate(c, cr.WorkflowID, name, arg, &result) {
+			return
 		}
+		// Answer with the cycle as it now stands, so every write returns
+		// what was stored.
+		st, err := s.statusOf(c.Request.Context(), cr)
+		if err != nil {
+			internalError(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"result": result, "cycle": st})
 	}
 }
 
