@@ -4,37 +4,74 @@ import (
 	"embed"
 	"encoding/json"
 	"html/template"
+	"mime"
 	"net/http"
+	"net/mail"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
-	_ "time/tzdata" // UK local time without the system's zone database
+	_ "time/tzdata" // UK local time even where the system has no zone database
 )
 
 //go:embed templates/*.html
 var templateFiles embed.FS
 
-var london, _ = time.LoadLocation("Europe/London")
+// london is the zone the panels work in; the pages show times in it.
+var london = mustLoadLocation("Europe/London")
 
 var pages = template.Must(template.New("").Funcs(template.FuncMap{
-	"uktime": func(t time.Time) string { return t.In(london).Format("2 Jan 2006 15:04 MST") },
+	"uktime":    func(t time.Time) string { return t.In(london).Format("2 Jan 2006 15:04 MST") },
+	"addresses": addresses,
 }).ParseFS(templateFiles, "templates/*.html"))
 
-// Handler serves the web page that lists and shows caught mail, and a JSON
-// list for scripts. Clearing is a POST; nothing changes on a GET.
+// addresses shows an address header for reading: names decoded and
+// unquoted, as in "Bea Member <bea@example.org>, cal@example.org". A header
+// that does not parse is shown with only its encoded words decoded.
+func addresses(header string) string {
+	if header == "" {
+		return ""
+	}
+	parser := mail.AddressParser{WordDecoder: &wordDecoder}
+	list, err := parser.ParseList(header)
+	if err != nil {
+		return decodeWords(header)
+	}
+	shown := make([]string, len(list))
+	for i, a := range list {
+		shown[i] = a.Address
+		if a.Name != "" {
+			shown[i] = a.Name + " <" + a.Address + ">"
+		}
+	}
+	return strings.Join(shown, ", ")
+}
+
+func mustLoadLocation(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// Handler serves a web page listing caught mail, newest first; a page per
+// message with its headers, bodies, attachments and MIME parts; the raw
+// .eml; and /api/messages, a JSON list for scripts. Only POST /clear
+// changes anything, and it is refused when it comes from another site.
 func (c *Catcher) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		msgs := c.Messages()
-		slices.Reverse(msgs)
-		render(w, "list.html", msgs)
+		messages := c.Messages()
+		slices.Reverse(messages)
+		render(w, "list.html", messages)
 	})
 	mux.HandleFunc("GET /messages/{id}", func(w http.ResponseWriter, r *http.Request) {
-		m, ok := c.Message(r.PathValue("id"))
-		if !ok {
-			http.Error(w, "No such message.", http.StatusNotFound)
-			return
+		if m, ok := c.Message(r.PathValue("id")); ok {
+			render(w, "message.html", m)
+		} else {
+			http.Error(w, "There is no such message. It may have been deleted.", http.StatusNotFound)
 		}
-		render(w, "message.html", m)
 	})
 	mux.HandleFunc("GET /messages/{id}/html", func(w http.ResponseWriter, r *http.Request) {
 		m, ok := c.Message(r.PathValue("id"))
@@ -42,41 +79,42 @@ func (c *Catcher) Handler() http.Handler {
 			http.NotFound(w, r)
 			return
 		}
-		// The email's own HTML runs in a sandbox: no scripts, no forms.
+		// The email's own HTML is shown as it is, so it runs in a sandbox:
+		// no scripts, no forms, nothing fetched from elsewhere.
 		w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'")
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Write([]byte(m.HTML))
 	})
 	mux.HandleFunc("GET /messages/{id}/raw", func(w http.ResponseWriter, r *http.Request) {
-		m, ok := c.Message(r.PathValue("id"))
-		if !ok {
+		if m, ok := c.Message(r.PathValue("id")); ok {
+			download(w, m.ID+".eml", "message/rfc822", m.Raw)
+		} else {
 			http.NotFound(w, r)
-			return
 		}
-		w.Header().Set("Content-Type", "message/rfc822")
-		w.Header().Set("Content-Disposition", `attachment; filename="`+m.ID+`.eml"`)
-		w.Write(m.Raw)
 	})
 	mux.HandleFunc("GET /messages/{id}/attachments/{n}", func(w http.ResponseWriter, r *http.Request) {
 		m, ok := c.Message(r.PathValue("id"))
-		var n int
-		if ok {
-			if err := json.Unmarshal([]byte(r.PathValue("n")), &n); err != nil || n < 0 || n >= len(m.Attachments) {
-				ok = false
-			}
-		}
-		if !ok {
+		n, err := strconv.Atoi(r.PathValue("n"))
+		if !ok || err != nil || n < 0 || n >= len(m.Attachments) {
 			http.NotFound(w, r)
 			return
 		}
 		a := m.Attachments[n]
-		w.Header().Set("Content-Type", a.ContentType)
-		w.Header().Set("Content-Disposition", mimeAttachment(a.Filename))
-		w.Write(a.Data)
+		download(w, a.Filename, a.ContentType, a.Data)
+	})
+	mux.HandleFunc("GET /messages/{id}/parts/{n}", func(w http.ResponseWriter, r *http.Request) {
+		m, ok := c.Message(r.PathValue("id"))
+		n, err := strconv.Atoi(r.PathValue("n"))
+		if !ok || err != nil || n < 0 || n >= len(m.Parts) {
+			http.NotFound(w, r)
+			return
+		}
+		p := m.Parts[n]
+		download(w, p.Filename, mime.FormatMediaType(p.ContentType, p.Params), p.Body)
 	})
 	mux.HandleFunc("POST /clear", func(w http.ResponseWriter, r *http.Request) {
 		if err := c.Clear(); err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
+			http.Error(w, "The mail could not all be deleted: "+err.Error(), http.StatusInternalServerError)
 			return
 		}
 		http.Redirect(w, r, "/", http.StatusSeeOther)
@@ -90,18 +128,18 @@ func (c *Catcher) Handler() http.Handler {
 			Subject     string    `json:"subject"`
 			Attachments []string  `json:"attachments"`
 		}
-		out := []summary{}
+		list := []summary{}
 		for _, m := range c.Messages() {
 			s := summary{ID: m.ID, ReceivedAt: m.ReceivedAt, From: m.EnvelopeFrom, To: m.EnvelopeTo, Subject: m.Subject, Attachments: []string{}}
 			for _, a := range m.Attachments {
 				s.Attachments = append(s.Attachments, a.Filename)
 			}
-			out = append(out, s)
+			list = append(list, s)
 		}
 		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(out)
+		json.NewEncoder(w).Encode(list)
 	})
-	return mux
+	return http.NewCrossOriginProtection().Handler(mux)
 }
 
 func render(w http.ResponseWriter, name string, data any) {
@@ -111,6 +149,16 @@ func render(w http.ResponseWriter, name string, data any) {
 	}
 }
 
-func mimeAttachment(filename string) string {
-	return `attachment; filename*=UTF-8''` + template.URLQueryEscaper(filename)
+// download sends data as a file to save, never to show: it came from an
+// email, so the browser must not run it as part of this site.
+func download(w http.ResponseWriter, filename, contentType string, data []byte) {
+	disposition := "attachment"
+	if filename != "" {
+		disposition = mime.FormatMediaType("attachment", map[string]string{"filename": filename})
+	}
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Disposition", disposition)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Security-Policy", "sandbox")
+	w.Write(data)
 }
