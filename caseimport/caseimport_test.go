@@ -3,8 +3,12 @@ package caseimport_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"maps"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -12,136 +16,240 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/lsip/scrutiny/caseimport"
+	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/testenv"
 )
 
-func TestSampleFileImportsAndReimportUpdates(t *testing.T) {
-	st := testenv.DB(t)
-	ctx := context.Background()
+func readSample(t *testing.T) []byte {
+	t.Helper()
 	data, err := os.ReadFile("../testdata/sample-cases.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := caseimport.Import(ctx, st, "sample-cases.csv", data, "tester")
+	return data
+}
+
+func count(t *testing.T, st *store.Store, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := st.Pool.QueryRow(context.Background(), query, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+func TestImportRecordsTheImportAndAudits(t *testing.T) {
+	st := testenv.DB(t)
+	ctx := context.Background()
+	data := readSample(t)
+
+	res, err := caseimport.Import(ctx, st, "sample-cases.csv", data, "Area coordinator")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Rows != 12 || res.Inserted != 12 || res.Updated != 0 {
-		t.Fatalf("first import: %+v", res)
+	if res.Rows != 12 || res.Inserted != 12 || res.Updated != 0 || res.ImportID == 0 {
+		t.Fatalf("Import = %+v; want 12 rows, all inserted", res)
 	}
+	if n := count(t, st, `SELECT count(*) FROM cases`); n != 12 {
+		t.Errorf("%d cases in the database, want 12", n)
+	}
+
+	var filename, sum, by string
+	var total, inserted, updated int
+	err = st.Pool.QueryRow(ctx, `SELECT filename, sha256, rows_total, inserted, updated, imported_by FROM imports WHERE id = $1`, res.ImportID).
+		Scan(&filename, &sum, &total, &inserted, &updated, &by)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := sha256.Sum256(data)
+	if filename != "sample-cases.csv" || sum != hex.EncodeToString(want[:]) || total != 12 || inserted != 12 || updated != 0 || by != "Area coordinator" {
+		t.Errorf("imports row: %s %s %d %d %d %s", filename, sum, total, inserted, updated, by)
+	}
+
+	var actor string
+	var detail map[string]any
+	err = st.Pool.QueryRow(ctx, `SELECT actor, detail FROM audit_log WHERE action = 'import_cases' AND subject_type = 'import' AND subject_id = $1`,
+		strconv.FormatInt(res.ImportID, 10)).Scan(&actor, &detail)
+	if err != nil {
+		t.Fatalf("audit entry for the import: %v", err)
+	}
+	wantDetail := map[string]any{"rows": 12.0, "inserted": 12.0, "updated": 0.0}
+	if actor != "Area coordinator" || !maps.Equal(detail, wantDetail) {
+		t.Errorf("audit entry: actor %q, detail %v; want counts only", actor, detail)
+	}
+
+	var strands []string
+	var urn string
+	var vrr, youth bool
+	err = st.Pool.QueryRow(ctx, `SELECT array_agg(cs.strand ORDER BY cs.strand), u.urn, c.vrr_pending, c.youth
+		FROM cases c JOIN case_strands cs ON cs.case_id = c.id JOIN case_urns u ON u.case_id = c.id
+		WHERE c.reference = 'EE-HC-26-0011' GROUP BY c.id, u.urn`).Scan(&strands, &urn, &vrr, &youth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(strands, ",") != "race,religion" || urn != "35EE1101126" || !vrr || !youth {
+		t.Errorf("EE-HC-26-0011: strands %v, urn %q, vrr %v, youth %v", strands, urn, vrr, youth)
+	}
+}
+
+func TestReimportUpdatesInPlace(t *testing.T) {
+	st := testenv.DB(t)
+	ctx := context.Background()
+	data := readSample(t)
+	if _, err := caseimport.Import(ctx, st, "sample-cases.csv", data, "tester"); err != nil {
+		t.Fatal(err)
+	}
+
 	again, err := caseimport.Import(ctx, st, "sample-cases.csv", data, "tester")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again.Inserted != 0 || again.Updated != 12 {
-		t.Errorf("re-import: %+v, want 12 updated", again)
+	if again.Rows != 12 || again.Inserted != 0 || again.Updated != 12 {
+		t.Errorf("re-import = %+v; want 0 inserted, 12 updated", again)
 	}
-	var cases, imports, audits int
-	st.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM cases), (SELECT count(*) FROM imports), (SELECT count(*) FROM audit_log WHERE action = 'import_cases')`).Scan(&cases, &imports, &audits)
-	if cases != 12 || imports != 2 || audits != 2 {
-		t.Errorf("cases %d, imports %d, audit entries %d", cases, imports, audits)
+
+	// A corrected extract: one case now has an appeal pending.
+	corrected := bytes.Replace(data,
+		[]byte("Yorkshire and Humberside,YH-VA-26-0010,13YH1001026,vawg,stalking_harassment,Stalking involving fear of violence (s.4A Protection from Harassment Act 1997),2026-07-29,conviction_plea,no,yes,no,no,yes"),
+		[]byte("Yorkshire and Humberside,YH-VA-26-0010,13YH1001026,vawg,stalking_harassment;domestic_abuse,Stalking involving fear of violence (s.4A Protection from Harassment Act 1997),2026-07-29,conviction_trial,no,yes,no,no,yes"), 1)
+	if bytes.Equal(corrected, data) {
+		t.Fatal("the sample file no longer has the row this test corrects")
 	}
-	var strands []string
-	st.Pool.QueryRow(ctx, `SELECT array_agg(strand ORDER BY strand) FROM case_strands cs JOIN cases c ON c.id = cs.case_id WHERE c.reference = 'WAL-VA-26-0003'`).Scan(&strands)
-	if strings.Join(strands, ",") != "domestic_abuse,stalking_harassment" {
-		t.Errorf("two-strand case has strands %v", strands)
+	if _, err := caseimport.Import(ctx, st, "sample-cases-v2.csv", corrected, "tester"); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, st, `SELECT count(*) FROM cases`); n != 12 {
+		t.Errorf("%d cases after three imports of the same references, want 12", n)
+	}
+	if n := count(t, st, `SELECT count(*) FROM case_strands cs JOIN cases c ON c.id = cs.case_id WHERE c.reference = 'YH-VA-26-0010'`); n != 2 {
+		t.Errorf("the corrected case has %d strands, want 2", n)
+	}
+	if n := count(t, st, `SELECT count(*) FROM cases WHERE reference = 'YH-VA-26-0010' AND outcome = 'conviction_trial'`); n != 1 {
+		t.Error("the corrected outcome was not stored")
+	}
+	if n := count(t, st, `SELECT count(*) FROM imports`); n != 3 {
+		t.Errorf("%d imports recorded, want 3", n)
+	}
+	if n := count(t, st, `SELECT count(*) FROM audit_log WHERE action = 'import_cases'`); n != 3 {
+		t.Errorf("%d import audit entries, want 3", n)
 	}
 }
 
-// The acceptance case: five different problems in one file, all reported,
-// nothing imported.
+// The acceptance case: five different problems in one file are all reported
+// with their rows and columns, and nothing at all is written.
 func TestEveryProblemReportedAndNothingImported(t *testing.T) {
 	st := testenv.DB(t)
-	csv := strings.Join([]string{
-		// no outcome column
-		"area,reference,urn,category,strands,principal_offence,finalised_date,summary",
-		"Wales,WAL-1,U1,hate_crime,race,Assault,2026-02-30,A neighbour shouted racist abuse.",
-		"Wales,WAL-2,U2,hate_crime,astrology,Assault,2026-02-01,A neighbour shouted abuse.",
-		"Wales,WAL-2,U3,hate_crime,race,Assault,2026-02-01,A neighbour shouted abuse.",
-		"Wales,WAL-4,U4,hate_crime,race,Assault,2026-02-01,Contact the victim on jo.bloggs@example.com for details.",
-	}, "\n")
-	_, err := caseimport.Import(context.Background(), st, "extract.csv", []byte(csv), "tester")
-	var problems caseimport.Errors
-	if !errors.As(err, &problems) {
-		t.Fatalf("got %v, want caseimport.Errors", err)
-	}
-	want := []caseimport.Problem{
-		{Row: 1, Column: "outcome"},
-		{Row: 2, Column: "finalised_date"},
-		{Row: 3, Column: "strands"},
-		{Row: 4, Column: "reference"},
-		{Row: 5, Column: "summary"},
-	}
-	if len(problems) != len(want) {
-		t.Fatalf("got %d problems, want %d:\n%v", len(problems), len(want), problems)
-	}
-	for i, w := range want {
-		if problems[i].Row != w.Row || problems[i].Column != w.Column {
-			t.Errorf("problem %d = %v, want row %d column %s", i, problems[i], w.Row, w.Column)
+	ctx := context.Background()
+	var columns []string
+	for _, c := range caseimport.Columns {
+		if c != "outcome" {
+			columns = append(columns, c)
 		}
 	}
-	if strings.Contains(err.Error(), "jo.bloggs") {
-		t.Error("the error message repeats the personal data it refused")
+	file := caseCSV(t, columns,
+		with("reference", "WAL-T-0001", "finalised_date", "31/02/2026"),
+		with("reference", "WAL-T-0002", "strands", "astrology"),
+		with("reference", "WAL-T-0002"),
+		with("reference", "WAL-T-0004", "summary", "The complainant can be contacted at sam.jones@example.org about the case."),
+		with("reference", "WAL-T-0005"),
+	)
+	_, err := caseimport.Import(ctx, st, "extract.csv", []byte(file), "tester")
+	var problems caseimport.Errors
+	if !errors.As(err, &problems) {
+		t.Fatalf("Import returned %v, want caseimport.Errors", err)
 	}
-	if !strings.Contains(problems[3].Reason, "row 3") {
-		t.Errorf("duplicate reference should name the first row: %q", problems[3].Reason)
+	wantProblems(t, problems,
+		caseimport.Problem{Row: 1, Column: "outcome"},
+		caseimport.Problem{Row: 2, Column: "finalised_date"},
+		caseimport.Problem{Row: 3, Column: "strands"},
+		caseimport.Problem{Row: 4, Column: "reference"},
+		caseimport.Problem{Row: 5, Column: "summary"},
+	)
+	for _, want := range []string{
+		`row 1, column "outcome": required column is missing`,
+		`row 2, column "finalised_date": "31/02/2026" is not a real date`,
+		`row 3, column "strands": "astrology" is not a known strand`,
+		`row 4, column "reference": "WAL-T-0002" repeats the reference on row 3`,
+		`row 5, column "summary": looks like it contains an email address`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the message lacks %q:\n%s", want, err)
+		}
 	}
-	var n int
-	st.Pool.QueryRow(context.Background(), `SELECT count(*) FROM cases`).Scan(&n)
-	if n != 0 {
-		t.Errorf("%d cases imported from a file with problems", n)
+	if strings.Contains(err.Error(), "sam.jones") || strings.Contains(err.Error(), "example.org") {
+		t.Error("the message repeats the email address it refused")
+	}
+	for _, table := range []string{"cases", "case_urns", "imports", "audit_log"} {
+		if n := count(t, st, `SELECT count(*) FROM `+table); n != 0 {
+			t.Errorf("%d rows in %s after a refused import", n, table)
+		}
 	}
 }
 
-func TestXLSXWithExcelDates(t *testing.T) {
+func TestImportXLSX(t *testing.T) {
 	st := testenv.DB(t)
 	f := excelize.NewFile()
+	defer f.Close()
 	sheet := f.GetSheetName(0)
-	header := []any{"Area", "Reference", "URN", "Category", "Strands", "Principal_Offence", "Finalised_Date", "Outcome", "Summary", "Youth"}
-	f.SetSheetRow(sheet, "A1", &header)
-	row := []any{"north-east", "NE-HC-1", "U9", "Hate crime", "Disability | Race", "Harassment", time.Date(2026, 3, 15, 0, 0, 0, 0, time.UTC), "Conviction after trial", "A disabled man was harassed by neighbours.", "Y"}
-	f.SetSheetRow(sheet, "A2", &row)
+	rows := [][]any{
+		{"Area", "REFERENCE", "urn", "Category", "Strands", "Principal_Offence", "Finalised_Date", "Outcome", "Summary", "Youth", "Special_Measures"},
+		// A real date cell: excelize stores time.Time as a serial number with a date format.
+		{"north-east", "NE-HC-0001", 62000000001, "Hate crime", "Disability | Race", "Harassment", time.Date(2026, 3, 15, 0, 0, 0, 0, time.UTC), "Conviction after trial",
+			"A disabled man was harassed by neighbours over several months.", "Y", true},
+		// A date typed as text, as some extracts hold it.
+		{"CPS Wessex", "WX-VA-0002", "55WX0000002", "vawg", "Domestic abuse", "Assault by beating", "04/11/2025", "conviction_plea",
+			"The defendant assaulted his partner at home. He pleaded guilty at the first hearing.", "", false},
+	}
+	for i, row := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow(sheet, cell, &row); err != nil {
+			t.Fatal(err)
+		}
+	}
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {
 		t.Fatal(err)
 	}
-	res, err := caseimport.Import(context.Background(), st, "extract.xlsx", buf.Bytes(), "tester")
+
+	res, err := caseimport.Import(context.Background(), st, "Extract.XLSX", buf.Bytes(), "tester")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Inserted != 1 {
-		t.Fatalf("%+v", res)
+	if res.Inserted != 2 {
+		t.Fatalf("Import = %+v; want 2 inserted", res)
 	}
-	var finalised time.Time
-	var youth bool
-	st.Pool.QueryRow(context.Background(), `SELECT finalised_on, youth FROM cases WHERE reference = 'NE-HC-1'`).Scan(&finalised, &youth)
-	if finalised.Format(time.DateOnly) != "2026-03-15" || !youth {
-		t.Errorf("finalised %v youth %v", finalised, youth)
+	for ref, want := range map[string]struct {
+		date            string
+		youth, measures bool
+		strands, urn    string
+	}{
+		"NE-HC-0001": {"2026-03-15", true, true, "disability,race", "62000000001"},
+		"WX-VA-0002": {"2025-11-04", false, false, "domestic_abuse", "55WX0000002"},
+	} {
+		var finalised time.Time
+		var youth, measures bool
+		var strands []string
+		var urn string
+		err := st.Pool.QueryRow(context.Background(), `SELECT c.finalised_on, c.youth, c.special_measures, array_agg(cs.strand ORDER BY cs.strand), u.urn
+			FROM cases c JOIN case_strands cs ON cs.case_id = c.id JOIN case_urns u ON u.case_id = c.id
+			WHERE c.reference = $1 GROUP BY c.id, u.urn`, ref).Scan(&finalised, &youth, &measures, &strands, &urn)
+		if err != nil {
+			t.Fatalf("%s: %v", ref, err)
+		}
+		if finalised.Format(time.DateOnly) != want.date || youth != want.youth || measures != want.measures ||
+			strings.Join(strands, ",") != want.strands || urn != want.urn {
+			t.Errorf("%s: finalised %s, youth %v, special measures %v, strands %v, urn %q; want %+v",
+				ref, finalised.Format(time.DateOnly), youth, measures, strands, urn, want)
+		}
 	}
 }
 
-func TestUnknownFileType(t *testing.T) {
-	_, err := caseimport.Parse("cases.pdf", strings.NewReader("x"), time.Now())
-	if err == nil || !strings.Contains(err.Error(), ".csv or .xlsx") {
-		t.Errorf("got %v", err)
+func TestImportNeedsTheImporter(t *testing.T) {
+	st := testenv.DB(t)
+	if _, err := caseimport.Import(context.Background(), st, "sample-cases.csv", readSample(t), " "); err == nil {
+		t.Error("Import without the importer's name succeeded")
 	}
-}
-
-func TestPersonalData(t *testing.T) {
-	for _, s := range []string{
-		"Write to someone@example.org", "call 07700 900123", "call +44 7700 900123", "ring 020 7946 0018",
-		"lives near SW1A 1AA", "seen in M1 1AE", "DOB 01/02/1990", "date of birth: 3 March 1985", "born on 12/12/2001",
-	} {
-		if caseimport.PersonalData(s) == "" {
-			t.Errorf("not flagged: %q", s)
-		}
-	}
-	for _, s := range []string{
-		"Section 4A Public Order Act 1986", "ABH", "s.47 OAPA 1861", "the victim was 34", "finalised in 2026",
-		"Racially aggravated harassment (s.31 Crime and Disorder Act 1998)", "An uplift under s.66 Sentencing Act 2020 was applied.",
-	} {
-		if kind := caseimport.PersonalData(s); kind != "" {
-			t.Errorf("%q flagged as %s", s, kind)
-		}
+	if n := count(t, st, `SELECT count(*) FROM cases`); n != 0 {
+		t.Errorf("%d cases written", n)
 	}
 }
