@@ -72,6 +72,31 @@ func newActivities(cfg config.Config, st *store.Store) (*activities.Activities, 
 	return &activities.Activities{Store: st, Mailer: m, Links: signer, PublicURL: cfg.PublicURL, AttachPacks: cfg.PackDelivery == "attach"}, nil
 }
 
+// connect checks the production settings and opens what the server and the
+// worker both need: the migrated store, a Temporal client and the
+// activities. The caller closes the store and the client.
+func connect(ctx context.Context, cfg config.Config) (*store.Store, client.Client, *activities.Activities, error) {
+	if err := cfg.RequireProduction(); err != nil {
+		return nil, nil, nil, err
+	}
+	st, err := openStore(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	tc, err := dialTemporal(ctx, cfg)
+	if err != nil {
+		st.Close()
+		return nil, nil, nil, err
+	}
+	acts, err := newActivities(cfg, st)
+	if err != nil {
+		st.Close()
+		tc.Close()
+		return nil, nil, nil, err
+	}
+	return st, tc, acts, nil
+}
+
 // serveHTTP serves h on addr until ctx ends, then shuts down gracefully.
 func serveHTTP(ctx context.Context, addr string, h http.Handler, timeout time.Duration) error {
 	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
@@ -100,23 +125,12 @@ func runServer(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if err := cfg.RequireProduction(); err != nil {
-		return err
-	}
-	st, err := openStore(ctx, cfg.DatabaseURL)
+	st, tc, acts, err := connect(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	tc, err := dialTemporal(ctx, cfg)
-	if err != nil {
-		return err
-	}
 	defer tc.Close()
-	acts, err := newActivities(cfg, st)
-	if err != nil {
-		return err
-	}
 	logger.Info("serving", "address", cfg.HTTPAddress)
 	return serveHTTP(ctx, cfg.HTTPAddress, server.New(server.Deps{Store: st, Temporal: tc, Config: cfg, Activities: acts}).Handler(), cfg.ShutdownTimeout)
 }
@@ -130,23 +144,12 @@ func runWorker(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := cfg.RequireProduction(); err != nil {
-		return err
-	}
-	st, err := openStore(ctx, cfg.DatabaseURL)
+	st, tc, acts, err := connect(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	tc, err := dialTemporal(ctx, cfg)
-	if err != nil {
-		return err
-	}
 	defer tc.Close()
-	acts, err := newActivities(cfg, st)
-	if err != nil {
-		return err
-	}
 	w := worker.New(tc, cfg.TaskQueue, acts)
 	if err := w.Start(); err != nil {
 		return err
