@@ -123,24 +123,6 @@ With thanks,
 {{.Coordinator}}
 {{end}}
 
-{{define "action"}}{{if eq .Kind "escalation"}}Escalation: action A-{{.ID}} is overdue{{else if eq .Kind "overdue"}}Overdue: action A-{{.ID}}, due {{ukdate .Due}}{{else if eq .Kind "due"}}Due today: action A-{{.ID}}{{else}}Reminder: action A-{{.ID}} is due on {{ukdate .Due}}{{end}}
-
-Dear {{.Name}},
-
-{{if eq .Kind "escalation"}}This action from the {{.Panel}} is overdue and has been escalated to you.{{else if eq .Kind "overdue"}}This action from the {{.Panel}} is overdue.{{else if eq .Kind "due"}}This action from the {{.Panel}} is due today.{{else}}This action from the {{.Panel}} is due on {{ukdate .Due}}.{{end}}
-
-  Action A-{{.ID}}: {{.Description}}
-  Owner: {{.Owner}}
-  Due: {{ukdate .Due}}
-{{if .Note}}
-{{.Note}}
-{{end}}
-Record progress, a response, a request for more time or its completion here:
-{{.Link}}
-
-(This is an automatic message from scrutiny.)
-{{end}}
-
 {{define "alert"}}{{if eq .Kind "bounce"}}Email to a panel member bounced{{else if eq .Kind "non_returns"}}Reviews not returned by the deadline{{else if eq .Kind "identifying_detail"}}Case {{.Reference}} was pulled from every pack{{else}}The case selection is waiting for your check{{end}}: {{.Panel}}
 
 Dear {{.Coordinator}},

@@ -1,19 +1,25 @@
 package workflows
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/mail"
 	"slices"
 	"strings"
 	"time"
+	_ "time/tzdata" // UK local time without the system's zone database
+	"unicode/utf8"
 
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/lsip/scrutiny/activities"
 )
 
-// Names of the action workflow's updates and query.
+// Names of the action workflow's updates and query. Every update takes an
+// ActionUpdate (Actor says who is making the change) and returns the
+// action's state once the change is stored in PostgreSQL; the query returns
+// the state with its timeline.
 const (
 	UpdateProgressNote     = "add-progress-note"
 	UpdateRespond          = "respond"
@@ -25,171 +31,351 @@ const (
 	QueryActionState       = "action-state"
 )
 
+// The statuses of an action. The first progress note moves an open action
+// to in progress; completed and cancelled are final.
+const (
+	ActionOpen       = "open"
+	ActionInProgress = "in_progress"
+	ActionCompleted  = "completed"
+	ActionCancelled  = "cancelled"
+)
+
+// The kinds of notice the workflow sends, and so the kinds of the timeline
+// events ("<kind>_sent") that record them.
+const (
+	NoticeReminder   = "reminder"   // to the owner, before the due date
+	NoticeDue        = "due"        // to the owner, on the due date
+	NoticeOverdue    = "overdue"    // weekly, to the current rung while overdue
+	NoticeEscalation = "escalation" // once, to each rung as it is reached
+)
+
 // EscalationStep is one rung of the ladder: once the action is After
-// overdue, Who is told, and reminded weekly until the next rung.
+// overdue, the rung's person is told, and reminded every Repeat until the
+// next rung is reached. Who is "manager" (the action's manager) or
+// "senior" (ActionInput's senior lead); a rung with its own Email goes to
+// Name and Email, and Who is then only a label.
 type EscalationStep struct {
 	After time.Duration `json:"after"`
-	Who   string        `json:"who"` // manager or senior
+	Who   string        `json:"who"`
+	Name  string        `json:"name,omitempty"`
+	Email string        `json:"email,omitempty"`
 }
 
-// ActionTiming configures reminders and escalation.
+// ActionTiming configures reminders and escalation. Offsets that are whole
+// days are counted in UK calendar days and fire at SendAt, UK local time,
+// whatever the clocks did in between; other offsets are exact durations
+// from the due date's SendAt.
 type ActionTiming struct {
-	// Reminders go to the owner this long before the due date, and on it.
-	Reminders []time.Duration  `json:"reminders"`
-	Ladder    []EscalationStep `json:"ladder"`
-	Repeat    time.Duration    `json:"repeat"`
+	// Reminders go to the owner this long before the due date. The owner is
+	// always reminded on the due date itself.
+	Reminders []time.Duration `json:"reminders"`
+	// Ladder is in order of After; see EscalationStep.
+	Ladder []EscalationStep `json:"ladder"`
+	// Repeat is how often the current rung (the owner until the first
+	// escalation) is reminded while the action stays overdue.
+	Repeat time.Duration `json:"repeat"`
+	// SendAt is the time of day, UK local time, at which notices go out.
+	SendAt time.Duration `json:"send_at"`
 }
 
-// DefaultActionTiming: the owner 14 and 3 days before and on the due date;
-// the manager at 14 days overdue, a senior lead at 30; weekly repeats.
+// DefaultActionTiming: the owner at 09:00 UK time 14 and 3 days before the
+// due date and on it, then weekly; the manager at 14 days overdue, a senior
+// lead at 30; each reminded weekly until the next rung or closure.
 func DefaultActionTiming() ActionTiming {
 	return ActionTiming{
 		Reminders: []time.Duration{14 * day, 3 * day},
 		Ladder:    []EscalationStep{{After: 14 * day, Who: "manager"}, {After: 30 * day, Who: "senior"}},
 		Repeat:    7 * day,
+		SendAt:    9 * time.Hour,
 	}
 }
 
-// ActionInput starts (or, after continue-as-new, resumes) the tracking of
-// one action.
+// withDefaults: a zero Timing is DefaultActionTiming. A Timing with any
+// field set is taken as given (nil Reminders or Ladder mean none, SendAt
+// zero means midnight), except that Repeat defaults to a week.
+func (t ActionTiming) withDefaults() ActionTiming {
+	if t.Reminders == nil && t.Ladder == nil && t.Repeat == 0 && t.SendAt == 0 {
+		return DefaultActionTiming()
+	}
+	if t.Repeat <= 0 {
+		t.Repeat = 7 * day
+	}
+	t.Reminders = slices.Clone(t.Reminders)
+	slices.SortFunc(t.Reminders, func(x, y time.Duration) int { return cmp.Compare(y, x) })
+	t.Ladder = slices.Clone(t.Ladder)
+	slices.SortStableFunc(t.Ladder, func(x, y EscalationStep) int { return cmp.Compare(x.After, y.After) })
+	return t
+}
+
+// ActionInput starts the tracking of one action or, after continue-as-new,
+// resumes it with State.
 type ActionInput struct {
 	ActionID int64        `json:"action_id"`
 	Timing   ActionTiming `json:"timing"`
-	// SeniorName and SeniorEmail are the last rung of the ladder; when
-	// empty, the Area's senior lead is used.
-	SeniorName  string `json:"senior_name"`
-	SeniorEmail string `json:"senior_email"`
-	// ContinueAsNewAfter bounds the events one run records before it
-	// continues as new; zero means 1,000.
-	ContinueAsNewAfter int          `json:"continue_as_new_after"`
-	State              *ActionState `json:"state,omitempty"`
+	// SeniorName and SeniorEmail are the "senior" rung of the ladder. When
+	// empty, the Area's senior lead (typically the DCCP) is used; when the
+	// Area has none, the manager is told instead, and told why.
+	SeniorName  string `json:"senior_name,omitempty"`
+	SeniorEmail string `json:"senior_email,omitempty"`
+	// ContinueAsNewAfter, when positive, continues as new once a run has
+	// recorded that many events (for tests). Whatever it is, the workflow
+	// continues as new when Temporal suggests it or the history reaches
+	// actionHistoryCap events.
+	ContinueAsNewAfter int `json:"continue_as_new_after,omitempty"`
+	// State carries the action across continue-as-new.
+	State *ActionState `json:"state,omitempty"`
 }
 
-// ActionState is the action as the workflow holds it and the query returns.
+// actionHistoryCap bounds one run's history well below Temporal's limits;
+// a weekly notice costs about 25 events, so this is years of escalation.
+const actionHistoryCap = 5000
+
+// actionTimelineCap bounds the timeline carried across continue-as-new;
+// PostgreSQL keeps every event.
+const actionTimelineCap = 500
+
+// ActionSource says where the action came from: its cycle (and so its
+// meeting), and the case or learning point if any.
+type ActionSource struct {
+	PanelID         int64 `json:"panel_id"`
+	CycleID         int64 `json:"cycle_id,omitempty"`
+	CaseID          int64 `json:"case_id,omitempty"`
+	LearningPointID int64 `json:"learning_point_id,omitempty"`
+}
+
+// ActionState is the action as the workflow holds it and the query and
+// every update return.
 type ActionState struct {
-	ActionID          int64           `json:"action_id"`
-	Status            string          `json:"status"`
-	Due               time.Time       `json:"due"`
-	OwnerName         string          `json:"owner_name"`
-	OwnerEmail        string          `json:"owner_email"`
-	ManagerName       string          `json:"manager_name"`
-	ManagerEmail      string          `json:"manager_email"`
-	Response          string          `json:"response,omitempty"`
-	ResponseRationale string          `json:"response_rationale,omitempty"`
-	PendingExtension  *Extension      `json:"pending_extension,omitempty"`
-	Timeline          []ActionEvent   `json:"timeline"`
-	Sent              map[string]bool `json:"sent"`
-	Seq               int             `json:"seq"`
+	ActionID           int64         `json:"action_id"`
+	Status             string        `json:"status"`
+	Kind               string        `json:"kind,omitempty"`     // recommendation, learning, information_request
+	Audience           string        `json:"audience,omitempty"` // prosecution, police, partners
+	Source             ActionSource  `json:"source"`
+	Due                time.Time     `json:"due"` // a date: midnight UTC of the due day
+	OwnerName          string        `json:"owner_name"`
+	OwnerEmail         string        `json:"owner_email"`
+	ManagerName        string        `json:"manager_name"`
+	ManagerEmail       string        `json:"manager_email"`
+	Response           string        `json:"response,omitempty"` // accepted, partially_accepted, not_accepted
+	ResponseRationale  string        `json:"response_rationale,omitempty"`
+	CompletionNote     string        `json:"completion_note,omitempty"`
+	CompletionEvidence string        `json:"completion_evidence,omitempty"`
+	CancelReason       string        `json:"cancel_reason,omitempty"`
+	PendingExtension   *Extension    `json:"pending_extension,omitempty"`
+	Timeline           []ActionEvent `json:"timeline"`
+	// NextNotice is the next reminder or escalation and when it will go;
+	// nil once the action is closed.
+	NextNotice *ActionNotice `json:"next_notice,omitempty"`
+	// NotifiedThrough: every notice planned at or before this time has been
+	// sent or deliberately skipped (see the rules on ActionWorkflow).
+	NotifiedThrough time.Time `json:"notified_through"`
+	// Seq numbers the changes written to PostgreSQL.
+	Seq int `json:"seq"`
+	// Runs counts continue-as-new hand-overs.
+	Runs int `json:"runs,omitempty"`
 }
 
-// Extension is a request to move the due date.
+// Extension is a request to move the due date, waiting for the manager.
 type Extension struct {
 	To          time.Time `json:"to"`
 	Reason      string    `json:"reason"`
 	RequestedBy string    `json:"requested_by"`
 }
 
-// ActionEvent is one entry of the timeline.
+// ActionEvent is one entry of the timeline; Detail is a short summary (the
+// full text is in PostgreSQL).
 type ActionEvent struct {
 	At     time.Time `json:"at"`
 	Actor  string    `json:"actor"`
 	Kind   string    `json:"kind"`
 	Detail string    `json:"detail,omitempty"`
+	Seq    int       `json:"seq,omitempty"`
+}
+
+// ActionNotice is one planned reminder or escalation.
+type ActionNotice struct {
+	At   time.Time `json:"at"`
+	Key  string    `json:"key"`  // unique per action, the outbox key's tail
+	Kind string    `json:"kind"` // reminder, due, overdue, escalation
+	Step int       `json:"step"` // 0 is the owner, 1.. the ladder's rungs
+	To   string    `json:"to"`   // owner, or the rung's Who
 }
 
 // ActionUpdate is the argument of every action update; each uses the
 // fields it needs.
 type ActionUpdate struct {
 	Actor     string    `json:"actor"`
-	Note      string    `json:"note"`
-	Response  string    `json:"response"`  // accepted, partially_accepted, not_accepted
+	Note      string    `json:"note"`      // progress note, completion text, extension or cancellation reason, decision note
+	Response  string    `json:"response"`  // with respond: accepted, partially_accepted, not_accepted
 	Rationale string    `json:"rationale"` // with respond
-	Evidence  string    `json:"evidence"`  // with complete
+	Evidence  string    `json:"evidence"`  // with complete, optional: a note or a URL
 	Name      string    `json:"name"`      // with reassign-owner
 	Email     string    `json:"email"`     // with reassign-owner
-	Due       time.Time `json:"due"`       // with request-extension
+	Due       time.Time `json:"due"`       // with request-extension: the new due date
 	Approve   bool      `json:"approve"`   // with decide-extension
 }
 
+// actionTextLimit bounds free text, so a pasted document does not land in
+// the workflow's history.
+const actionTextLimit = 5000
+
+var actionLondon = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
 type action struct {
-	in      ActionInput
-	s       *ActionState
-	changed bool
+	in        ActionInput
+	s         *ActionState
+	loaded    bool
+	replanned bool // the due date moved or the action closed: wake the loop
+	runEvents int  // events recorded in this run
+	// tickets and serving order the updates' changes: each takes a ticket
+	// when it starts and applies its change when served.
+	tickets, serving int
 }
 
-// ActionWorkflow tracks one action to closure: it reminds the owner before
+// ActionWorkflow tracks one action to closure. It reminds the owner before
 // and on the due date, escalates up the ladder once overdue with weekly
-// repeats, accepts the updates of owners and managers, and writes every
-// change to PostgreSQL. It continues as new before its history grows long,
-// carrying its state and losing no update.
+// repeats, accepts the validated updates of owners and managers, and writes
+// every change to PostgreSQL. It continues as new before its history grows
+// long, carrying its state and losing no update.
+//
+// The notices for a due date D form a fixed plan (see plan): reminders at
+// D minus each Reminders offset, the due notice at D, weekly overdue
+// notices to the owner, an escalation at each rung's D+After and weekly
+// repeats to that rung until the next. The rules:
+//
+//  1. A notice is sent at most once: the workflow remembers how far through
+//     the plan it is (NotifiedThrough), and the outbox key
+//     action/<id>/remind/<D>/<offset> or action/<id>/escalate/<D>/<step>/<n>
+//     makes a retried send one email.
+//  2. When the workflow wakes and several notices have come due at once (a
+//     worker was down), only the latest is sent; the earlier are superseded.
+//  3. At the start, and whenever the due date moves (an approved extension),
+//     the plan is made afresh for the new date from now: reminders whose
+//     time has already passed are skipped. If the due date itself has
+//     passed, the latest on-due or overdue notice (the current rung) is sent
+//     at once, a single message, and the weekly repeats continue from it.
+//  4. A declined extension changes nothing. Completing or cancelling stops
+//     every notice; the workflow ends once running updates have finished.
+//  5. Reassigning the owner changes who receives the next notices, not when.
 func ActionWorkflow(ctx workflow.Context, in ActionInput) (ActionState, error) {
-	if in.Timing.Reminders == nil && in.Timing.Ladder == nil {
-		in.Timing = DefaultActionTiming()
+	in.Timing = in.Timing.withDefaults()
+	w := &action{in: in, s: &ActionState{ActionID: in.ActionID, Timeline: []ActionEvent{}}}
+	if in.State != nil {
+		w.s, w.loaded = in.State, true
+		w.s.Runs++
 	}
-	if in.ContinueAsNewAfter == 0 {
-		in.ContinueAsNewAfter = 1000
-	}
-	w := &action{in: in, s: in.State}
-	if w.s == nil {
-		var rec activities.ActionRecord
-		if err := workflow.ExecuteActivity(activityCtx(ctx), a.LoadAction, in.ActionID).Get(ctx, &rec); err != nil {
-			return ActionState{}, err
-		}
-		w.s = &ActionState{ActionID: in.ActionID, Status: rec.Status, Due: rec.Due, OwnerName: rec.OwnerName, OwnerEmail: rec.OwnerEmail,
-			ManagerName: rec.ManagerName, ManagerEmail: rec.ManagerEmail, Sent: map[string]bool{}}
-		if w.in.SeniorEmail == "" {
-			w.in.SeniorName, w.in.SeniorEmail = rec.SeniorName, rec.SeniorEmail
-		}
-	}
+	// Handlers first, so an update sent right after the start is not
+	// refused; they wait for the action to load.
 	if err := w.setup(ctx); err != nil {
 		return *w.s, err
 	}
-	if in.State == nil {
-		if err := w.record(ctx, activities.ActionChange{Actor: "system", Kind: "tracking_started"}); err != nil {
+	if !w.loaded {
+		if err := w.load(ctx); err != nil {
 			return *w.s, err
+		}
+		if w.closed() {
+			// Already closed (a workflow started again for an old action):
+			// refuse whatever arrived meanwhile, then end.
+			err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
+			return w.snapshot(), err
+		}
+		w.replan(workflow.Now(ctx))
+		if err := w.record(ctx, activities.ActionChange{Actor: "system", Kind: "tracking_started",
+			Detail: "Tracking started; due " + actionDate(w.s.Due)}); err != nil {
+			return w.snapshot(), err
 		}
 	}
 	return w.run(ctx)
 }
 
-func (w *action) closed() bool { return w.s.Status == "completed" || w.s.Status == "cancelled" }
-
-func (w *action) setup(ctx workflow.Context) error {
-	if err := workflow.SetQueryHandler(ctx, QueryActionState, func() (ActionState, error) { return *w.s, nil }); err != nil {
+func (w *action) load(ctx workflow.Context) error {
+	var rec activities.ActionRecord
+	if err := workflow.ExecuteActivity(activityCtx(ctx), a.LoadAction, w.in.ActionID).Get(ctx, &rec); err != nil {
 		return err
 	}
-	handlers := []struct {
-		name     string
-		validate func(ActionUpdate) error
-		apply    func(workflow.Context, ActionUpdate) error
-	}{
-		{UpdateProgressNote, w.validateNote, w.progressNote},
-		{UpdateRespond, w.validateRespond, w.respond},
-		{UpdateCompleteAction, w.validateComplete, w.complete},
-		{UpdateReassignOwner, w.validateReassign, w.reassign},
-		{UpdateRequestExtension, w.validateExtension, w.requestExtension},
-		{UpdateDecideExtension, w.validateDecision, w.decideExtension},
-		{UpdateCancelAction, w.validateCancel, w.cancel},
+	s := w.s
+	s.Status, s.Kind, s.Audience = rec.Status, rec.Kind, rec.Audience
+	s.Source = ActionSource{PanelID: rec.PanelID, CycleID: rec.CycleID, CaseID: rec.CaseID, LearningPointID: rec.LearningPointID}
+	s.Due = actionDay(rec.Due)
+	s.OwnerName, s.OwnerEmail, s.ManagerName, s.ManagerEmail = rec.OwnerName, rec.OwnerEmail, rec.ManagerName, rec.ManagerEmail
+	s.Response, s.ResponseRationale = rec.Response, rec.ResponseRationale
+	if rec.ExtensionTo != nil {
+		s.PendingExtension = &Extension{To: actionDay(*rec.ExtensionTo), Reason: rec.ExtensionReason, RequestedBy: rec.ExtensionBy}
 	}
-	for _, h := range handlers {
-		h := h
+	// Carry on numbering after whatever an earlier workflow for this action
+	// wrote, so no event is mistaken for a retry of another.
+	s.Seq = rec.LastSeq
+	if w.in.SeniorEmail == "" {
+		w.in.SeniorName, w.in.SeniorEmail = rec.SeniorName, rec.SeniorEmail
+	}
+	w.loaded = true
+	return nil
+}
+
+func (w *action) closed() bool {
+	return w.s.Status == ActionCompleted || w.s.Status == ActionCancelled
+}
+
+// snapshot is a copy of the state safe to hand out.
+func (w *action) snapshot() ActionState {
+	st := *w.s
+	st.Timeline = slices.Clone(w.s.Timeline)
+	if st.Timeline == nil {
+		st.Timeline = []ActionEvent{}
+	}
+	return st
+}
+
+// actionHandler is one update: check validates it against the current
+// state, apply makes the change (synchronously) and says what to record.
+type actionHandler struct {
+	name  string
+	check func(workflow.Context, ActionUpdate) error
+	apply func(workflow.Context, ActionUpdate) activities.ActionChange
+}
+
+func (w *action) setup(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandler(ctx, QueryActionState, func() (ActionState, error) { return w.snapshot(), nil }); err != nil {
+		return err
+	}
+	for _, h := range []actionHandler{
+		{UpdateProgressNote, w.checkNote, w.progressNote},
+		{UpdateRespond, w.checkRespond, w.respond},
+		{UpdateCompleteAction, w.checkComplete, w.complete},
+		{UpdateReassignOwner, w.checkReassign, w.reassign},
+		{UpdateRequestExtension, w.checkExtension, w.requestExtension},
+		{UpdateDecideExtension, w.checkDecision, w.decideExtension},
+		{UpdateCancelAction, w.checkCancel, w.cancel},
+	} {
 		err := workflow.SetUpdateHandlerWithOptions(ctx, h.name,
 			func(ctx workflow.Context, u ActionUpdate) (ActionState, error) {
-				if err := h.apply(ctx, u); err != nil {
-					return *w.s, err
+				// Updates apply in the order they were accepted, including
+				// those that arrived while the action was loading.
+				ticket := w.tickets
+				w.tickets++
+				err := workflow.Await(ctx, func() bool { return w.loaded && w.serving == ticket })
+				w.serving++
+				if err != nil {
+					return w.snapshot(), err
 				}
-				w.changed = true
-				return *w.s, nil
+				// Check again: another update may have changed the action
+				// between this one's validation and now (two closing at once).
+				if err := w.validate(ctx, h, u); err != nil {
+					return w.snapshot(), err
+				}
+				ch := h.apply(ctx, u)
+				if err := w.record(ctx, ch); err != nil {
+					return w.snapshot(), err
+				}
+				return w.snapshot(), nil
 			},
-			workflow.UpdateHandlerOptions{Validator: func(_ workflow.Context, u ActionUpdate) error {
-				if strings.TrimSpace(u.Actor) == "" {
-					return errors.New("say who is making the change")
-				}
-				if w.closed() {
-					return fmt.Errorf("the action is %s and can no longer change", w.s.Status)
-				}
-				return h.validate(u)
-			}})
+			workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, u ActionUpdate) error { return w.validate(ctx, h, u) }})
 		if err != nil {
 			return err
 		}
@@ -197,199 +383,396 @@ func (w *action) setup(ctx workflow.Context) error {
 	return nil
 }
 
-// run waits for the next reminder or escalation, re-planning whenever an
-// update changes the action, until it is completed or cancelled.
+// validate runs the checks every update shares, then the update's own.
+// Before the action has loaded only the state-free checks run; the handler
+// runs them all once it has.
+func (w *action) validate(ctx workflow.Context, h actionHandler, u ActionUpdate) error {
+	if strings.TrimSpace(u.Actor) == "" {
+		return errors.New("say who is making the change: the actor is empty")
+	}
+	for _, f := range [][2]string{{"note", u.Note}, {"rationale", u.Rationale}, {"evidence", u.Evidence}} {
+		if utf8.RuneCountInString(f[1]) > actionTextLimit {
+			return fmt.Errorf("the %s is too long: at most %d characters", f[0], actionTextLimit)
+		}
+	}
+	if !w.loaded {
+		return nil
+	}
+	if w.closed() {
+		return fmt.Errorf("action A-%d is %s and can no longer change", w.s.ActionID, w.s.Status)
+	}
+	return h.check(ctx, u)
+}
+
+// run sends each notice when it comes due, re-planning when the due date
+// moves, until the action is completed or cancelled.
 func (w *action) run(ctx workflow.Context) (ActionState, error) {
 	for !w.closed() {
-		if len(w.s.Timeline) >= w.in.ContinueAsNewAfter || workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
-			// Let every accepted update finish before handing over, so none
-			// is lost at the boundary.
-			if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
-				return *w.s, err
-			}
-			next := w.in
-			state := *w.s
-			state.Timeline = nil // PostgreSQL keeps the full timeline
-			next.State = &state
-			return *w.s, workflow.NewContinueAsNewError(ctx, ActionWorkflow, next)
+		if w.continueAsNewDue(ctx) {
+			return w.continueAsNew(ctx)
 		}
 		now := workflow.Now(ctx)
-		n, ok := w.next(now)
-		w.changed = false
-		wait := time.Duration(1<<63 - 1)
-		if ok {
-			wait = n.at.Sub(now)
+		passed, next := w.schedule(now)
+		if passed != nil {
+			// Advance first: a re-plan during the send must not be undone.
+			w.s.NotifiedThrough = passed.At
+			w.send(ctx, *passed)
+			continue
 		}
-		woken, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { return w.changed || w.closed() })
+		w.s.NextNotice = next
+		w.replanned = false
+		wake := func() bool { return w.replanned || w.closed() || w.continueAsNewDue(ctx) }
+		var err error
+		if next != nil {
+			_, err = workflow.AwaitWithTimeout(ctx, next.At.Sub(now), wake)
+		} else {
+			err = workflow.Await(ctx, wake)
+		}
 		if err != nil {
-			return *w.s, err
-		}
-		if !woken && ok {
-			w.s.Sent[n.key] = true
-			if err := w.notify(ctx, n); err != nil {
-				workflow.GetLogger(ctx).Error("action notification", "key", n.key, "error", err)
-			}
+			return w.snapshot(), err
 		}
 	}
+	w.s.NextNotice = nil
 	err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
-	return *w.s, err
+	return w.snapshot(), err
 }
 
-// notification is one planned email.
-type notification struct {
-	at   time.Time
-	key  string
-	kind string // reminder, due, overdue, escalation
-	to   string // owner, manager, senior
+func (w *action) continueAsNewDue(ctx workflow.Context) bool {
+	info := workflow.GetInfo(ctx)
+	return (w.in.ContinueAsNewAfter > 0 && w.runEvents >= w.in.ContinueAsNewAfter) ||
+		info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() >= actionHistoryCap
 }
 
-// next plans the earliest notification not yet sent and not in the past.
-// Everything is relative to the current due date, so an approved extension
-// re-plans every pending reminder; notifications whose time passed without
-// being sent (after a due-date change) are skipped, not sent late.
-func (w *action) next(now time.Time) (notification, bool) {
-	due := w.s.Due
-	d := due.Format(time.DateOnly)
-	var plan []notification
-	for _, r := range w.in.Timing.Reminders {
-		plan = append(plan, notification{due.Add(-r), fmt.Sprintf("%s/remind-%s", d, r), "reminder", "owner"})
+// continueAsNew hands over to a new run once every running update has
+// finished, so none is lost: updates accepted while waiting are waited for
+// too, and the state they leave is what the new run starts from.
+func (w *action) continueAsNew(ctx workflow.Context) (ActionState, error) {
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return w.snapshot(), err
 	}
-	plan = append(plan, notification{due, d + "/due", "due", "owner"})
-	// Weekly repeats to the owner until the first rung, then to each rung's
-	// person until the next, and to the last rung for as long as it lasts.
-	rungs := append([]EscalationStep{{After: 0, Who: "owner"}}, w.in.Timing.Ladder...)
-	repeat := w.in.Timing.Repeat
-	if repeat <= 0 {
-		repeat = 7 * day
+	if w.closed() {
+		// An update closed the action while we waited: just finish.
+		w.s.NextNotice = nil
+		return w.snapshot(), nil
 	}
+	st := w.snapshot()
+	st.NextNotice = nil
+	if n := len(st.Timeline); n > actionTimelineCap {
+		st.Timeline = st.Timeline[n-actionTimelineCap:]
+	}
+	next := w.in
+	next.State = &st
+	return st, workflow.NewContinueAsNewError(ctx, ActionWorkflow, next)
+}
+
+// Planning.
+
+// actionDay is the calendar date of t (in t's own zone), as midnight UTC: how
+// due dates are held.
+func actionDay(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// actionDate formats a due date: "31 March 2027".
+func actionDate(d time.Time) string { return d.Format("2 January 2006") }
+
+// actionUKToday is today's date in the UK, as midnight UTC.
+func actionUKToday(now time.Time) time.Time { return actionDay(now.In(actionLondon)) }
+
+// dueAt is the moment offset from the due date's SendAt: whole days count
+// UK calendar days (so 09:00 stays 09:00 across a clock change), anything
+// else is an exact duration.
+func (w *action) dueAt(offset time.Duration) time.Time {
+	y, m, d := w.s.Due.Date()
+	send := w.in.Timing.SendAt
+	anchor := time.Date(y, m, d, int(send/time.Hour), int(send%time.Hour/time.Minute), int(send%time.Minute/time.Second), 0, actionLondon)
+	return actionAfter(anchor, offset)
+}
+
+// actionAfter adds d to t, counting whole days as UK calendar days.
+func actionAfter(t time.Time, d time.Duration) time.Time {
+	if d%day == 0 {
+		return t.In(actionLondon).AddDate(0, 0, int(d/day))
+	}
+	return t.Add(d)
+}
+
+func actionOffsetLabel(d time.Duration) string {
+	if d%day == 0 {
+		return fmt.Sprintf("%dd", d/day)
+	}
+	return d.String()
+}
+
+// plan lists the notices for the current due date in time order: all of
+// them up to the first after until (the last rung repeats for ever).
+func (w *action) plan(until time.Time) []ActionNotice {
+	t := w.in.Timing
+	ds := w.s.Due.Format(time.DateOnly)
+	var out []ActionNotice
+	for _, r := range t.Reminders {
+		if r > 0 {
+			out = append(out, ActionNotice{At: w.dueAt(-r), Key: fmt.Sprintf("remind/%s/%s", ds, actionOffsetLabel(r)), Kind: NoticeReminder, To: "owner"})
+		}
+	}
+	out = append(out, ActionNotice{At: w.dueAt(0), Key: fmt.Sprintf("remind/%s/0d", ds), Kind: NoticeDue, To: "owner"})
+	rungs := append([]EscalationStep{{Who: "owner"}}, t.Ladder...)
 	for i, step := range rungs {
-		start := due.Add(step.After)
+		start := w.dueAt(step.After)
 		if i > 0 {
-			plan = append(plan, notification{start, fmt.Sprintf("%s/escalate-%d", d, i), "escalation", step.Who})
+			out = append(out, ActionNotice{At: start, Key: fmt.Sprintf("escalate/%s/%d/0", ds, i), Kind: NoticeEscalation, Step: i, To: step.Who})
 		}
-		for k := 1; ; k++ {
-			at := start.Add(time.Duration(k) * repeat)
-			if i+1 < len(rungs) && !at.Before(due.Add(rungs[i+1].After)) {
+		last := i == len(rungs)-1
+		var end time.Time
+		if !last {
+			end = w.dueAt(rungs[i+1].After)
+		}
+		for k := 1; k < 100000; k++ {
+			at := actionAfter(start, time.Duration(k)*t.Repeat)
+			if !last && !at.Before(end) {
 				break
 			}
-			if i+1 == len(rungs) && at.After(now.Add(repeat)) {
+			out = append(out, ActionNotice{At: at, Key: fmt.Sprintf("escalate/%s/%d/%d", ds, i, k), Kind: NoticeOverdue, Step: i, To: step.Who})
+			if last && at.After(until) {
 				break
 			}
-			plan = append(plan, notification{at, fmt.Sprintf("%s/repeat-%d-%d", d, i, k), "overdue", step.Who})
 		}
 	}
-	slices.SortStableFunc(plan, func(x, y notification) int { return x.at.Compare(y.at) })
-	for _, n := range plan {
-		if !n.at.Before(now) && !w.s.Sent[n.key] {
-			return n, true
-		}
-	}
-	return notification{}, false
+	slices.SortStableFunc(out, func(x, y ActionNotice) int { return x.At.Compare(y.At) })
+	return out
 }
 
-func (w *action) notify(ctx workflow.Context, n notification) error {
+// schedule finds the notice to send now (the latest that came due since
+// NotifiedThrough, superseding any earlier) and the next one to wait for.
+func (w *action) schedule(now time.Time) (passed, next *ActionNotice) {
+	for _, n := range w.plan(now) {
+		switch {
+		case !n.At.After(w.s.NotifiedThrough):
+		case !n.At.After(now):
+			passed = &n
+		case next == nil:
+			next = &n
+		}
+	}
+	return passed, next
+}
+
+// replan starts the plan afresh for the (new) due date from now: notices
+// already past are skipped, except that once the due date itself has
+// passed the latest on-due or overdue notice is sent at once.
+func (w *action) replan(now time.Time) {
+	w.s.NotifiedThrough = now
+	if due := w.dueAt(0); !now.Before(due) {
+		var latest time.Time
+		for _, n := range w.plan(now) {
+			if !n.At.Before(due) && !n.At.After(now) {
+				latest = n.At
+			}
+		}
+		w.s.NotifiedThrough = latest.Add(-time.Nanosecond)
+	}
+	w.replanned = true
+}
+
+// Sending.
+
+// recipient is who a notice goes to; note explains a fallback.
+func (w *action) recipient(n ActionNotice) (name, email, note string) {
+	step := EscalationStep{Who: "owner"}
+	if n.Step > 0 && n.Step <= len(w.in.Timing.Ladder) {
+		step = w.in.Timing.Ladder[n.Step-1]
+	}
+	switch {
+	case step.Email != "":
+		return step.Name, step.Email, ""
+	case step.Who == "owner":
+		return w.s.OwnerName, w.s.OwnerEmail, ""
+	case step.Who == "senior" && w.in.SeniorEmail != "":
+		return w.in.SeniorName, w.in.SeniorEmail, ""
+	case step.Who == "senior":
+		return w.s.ManagerName, w.s.ManagerEmail, "No senior lead is set for this Area, so this escalation comes to you as the manager."
+	case step.Who == "manager":
+		return w.s.ManagerName, w.s.ManagerEmail, ""
+	}
+	return w.s.ManagerName, w.s.ManagerEmail, fmt.Sprintf("The escalation ladder names %q without an address, so this comes to you as the manager.", step.Who)
+}
+
+// send queues one notice in the outbox, delivers it and records it. A
+// failure is logged and the plan moves on: one missed email must not stop
+// the tracking. A bounce is recorded, and the manager is told when the
+// address that bounced was someone else's.
+func (w *action) send(ctx workflow.Context, n ActionNotice) {
+	name, email, note := w.recipient(n)
+	// A catch-up goes later than planned: the email speaks of now.
+	now := workflow.Now(ctx)
+	overdue := int(actionDay(now.In(actionLondon)).Sub(w.s.Due) / day)
+	m := activities.ActionMail{ActionID: w.s.ActionID, Key: n.Key, Kind: n.Kind, Role: n.To, ToName: name, ToEmail: email,
+		Due: w.s.Due, At: now, DaysOverdue: max(overdue, 0), OwnerName: w.s.OwnerName, ManagerName: w.s.ManagerName, Note: note}
+	result, err := w.mail(ctx, m)
+	if err != nil {
+		workflow.GetLogger(ctx).Error("action notice not sent", "action", w.s.ActionID, "key", n.Key, "error", err)
+		_ = w.record(ctx, activities.ActionChange{Actor: "system", Kind: "mail_failed", Detail: fmt.Sprintf("The %s to %s could not be sent", n.Kind, name)})
+		return
+	}
+	what := fmt.Sprintf("%s to the %s, %s (due %s)", actionNoticeLabel(n.Kind), n.To, name, actionDate(w.s.Due))
+	switch result {
+	case activities.Bounced, activities.Held:
+		_ = w.record(ctx, activities.ActionChange{Actor: "system", Kind: "mail_bounced", Detail: "Not delivered: " + what + "; the address " + email + " was refused"})
+		if email != w.s.ManagerEmail {
+			w.reportBounce(ctx, n, name, email)
+		}
+	default:
+		_ = w.record(ctx, activities.ActionChange{Actor: "system", Kind: n.Kind + "_sent", Detail: strings.ToUpper(what[:1]) + what[1:]})
+	}
+}
+
+func (w *action) reportBounce(ctx workflow.Context, n ActionNotice, name, email string) {
+	m := activities.ActionMail{ActionID: w.s.ActionID, Key: "bounce/" + n.Key, Kind: "bounce", Role: "manager",
+		ToName: w.s.ManagerName, ToEmail: w.s.ManagerEmail, Due: w.s.Due, At: workflow.Now(ctx),
+		OwnerName: w.s.OwnerName, ManagerName: w.s.ManagerName, BouncedName: name, BouncedEmail: email, BouncedKind: n.Kind, BouncedRole: n.To}
+	if _, err := w.mail(ctx, m); err != nil {
+		workflow.GetLogger(ctx).Error("bounce report not sent", "action", w.s.ActionID, "error", err)
+		return
+	}
+	_ = w.record(ctx, activities.ActionChange{Actor: "system", Kind: "bounce_reported", Detail: "The manager was told that mail to " + email + " bounced"})
+}
+
+func (w *action) mail(ctx workflow.Context, m activities.ActionMail) (string, error) {
 	actx := activityCtx(ctx)
 	var ref activities.MailRef
-	if err := workflow.ExecuteActivity(actx, a.QueueActionMail, activities.ActionMail{
-		ActionID: w.s.ActionID, Key: n.key, Kind: n.kind, To: n.to, Due: w.s.Due,
-		SeniorName: w.in.SeniorName, SeniorEmail: w.in.SeniorEmail,
-	}).Get(ctx, &ref); err != nil {
-		return err
+	if err := workflow.ExecuteActivity(actx, a.QueueActionMail, m).Get(ctx, &ref); err != nil {
+		return "", err
 	}
-	if err := workflow.ExecuteActivity(actx, a.DeliverMail, ref.OutboxID).Get(ctx, nil); err != nil {
-		return err
-	}
-	return w.record(ctx, activities.ActionChange{Actor: "system", Kind: n.kind + "_sent", Detail: "to the " + n.to})
+	var result string
+	err := workflow.ExecuteActivity(actx, a.DeliverMail, ref.OutboxID).Get(ctx, &result)
+	return result, err
 }
 
-// record numbers a change, writes it to PostgreSQL and adds it to the
-// timeline.
+func actionNoticeLabel(kind string) string {
+	switch kind {
+	case NoticeDue:
+		return "due-date reminder"
+	case NoticeOverdue:
+		return "overdue reminder"
+	}
+	return kind
+}
+
+// record numbers a change, adds it to the timeline and writes it, with the
+// action's fields as they now are, to PostgreSQL.
 func (w *action) record(ctx workflow.Context, ch activities.ActionChange) error {
-	w.s.Seq++
-	ch.ActionID, ch.Seq = w.s.ActionID, w.s.Seq
-	ch.Status, ch.Due = w.s.Status, w.s.Due
-	ch.OwnerName, ch.OwnerEmail = w.s.OwnerName, w.s.OwnerEmail
-	ch.Response, ch.ResponseRationale = w.s.Response, w.s.ResponseRationale
-	if w.s.PendingExtension != nil {
-		ch.ExtensionTo = &w.s.PendingExtension.To
+	s := w.s
+	s.Seq++
+	w.runEvents++
+	ch.ActionID, ch.Seq, ch.At = s.ActionID, s.Seq, workflow.Now(ctx)
+	ch.Status, ch.Due = s.Status, s.Due
+	ch.OwnerName, ch.OwnerEmail = s.OwnerName, s.OwnerEmail
+	ch.Response, ch.ResponseRationale = s.Response, s.ResponseRationale
+	ch.CompletionNote, ch.CompletionEvidence, ch.CancelReason = s.CompletionNote, s.CompletionEvidence, s.CancelReason
+	if s.PendingExtension != nil {
+		to := s.PendingExtension.To
+		ch.ExtensionTo = &to
 	}
-	var at time.Time
-	if err := workflow.ExecuteActivity(activityCtx(ctx), a.RecordActionChange, ch).Get(ctx, &at); err != nil {
-		return err
-	}
-	w.s.Timeline = append(w.s.Timeline, ActionEvent{At: workflow.Now(ctx), Actor: ch.Actor, Kind: ch.Kind, Detail: ch.Detail})
-	return nil
+	s.Timeline = append(s.Timeline, ActionEvent{At: ch.At, Actor: ch.Actor, Kind: ch.Kind, Detail: actionSummary(ch.Detail), Seq: ch.Seq})
+	return workflow.ExecuteActivity(activityCtx(ctx), a.RecordActionChange, ch).Get(ctx, nil)
 }
 
-func (w *action) validateNote(u ActionUpdate) error {
+// actionSummary shortens text for the timeline: one line, at most 160 characters.
+func actionSummary(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= 160 {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:159])) + "…"
+}
+
+// The updates.
+
+func (w *action) checkNote(_ workflow.Context, u ActionUpdate) error {
 	if strings.TrimSpace(u.Note) == "" {
-		return errors.New("the progress note is empty")
+		return errors.New("the progress note is empty: say what has been done")
 	}
 	return nil
 }
 
-func (w *action) progressNote(ctx workflow.Context, u ActionUpdate) error {
-	if w.s.Status == "open" {
-		w.s.Status = "in_progress"
+func (w *action) progressNote(_ workflow.Context, u ActionUpdate) activities.ActionChange {
+	if w.s.Status == ActionOpen {
+		w.s.Status = ActionInProgress
 	}
-	return w.record(ctx, activities.ActionChange{Actor: u.Actor, Kind: "progress_note", Detail: u.Note})
+	return activities.ActionChange{Actor: u.Actor, Kind: "progress_note", Detail: u.Note}
 }
 
-var responses = []string{"accepted", "partially_accepted", "not_accepted"}
+var actionResponses = []string{"accepted", "partially_accepted", "not_accepted"}
 
-func (w *action) validateRespond(u ActionUpdate) error {
-	if !slices.Contains(responses, u.Response) {
-		return errors.New("response must be accepted, partially_accepted or not_accepted")
+func (w *action) checkRespond(_ workflow.Context, u ActionUpdate) error {
+	if !slices.Contains(actionResponses, u.Response) {
+		return fmt.Errorf("the response must be accepted, partially_accepted or not_accepted, not %q", u.Response)
 	}
 	if strings.TrimSpace(u.Rationale) == "" {
-		return errors.New("give the rationale for the response; panels need to see what was done with their recommendation")
+		return errors.New("give the rationale for the response: panels need to see why")
 	}
 	return nil
 }
 
-func (w *action) respond(ctx workflow.Context, u ActionUpdate) error {
-	w.s.Response, w.s.ResponseRationale = u.Response, u.Rationale
-	return w.record(ctx, activities.ActionChange{Actor: u.Actor, Kind: "response", Detail: strings.ReplaceAll(u.Response, "_", " ") + ": " + u.Rationale})
+func (w *action) respond(_ workflow.Context, u ActionUpdate) activities.ActionChange {
+	w.s.Response, w.s.ResponseRationale = u.Response, strings.TrimSpace(u.Rationale)
+	return activities.ActionChange{Actor: u.Actor, Kind: "response", Detail: strings.ReplaceAll(u.Response, "_", " ") + ": " + w.s.ResponseRationale}
 }
 
-func (w *action) validateComplete(u ActionUpdate) error {
+func (w *action) checkComplete(_ workflow.Context, u ActionUpdate) error {
 	if strings.TrimSpace(u.Note) == "" {
-		return errors.New("write the response that closes the action (what was done)")
+		return errors.New("write the response that closes the action: what was done")
 	}
 	return nil
 }
 
-func (w *action) complete(ctx workflow.Context, u ActionUpdate) error {
-	w.s.Status = "completed"
-	detail := u.Note
-	if u.Evidence != "" {
-		detail += "\nEvidence: " + u.Evidence
+func (w *action) complete(_ workflow.Context, u ActionUpdate) activities.ActionChange {
+	s := w.s
+	s.Status, s.CompletionNote, s.CompletionEvidence = ActionCompleted, strings.TrimSpace(u.Note), strings.TrimSpace(u.Evidence)
+	s.PendingExtension = nil
+	w.replanned = true
+	detail := s.CompletionNote
+	if s.CompletionEvidence != "" {
+		detail += " Evidence: " + s.CompletionEvidence
 	}
-	return w.record(ctx, activities.ActionChange{Actor: u.Actor, Kind: "completed", Detail: detail, CompletionNote: detail})
+	return activities.ActionChange{Actor: u.Actor, Kind: "completed", Detail: detail}
 }
 
-func (w *action) validateReassign(u ActionUpdate) error {
+func (w *action) checkReassign(_ workflow.Context, u ActionUpdate) error {
 	if strings.TrimSpace(u.Name) == "" {
 		return errors.New("give the new owner's name")
 	}
-	if _, err := mail.ParseAddress(u.Email); err != nil {
-		return errors.New("the new owner's email address is not valid")
+	addr, err := mail.ParseAddress(strings.TrimSpace(u.Email))
+	if err != nil || addr.Address != strings.TrimSpace(u.Email) {
+		return fmt.Errorf("the new owner's email address %q is not valid", u.Email)
+	}
+	if strings.EqualFold(addr.Address, w.s.OwnerEmail) && strings.TrimSpace(u.Name) == w.s.OwnerName {
+		return fmt.Errorf("%s already owns this action", w.s.OwnerName)
 	}
 	return nil
 }
 
-func (w *action) reassign(ctx workflow.Context, u ActionUpdate) error {
+func (w *action) reassign(_ workflow.Context, u ActionUpdate) activities.ActionChange {
 	from := w.s.OwnerName
-	w.s.OwnerName, w.s.OwnerEmail = u.Name, u.Email
-	return w.record(ctx, activities.ActionChange{Actor: u.Actor, Kind: "reassigned", Detail: fmt.Sprintf("from %s to %s", from, u.Name)})
+	w.s.OwnerName, w.s.OwnerEmail = strings.TrimSpace(u.Name), strings.TrimSpace(u.Email)
+	return activities.ActionChange{Actor: u.Actor, Kind: "reassigned", Detail: fmt.Sprintf("Owner changed from %s to %s", from, w.s.OwnerName)}
 }
 
-func (w *action) validateExtension(u ActionUpdate) error {
-	if w.s.PendingExtension != nil {
-		return errors.New("an extension is already waiting for the manager's decision")
+func (w *action) checkExtension(ctx workflow.Context, u ActionUpdate) error {
+	if p := w.s.PendingExtension; p != nil {
+		return fmt.Errorf("an extension to %s is already waiting for the manager's decision; only one request can wait at a time", actionDate(p.To))
 	}
-	if !u.Due.After(w.s.Due) {
-		return errors.New("the new due date must be after the current one")
+	if u.Due.IsZero() {
+		return errors.New("give the new due date")
+	}
+	to, today := actionDay(u.Due), actionUKToday(workflow.Now(ctx))
+	if !to.After(today) {
+		return fmt.Errorf("the new due date must be after today (%s)", actionDate(today))
+	}
+	if !to.After(w.s.Due) {
+		return fmt.Errorf("the new due date must be after the current due date (%s)", actionDate(w.s.Due))
 	}
 	if strings.TrimSpace(u.Note) == "" {
 		return errors.New("give a reason for the extension")
@@ -397,39 +780,48 @@ func (w *action) validateExtension(u ActionUpdate) error {
 	return nil
 }
 
-func (w *action) requestExtension(ctx workflow.Context, u ActionUpdate) error {
-	w.s.PendingExtension = &Extension{To: u.Due, Reason: u.Note, RequestedBy: u.Actor}
-	return w.record(ctx, activities.ActionChange{Actor: u.Actor, Kind: "extension_requested", Detail: fmt.Sprintf("to %s: %s", u.Due.Format(time.DateOnly), u.Note)})
+func (w *action) requestExtension(_ workflow.Context, u ActionUpdate) activities.ActionChange {
+	to := actionDay(u.Due)
+	reason := strings.TrimSpace(u.Note)
+	w.s.PendingExtension = &Extension{To: to, Reason: reason, RequestedBy: u.Actor}
+	return activities.ActionChange{Actor: u.Actor, Kind: "extension_requested", Detail: fmt.Sprintf("Asked to move the due date to %s: %s", actionDate(to), reason),
+		Data: map[string]string{"to": to.Format(time.DateOnly), "reason": reason}}
 }
 
-func (w *action) validateDecision(u ActionUpdate) error {
+func (w *action) checkDecision(_ workflow.Context, _ ActionUpdate) error {
 	if w.s.PendingExtension == nil {
-		return errors.New("there is no extension request to decide")
+		return errors.New("there is no extension request waiting for a decision")
 	}
 	return nil
 }
 
 // decideExtension records the manager's decision; only an approval moves
-// the due date, which re-plans every reminder.
-func (w *action) decideExtension(ctx workflow.Context, u ActionUpdate) error {
+// the due date, and that re-plans every notice (rule 3).
+func (w *action) decideExtension(ctx workflow.Context, u ActionUpdate) activities.ActionChange {
 	ext := w.s.PendingExtension
 	w.s.PendingExtension = nil
-	kind := "extension_declined"
-	if u.Approve {
-		kind = "extension_approved"
-		w.s.Due = ext.To
+	note := strings.TrimSpace(u.Note)
+	if !u.Approve {
+		return activities.ActionChange{Actor: u.Actor, Kind: "extension_declined",
+			Detail: strings.TrimSpace(fmt.Sprintf("Declined moving the due date to %s; it stays %s. %s", actionDate(ext.To), actionDate(w.s.Due), note))}
 	}
-	return w.record(ctx, activities.ActionChange{Actor: u.Actor, Kind: kind, Detail: fmt.Sprintf("to %s. %s", ext.To.Format(time.DateOnly), u.Note)})
+	from := w.s.Due
+	w.s.Due = ext.To
+	w.replan(workflow.Now(ctx))
+	return activities.ActionChange{Actor: u.Actor, Kind: "extension_approved",
+		Detail: strings.TrimSpace(fmt.Sprintf("Due date moved from %s to %s; reminders re-planned. %s", actionDate(from), actionDate(ext.To), note))}
 }
 
-func (w *action) validateCancel(u ActionUpdate) error {
+func (w *action) checkCancel(_ workflow.Context, u ActionUpdate) error {
 	if strings.TrimSpace(u.Note) == "" {
 		return errors.New("give a reason for cancelling the action")
 	}
 	return nil
 }
 
-func (w *action) cancel(ctx workflow.Context, u ActionUpdate) error {
-	w.s.Status = "cancelled"
-	return w.record(ctx, activities.ActionChange{Actor: u.Actor, Kind: "cancelled", Detail: u.Note, CancelReason: u.Note})
+func (w *action) cancel(_ workflow.Context, u ActionUpdate) activities.ActionChange {
+	w.s.Status, w.s.CancelReason = ActionCancelled, strings.TrimSpace(u.Note)
+	w.s.PendingExtension = nil
+	w.replanned = true
+	return activities.ActionChange{Actor: u.Actor, Kind: "cancelled", Detail: w.s.CancelReason}
 }

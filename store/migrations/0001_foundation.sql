@@ -291,7 +291,12 @@ CREATE TABLE actions (
     response          text CHECK (response IN ('accepted', 'partially_accepted', 'not_accepted')),
     response_rationale text,
     completion_note   text,
+    -- Optional evidence given on completion: a note or a URL.
+    completion_evidence text,
     cancel_reason     text,
+    -- The sequence number of the tracking workflow's latest change written
+    -- here: a late retry of an earlier change never overwrites a newer one.
+    last_event_seq    integer NOT NULL DEFAULT 0,
     request_key       text UNIQUE,
     created_at        timestamptz NOT NULL DEFAULT now(),
     closed_at         timestamptz,
