@@ -128,7 +128,7 @@ func TestMeetingRecordAndMinutes(t *testing.T) {
 	draft := workbookText(t, draftFile.Content)
 	for _, want := range []string{
 		"DRAFT",
-		"Aled|member|present", "Bea|chair|present", "Carys|adviser|apologies",
+		"Aled|Member|Present", "Bea|Chair|Present", "Carys|Adviser|Apologies",
 		"Aled|" + a.Reference + "|before the packs were released",
 		"Handled well, with observations|Good work, slow letters",
 		"The panel could not agree|Views split on the charging decision",
@@ -136,7 +136,7 @@ func TestMeetingRecordAndMinutes(t *testing.T) {
 		"Yes 1 · Partly 0 · No 1", // timeliness of b: Bea yes, Aled no
 		"Send victim letters within the target time", "Early ISVA referral",
 		"A-" + fmt.Sprint(action.ActionID) + "|Audit victim letter times",
-		"Cases withdrawn at the coordinator's check|1", "Reserves used|1", "Cases carried forward from the last cycle|1",
+		"Cases withdrawn at the coordinator's check|1", "Reserves used|1", "Cases carried forward from the last meeting|1",
 	} {
 		if !strings.Contains(draft, want) {
 			t.Errorf("the draft minutes lack %q", want)

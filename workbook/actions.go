@@ -68,7 +68,7 @@ func (l *ActionLog) Add(a store.ActionRow) error {
 	if a.Overdue {
 		style = l.overdue
 	}
-	values := []any{fmt.Sprintf("A-%d", a.ID), a.Area, a.Panel, a.Description, strings.ReplaceAll(a.Kind, "_", " "), tagLabels[a.Audience],
+	values := []any{fmt.Sprintf("A-%d", a.ID), a.Area, a.Panel, a.Description, strings.ReplaceAll(a.Kind, "_", " "), audienceLabel(a.Audience),
 		a.OwnerName, a.ManagerName, UKDate(a.Due), strings.ReplaceAll(a.Status, "_", " "), strings.ReplaceAll(a.Response, "_", " "), yesNo(a.Overdue)}
 	cells := make([]any, len(values))
 	for i, v := range values {

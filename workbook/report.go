@@ -25,7 +25,7 @@ func BuildGovernanceReport(from, to time.Time, sets []store.Figures) ([]byte, er
 	}
 	form := reviewform.Default()
 	for i, fig := range sets {
-		name := sheetName(fig.Name)
+		name := uniqueSheetName(f, fig.Name)
 		if i == 0 {
 			if err := f.SetSheetName("Sheet1", name); err != nil {
 				return nil, err
@@ -80,10 +80,10 @@ func BuildGovernanceReport(from, to time.Time, sets []store.Figures) ([]byte, er
 		w.line(0, "Median time to close", median)
 		w.row++
 		w.line(st.heading, "Learning points by who they are for")
-		for _, tag := range []string{"prosecution", "police", "partners"} {
-			for _, text := range fig.LearningByTag[tag] {
-				w.set("A", tagLabels[tag], st.label)
-				w.merged("B", "H", text, st.wrap, 110)
+		for _, a := range audiences {
+			for _, text := range fig.LearningByTag[a.key] {
+				w.set("A", a.label, st.label)
+				w.long("B", "H", text, st.wrap, 110)
 			}
 		}
 		if w.err != nil {
