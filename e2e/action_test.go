@@ -8,11 +8,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
-	"github.com/lsip/scrutiny/activities"
 	"github.com/lsip/scrutiny/devstack/mailcatcher"
-	"github.com/lsip/scrutiny/links"
-	"github.com/lsip/scrutiny/testenv"
-	"github.com/lsip/scrutiny/testenv/temporalenv"
 	"github.com/lsip/scrutiny/workflows"
 )
 
@@ -20,15 +16,9 @@ import (
 // its manager by email; once the owner completes it the workflow ends, so
 // nothing more can be sent.
 func TestActionEscalatesThenStopsWhenCompleted(t *testing.T) {
-	st := testenv.DB(t)
-	catcher, sender := testenv.SMTP(t, nil)
-	srv := temporalenv.Start(t)
-	c := srv.Client()
+	s := newStack(t, false)
+	st, catcher, c, f := s.st, s.catcher, s.c, s.f
 	now := time.Now().UTC()
-	f := seed(t, st, now)
-	signer, _ := links.NewSigner([]byte(strings.Repeat("k", 32)))
-	acts := &activities.Activities{Store: st, Mailer: sender, Links: signer, PublicURL: "http://scrutiny.test"}
-	defer startWorker(t, c, acts)()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 

@@ -8,7 +8,6 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,14 +15,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/lsip/scrutiny/activities"
-	"github.com/lsip/scrutiny/config"
 	"github.com/lsip/scrutiny/devstack/mailcatcher"
 	"github.com/lsip/scrutiny/links"
-	"github.com/lsip/scrutiny/server"
 	"github.com/lsip/scrutiny/store"
-	"github.com/lsip/scrutiny/testenv"
-	"github.com/lsip/scrutiny/testenv/temporalenv"
 	"github.com/lsip/scrutiny/workbook"
 	"github.com/lsip/scrutiny/workflows"
 )
@@ -110,19 +104,10 @@ func fillPack(t *testing.T, data []byte, badRating bool) []byte {
 // personal links (RSVP, a returned workbook with a mistake, then corrected),
 // and the status is read from the workflow and, once it ends, PostgreSQL.
 func TestAPIJourney(t *testing.T) {
-	st := testenv.DB(t)
-	catcher, sender := testenv.SMTP(t, nil)
-	srv := temporalenv.Start(t)
-	c := srv.Client()
+	sys := newStack(t, true)
+	st, catcher, f, signer := sys.st, sys.catcher, sys.f, sys.signer
+	api := struct{ URL string }{sys.url}
 	now := time.Now().UTC()
-	f := seed(t, st, now)
-	signer, _ := links.NewSigner([]byte(strings.Repeat("k", 32)))
-	acts := &activities.Activities{Store: st, Mailer: sender, Links: signer, PublicURL: "http://scrutiny.test", AttachPacks: true}
-	stop := startWorker(t, c, acts)
-	defer stop()
-	cfg := config.Config{TaskQueue: taskQueue, PublicURL: "http://scrutiny.test"}
-	api := httptest.NewServer(server.New(server.Deps{Store: st, Temporal: c, Config: cfg, Activities: acts}).Handler())
-	defer api.Close()
 
 	ctx := context.Background()
 	coordID, _ := st.CreateUser(ctx, store.User{Name: "Cath Coordinator", Email: "cath@example.org", Role: "coordinator", PanelIDs: []int64{f.panelID}})

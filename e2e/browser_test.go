@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,13 +14,8 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/lsip/scrutiny/activities"
-	"github.com/lsip/scrutiny/config"
 	"github.com/lsip/scrutiny/devstack/mailcatcher"
-	"github.com/lsip/scrutiny/links"
-	"github.com/lsip/scrutiny/server"
 	"github.com/lsip/scrutiny/store"
-	"github.com/lsip/scrutiny/testenv"
-	"github.com/lsip/scrutiny/testenv/temporalenv"
 	"github.com/lsip/scrutiny/workflows"
 )
 
@@ -93,37 +87,12 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	}
 }
 
-// stack is the whole system on real services, served over HTTP.
-type stack struct {
-	st      *store.Store
-	catcher *mailcatcher.Catcher
-	c       client.Client
-	url     string
-	signer  *links.Signer
-	f       fixture
-}
-
-func newStack(t *testing.T) *stack {
-	st := testenv.DB(t)
-	catcher, sender := testenv.SMTP(t, nil)
-	srv := temporalenv.Start(t)
-	c := srv.Client()
-	signer, _ := links.NewSigner([]byte(strings.Repeat("k", 32)))
-	f := seed(t, st, time.Now().UTC())
-	api := httptest.NewServer(nil)
-	acts := &activities.Activities{Store: st, Mailer: sender, Links: signer, PublicURL: api.URL}
-	api.Config.Handler = server.New(server.Deps{Store: st, Temporal: c, Config: config.Config{TaskQueue: taskQueue, PublicURL: api.URL}, Activities: acts}).Handler()
-	t.Cleanup(api.Close)
-	t.Cleanup(startWorker(t, c, acts))
-	return &stack{st: st, catcher: catcher, c: c, url: api.URL, signer: signer, f: f}
-}
-
 // TestBrowserMemberReviewsEveryCase: a member opens their link on a phone,
 // fills in every case's form, sees the confirmation, and the reviews are in
 // PostgreSQL.
 func TestBrowserMemberReviewsEveryCase(t *testing.T) {
 	ctx, axe := browser(t)
-	s := newStack(t)
+	s := newStack(t, false)
 	now := time.Now().UTC()
 	meetingAt := now.Add(2 * time.Hour)
 	in := workflows.CycleInput{PanelID: s.f.panelID, WindowStart: now.AddDate(0, -3, 0), WindowEnd: now, Quotas: map[string]int{"race": 2}, Seed: 5,
@@ -218,7 +187,7 @@ func TestBrowserMemberReviewsEveryCase(t *testing.T) {
 // overdue list.
 func TestBrowserManagerCompletesOverdueAction(t *testing.T) {
 	ctx, axe := browser(t)
-	s := newStack(t)
+	s := newStack(t, false)
 	var area int16
 	s.st.Pool.QueryRow(ctx, `SELECT area_id FROM panels WHERE id = $1`, s.f.panelID).Scan(&area)
 	managerID, _ := s.st.CreateUser(ctx, store.User{Name: "Morgan Manager", Email: "morgan@example.org", Role: "manager", AreaID: &area})
@@ -300,7 +269,7 @@ func TestBrowserManagerCompletesOverdueAction(t *testing.T) {
 // approves the selection on the cycle's page; every page passes axe.
 func TestBrowserCoordinatorPages(t *testing.T) {
 	ctx, axe := browser(t)
-	s := newStack(t)
+	s := newStack(t, false)
 	id, _ := s.st.CreateUser(ctx, store.User{Name: "Cath Coordinator", Email: "cath@example.org", Role: "coordinator", PanelIDs: []int64{s.f.panelID}})
 	s.st.SetPassword(ctx, id, "correct horse battery")
 	err := chromedp.Do(ctx,

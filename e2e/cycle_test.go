@@ -16,11 +16,8 @@ import (
 	"github.com/lsip/scrutiny/activities"
 	"github.com/lsip/scrutiny/devstack/mailcatcher"
 	"github.com/lsip/scrutiny/domain"
-	"github.com/lsip/scrutiny/links"
 	"github.com/lsip/scrutiny/reviewform"
 	"github.com/lsip/scrutiny/store"
-	"github.com/lsip/scrutiny/testenv"
-	"github.com/lsip/scrutiny/testenv/temporalenv"
 	"github.com/lsip/scrutiny/worker"
 	"github.com/lsip/scrutiny/workflows"
 )
@@ -131,15 +128,9 @@ func update(t *testing.T, c client.Client, workflowID, name string, result any, 
 // approval, a conflict, packs by email, reviews, a worker restart, the
 // meeting's findings and action, the chair's approval and the minutes.
 func TestReviewCycleJourney(t *testing.T) {
-	st := testenv.DB(t)
-	catcher, sender := testenv.SMTP(t, nil)
-	srv := temporalenv.Start(t)
-	c := srv.Client()
+	sys := newStack(t, true)
+	st, catcher, c, f := sys.st, sys.catcher, sys.c, sys.f
 	now := time.Now().UTC()
-	f := seed(t, st, now)
-	signer, _ := links.NewSigner([]byte(strings.Repeat("k", 32)))
-	acts := &activities.Activities{Store: st, Mailer: sender, Links: signer, PublicURL: "http://scrutiny.test", AttachPacks: true}
-	stop := startWorker(t, c, acts)
 
 	// Stage dates are seconds apart so the journey runs in about a minute.
 	meetingAt := now.Add(45 * time.Second).Truncate(time.Second)
@@ -232,9 +223,7 @@ func TestReviewCycleJourney(t *testing.T) {
 	}
 
 	// Restart the worker mid-cycle: nothing is sent twice, nothing is lost.
-	stop()
-	stop = startWorker(t, c, acts)
-	defer func() { stop() }()
+	sys.restartWorker(t)
 
 	waitStage(t, c, id, workflows.StageMeeting)
 	update(t, c, id, workflows.UpdateRecordAttendance, nil, activities.Attendance{Status: map[int64]string{f.aled: "present", f.bea: "present", f.unsigned: "apologies"}})

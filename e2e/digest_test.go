@@ -10,25 +10,16 @@ import (
 	"github.com/xuri/excelize/v2"
 	"go.temporal.io/sdk/client"
 
-	"github.com/lsip/scrutiny/activities"
-	"github.com/lsip/scrutiny/links"
 	"github.com/lsip/scrutiny/store"
-	"github.com/lsip/scrutiny/testenv"
-	"github.com/lsip/scrutiny/testenv/temporalenv"
 	"github.com/lsip/scrutiny/worker"
 	"github.com/lsip/scrutiny/workflows"
 )
 
 func TestWeeklyDigestScheduleAndEmail(t *testing.T) {
-	st := testenv.DB(t)
-	catcher, sender := testenv.SMTP(t, nil)
-	srv := temporalenv.Start(t)
-	c := srv.Client()
+	s := newStack(t, false)
+	st, catcher, c, f := s.st, s.catcher, s.c, s.f
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	f := seed(t, st, time.Now())
-	signer, _ := links.NewSigner([]byte(strings.Repeat("k", 32)))
-	defer startWorker(t, c, &activities.Activities{Store: st, Mailer: sender, Links: signer, PublicURL: "http://scrutiny.test"})()
 
 	// Created once however often the worker starts; removed when switched off.
 	for range 2 {

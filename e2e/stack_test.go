@@ -1,0 +1,59 @@
+package e2e
+
+import (
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+
+	"github.com/lsip/scrutiny/activities"
+	"github.com/lsip/scrutiny/config"
+	"github.com/lsip/scrutiny/devstack/mailcatcher"
+	"github.com/lsip/scrutiny/links"
+	"github.com/lsip/scrutiny/server"
+	"github.com/lsip/scrutiny/store"
+	"github.com/lsip/scrutiny/testenv"
+	"github.com/lsip/scrutiny/testenv/temporalenv"
+)
+
+// stack is the whole system on real services: a fresh database with the
+// Wales fixture, an SMTP server, the Temporal server, a worker, and the
+// HTTP server.
+type stack struct {
+	st      *store.Store
+	catcher *mailcatcher.Catcher
+	c       client.Client
+	url     string
+	signer  *links.Signer
+	acts    *activities.Activities
+	f       fixture
+	// stopWorker stops the running worker.
+	stopWorker func()
+}
+
+// newStack starts everything; attachPacks sends packs attached to their
+// emails rather than behind the link.
+func newStack(t *testing.T, attachPacks bool) *stack {
+	t.Helper()
+	st := testenv.DB(t)
+	catcher, sender := testenv.SMTP(t, nil)
+	c := temporalenv.Start(t).Client()
+	signer, _ := links.NewSigner([]byte(strings.Repeat("k", 32)))
+	api := httptest.NewServer(nil)
+	t.Cleanup(api.Close)
+	acts := &activities.Activities{Store: st, Mailer: sender, Links: signer, PublicURL: api.URL, AttachPacks: attachPacks}
+	api.Config.Handler = server.New(server.Deps{Store: st, Temporal: c, Config: config.Config{TaskQueue: taskQueue, PublicURL: api.URL}, Activities: acts}).Handler()
+	s := &stack{st: st, catcher: catcher, c: c, url: api.URL, signer: signer, acts: acts, f: seed(t, st, time.Now().UTC())}
+	s.stopWorker = startWorker(t, c, acts)
+	t.Cleanup(func() { s.stopWorker() })
+	return s
+}
+
+// restartWorker stops the worker and starts a new one, as a deploy or a
+// crash would.
+func (s *stack) restartWorker(t *testing.T) {
+	s.stopWorker()
+	s.stopWorker = startWorker(t, s.c, s.acts)
+}
