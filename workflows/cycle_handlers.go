@@ -34,6 +34,9 @@ func (c *cycle) approveSelection(ctx workflow.Context) ([]activities.CycleCase, 
 	}
 	c.status.Cases = cases
 	c.approved = true
+	// The stage stays at the check until the conflict check opens, which
+	// may be weeks away; say so, so the coordinator knows it went through.
+	c.notice("The selection is approved. Members are asked about conflicts of interest from %s.", c.status.Schedule.ConflictCheck.UTC().Format("2 January 2006"))
 	return cases, nil
 }
 
