@@ -49,6 +49,8 @@ type actionOutcome struct {
 	done  bool
 }
 
+func (o *actionOutcome) finished() (bool, error) { return o.done, o.err }
+
 // actionWorld plays the activities for the action workflow: it answers
 // with fixed data and records what was asked and when (the mock clock).
 type actionWorld struct {
@@ -217,29 +219,6 @@ func wantSent(t *testing.T, what string, r *actionRecorder, want ...string) {
 	}
 }
 
-func actionOK(t *testing.T, what string, o *actionOutcome) {
-	t.Helper()
-	if !o.done {
-		t.Fatalf("%s: the update never finished", what)
-	}
-	if o.err != nil {
-		t.Fatalf("%s: %v", what, o.err)
-	}
-}
-
-func actionRejected(t *testing.T, what string, o *actionOutcome, want string) {
-	t.Helper()
-	if !o.done {
-		t.Fatalf("%s: the update never finished", what)
-	}
-	if o.err == nil {
-		t.Fatalf("%s: accepted, want a rejection mentioning %q", what, want)
-	}
-	if !strings.Contains(o.err.Error(), want) {
-		t.Fatalf("%s: rejected with %q, want it to mention %q", what, o.err, want)
-	}
-}
-
 // checkChanges: every change written has the next sequence number, its
 // actor and the workflow's time.
 func checkChanges(t *testing.T, r *actionRecorder) {
@@ -267,7 +246,7 @@ func TestActionNoticesAtExactUKTimes(t *testing.T) {
 	w := newActionWorld(t, nil, openAction())
 	done := w.update(nine(40).Add(time.Hour), UpdateCompleteAction, ActionUpdate{Actor: "Olu Owner", Note: "All lawyers briefed on s.66", Evidence: "https://intranet.example/briefing"})
 	st := w.run(ActionInput{ActionID: 5})
-	actionOK(t, "complete", done)
+	mustOK(t, "complete", done)
 	wantSent(t, "every notice", w.rec,
 		"Fri 26 Mar 09:00 GMT reminder owner owner@cps.example remind/2027-04-09/14d",
 		"Tue 6 Apr 09:00 BST reminder owner owner@cps.example remind/2027-04-09/3d",
@@ -345,12 +324,12 @@ func TestActionApprovedExtensionReplansNotices(t *testing.T) {
 	ok := w.update(nine(-10), UpdateDecideExtension, ActionUpdate{Actor: "Mina Manager", Approve: true, Note: "Agreed"})
 	w.update(nine(11), UpdateCompleteAction, ActionUpdate{Actor: "Olu Owner", Note: "Done"})
 	st := w.run(ActionInput{ActionID: 5})
-	actionOK(t, "request", req)
+	mustOK(t, "request", req)
 	if req.state.PendingExtension == nil || !req.state.PendingExtension.To.Equal(newDue) || !req.state.Due.Equal(actionDue) {
 		t.Errorf("the request returned %+v", req.state)
 	}
-	actionRejected(t, "a second pending request", again, "already waiting for the manager's decision")
-	actionOK(t, "approve", ok)
+	mustReject(t, "a second pending request", again, "already waiting for the manager's decision")
+	mustOK(t, "approve", ok)
 	if !ok.state.Due.Equal(newDue) || ok.state.PendingExtension != nil {
 		t.Errorf("the approval returned %+v", ok.state)
 	}
@@ -417,7 +396,7 @@ func TestActionDeclinedExtensionChangesNothing(t *testing.T) {
 	no := w.update(nine(-4), UpdateDecideExtension, ActionUpdate{Actor: "Mina Manager", Approve: false, Note: "Needed for the Board"})
 	w.update(nine(8), UpdateCompleteAction, ActionUpdate{Actor: "Olu Owner", Note: "Done"})
 	st := w.run(ActionInput{ActionID: 5})
-	actionOK(t, "decline", no)
+	mustOK(t, "decline", no)
 	if !no.state.Due.Equal(actionDue) || no.state.PendingExtension != nil {
 		t.Errorf("the decline returned %+v", no.state)
 	}
@@ -546,9 +525,9 @@ func TestActionValidatorsNameWhatIsWrong(t *testing.T) {
 	done := w.update(at.Add(time.Hour), UpdateCompleteAction, ActionUpdate{Actor: "Olu Owner", Note: "Done"})
 	w.run(ActionInput{ActionID: 5})
 	for i, c := range cases {
-		actionRejected(t, c.name+" "+c.want, outcomes[i], c.want)
+		mustReject(t, c.name+" "+c.want, outcomes[i], c.want)
 	}
-	actionOK(t, "complete", done)
+	mustOK(t, "complete", done)
 	if got := w.rec.kinds(); strings.Join(got, ",") != "tracking_started,completed" {
 		t.Errorf("rejected updates wrote changes: %v", got)
 	}
@@ -563,8 +542,8 @@ func TestActionUpdateAfterCompletionIsRefused(t *testing.T) {
 	done := w.update(at, UpdateCompleteAction, ActionUpdate{Actor: "Olu Owner", Note: "Done"})
 	late := w.update(at.Add(time.Minute), UpdateProgressNote, ActionUpdate{Actor: "Olu Owner", Note: "after"})
 	w.run(ActionInput{ActionID: 5})
-	actionOK(t, "complete", done)
-	actionRejected(t, "a note after completion", late, "action A-5 is completed and can no longer change")
+	mustOK(t, "complete", done)
+	mustReject(t, "a note after completion", late, "action A-5 is completed and can no longer change")
 }
 
 // TestActionUpdatesBeforeLoadAndClosingRace: updates sent while the action
@@ -579,9 +558,9 @@ func TestActionUpdatesBeforeLoadAndClosingRace(t *testing.T) {
 	done := w.update(at.Add(time.Second), UpdateCompleteAction, ActionUpdate{Actor: "Olu Owner", Note: "Done"})
 	cancel := w.update(at.Add(2*time.Second), UpdateCancelAction, ActionUpdate{Actor: "Mina Manager", Note: "Not needed"})
 	st := w.run(ActionInput{ActionID: 5})
-	actionOK(t, "note before load", note)
-	actionOK(t, "complete before load", done)
-	actionRejected(t, "cancel after the completion", cancel, "action A-5 is completed and can no longer change")
+	mustOK(t, "note before load", note)
+	mustOK(t, "complete before load", done)
+	mustReject(t, "cancel after the completion", cancel, "action A-5 is completed and can no longer change")
 	if st.Status != ActionCompleted || st.CancelReason != "" {
 		t.Errorf("final %+v", st)
 	}
@@ -612,9 +591,9 @@ func TestActionResponseProgressAndReassignment(t *testing.T) {
 	}, at.Add(3*time.Hour).Sub(actionStart))
 	w.update(nine(-3).Add(time.Hour), UpdateCompleteAction, ActionUpdate{Actor: "Nia New", Note: "Delivered"})
 	w.run(ActionInput{ActionID: 5})
-	actionOK(t, "respond", resp)
-	actionOK(t, "note", note)
-	actionOK(t, "reassign", re)
+	mustOK(t, "respond", resp)
+	mustOK(t, "note", note)
+	mustOK(t, "reassign", re)
 	if resp.state.Response != "partially_accepted" || resp.state.ResponseRationale != "Training yes; a new form no" || resp.state.Status != ActionOpen {
 		t.Errorf("respond returned %+v", resp.state)
 	}
@@ -684,7 +663,7 @@ func TestActionContinueAsNewKeepsEveryUpdate(t *testing.T) {
 		t.Fatalf("expected continue-as-new, got %v", w.env.GetWorkflowError())
 	}
 	for i, o := range around {
-		actionOK(t, fmt.Sprintf("update %d around the boundary", i), o)
+		mustOK(t, fmt.Sprintf("update %d around the boundary", i), o)
 	}
 	// The threshold was reached at the notes (10:00); the hand-over waited
 	// for the last write, the response's, which ended at 10:01:45.
@@ -727,7 +706,7 @@ func TestActionContinueAsNewKeepsEveryUpdate(t *testing.T) {
 	}
 	var final ActionState
 	w2.env.GetWorkflowResult(&final)
-	actionOK(t, "note in the new run", o)
+	mustOK(t, "note in the new run", o)
 	if rec.loads != 1 {
 		t.Errorf("the row was loaded %d times", rec.loads)
 	}

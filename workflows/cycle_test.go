@@ -285,22 +285,33 @@ func member(id int64) string {
 
 func times(ts ...time.Time) []time.Time { return ts }
 
-func mustOK(t *testing.T, what string, o *outcome) {
+// finishedUpdate is an update's outcome in a test: whether it finished and
+// with what error. Cycle and action tests share the checks below.
+type finishedUpdate interface{ finished() (bool, error) }
+
+func (o *outcome) finished() (bool, error) { return o.done, o.err }
+
+func mustOK(t *testing.T, what string, o finishedUpdate) {
 	t.Helper()
-	if !o.done {
+	done, err := o.finished()
+	if !done {
 		t.Fatalf("%s: update never finished", what)
 	}
-	if o.err != nil {
-		t.Fatalf("%s: %v", what, o.err)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
 	}
 }
 
-func mustReject(t *testing.T, what string, o *outcome, want string) {
+func mustReject(t *testing.T, what string, o finishedUpdate, want string) {
 	t.Helper()
-	if o.err == nil {
+	done, err := o.finished()
+	if !done {
+		t.Fatalf("%s: update never finished", what)
+	}
+	if err == nil {
 		t.Fatalf("%s: accepted, want rejection mentioning %q", what, want)
 	}
-	if !strings.Contains(o.err.Error(), want) {
-		t.Fatalf("%s: rejected with %q, want it to mention %q", what, o.err, want)
+	if !strings.Contains(err.Error(), want) {
+		t.Fatalf("%s: rejected with %q, want it to mention %q", what, err, want)
 	}
 }
