@@ -10,7 +10,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"go.temporal.io/sdk/temporal"
-	"go.temporal.io/sdk/testsuite"
 
 	"github.com/lsip/scrutiny/activities"
 	"github.com/lsip/scrutiny/domain"
@@ -64,24 +63,6 @@ func newActionFixture(t *testing.T) *actionFixture {
 	// The cycle's RecordAction writes a first event without a number.
 	exec(`INSERT INTO action_events (action_id, actor, kind) VALUES ($1, 'panel', 'created')`, f.actionID)
 	return f
-}
-
-// actionExec runs an activity in a fresh activity environment, as a worker
-// would (a retry is simply a second call).
-func actionExec[T any](t *testing.T, acts *activities.Activities, fn any, args ...any) (T, error) {
-	t.Helper()
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestActivityEnvironment()
-	env.RegisterActivity(acts)
-	var out T
-	val, err := env.ExecuteActivity(fn, args...)
-	if err != nil {
-		return out, err
-	}
-	if val != nil && val.HasValue() {
-		err = val.Get(&out)
-	}
-	return out, err
 }
 
 type actionRow struct {
@@ -149,7 +130,7 @@ func (f *actionFixture) change(seq int, at time.Time, actor, kind, detail string
 // of an older change overwrite a newer one.
 func TestActionLoadAndRecordChanges(t *testing.T) {
 	f := newActionFixture(t)
-	rec, err := actionExec[activities.ActionRecord](t, f.acts, f.acts.LoadAction, f.actionID)
+	rec, err := run[activities.ActionRecord](t, f.acts, f.acts.LoadAction, f.actionID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +149,7 @@ func TestActionLoadAndRecordChanges(t *testing.T) {
 			return ch
 		}(),
 	} {
-		at, err := actionExec[time.Time](t, f.acts, f.acts.RecordActionChange, ch)
+		at, err := run[time.Time](t, f.acts, f.acts.RecordActionChange, ch)
 		if err != nil || !at.Equal(ch.At) {
 			t.Fatalf("record %s: %v at %v", ch.Kind, err, at)
 		}
@@ -176,7 +157,7 @@ func TestActionLoadAndRecordChanges(t *testing.T) {
 	// A retry of the note: nothing more is written.
 	note := f.change(2, t2, "Olu Owner", "progress_note", "Briefing drafted")
 	note.Status = "in_progress"
-	if at, err := actionExec[time.Time](t, f.acts, f.acts.RecordActionChange, note); err != nil || !at.Equal(t2) {
+	if at, err := run[time.Time](t, f.acts, f.acts.RecordActionChange, note); err != nil || !at.Equal(t2) {
 		t.Fatalf("retried note: %v at %v", err, at)
 	}
 	evs := f.events(t)
@@ -196,10 +177,10 @@ func TestActionLoadAndRecordChanges(t *testing.T) {
 	to := actionDueOn.AddDate(0, 0, 21)
 	ext := f.change(3, t3, "Olu Owner", "extension_requested", "Asked to move the due date to 30 April 2027: guidance awaited")
 	ext.Status, ext.ExtensionTo, ext.Data = "in_progress", &to, map[string]string{"to": "2027-04-30", "reason": "guidance awaited"}
-	if _, err := actionExec[time.Time](t, f.acts, f.acts.RecordActionChange, ext); err != nil {
+	if _, err := run[time.Time](t, f.acts, f.acts.RecordActionChange, ext); err != nil {
 		t.Fatal(err)
 	}
-	rec, err = actionExec[activities.ActionRecord](t, f.acts, f.acts.LoadAction, f.actionID)
+	rec, err = run[activities.ActionRecord](t, f.acts, f.acts.LoadAction, f.actionID)
 	if err != nil || rec.ExtensionTo == nil || !rec.ExtensionTo.Equal(to) || rec.ExtensionReason != "guidance awaited" || rec.ExtensionBy != "Olu Owner" || rec.LastSeq != 3 || rec.Status != "in_progress" {
 		t.Fatalf("reloaded %+v (%v)", rec, err)
 	}
@@ -214,7 +195,7 @@ func TestActionLoadAndRecordChanges(t *testing.T) {
 	reassigned := f.change(4, t4, "Mina Manager", "reassigned", "Owner changed from Olu Owner to Nia New")
 	reassigned.Status, reassigned.OwnerName, reassigned.OwnerEmail, reassigned.ExtensionTo = "in_progress", "Nia New", "nia@cps.example", &to
 	for _, ch := range []activities.ActionChange{done, reassigned} {
-		if _, err := actionExec[time.Time](t, f.acts, f.acts.RecordActionChange, ch); err != nil {
+		if _, err := run[time.Time](t, f.acts, f.acts.RecordActionChange, ch); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -229,14 +210,14 @@ func TestActionLoadAndRecordChanges(t *testing.T) {
 
 	// A different change under a number already used is refused, loudly.
 	clash := f.change(2, t5, "someone", "cancelled", "x")
-	_, err = actionExec[time.Time](t, f.acts, f.acts.RecordActionChange, clash)
+	_, err = run[time.Time](t, f.acts, f.acts.RecordActionChange, clash)
 	var appErr *temporal.ApplicationError
 	if !errors.As(err, &appErr) || !appErr.NonRetryable() || !strings.Contains(err.Error(), `already "progress_note"`) {
 		t.Errorf("a clashing sequence number: %v", err)
 	}
 
 	// An action that does not exist is not retried for ever.
-	_, err = actionExec[activities.ActionRecord](t, f.acts, f.acts.LoadAction, int64(999999))
+	_, err = run[activities.ActionRecord](t, f.acts, f.acts.LoadAction, int64(999999))
 	if !errors.As(err, &appErr) || !appErr.NonRetryable() {
 		t.Errorf("loading a missing action: %v", err)
 	}
@@ -256,11 +237,11 @@ func TestActionMailQueuedOnce(t *testing.T) {
 	reminder := activities.ActionMail{ActionID: f.actionID, Key: "remind/2027-04-09/14d", Kind: "reminder", Role: "owner",
 		ToName: "Olu Owner", ToEmail: "owner@cps.example", Due: actionDueOn, At: time.Date(2027, 3, 26, 9, 0, 0, 0, time.UTC),
 		OwnerName: "Olu Owner", ManagerName: "Mina Manager"}
-	ref, err := actionExec[activities.MailRef](t, f.acts, f.acts.QueueActionMail, reminder)
+	ref, err := run[activities.MailRef](t, f.acts, f.acts.QueueActionMail, reminder)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := actionExec[activities.MailRef](t, f.acts, f.acts.QueueActionMail, reminder)
+	again, err := run[activities.MailRef](t, f.acts, f.acts.QueueActionMail, reminder)
 	if err != nil || again.OutboxID != ref.OutboxID {
 		t.Fatalf("queued twice: rows %d and %d (%v)", ref.OutboxID, again.OutboxID, err)
 	}
@@ -297,7 +278,7 @@ func TestActionMailQueuedOnce(t *testing.T) {
 		t.Errorf("the reminder carries case detail:\n%s", e.BodyText)
 	}
 	for range 2 { // a retried delivery
-		if res, err := actionExec[string](t, f.acts, f.acts.DeliverMail, ref.OutboxID); err != nil || res != activities.Delivered {
+		if res, err := run[string](t, f.acts, f.acts.DeliverMail, ref.OutboxID); err != nil || res != activities.Delivered {
 			t.Fatalf("DeliverMail = %q, %v", res, err)
 		}
 	}
@@ -309,7 +290,7 @@ func TestActionMailQueuedOnce(t *testing.T) {
 	esc := activities.ActionMail{ActionID: f.actionID, Key: "escalate/2027-04-09/2/0", Kind: "escalation", Role: "senior",
 		ToEmail: "dccp.ln@cps.example", Due: actionDueOn, At: time.Date(2027, 5, 9, 8, 0, 0, 0, time.UTC), DaysOverdue: 30,
 		OwnerName: "Olu Owner", ManagerName: "Mina Manager"}
-	ref, err = actionExec[activities.MailRef](t, f.acts, f.acts.QueueActionMail, esc)
+	ref, err = run[activities.MailRef](t, f.acts, f.acts.QueueActionMail, esc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +308,7 @@ func TestActionMailQueuedOnce(t *testing.T) {
 	bounce := activities.ActionMail{ActionID: f.actionID, Key: "bounce/remind/2027-04-09/3d", Kind: "bounce", Role: "manager",
 		ToName: "Mina Manager", ToEmail: "manager@cps.example", Due: actionDueOn, At: time.Date(2027, 4, 6, 8, 0, 0, 0, time.UTC),
 		OwnerName: "Olu Owner", BouncedKind: "reminder", BouncedRole: "owner", BouncedName: "Olu Owner", BouncedEmail: "owner@cps.example"}
-	ref, err = actionExec[activities.MailRef](t, f.acts, f.acts.QueueActionMail, bounce)
+	ref, err = run[activities.MailRef](t, f.acts, f.acts.QueueActionMail, bounce)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -339,7 +320,7 @@ func TestActionMailQueuedOnce(t *testing.T) {
 
 	// No address: refused, not retried.
 	reminder.ToEmail, reminder.Key = "", "remind/x"
-	_, err = actionExec[activities.MailRef](t, f.acts, f.acts.QueueActionMail, reminder)
+	_, err = run[activities.MailRef](t, f.acts, f.acts.QueueActionMail, reminder)
 	var appErr *temporal.ApplicationError
 	if !errors.As(err, &appErr) || !appErr.NonRetryable() {
 		t.Errorf("no address: %v", err)
