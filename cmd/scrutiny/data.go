@@ -11,6 +11,7 @@ import (
 
 	"github.com/lsip/scrutiny/caseimport"
 	"github.com/lsip/scrutiny/demodata"
+	"github.com/lsip/scrutiny/store"
 )
 
 func runImport(ctx context.Context, args []string) error {
@@ -27,19 +28,12 @@ func runImport(ctx context.Context, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	cfg, err := loadConfig()
-	if err != nil {
-		return err
-	}
-	if cfg.DatabaseURL == "" {
-		return errors.New("set DATABASE_URL")
-	}
 	path := fs.Arg(0)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, cfg.DatabaseURL)
+	st, err := storeFromEnv(ctx)
 	if err != nil {
 		return err
 	}
@@ -67,14 +61,7 @@ func runDemo(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg, err := loadConfig()
-	if err != nil {
-		return err
-	}
-	if cfg.DatabaseURL == "" {
-		return errors.New("set DATABASE_URL")
-	}
-	st, err := openStore(ctx, cfg.DatabaseURL)
+	st, err := storeFromEnv(ctx)
 	if err != nil {
 		return err
 	}
@@ -85,6 +72,19 @@ func runDemo(ctx context.Context, args []string) error {
 	}
 	fmt.Printf("loaded %d Areas, %d panels, %d members, %d cases\n", sum.Areas, sum.Panels, sum.Members, sum.Cases)
 	return nil
+}
+
+// storeFromEnv opens and migrates the database named by DATABASE_URL, for
+// the commands that need nothing else.
+func storeFromEnv(ctx context.Context) (*store.Store, error) {
+	cfg, err := loadConfig()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.DatabaseURL == "" {
+		return nil, errors.New("set DATABASE_URL")
+	}
+	return openStore(ctx, cfg.DatabaseURL)
 }
 
 func currentUser() string {
