@@ -69,4 +69,5 @@ func TestActionEscalatesThenStopsWhenCompleted(t *testing.T) {
 	if got := len(catcher.Messages()); got != sent {
 		t.Errorf("%d more emails after completion", got-sent)
 	}
+	recordHistory(t, c, workflows.ActionWorkflowID(actionID), "action")
 }

@@ -282,6 +282,8 @@ func TestReviewCycleJourney(t *testing.T) {
 	if n := len(catcher.Messages()); n == 0 {
 		t.Error("no mail at all")
 	}
+	recordHistory(t, c, id, "cycle")
+	recordHistory(t, c, workflows.MemberReviewWorkflowID(id, f.bea), "member-review")
 }
 
 func sheetsOf(t *testing.T, data []byte) []string {
