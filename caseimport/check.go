@@ -16,6 +16,7 @@ import (
 
 	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/store"
+	"github.com/lsip/scrutiny/uktime"
 )
 
 // Columns are the extract's columns, in the order the sample file uses and
@@ -37,8 +38,6 @@ const MaxSummary = 4000
 // earlier date is a mistyped year or a number misread as a date.
 var earliestFinalised = time.Date(1986, time.January, 1, 0, 0, 0, 0, time.UTC)
 
-var london, _ = time.LoadLocation("Europe/London")
-
 // Parse reads a CSV or XLSX extract, chosen by the extension of filename,
 // and checks every row. It returns the cases, or Errors listing every
 // problem in the file.
@@ -47,8 +46,7 @@ func Parse(filename string, r io.Reader) ([]store.CaseRecord, error) {
 	if err != nil {
 		return nil, err
 	}
-	y, m, d := time.Now().In(london).Date()
-	recs, problems := check(t, time.Date(y, m, d, 0, 0, 0, 0, time.UTC))
+	recs, problems := check(t, uktime.CalendarDay(time.Now()))
 	if len(problems) > 0 {
 		return nil, problems
 	}

@@ -8,8 +8,9 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/lsip/scrutiny/action"
+	"github.com/lsip/scrutiny/action/actionflow"
 	"github.com/lsip/scrutiny/devstack/mailcatcher"
-	"github.com/lsip/scrutiny/workflows"
 )
 
 // TestActionEscalatesThenStopsWhenCompleted: an overdue action escalates to
@@ -34,9 +35,9 @@ func TestActionEscalatesThenStopsWhenCompleted(t *testing.T) {
 	var dueOn time.Time
 	st.Pool.QueryRow(ctx, `SELECT due_on FROM actions WHERE id = $1`, actionID).Scan(&dueOn)
 	offset := time.Until(dueOn)
-	timing := workflows.ActionTiming{Reminders: nil, Ladder: []workflows.EscalationStep{{After: -offset + 4*time.Second, Who: "manager"}}, Repeat: time.Hour}
-	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.ActionWorkflowID(actionID), TaskQueue: taskQueue}, workflows.ActionWorkflow,
-		workflows.ActionInput{ActionID: actionID, Timing: timing})
+	timing := action.ActionTiming{Reminders: nil, Ladder: []action.EscalationStep{{After: -offset + 4*time.Second, Who: "manager"}}, Repeat: time.Hour}
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: action.WorkflowID(actionID), TaskQueue: taskQueue}, actionflow.ActionWorkflow,
+		action.ActionInput{ActionID: actionID, Timing: timing})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,8 +48,8 @@ func TestActionEscalatesThenStopsWhenCompleted(t *testing.T) {
 	if escalations[0].EnvelopeTo[0] != "manager@example.org" || !strings.Contains(escalations[0].Text, "Brief lawyers on s.66 uplift") {
 		t.Errorf("escalation went to %v: %s", escalations[0].EnvelopeTo, escalations[0].Text)
 	}
-	update(t, c, workflows.ActionWorkflowID(actionID), workflows.UpdateCompleteAction, nil, workflows.ActionUpdate{Actor: "owner", Note: "Briefing delivered"})
-	var final workflows.ActionState
+	update(t, c, action.WorkflowID(actionID), action.UpdateCompleteAction, nil, action.ActionUpdate{Actor: "owner", Note: "Briefing delivered"})
+	var final action.ActionState
 	if err := run.Get(ctx, &final); err != nil {
 		t.Fatal(err)
 	}
@@ -63,11 +64,11 @@ func TestActionEscalatesThenStopsWhenCompleted(t *testing.T) {
 		t.Errorf("in PostgreSQL: status %s, %d events", status, events)
 	}
 	// The workflow has ended, so no timer is left to send anything more.
-	if desc, err := c.DescribeWorkflowExecution(ctx, workflows.ActionWorkflowID(actionID), ""); err != nil || desc.WorkflowExecutionInfo.GetCloseTime() == nil {
+	if desc, err := c.DescribeWorkflowExecution(ctx, action.WorkflowID(actionID), ""); err != nil || desc.WorkflowExecutionInfo.GetCloseTime() == nil {
 		t.Errorf("the action workflow is still running: %v", err)
 	}
 	if got := len(catcher.Messages()); got != sent {
 		t.Errorf("%d more emails after completion", got-sent)
 	}
-	recordHistory(t, c, workflows.ActionWorkflowID(actionID), "action")
+	recordHistory(t, c, action.WorkflowID(actionID), "action")
 }

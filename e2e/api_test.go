@@ -15,11 +15,11 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/lsip/scrutiny/cycle"
 	"github.com/lsip/scrutiny/devstack/mailcatcher"
 	"github.com/lsip/scrutiny/links"
 	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/workbook"
-	"github.com/lsip/scrutiny/workflows"
 )
 
 type apiClient struct {
@@ -150,7 +150,7 @@ func TestAPIJourney(t *testing.T) {
 	cyclePath := fmt.Sprintf("/api/v1/cycles/%d", cycleID)
 	waitFor(t, func() bool {
 		_, s := coord.do("GET", cyclePath, nil)
-		return s["stage"] == workflows.StageCoordinatorCheck
+		return s["stage"] == cycle.StageCoordinatorCheck
 	})
 	if code, p := coord.do("POST", cyclePath+"/approve", nil); code != http.StatusOK {
 		t.Fatalf("approve: %d %v", code, p)
@@ -202,7 +202,7 @@ func TestAPIJourney(t *testing.T) {
 		t.Errorf("pack downloads audited: %d", audited)
 	}
 
-	waitFor(t, func() bool { _, s := coord.do("GET", cyclePath, nil); return s["stage"] == workflows.StageMeeting })
+	waitFor(t, func() bool { _, s := coord.do("GET", cyclePath, nil); return s["stage"] == cycle.StageMeeting })
 	_, s := coord.do("GET", cyclePath, nil)
 	for _, cc := range s["cases"].([]any) {
 		cs := cc.(map[string]any)
@@ -225,7 +225,7 @@ func TestAPIJourney(t *testing.T) {
 	if code, p := chair.do("POST", cyclePath+"/approve-minutes", nil); code != http.StatusOK {
 		t.Fatalf("approve minutes: %d %v", code, p)
 	}
-	waitFor(t, func() bool { _, s := coord.do("GET", cyclePath, nil); return s["stage"] == workflows.StageClosed })
+	waitFor(t, func() bool { _, s := coord.do("GET", cyclePath, nil); return s["stage"] == cycle.StageClosed })
 	// Finished: the status now comes from PostgreSQL and still tells the story.
 	_, final := coord.do("GET", cyclePath, nil)
 	if final["minutes_issued"] != true || len(final["findings"].([]any)) != 2 || final["seed"].(float64) != 11 {

@@ -13,10 +13,12 @@ import (
 	"github.com/chromedp/chromedp"
 	"go.temporal.io/sdk/client"
 
-	"github.com/lsip/scrutiny/activities"
+	"github.com/lsip/scrutiny/action"
+	"github.com/lsip/scrutiny/action/actionflow"
+	"github.com/lsip/scrutiny/cycle"
+	"github.com/lsip/scrutiny/cycle/cycleflow"
 	"github.com/lsip/scrutiny/devstack/mailcatcher"
 	"github.com/lsip/scrutiny/store"
-	"github.com/lsip/scrutiny/workflows"
 )
 
 // ScreenshotDir is where the browser journeys leave pictures of the member
@@ -95,16 +97,16 @@ func TestBrowserMemberReviewsEveryCase(t *testing.T) {
 	s := newStack(t, false)
 	now := time.Now().UTC()
 	meetingAt := now.Add(2 * time.Hour)
-	in := workflows.CycleInput{PanelID: s.f.panelID, WindowStart: now.AddDate(0, -3, 0), WindowEnd: now, Quotas: map[string]int{"race": 2}, Seed: 5,
-		Meeting:   activities.Meeting{Start: meetingAt, End: meetingAt.Add(time.Hour), Location: "Cardiff office"},
-		Timing:    workflows.Timing{ConflictCheckBefore: 2*time.Hour - 2*time.Second, PacksBefore: 2*time.Hour - 4*time.Second, ReviewsDueBefore: time.Hour, RevokeAfter: time.Hour, Reminders: []time.Duration{}, ApprovalNudgeEvery: time.Hour},
+	in := cycle.CycleInput{PanelID: s.f.panelID, WindowStart: now.AddDate(0, -3, 0), WindowEnd: now, Quotas: map[string]int{"race": 2}, Seed: 5,
+		Meeting:   cycle.Meeting{Start: meetingAt, End: meetingAt.Add(time.Hour), Location: "Cardiff office"},
+		Timing:    cycle.Timing{ConflictCheckBefore: 2*time.Hour - 2*time.Second, PacksBefore: 2*time.Hour - 4*time.Second, ReviewsDueBefore: time.Hour, RevokeAfter: time.Hour, Reminders: []time.Duration{}, ApprovalNudgeEvery: time.Hour},
 		StartedBy: "c", CoordinatorName: "Cath", CoordinatorEmail: "cath@example.org"}
-	id := workflows.CycleWorkflowID(in.PanelID, in.WindowStart, in.WindowEnd)
-	if _, err := s.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: taskQueue}, workflows.CycleWorkflow, in); err != nil {
+	id := cycle.CycleWorkflowID(in.PanelID, in.WindowStart, in.WindowEnd)
+	if _, err := s.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: taskQueue}, cycleflow.CycleWorkflow, in); err != nil {
 		t.Fatal(err)
 	}
-	waitStage(t, s.c, id, workflows.StageCoordinatorCheck)
-	update(t, s.c, id, workflows.UpdateApproveSelection, nil)
+	waitStage(t, s.c, id, cycle.StageCoordinatorCheck)
+	update(t, s.c, id, cycle.UpdateApproveSelection, nil)
 	packs, err := s.catcher.Wait(ctx, 2, func(m *mailcatcher.Message) bool { return strings.HasPrefix(m.Subject, "Your review pack") })
 	if err != nil {
 		t.Fatal(err)
@@ -198,7 +200,7 @@ func TestBrowserManagerCompletesOverdueAction(t *testing.T) {
 	s.st.Pool.QueryRow(ctx, `INSERT INTO actions (panel_id, area_id, description, owner_name, owner_email, manager_name, manager_email, due_on)
 		VALUES ($1, $2, 'Review ISVA referral letters', 'Owner', 'o@example.org', 'Morgan Manager', 'morgan@example.org', current_date + 20) RETURNING id`, s.f.panelID, area).Scan(&upcoming)
 	for _, id := range []int64{overdue, upcoming} {
-		if _, err := s.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.ActionWorkflowID(id), TaskQueue: taskQueue}, workflows.ActionWorkflow, workflows.ActionInput{ActionID: id}); err != nil {
+		if _, err := s.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: action.WorkflowID(id), TaskQueue: taskQueue}, actionflow.ActionWorkflow, action.ActionInput{ActionID: id}); err != nil {
 			t.Fatal(err)
 		}
 	}

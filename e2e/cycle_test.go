@@ -13,13 +13,13 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 
-	"github.com/lsip/scrutiny/activities"
+	"github.com/lsip/scrutiny/cycle"
+	"github.com/lsip/scrutiny/cycle/cycleflow"
 	"github.com/lsip/scrutiny/devstack/mailcatcher"
 	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/reviewform"
 	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/worker"
-	"github.com/lsip/scrutiny/workflows"
 )
 
 const taskQueue = "scrutiny-e2e"
@@ -70,8 +70,8 @@ func seed(t *testing.T, st *store.Store, now time.Time) fixture {
 	return f
 }
 
-func startWorker(t *testing.T, c client.Client, acts *activities.Activities) func() {
-	w := worker.New(c, taskQueue, acts)
+func startWorker(t *testing.T, c client.Client, deps worker.Deps) func() {
+	w := worker.New(c, taskQueue, deps)
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -80,12 +80,12 @@ func startWorker(t *testing.T, c client.Client, acts *activities.Activities) fun
 
 // status asks the running cycle. A query can fail while a worker is
 // restarting, so it is retried for a while.
-func status(t *testing.T, c client.Client, id string) workflows.CycleStatus {
+func status(t *testing.T, c client.Client, id string) cycle.CycleStatus {
 	t.Helper()
 	var v converter.EncodedValue
 	var err error
 	for range 20 {
-		if v, err = c.QueryWorkflow(context.Background(), id, "", workflows.QueryStatus); err == nil {
+		if v, err = c.QueryWorkflow(context.Background(), id, "", cycle.QueryStatus); err == nil {
 			break
 		}
 		time.Sleep(500 * time.Millisecond)
@@ -93,14 +93,14 @@ func status(t *testing.T, c client.Client, id string) workflows.CycleStatus {
 	if err != nil {
 		t.Fatalf("query: %v", err)
 	}
-	var s workflows.CycleStatus
+	var s cycle.CycleStatus
 	if err := v.Get(&s); err != nil {
 		t.Fatal(err)
 	}
 	return s
 }
 
-func waitStage(t *testing.T, c client.Client, id, stage string) workflows.CycleStatus {
+func waitStage(t *testing.T, c client.Client, id, stage string) cycle.CycleStatus {
 	t.Helper()
 	deadline := time.Now().Add(90 * time.Second)
 	for time.Now().Before(deadline) {
@@ -110,7 +110,7 @@ func waitStage(t *testing.T, c client.Client, id, stage string) workflows.CycleS
 		time.Sleep(200 * time.Millisecond)
 	}
 	t.Fatalf("cycle never reached %s (at %s)", stage, status(t, c, id).Stage)
-	return workflows.CycleStatus{}
+	return cycle.CycleStatus{}
 }
 
 func update(t *testing.T, c client.Client, workflowID, name string, result any, args ...any) {
@@ -134,27 +134,27 @@ func TestReviewCycleJourney(t *testing.T) {
 
 	// Stage dates are seconds apart so the journey runs in about a minute.
 	meetingAt := now.Add(45 * time.Second).Truncate(time.Second)
-	in := workflows.CycleInput{
+	in := cycle.CycleInput{
 		PanelID: f.panelID, WindowStart: now.AddDate(0, -3, 0), WindowEnd: now, Quotas: map[string]int{"race": 2, "disability": 1}, ReservesPerStratum: 1,
-		Meeting: activities.Meeting{Start: meetingAt, End: meetingAt.Add(2 * time.Hour), Location: "Cardiff office"},
-		Timing: workflows.Timing{ConflictCheckBefore: 30 * time.Second, PacksBefore: 25 * time.Second, ReviewsDueBefore: 5 * time.Second,
+		Meeting: cycle.Meeting{Start: meetingAt, End: meetingAt.Add(2 * time.Hour), Location: "Cardiff office"},
+		Timing: cycle.Timing{ConflictCheckBefore: 30 * time.Second, PacksBefore: 25 * time.Second, ReviewsDueBefore: 5 * time.Second,
 			RevokeAfter: 15 * time.Second, Reminders: []time.Duration{2 * time.Second}, ApprovalNudgeEvery: time.Hour},
 		StartedBy: "coordinator", CoordinatorName: "Cath Coordinator", CoordinatorEmail: "cath@example.org", Seed: 2026,
 	}
-	id := workflows.CycleWorkflowID(in.PanelID, in.WindowStart, in.WindowEnd)
-	run, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: id, TaskQueue: taskQueue}, workflows.CycleWorkflow, in)
+	id := cycle.CycleWorkflowID(in.PanelID, in.WindowStart, in.WindowEnd)
+	run, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: id, TaskQueue: taskQueue}, cycleflow.CycleWorkflow, in)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// A second start of the same panel and window is refused.
-	if _, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: id, TaskQueue: taskQueue, WorkflowExecutionErrorWhenAlreadyStarted: true}, workflows.CycleWorkflow, in); err == nil {
+	if _, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: id, TaskQueue: taskQueue, WorkflowExecutionErrorWhenAlreadyStarted: true}, cycleflow.CycleWorkflow, in); err == nil {
 		t.Error("a second cycle for the same panel and window was started")
 	}
 
-	s := waitStage(t, c, id, workflows.StageCoordinatorCheck)
-	var approved []activities.CycleCase
-	update(t, c, id, workflows.UpdateApproveSelection, &approved)
-	var inReview []activities.CycleCase
+	s := waitStage(t, c, id, cycle.StageCoordinatorCheck)
+	var approved []cycle.CycleCase
+	update(t, c, id, cycle.UpdateApproveSelection, &approved)
+	var inReview []cycle.CycleCase
 	for _, cc := range approved {
 		if cc.Status == "approved" {
 			inReview = append(inReview, cc)
@@ -164,7 +164,7 @@ func TestReviewCycleJourney(t *testing.T) {
 		t.Fatalf("approved %v (seed %d)", approved, s.Seed)
 	}
 	conflicted := inReview[0]
-	update(t, c, id, workflows.UpdateDeclareConflict, nil, workflows.ConflictRequest{MemberID: f.aled, CaseID: conflicted.CaseID, Note: "I know the family"})
+	update(t, c, id, cycle.UpdateDeclareConflict, nil, cycle.ConflictRequest{MemberID: f.aled, CaseID: conflicted.CaseID, Note: "I know the family"})
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -206,14 +206,14 @@ func TestReviewCycleJourney(t *testing.T) {
 			if member == f.aled && cc.CaseID == conflicted.CaseID {
 				continue
 			}
-			var stored activities.StoredReview
-			update(t, c, workflows.MemberReviewWorkflowID(id, member), workflows.UpdateSaveReview, &stored,
-				workflows.ReviewSubmission{CaseID: cc.CaseID, Answers: answers, Final: true, Source: "api"})
+			var stored cycle.StoredReview
+			update(t, c, cycle.MemberReviewWorkflowID(id, member), cycle.UpdateSaveReview, &stored,
+				cycle.ReviewSubmission{CaseID: cc.CaseID, Answers: answers, Final: true, Source: "api"})
 		}
 	}
 	// The conflicted case is refused for Aled.
-	h, err := c.UpdateWorkflow(context.Background(), client.UpdateWorkflowOptions{WorkflowID: workflows.MemberReviewWorkflowID(id, f.aled),
-		UpdateName: workflows.UpdateSaveReview, Args: []any{workflows.ReviewSubmission{CaseID: conflicted.CaseID, Answers: answers, Final: true}},
+	h, err := c.UpdateWorkflow(context.Background(), client.UpdateWorkflowOptions{WorkflowID: cycle.MemberReviewWorkflowID(id, f.aled),
+		UpdateName: cycle.UpdateSaveReview, Args: []any{cycle.ReviewSubmission{CaseID: conflicted.CaseID, Answers: answers, Final: true}},
 		WaitForStage: client.WorkflowUpdateStageCompleted})
 	if err == nil {
 		err = h.Get(context.Background(), nil)
@@ -225,23 +225,23 @@ func TestReviewCycleJourney(t *testing.T) {
 	// Restart the worker mid-cycle: nothing is sent twice, nothing is lost.
 	sys.restartWorker(t)
 
-	waitStage(t, c, id, workflows.StageMeeting)
-	update(t, c, id, workflows.UpdateRecordAttendance, nil, activities.Attendance{Status: map[int64]string{f.aled: "present", f.bea: "present", f.unsigned: "apologies"}})
+	waitStage(t, c, id, cycle.StageMeeting)
+	update(t, c, id, cycle.UpdateRecordAttendance, nil, cycle.Attendance{Status: map[int64]string{f.aled: "present", f.bea: "present", f.unsigned: "apologies"}})
 	for i, cc := range inReview {
 		category := "handled_well"
 		if i == 1 {
 			category = "not_agreed"
 		}
-		update(t, c, id, workflows.UpdateRecordFinding, nil, activities.Finding{CaseID: cc.CaseID, Category: category, Rationale: "Discussed at length", RecordedBy: "chair"})
+		update(t, c, id, cycle.UpdateRecordFinding, nil, cycle.Finding{CaseID: cc.CaseID, Category: category, Rationale: "Discussed at length", RecordedBy: "chair"})
 	}
 	var lpID int64
-	update(t, c, id, workflows.UpdateAddLearningPoint, &lpID, activities.LearningPoint{Text: "Record hostility evidence at charge", Tag: "prosecution"})
-	var action activities.RecordedAction
-	update(t, c, id, workflows.UpdateAddAction, &action, activities.ActionInput{Description: "Brief all hate crime lawyers on s.66 uplift", LearningPointID: lpID,
+	update(t, c, id, cycle.UpdateAddLearningPoint, &lpID, cycle.LearningPoint{Text: "Record hostility evidence at charge", Tag: "prosecution"})
+	var action cycle.RecordedAction
+	update(t, c, id, cycle.UpdateAddAction, &action, cycle.ActionInput{Description: "Brief all hate crime lawyers on s.66 uplift", LearningPointID: lpID,
 		OwnerName: "Area hate crime lead", OwnerEmail: "lead@example.org", ManagerName: "DCCP", ManagerEmail: "dccp@example.org", Due: now.AddDate(0, 2, 0)})
 	var draftID, issuedID int64
-	update(t, c, id, workflows.UpdateCloseMeeting, &draftID)
-	update(t, c, id, workflows.UpdateApproveMinutes, &issuedID, workflows.ApproveMinutesRequest{ApprovedBy: "chair"})
+	update(t, c, id, cycle.UpdateCloseMeeting, &draftID)
+	update(t, c, id, cycle.UpdateApproveMinutes, &issuedID, cycle.ApproveMinutesRequest{ApprovedBy: "chair"})
 
 	minutes, err := catcher.Wait(ctx, 4, func(m *mailcatcher.Message) bool { return strings.HasPrefix(m.Subject, "Minutes of") })
 	if err != nil {
@@ -260,11 +260,11 @@ func TestReviewCycleJourney(t *testing.T) {
 		t.Error("the minutes lack the findings")
 	}
 
-	var result workflows.CycleStatus
+	var result cycle.CycleStatus
 	if err := run.Get(ctx, &result); err != nil {
 		t.Fatal(err)
 	}
-	if result.Stage != workflows.StageClosed || !result.AccessRevoked || !result.MinutesIssued {
+	if result.Stage != cycle.StageClosed || !result.AccessRevoked || !result.MinutesIssued {
 		t.Errorf("final status %+v", result)
 	}
 	var actionsInDB, reviews, carried int
@@ -283,7 +283,7 @@ func TestReviewCycleJourney(t *testing.T) {
 		t.Error("no mail at all")
 	}
 	recordHistory(t, c, id, "cycle")
-	recordHistory(t, c, workflows.MemberReviewWorkflowID(id, f.bea), "member-review")
+	recordHistory(t, c, cycle.MemberReviewWorkflowID(id, f.bea), "member-review")
 }
 
 func sheetsOf(t *testing.T, data []byte) []string {

@@ -10,9 +10,8 @@ import (
 	"github.com/xuri/excelize/v2"
 	"go.temporal.io/sdk/client"
 
+	"github.com/lsip/scrutiny/digest"
 	"github.com/lsip/scrutiny/store"
-	"github.com/lsip/scrutiny/worker"
-	"github.com/lsip/scrutiny/workflows"
 )
 
 func TestWeeklyDigestScheduleAndEmail(t *testing.T) {
@@ -23,18 +22,18 @@ func TestWeeklyDigestScheduleAndEmail(t *testing.T) {
 
 	// Created once however often the worker starts; removed when switched off.
 	for range 2 {
-		if err := worker.EnsureDigestSchedule(ctx, c, taskQueue, true); err != nil {
+		if err := digest.EnsureSchedule(ctx, c, taskQueue, true); err != nil {
 			t.Fatal(err)
 		}
 	}
-	desc, err := c.ScheduleClient().GetHandle(ctx, workflows.DigestScheduleID).Describe(ctx)
+	desc, err := c.ScheduleClient().GetHandle(ctx, digest.ScheduleID).Describe(ctx)
 	if err != nil || desc.Schedule.Spec.TimeZoneName != "Europe/London" {
 		t.Fatalf("schedule: %v %v", desc, err)
 	}
-	if err := worker.EnsureDigestSchedule(ctx, c, taskQueue, false); err != nil {
+	if err := digest.EnsureSchedule(ctx, c, taskQueue, false); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.ScheduleClient().GetHandle(ctx, workflows.DigestScheduleID).Describe(ctx); err == nil {
+	if _, err := c.ScheduleClient().GetHandle(ctx, digest.ScheduleID).Describe(ctx); err == nil {
 		t.Error("the schedule survived being switched off")
 	}
 
@@ -44,7 +43,7 @@ func TestWeeklyDigestScheduleAndEmail(t *testing.T) {
 	st.Pool.Exec(ctx, `INSERT INTO actions (panel_id, area_id, description, owner_name, owner_email, manager_name, manager_email, due_on)
 		VALUES ($1, $2, 'Overdue action', 'O', 'o@example.org', 'M', 'manager@example.org', current_date - 3),
 		       ($1, $2, 'Upcoming action', 'O', 'o@example.org', 'M', 'manager@example.org', current_date + 30)`, f.panelID, area)
-	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "digest-test", TaskQueue: taskQueue}, workflows.DigestWorkflow)
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "digest-test", TaskQueue: taskQueue}, digest.DigestWorkflow)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 
 	"go.temporal.io/sdk/client"
 
-	"github.com/lsip/scrutiny/activities"
 	"github.com/lsip/scrutiny/config"
 	"github.com/lsip/scrutiny/devstack/mailcatcher"
 	"github.com/lsip/scrutiny/links"
@@ -16,6 +15,7 @@ import (
 	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/testenv"
 	"github.com/lsip/scrutiny/testenv/temporalenv"
+	"github.com/lsip/scrutiny/worker"
 )
 
 // stack is the whole system on real services: a fresh database with the
@@ -27,7 +27,7 @@ type stack struct {
 	c       client.Client
 	url     string
 	signer  *links.Signer
-	acts    *activities.Activities
+	deps    worker.Deps
 	f       fixture
 	// stopWorker stops the running worker.
 	stopWorker func()
@@ -43,10 +43,10 @@ func newStack(t *testing.T, attachPacks bool) *stack {
 	signer, _ := links.NewSigner([]byte(strings.Repeat("k", 32)))
 	api := httptest.NewServer(nil)
 	t.Cleanup(api.Close)
-	acts := &activities.Activities{Store: st, Mailer: sender, Links: signer, PublicURL: api.URL, AttachPacks: attachPacks}
-	api.Config.Handler = server.New(server.Deps{Store: st, Temporal: c, Config: config.Config{TaskQueue: taskQueue, PublicURL: api.URL}, Activities: acts}).Handler()
-	s := &stack{st: st, catcher: catcher, c: c, url: api.URL, signer: signer, acts: acts, f: seed(t, st, time.Now().UTC())}
-	s.stopWorker = startWorker(t, c, acts)
+	deps := worker.Deps{Store: st, Mailer: sender, Links: signer, PublicURL: api.URL, AttachPacks: attachPacks}
+	api.Config.Handler = server.New(server.Deps{Store: st, Temporal: c, Config: config.Config{TaskQueue: taskQueue, PublicURL: api.URL}, Links: signer}).Handler()
+	s := &stack{st: st, catcher: catcher, c: c, url: api.URL, signer: signer, deps: deps, f: seed(t, st, time.Now().UTC())}
+	s.stopWorker = startWorker(t, c, deps)
 	t.Cleanup(func() { s.stopWorker() })
 	return s
 }
@@ -55,5 +55,5 @@ func newStack(t *testing.T, attachPacks bool) *stack {
 // crash would.
 func (s *stack) restartWorker(t *testing.T) {
 	s.stopWorker()
-	s.stopWorker = startWorker(t, s.c, s.acts)
+	s.stopWorker = startWorker(t, s.c, s.deps)
 }

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lsip/scrutiny/activities"
 	"github.com/lsip/scrutiny/links"
 	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/testenv"
@@ -66,7 +65,7 @@ func TestEveryRouteWithEveryRole(t *testing.T) {
 	}
 	signer, _ := links.NewSigner([]byte(strings.Repeat("k", 32)))
 	memberToken := signer.Token(links.Claims{MemberID: member, CycleID: cycle, Expires: time.Now().Add(time.Hour)})
-	s := New(Deps{Store: st, Temporal: ts.Client(), Activities: &activities.Activities{Store: st, Links: signer}})
+	s := New(Deps{Store: st, Temporal: ts.Client(), Links: signer})
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
 
@@ -140,7 +139,7 @@ func TestEveryPageNeedsSignInOrALink(t *testing.T) {
 	st.Pool.QueryRow(ctx, `INSERT INTO members (panel_id, name, email, role) VALUES ($1, 'Aled', 'aled@example.org', 'member') RETURNING id`, panel).Scan(&member)
 	signer, _ := links.NewSigner([]byte(strings.Repeat("k", 32)))
 	good := signer.Token(links.Claims{MemberID: member, CycleID: cycle, Expires: time.Now().Add(time.Hour)})
-	s := New(Deps{Store: st, Temporal: ts.Client(), Activities: &activities.Activities{Store: st, Links: signer}})
+	s := New(Deps{Store: st, Temporal: ts.Client(), Links: signer})
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

@@ -7,9 +7,9 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/lsip/scrutiny/action"
 	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/workbook"
-	"github.com/lsip/scrutiny/workflows"
 )
 
 // actionFilter reads the list filters for the API, writing a problem and
@@ -100,7 +100,7 @@ func (s *Server) exportActions(c *gin.Context) {
 		return
 	}
 	c.Header("Content-Disposition", `attachment; filename="action-log.xlsx"`)
-	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data)
+	c.Data(http.StatusOK, workbook.ContentType, data)
 }
 
 // loadAction finds the action in the path for the API, writing the
@@ -147,9 +147,9 @@ func (s *Server) actionDetail(c *gin.Context) {
 
 // actionState is the action as it stands: the workflow's view while it runs
 // (with the complete stored timeline), PostgreSQL's after.
-func (s *Server) actionState(c *gin.Context, id int64) (workflows.ActionState, error) {
+func (s *Server) actionState(c *gin.Context, id int64) (action.ActionState, error) {
 	ctx := c.Request.Context()
-	var st workflows.ActionState
+	var st action.ActionState
 	var response, rationale *string
 	err := s.deps.Store.Pool.QueryRow(ctx, `SELECT id, status, due_on, owner_name, owner_email, manager_name, manager_email, response, response_rationale
 		FROM actions WHERE id = $1`, id).Scan(&st.ActionID, &st.Status, &st.Due, &st.OwnerName, &st.OwnerEmail, &st.ManagerName, &st.ManagerEmail, &response, &rationale)
@@ -157,8 +157,8 @@ func (s *Server) actionState(c *gin.Context, id int64) (workflows.ActionState, e
 		return st, err
 	}
 	if st.Status == "open" || st.Status == "in_progress" {
-		if v, err := s.deps.Temporal.QueryWorkflow(ctx, workflows.ActionWorkflowID(id), "", workflows.QueryActionState); err == nil {
-			var live workflows.ActionState
+		if v, err := s.deps.Temporal.QueryWorkflow(ctx, action.WorkflowID(id), "", action.QueryActionState); err == nil {
+			var live action.ActionState
 			if v.Get(&live) == nil {
 				st = live
 			}
@@ -174,13 +174,13 @@ func (s *Server) actionState(c *gin.Context, id int64) (workflows.ActionState, e
 	return st, err
 }
 
-func (s *Server) storedTimeline(c *gin.Context, id int64) ([]workflows.ActionEvent, error) {
+func (s *Server) storedTimeline(c *gin.Context, id int64) ([]action.ActionEvent, error) {
 	rows, err := s.deps.Store.Pool.Query(c.Request.Context(), `SELECT at, actor, kind, coalesce(detail->>'text', '') FROM action_events WHERE action_id = $1 ORDER BY at, id`, id)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (workflows.ActionEvent, error) {
-		var e workflows.ActionEvent
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (action.ActionEvent, error) {
+		var e action.ActionEvent
 		return e, r.Scan(&e.At, &e.Actor, &e.Kind, &e.Detail)
 	})
 }
@@ -193,13 +193,13 @@ func (s *Server) actionUpdate(name string) gin.HandlerFunc {
 		if !ok {
 			return
 		}
-		var u workflows.ActionUpdate
+		var u action.ActionUpdate
 		if c.Request.ContentLength != 0 && !decodeJSON(c, &u) {
 			return
 		}
 		u.Actor = currentUser(c).Name
-		var st workflows.ActionState
-		if s.sendUpdate(c, workflows.ActionWorkflowID(id), name, u, &st) {
+		var st action.ActionState
+		if s.sendUpdate(c, action.WorkflowID(id), name, u, &st) {
 			c.JSON(http.StatusOK, st)
 		}
 	}

@@ -14,24 +14,23 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
-	"github.com/lsip/scrutiny/activities"
+	"github.com/lsip/scrutiny/cycle"
 	"github.com/lsip/scrutiny/domain"
-	"github.com/lsip/scrutiny/workflows"
 )
 
 // startCycleRequest is the body of POST /api/v1/cycles.
 type startCycleRequest struct {
-	PanelID            int64              `json:"panel_id"`
-	WindowStart        string             `json:"window_start"`
-	WindowEnd          string             `json:"window_end"`
-	Theme              string             `json:"theme"`
-	Quotas             map[string]int     `json:"quotas"`
-	TotalQuota         int                `json:"total_quota"`
-	ReservesPerStratum *int               `json:"reserves_per_stratum"`
-	WidenMonths        int                `json:"widen_months"`
-	Meeting            activities.Meeting `json:"meeting"`
-	Timing             *workflows.Timing  `json:"timing"`
-	Seed               int64              `json:"seed"`
+	PanelID            int64          `json:"panel_id"`
+	WindowStart        string         `json:"window_start"`
+	WindowEnd          string         `json:"window_end"`
+	Theme              string         `json:"theme"`
+	Quotas             map[string]int `json:"quotas"`
+	TotalQuota         int            `json:"total_quota"`
+	ReservesPerStratum *int           `json:"reserves_per_stratum"`
+	WidenMonths        int            `json:"widen_months"`
+	Meeting            cycle.Meeting  `json:"meeting"`
+	Timing             *cycle.Timing  `json:"timing"`
+	Seed               int64          `json:"seed"`
 }
 
 func (s *Server) startCycle(c *gin.Context) {
@@ -51,8 +50,8 @@ func (s *Server) startCycle(c *gin.Context) {
 // beginCycle checks a request to start a cycle and starts it with
 // update-with-start, returning as soon as the cycle is stored. Field
 // problems come back in the Problem's Errors.
-func (s *Server) beginCycle(c *gin.Context, req startCycleRequest) (workflows.CycleStatus, *Problem) {
-	var started workflows.CycleStatus
+func (s *Server) beginCycle(c *gin.Context, req startCycleRequest) (cycle.CycleStatus, *Problem) {
+	var started cycle.CycleStatus
 	ctx := c.Request.Context()
 	var fields []FieldError
 	bad := func(field, msg string) { fields = append(fields, FieldError{Field: field, Message: msg}) }
@@ -116,20 +115,20 @@ func (s *Server) beginCycle(c *gin.Context, req startCycleRequest) (workflows.Cy
 			Detail: fmt.Sprintf("Cycle %d already covers this panel and window.", existing), Existing: fmt.Sprintf("/api/v1/cycles/%d", existing)}
 	}
 	u := currentUser(c)
-	in := workflows.CycleInput{PanelID: req.PanelID, WindowStart: start, WindowEnd: end, Theme: req.Theme, Quotas: req.Quotas,
+	in := cycle.CycleInput{PanelID: req.PanelID, WindowStart: start, WindowEnd: end, Theme: req.Theme, Quotas: req.Quotas,
 		TotalQuota: req.TotalQuota, ReservesPerStratum: reserves, WidenMonths: req.WidenMonths, Meeting: req.Meeting,
 		StartedBy: u.Name, CoordinatorName: u.Name, CoordinatorEmail: u.Email, Seed: req.Seed}
 	if req.Timing != nil {
 		in.Timing = *req.Timing
 	}
-	id := workflows.CycleWorkflowID(req.PanelID, start, end)
+	id := cycle.CycleWorkflowID(req.PanelID, start, end)
 	op := s.deps.Temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
 		ID: id, TaskQueue: s.deps.Config.TaskQueue, WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-	}, workflows.CycleWorkflow, in)
+	}, cycle.WorkflowName, in)
 	h, err := s.deps.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: op,
-		UpdateOptions:          client.UpdateWorkflowOptions{UpdateName: workflows.UpdateStarted, WaitForStage: client.WorkflowUpdateStageCompleted},
+		UpdateOptions:          client.UpdateWorkflowOptions{UpdateName: cycle.UpdateStarted, WaitForStage: client.WorkflowUpdateStageCompleted},
 	})
 	if err == nil {
 		err = h.Get(ctx, &started)
@@ -282,7 +281,7 @@ func (s *Server) memberLeft(c *gin.Context) {
 		notFound(c, "That member of this panel")
 		return
 	}
-	if s.sendUpdate(c, cr.WorkflowID, workflows.UpdateMemberLeft, workflows.MemberLeftRequest{MemberID: memberID}, nil) {
+	if s.sendUpdate(c, cr.WorkflowID, cycle.UpdateMemberLeft, cycle.MemberLeftRequest{MemberID: memberID}, nil) {
 		c.JSON(http.StatusOK, gin.H{"member_id": memberID, "left": true})
 	}
 }

@@ -12,11 +12,12 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/lsip/scrutiny/activities"
+	"github.com/lsip/scrutiny/cycle"
+	"github.com/lsip/scrutiny/cycle/cycleflow"
 	"github.com/lsip/scrutiny/reviewform"
 	"github.com/lsip/scrutiny/store"
+	"github.com/lsip/scrutiny/uktime"
 	"github.com/lsip/scrutiny/workbook"
-	"github.com/lsip/scrutiny/workflows"
 )
 
 // memberCase is a case on a member's page: before release only the
@@ -69,10 +70,10 @@ func (s *Server) memberPageData(ctx context.Context, m memberAccess) (memberPage
 	if err != nil {
 		return p, err
 	}
-	var schedule activities.Schedule
+	var schedule cycle.Schedule
 	_ = jsonUnmarshal(sched, &schedule)
 	p.Name, p.CycleID, p.MemberID = m.Name, m.CycleID, m.MemberID
-	p.Meeting, p.Deadline = workbook.UKTime(meeting), workbook.UKTime(schedule.ReviewsDue)
+	p.Meeting, p.Deadline = uktime.Time(meeting), uktime.Time(schedule.ReviewsDue)
 	rows, err := s.deps.Store.Pool.Query(ctx, `SELECT c.id, c.reference,
 			(SELECT string_agg(s.label, ', ' ORDER BY s.label) FROM case_strands cs JOIN strands s ON s.code = cs.strand WHERE cs.case_id = c.id),
 			c.principal_offence, c.outcome, to_char(c.finalised_on, 'FMMonth YYYY'), coalesce(r.status, ''),
@@ -150,7 +151,7 @@ func (s *Server) memberPack(c *gin.Context) {
 		notFound(c, "Your pack (packs have not been released yet)")
 		return
 	}
-	data, err := activities.CurrentPack(ctx, s.deps.Activities, m.CycleID, m.MemberID, s.deps.Config.PublicURL+"/m/"+c.Param("token"))
+	data, err := cycleflow.CurrentPack(ctx, &cycleflow.Activities{Store: s.deps.Store, Links: s.links}, m.CycleID, m.MemberID, s.deps.Config.PublicURL+"/m/"+c.Param("token"))
 	if err != nil {
 		internalError(c, err)
 		return
@@ -159,9 +160,9 @@ func (s *Server) memberPack(c *gin.Context) {
 		internalError(c, err)
 		return
 	}
-	c.Header("Content-Disposition", `attachment; filename="`+activities.PackFilename(m.Name)+`"`)
+	c.Header("Content-Disposition", `attachment; filename="`+cycleflow.PackFilename(m.Name)+`"`)
 	c.Header("Cache-Control", "no-store")
-	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data)
+	c.Data(http.StatusOK, workbook.ContentType, data)
 }
 
 // reviewRequest is a save or submission of one case's review.
@@ -189,15 +190,15 @@ func (s *Server) memberSaveReview(c *gin.Context) {
 		writeProblem(c, Problem{Status: http.StatusUnprocessableEntity, Title: "Some answers need attention", Errors: fields})
 		return
 	}
-	var stored activities.StoredReview
-	if s.sendUpdate(c, s.memberWorkflowID(c, m), workflows.UpdateSaveReview,
-		workflows.ReviewSubmission{CaseID: caseID, Answers: req.Answers, Final: req.Final, Source: "web"}, &stored) {
+	var stored cycle.StoredReview
+	if s.sendUpdate(c, s.memberWorkflowID(c, m), cycle.UpdateSaveReview,
+		cycle.ReviewSubmission{CaseID: caseID, Answers: req.Answers, Final: req.Final, Source: "web"}, &stored) {
 		c.JSON(http.StatusOK, stored)
 	}
 }
 
 func (s *Server) memberWorkflowID(c *gin.Context, m memberAccess) string {
-	return workflows.MemberReviewWorkflowID(s.cycleWorkflowID(c.Request.Context(), m.CycleID), m.MemberID)
+	return cycle.MemberReviewWorkflowID(s.cycleWorkflowID(c.Request.Context(), m.CycleID), m.MemberID)
 }
 
 func (s *Server) memberCycleWorkflowID(c *gin.Context, m memberAccess) string {
@@ -242,7 +243,7 @@ func (s *Server) memberUpload(c *gin.Context) {
 // acceptUpload reads a returned pack. It must be this member's pack for
 // this cycle (the hidden identity sheet says so); reviews without problems
 // are submitted, and every problem comes back with its sheet and cell.
-func (s *Server) acceptUpload(ctx context.Context, m memberAccess, data []byte) ([]activities.StoredReview, []workbook.Problem, *Problem) {
+func (s *Server) acceptUpload(ctx context.Context, m memberAccess, data []byte) ([]cycle.StoredReview, []workbook.Problem, *Problem) {
 	form := reviewform.Default()
 	returned, err := workbook.ParsePack(data, form)
 	if err != nil {
@@ -256,17 +257,17 @@ func (s *Server) acceptUpload(ctx context.Context, m memberAccess, data []byte) 
 	for _, p := range returned.Problems {
 		bad[p.CaseID] = true
 	}
-	saved := []activities.StoredReview{}
+	saved := []cycle.StoredReview{}
 	if bad[0] {
 		return saved, returned.Problems, nil
 	}
-	wf := workflows.MemberReviewWorkflowID(s.cycleWorkflowID(ctx, m.CycleID), m.MemberID)
+	wf := cycle.MemberReviewWorkflowID(s.cycleWorkflowID(ctx, m.CycleID), m.MemberID)
 	for caseID, answers := range returned.Reviews {
 		if bad[caseID] {
 			continue
 		}
-		var stored activities.StoredReview
-		if p := s.runUpdate(ctx, wf, workflows.UpdateSaveReview, workflows.ReviewSubmission{CaseID: caseID, Answers: answers, Final: true, Source: "workbook"}, &stored); p != nil {
+		var stored cycle.StoredReview
+		if p := s.runUpdate(ctx, wf, cycle.UpdateSaveReview, cycle.ReviewSubmission{CaseID: caseID, Answers: answers, Final: true, Source: "workbook"}, &stored); p != nil {
 			return saved, returned.Problems, p
 		}
 		saved = append(saved, stored)
@@ -291,7 +292,7 @@ func (s *Server) memberConflict(c *gin.Context) {
 	if !decodeJSON(c, &body) {
 		return
 	}
-	if s.sendUpdate(c, s.memberCycleWorkflowID(c, m), workflows.UpdateDeclareConflict, workflows.ConflictRequest{MemberID: m.MemberID, CaseID: body.CaseID, Note: body.Note}, nil) {
+	if s.sendUpdate(c, s.memberCycleWorkflowID(c, m), cycle.UpdateDeclareConflict, cycle.ConflictRequest{MemberID: m.MemberID, CaseID: body.CaseID, Note: body.Note}, nil) {
 		c.JSON(http.StatusOK, gin.H{"declared": body})
 	}
 }
@@ -307,7 +308,7 @@ func (s *Server) memberIdentifying(c *gin.Context) {
 	if !decodeJSON(c, &body) {
 		return
 	}
-	if s.sendUpdate(c, s.memberCycleWorkflowID(c, m), workflows.UpdateReportIdentifying, workflows.IdentifyingRequest{MemberID: m.MemberID, CaseID: body.CaseID, Detail: body.Detail}, nil) {
+	if s.sendUpdate(c, s.memberCycleWorkflowID(c, m), cycle.UpdateReportIdentifying, cycle.IdentifyingRequest{MemberID: m.MemberID, CaseID: body.CaseID, Detail: body.Detail}, nil) {
 		c.JSON(http.StatusOK, gin.H{"reported": body.CaseID})
 	}
 }

@@ -85,5 +85,5 @@ func (s *Server) governanceReport(c *gin.Context) {
 		return
 	}
 	c.Header("Content-Disposition", `attachment; filename="governance-report-`+c.Query("from")+`-to-`+c.Query("to")+`.xlsx"`)
-	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data)
+	c.Data(http.StatusOK, workbook.ContentType, data)
 }

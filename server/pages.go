@@ -14,11 +14,10 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/lsip/scrutiny/activities"
+	"github.com/lsip/scrutiny/cycle"
 	"github.com/lsip/scrutiny/reviewform"
 	"github.com/lsip/scrutiny/store"
-	"github.com/lsip/scrutiny/workbook"
-	"github.com/lsip/scrutiny/workflows"
+	"github.com/lsip/scrutiny/uktime"
 )
 
 //go:embed templates/*.html
@@ -28,8 +27,8 @@ var templateFiles embed.FS
 var staticFiles embed.FS
 
 var pageTemplates = template.Must(template.New("").Funcs(template.FuncMap{
-	"ukdate": workbook.UKDate,
-	"uktime": workbook.UKTime,
+	"ukdate": uktime.Date,
+	"uktime": uktime.Time,
 }).ParseFS(templateFiles, "templates/*.html"))
 
 // page is what every template receives.
@@ -169,9 +168,9 @@ func (s *Server) memberCaseSubmit(c *gin.Context) {
 		show(http.StatusUnprocessableEntity, errs)
 		return
 	}
-	var stored activities.StoredReview
-	if p := s.runUpdate(c.Request.Context(), s.memberWorkflowID(c, m), workflows.UpdateSaveReview,
-		workflows.ReviewSubmission{CaseID: v.CaseID, Answers: answers, Final: final, Source: "web"}, &stored); p != nil {
+	var stored cycle.StoredReview
+	if p := s.runUpdate(c.Request.Context(), s.memberWorkflowID(c, m), cycle.UpdateSaveReview,
+		cycle.ReviewSubmission{CaseID: v.CaseID, Answers: answers, Final: final, Source: "web"}, &stored); p != nil {
 		show(p.Status, []FieldError{{Field: "main", Message: p.Detail}})
 		return
 	}
@@ -218,8 +217,8 @@ func (s *Server) memberConflictPage(c *gin.Context) {
 		s.memberHomeWithError(c, FieldError{Field: "main", Message: "Choose the case you have a conflict with."})
 		return
 	}
-	if p := s.runUpdate(c.Request.Context(), s.cycleWorkflowID(c.Request.Context(), m.CycleID), workflows.UpdateDeclareConflict,
-		workflows.ConflictRequest{MemberID: m.MemberID, CaseID: caseID, Note: c.PostForm("note")}, nil); p != nil {
+	if p := s.runUpdate(c.Request.Context(), s.cycleWorkflowID(c.Request.Context(), m.CycleID), cycle.UpdateDeclareConflict,
+		cycle.ConflictRequest{MemberID: m.MemberID, CaseID: caseID, Note: c.PostForm("note")}, nil); p != nil {
 		s.memberHomeWithError(c, FieldError{Field: "main", Message: p.Detail})
 		return
 	}
@@ -229,8 +228,8 @@ func (s *Server) memberConflictPage(c *gin.Context) {
 func (s *Server) memberIdentifyingPage(c *gin.Context) {
 	m := currentMember(c)
 	caseID, _ := strconv.ParseInt(c.PostForm("case_id"), 10, 64)
-	if p := s.runUpdate(c.Request.Context(), s.cycleWorkflowID(c.Request.Context(), m.CycleID), workflows.UpdateReportIdentifying,
-		workflows.IdentifyingRequest{MemberID: m.MemberID, CaseID: caseID, Detail: c.PostForm("detail")}, nil); p != nil {
+	if p := s.runUpdate(c.Request.Context(), s.cycleWorkflowID(c.Request.Context(), m.CycleID), cycle.UpdateReportIdentifying,
+		cycle.IdentifyingRequest{MemberID: m.MemberID, CaseID: caseID, Detail: c.PostForm("detail")}, nil); p != nil {
 		errorPage(c, *p, memberBase(c), "Back to your cases")
 		return
 	}

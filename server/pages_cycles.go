@@ -12,9 +12,9 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/lsip/scrutiny/activities"
+	"github.com/lsip/scrutiny/cycle"
 	"github.com/lsip/scrutiny/reviewform"
-	"github.com/lsip/scrutiny/workflows"
+	"github.com/lsip/scrutiny/uktime"
 )
 
 func (s *Server) cyclePageRoutes(staff *gin.RouterGroup) {
@@ -22,16 +22,16 @@ func (s *Server) cyclePageRoutes(staff *gin.RouterGroup) {
 	staff.POST("/cycles/new", requireRole(coordinatorOnly), s.newCycleSubmit)
 	staff.GET("/cycles/:id", requireRole(staffRoles), s.cyclePage)
 	staff.GET("/cycles/:id/minutes.xlsx", requireRole(staffRoles), s.cycleFile("minutes"))
-	staff.POST("/cycles/:id/approve", requireRole(coordinatorOnly), s.cyclePost(workflows.UpdateApproveSelection, "The selection is approved.", func(*gin.Context) (any, string) { return nil, "" }))
-	staff.POST("/cycles/:id/replace", requireRole(coordinatorOnly), s.cyclePost(workflows.UpdateReplaceCase, "The case is withdrawn.", func(c *gin.Context) (any, string) {
+	staff.POST("/cycles/:id/approve", requireRole(coordinatorOnly), s.cyclePost(cycle.UpdateApproveSelection, "The selection is approved.", func(*gin.Context) (any, string) { return nil, "" }))
+	staff.POST("/cycles/:id/replace", requireRole(coordinatorOnly), s.cyclePost(cycle.UpdateReplaceCase, "The case is withdrawn.", func(c *gin.Context) (any, string) {
 		id, err := strconv.ParseInt(c.PostForm("case_id"), 10, 64)
 		if err != nil {
 			return nil, "Choose a case to withdraw."
 		}
-		return workflows.ReplaceRequest{CaseID: id, Reason: c.PostForm("reason"), Redraw: c.PostForm("redraw") == "true", By: currentUser(c).Name}, ""
+		return cycle.ReplaceRequest{CaseID: id, Reason: c.PostForm("reason"), Redraw: c.PostForm("redraw") == "true", By: currentUser(c).Name}, ""
 	}))
-	staff.POST("/cycles/:id/attendance", requireRole(meetingRoles), s.cyclePost(workflows.UpdateRecordAttendance, "Attendance is recorded.", func(c *gin.Context) (any, string) {
-		at := activities.Attendance{Status: map[int64]string{}}
+	staff.POST("/cycles/:id/attendance", requireRole(meetingRoles), s.cyclePost(cycle.UpdateRecordAttendance, "Attendance is recorded.", func(c *gin.Context) (any, string) {
+		at := cycle.Attendance{Status: map[int64]string{}}
 		c.Request.ParseForm()
 		for key, vals := range c.Request.PostForm {
 			if id, err := strconv.ParseInt(strings.TrimPrefix(key, "m"), 10, 64); err == nil && strings.HasPrefix(key, "m") && len(vals) > 0 {
@@ -44,27 +44,27 @@ func (s *Server) cyclePageRoutes(staff *gin.RouterGroup) {
 		return at, ""
 	}))
 	staff.GET("/cycles/:id/packs/:file", requireRole(meetingRoles), s.coordinatorPack)
-	staff.POST("/cycles/:id/findings", requireRole(meetingRoles), s.cyclePost(workflows.UpdateRecordFinding, "The finding is recorded.", func(c *gin.Context) (any, string) {
+	staff.POST("/cycles/:id/findings", requireRole(meetingRoles), s.cyclePost(cycle.UpdateRecordFinding, "The finding is recorded.", func(c *gin.Context) (any, string) {
 		id, _ := strconv.ParseInt(c.PostForm("case_id"), 10, 64)
 		if c.PostForm("category") == "" {
 			return nil, "Choose the panel's finding."
 		}
-		return activities.Finding{CaseID: id, Category: c.PostForm("category"), Rationale: c.PostForm("rationale"), RecordedBy: currentUser(c).Name}, ""
+		return cycle.Finding{CaseID: id, Category: c.PostForm("category"), Rationale: c.PostForm("rationale"), RecordedBy: currentUser(c).Name}, ""
 	}))
-	staff.POST("/cycles/:id/learning-points", requireRole(meetingRoles), s.cyclePost(workflows.UpdateAddLearningPoint, "The learning point is added.", func(c *gin.Context) (any, string) {
-		return activities.LearningPoint{Text: strings.TrimSpace(c.PostForm("text")), Tag: c.PostForm("tag")}, ""
+	staff.POST("/cycles/:id/learning-points", requireRole(meetingRoles), s.cyclePost(cycle.UpdateAddLearningPoint, "The learning point is added.", func(c *gin.Context) (any, string) {
+		return cycle.LearningPoint{Text: strings.TrimSpace(c.PostForm("text")), Tag: c.PostForm("tag")}, ""
 	}))
-	staff.POST("/cycles/:id/actions", requireRole(meetingRoles), s.cyclePost(workflows.UpdateAddAction, "The action is added and its tracking has started.", func(c *gin.Context) (any, string) {
+	staff.POST("/cycles/:id/actions", requireRole(meetingRoles), s.cyclePost(cycle.UpdateAddAction, "The action is added and its tracking has started.", func(c *gin.Context) (any, string) {
 		due, err := time.Parse(time.DateOnly, c.PostForm("due"))
 		if err != nil {
 			return nil, "Give the due date as YYYY-MM-DD."
 		}
-		return activities.ActionInput{Description: strings.TrimSpace(c.PostForm("description")), OwnerName: c.PostForm("owner_name"), OwnerEmail: c.PostForm("owner_email"),
+		return cycle.ActionInput{Description: strings.TrimSpace(c.PostForm("description")), OwnerName: c.PostForm("owner_name"), OwnerEmail: c.PostForm("owner_email"),
 			ManagerName: c.PostForm("manager_name"), ManagerEmail: c.PostForm("manager_email"), Due: due}, ""
 	}))
-	staff.POST("/cycles/:id/close-meeting", requireRole(meetingRoles), s.cyclePost(workflows.UpdateCloseMeeting, "The draft minutes are ready for the chair.", func(*gin.Context) (any, string) { return nil, "" }))
-	staff.POST("/cycles/:id/approve-minutes", requireRole([]string{"chair"}), s.cyclePost(workflows.UpdateApproveMinutes, "The minutes are issued and on their way to the members.", func(c *gin.Context) (any, string) {
-		return workflows.ApproveMinutesRequest{ApprovedBy: currentUser(c).Name}, ""
+	staff.POST("/cycles/:id/close-meeting", requireRole(meetingRoles), s.cyclePost(cycle.UpdateCloseMeeting, "The draft minutes are ready for the chair.", func(*gin.Context) (any, string) { return nil, "" }))
+	staff.POST("/cycles/:id/approve-minutes", requireRole([]string{"chair"}), s.cyclePost(cycle.UpdateApproveMinutes, "The minutes are issued and on their way to the members.", func(c *gin.Context) (any, string) {
+		return cycle.ApproveMinutesRequest{ApprovedBy: currentUser(c).Name}, ""
 	}))
 }
 
@@ -127,7 +127,7 @@ func (s *Server) newCycleSubmit(c *gin.Context) {
 		Location: c.PostForm("location"), OnlineLink: c.PostForm("online_link")}
 	var errs []FieldError
 	req := startCycleRequest{WindowStart: f.WindowStart, WindowEnd: f.WindowEnd, Theme: f.Theme, Quotas: map[string]int{},
-		Meeting: activities.Meeting{Location: f.Location, OnlineLink: f.OnlineLink}}
+		Meeting: cycle.Meeting{Location: f.Location, OnlineLink: f.OnlineLink}}
 	req.PanelID, _ = strconv.ParseInt(f.PanelID, 10, 64)
 	for _, part := range strings.Split(f.Quotas, ",") {
 		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
@@ -141,7 +141,7 @@ func (s *Server) newCycleSubmit(c *gin.Context) {
 		}
 		req.Quotas[strings.TrimSpace(k)] = n
 	}
-	start, err := time.ParseInLocation("2006-01-02 15:04", strings.TrimSpace(f.MeetingStart), london)
+	start, err := time.ParseInLocation("2006-01-02 15:04", strings.TrimSpace(f.MeetingStart), uktime.London)
 	if err != nil {
 		errs = append(errs, FieldError{Field: "meeting.start", Message: "Give the meeting's date and time as YYYY-MM-DD HH:MM"})
 	}
@@ -150,7 +150,7 @@ func (s *Server) newCycleSubmit(c *gin.Context) {
 		hours = 2
 	}
 	req.Meeting.Start, req.Meeting.End = start, start.Add(time.Duration(hours*float64(time.Hour)))
-	var started workflows.CycleStatus
+	var started cycle.CycleStatus
 	if len(errs) == 0 {
 		var p *Problem
 		started, p = s.beginCycle(c, req)
@@ -217,12 +217,3 @@ func (s *Server) cyclePost(name, done string, read func(*gin.Context) (any, stri
 		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/cycles/%d?done=%s", cr.ID, url.QueryEscape(done)))
 	}
 }
-
-// london is UK local time: people type meeting times as they see them.
-var london = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()

@@ -10,8 +10,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/lsip/scrutiny/action"
 	"github.com/lsip/scrutiny/store"
-	"github.com/lsip/scrutiny/workflows"
 )
 
 const sessionCookie = "scrutiny_session"
@@ -28,13 +28,13 @@ func (s *Server) staffPageRoutes() {
 	staff.GET("/actions", requireRole(staffRoles), s.actionsPage)
 	staff.GET("/actions/export.xlsx", requireRole(staffRoles), s.exportActions)
 	staff.GET("/actions/:id", requireRole(staffRoles), s.actionPage)
-	staff.POST("/actions/:id/complete", requireRole(actionOwners), s.actionPost(workflows.UpdateCompleteAction, "The action is completed."))
-	staff.POST("/actions/:id/notes", requireRole(actionOwners), s.actionPost(workflows.UpdateProgressNote, "Your note is added."))
-	staff.POST("/actions/:id/respond", requireRole(managerOnly), s.actionPost(workflows.UpdateRespond, "The response is recorded."))
-	staff.POST("/actions/:id/extension", requireRole(actionOwners), s.actionPost(workflows.UpdateRequestExtension, "The extension request is waiting for the manager."))
-	staff.POST("/actions/:id/extension/decision", requireRole(managerOnly), s.actionPost(workflows.UpdateDecideExtension, "The decision is recorded."))
-	staff.POST("/actions/:id/reassign", requireRole(managerOnly), s.actionPost(workflows.UpdateReassignOwner, "The action has a new owner."))
-	staff.POST("/actions/:id/cancel", requireRole(managerOnly), s.actionPost(workflows.UpdateCancelAction, "The action is cancelled."))
+	staff.POST("/actions/:id/complete", requireRole(actionOwners), s.actionPost(action.UpdateCompleteAction, "The action is completed."))
+	staff.POST("/actions/:id/notes", requireRole(actionOwners), s.actionPost(action.UpdateProgressNote, "Your note is added."))
+	staff.POST("/actions/:id/respond", requireRole(managerOnly), s.actionPost(action.UpdateRespond, "The response is recorded."))
+	staff.POST("/actions/:id/extension", requireRole(actionOwners), s.actionPost(action.UpdateRequestExtension, "The extension request is waiting for the manager."))
+	staff.POST("/actions/:id/extension/decision", requireRole(managerOnly), s.actionPost(action.UpdateDecideExtension, "The decision is recorded."))
+	staff.POST("/actions/:id/reassign", requireRole(managerOnly), s.actionPost(action.UpdateReassignOwner, "The action has a new owner."))
+	staff.POST("/actions/:id/cancel", requireRole(managerOnly), s.actionPost(action.UpdateCancelAction, "The action is cancelled."))
 	staff.GET("/cycles", requireRole(staffRoles), s.cyclesPage)
 	s.cyclePageRoutes(staff)
 }
@@ -188,7 +188,7 @@ func (s *Server) actionPost(name, done string) gin.HandlerFunc {
 		if !ok {
 			return
 		}
-		u := workflows.ActionUpdate{Actor: currentUser(c).Name, Note: strings.TrimSpace(c.PostForm("note")), Evidence: strings.TrimSpace(c.PostForm("evidence")),
+		u := action.ActionUpdate{Actor: currentUser(c).Name, Note: strings.TrimSpace(c.PostForm("note")), Evidence: strings.TrimSpace(c.PostForm("evidence")),
 			Response: c.PostForm("response"), Rationale: strings.TrimSpace(c.PostForm("rationale")), Name: strings.TrimSpace(c.PostForm("name")),
 			Email: strings.TrimSpace(c.PostForm("email")), Approve: c.PostForm("approve") == "true"}
 		if d := strings.TrimSpace(c.PostForm("due")); d != "" {
@@ -199,8 +199,8 @@ func (s *Server) actionPost(name, done string) gin.HandlerFunc {
 			}
 			u.Due = due
 		}
-		var st workflows.ActionState
-		if p := s.runUpdate(c.Request.Context(), workflows.ActionWorkflowID(id), name, u, &st); p != nil {
+		var st action.ActionState
+		if p := s.runUpdate(c.Request.Context(), action.WorkflowID(id), name, u, &st); p != nil {
 			s.renderAction(c, p.Status, []FieldError{{Field: "note", Message: p.Detail}})
 			return
 		}

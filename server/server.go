@@ -12,7 +12,6 @@ import (
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/sdk/client"
 
-	"github.com/lsip/scrutiny/activities"
 	"github.com/lsip/scrutiny/config"
 	"github.com/lsip/scrutiny/links"
 	"github.com/lsip/scrutiny/store"
@@ -23,9 +22,8 @@ type Deps struct {
 	Store    *store.Store
 	Temporal client.Client
 	Config   config.Config
-	// Activities lets the server build a member's current pack with the
-	// same code the workflow uses.
-	Activities *activities.Activities
+	// Links verifies members' personal links.
+	Links *links.Signer
 }
 
 // Server holds the routes and their dependencies.
@@ -38,10 +36,7 @@ type Server struct {
 // New builds the router.
 func New(deps Deps) *Server {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{deps: deps, engine: gin.New()}
-	if deps.Activities != nil {
-		s.links = deps.Activities.Links
-	}
+	s := &Server{deps: deps, links: deps.Links, engine: gin.New()}
 	s.engine.Use(gin.Recovery())
 	s.engine.GET("/healthz", s.healthz)
 	s.engine.GET("/readyz", s.readyz)

@@ -9,17 +9,16 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/lsip/scrutiny/activities"
+	"github.com/lsip/scrutiny/cycle"
 	"github.com/lsip/scrutiny/store"
-	"github.com/lsip/scrutiny/workflows"
 )
 
 // statusOf asks the running workflow; once the cycle has finished (or the
 // workflow's history is gone) it reads the same picture from PostgreSQL.
-func (s *Server) statusOf(ctx context.Context, cr cycleRow) (workflows.CycleStatus, error) {
-	if cr.Stage != workflows.StageClosed && cr.Stage != workflows.StageCancelled {
-		if v, err := s.deps.Temporal.QueryWorkflow(ctx, cr.WorkflowID, "", workflows.QueryStatus); err == nil {
-			var st workflows.CycleStatus
+func (s *Server) statusOf(ctx context.Context, cr cycleRow) (cycle.CycleStatus, error) {
+	if cr.Stage != cycle.StageClosed && cr.Stage != cycle.StageCancelled {
+		if v, err := s.deps.Temporal.QueryWorkflow(ctx, cr.WorkflowID, "", cycle.QueryStatus); err == nil {
+			var st cycle.CycleStatus
 			if err := v.Get(&st); err == nil {
 				return st, nil
 			}
@@ -28,9 +27,9 @@ func (s *Server) statusOf(ctx context.Context, cr cycleRow) (workflows.CycleStat
 	return s.statusFromDB(ctx, cr.ID)
 }
 
-func (s *Server) statusFromDB(ctx context.Context, cycleID int64) (workflows.CycleStatus, error) {
+func (s *Server) statusFromDB(ctx context.Context, cycleID int64) (cycle.CycleStatus, error) {
 	q := s.deps.Store.Pool
-	st := workflows.CycleStatus{CycleID: cycleID}
+	st := cycle.CycleStatus{CycleID: cycleID}
 	var sched []byte
 	var seed *int64
 	var cancelReason *string
@@ -59,8 +58,8 @@ func (s *Server) statusFromDB(ctx context.Context, cycleID int64) (workflows.Cyc
 	if err != nil {
 		return st, err
 	}
-	if st.Strata, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (activities.StratumSummary, error) {
-		var x activities.StratumSummary
+	if st.Strata, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (cycle.StratumSummary, error) {
+		var x cycle.StratumSummary
 		return x, r.Scan(&x.Strand, &x.Quota, &x.Eligible, &x.Shortfall)
 	}); err != nil {
 		return st, err
@@ -70,8 +69,8 @@ func (s *Server) statusFromDB(ctx context.Context, cycleID int64) (workflows.Cyc
 	if err != nil {
 		return st, err
 	}
-	if st.Cases, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (activities.CycleCase, error) {
-		var x activities.CycleCase
+	if st.Cases, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (cycle.CycleCase, error) {
+		var x cycle.CycleCase
 		return x, r.Scan(&x.CaseID, &x.Reference, &x.Stratum, &x.Role, &x.Status)
 	}); err != nil {
 		return st, err
@@ -86,8 +85,8 @@ func (s *Server) statusFromDB(ctx context.Context, cycleID int64) (workflows.Cyc
 	if err != nil {
 		return st, err
 	}
-	if st.Members, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (workflows.MemberStatus, error) {
-		var x workflows.MemberStatus
+	if st.Members, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (cycle.MemberStatus, error) {
+		var x cycle.MemberStatus
 		return x, r.Scan(&x.MemberID, &x.Name, &x.Unreachable, &x.Left, &x.Cases, &x.Submitted, &x.Drafts, &x.Outstanding, &x.Excused, &x.Late, &x.NotSubmitted, &x.PackSent)
 	}); err != nil {
 		return st, err
@@ -96,8 +95,8 @@ func (s *Server) statusFromDB(ctx context.Context, cycleID int64) (workflows.Cyc
 	if err != nil {
 		return st, err
 	}
-	if st.Conflicts, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (workflows.ConflictRequest, error) {
-		var x workflows.ConflictRequest
+	if st.Conflicts, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (cycle.ConflictRequest, error) {
+		var x cycle.ConflictRequest
 		return x, r.Scan(&x.MemberID, &x.CaseID, &x.Note)
 	}); err != nil {
 		return st, err
@@ -106,8 +105,8 @@ func (s *Server) statusFromDB(ctx context.Context, cycleID int64) (workflows.Cyc
 	if err != nil {
 		return st, err
 	}
-	if st.Findings, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (activities.Finding, error) {
-		x := activities.Finding{CycleID: cycleID}
+	if st.Findings, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (cycle.Finding, error) {
+		x := cycle.Finding{CycleID: cycleID}
 		return x, r.Scan(&x.CaseID, &x.Category, &x.Rationale, &x.RecordedBy)
 	}); err != nil {
 		return st, err

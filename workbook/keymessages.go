@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/lsip/scrutiny/uktime"
 )
 
 // KeyMessages is the public summary of a meeting: what was learned and
@@ -44,7 +46,7 @@ func BuildKeyMessages(k KeyMessages) ([]byte, error) {
 	w.row++
 	for _, kv := range [][2]string{
 		{"Area", k.AreaName},
-		{"Meeting", k.Meeting.In(london).Format("January 2006")},
+		{"Meeting", k.Meeting.In(uktime.London).Format("January 2006")},
 		{"Cases reviewed", SuppressSmall(k.CasesReviewed)},
 	} {
 		w.set("A", kv[0], st.label)

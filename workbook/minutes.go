@@ -10,6 +10,7 @@ import (
 
 	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/reviewform"
+	"github.com/lsip/scrutiny/uktime"
 )
 
 // Minutes is the record of a meeting.
@@ -197,7 +198,7 @@ func summarySheet(f *excelize.File, st styles, m Minutes) error {
 	}{
 		{"Area", m.AreaName},
 		{"Review cycle", m.CycleRef},
-		{"Meeting", UKTime(m.Meeting)},
+		{"Meeting", uktime.Time(m.Meeting)},
 		{"People present", present},
 		{"Cases reviewed", len(m.Cases)},
 		{"Cases carried forward", carried},
@@ -304,7 +305,7 @@ func selectionSheet(f *excelize.File, st styles, s SelectionRecord) error {
 	w.set("B", fmt.Sprint(s.Seed), st.wrap) // text: Excel would round a large number
 	w.row++
 	w.set("A", "Cases finalised between", st.label)
-	w.set("B", UKDate(s.WindowStart)+" and "+UKDate(s.WindowEnd), st.wrap)
+	w.set("B", uktime.Date(s.WindowStart)+" and "+uktime.Date(s.WindowEnd), st.wrap)
 	w.row += 2
 	w.line(st.heading, "Strand", "Eligible", "Quota", "Shortfall")
 	strata := slices.Clone(s.Strata)

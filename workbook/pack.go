@@ -11,6 +11,7 @@ import (
 
 	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/reviewform"
+	"github.com/lsip/scrutiny/uktime"
 )
 
 // Pack is what one member's review pack holds. Its cases carry anonymised
@@ -145,9 +146,9 @@ func coverSheet(f *excelize.File, st styles, p Pack) error {
 		{"Panel", p.PanelName},
 		{"Area", p.AreaName},
 		{"Review cycle", p.CycleRef},
-		{"Meeting", UKTime(p.Meeting)},
+		{"Meeting", uktime.Time(p.Meeting)},
 		{"Where", p.MeetingPlace},
-		{"Send your reviews by", UKTime(p.Deadline)},
+		{"Send your reviews by", uktime.Time(p.Deadline)},
 	} {
 		w.set("A", kv[0], st.label)
 		w.set("B", kv[1], st.wrap)
@@ -171,7 +172,7 @@ func coverSheet(f *excelize.File, st styles, p Pack) error {
 			w.set("A", a.Reference, st.wrap)
 			w.set("B", a.Description, st.wrap)
 			w.set("C", a.Owner, st.wrap)
-			w.set("D", UKDate(a.Due), st.wrap)
+			w.set("D", uktime.Date(a.Due), st.wrap)
 			w.set("E", humanise(a.Status), st.wrap)
 			w.set("F", a.Response, st.wrap)
 			w.fit(a.Description+"\n"+a.Response, 70)

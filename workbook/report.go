@@ -11,6 +11,7 @@ import (
 	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/reviewform"
 	"github.com/lsip/scrutiny/store"
+	"github.com/lsip/scrutiny/uktime"
 )
 
 // BuildGovernanceReport writes the report the prosecution service hands to
@@ -36,7 +37,7 @@ func BuildGovernanceReport(from, to time.Time, sets []store.Figures) ([]byte, er
 		w := &writer{f: f, sheet: name, row: 1}
 		w.widths(map[string]float64{"A": 34, "B": 16, "C": 16, "D": 16, "E": 16, "F": 16, "G": 16, "H": 16})
 		w.line(st.title, "Local scrutiny panels: "+fig.Name)
-		w.line(0, "Period", UKDate(from)+" to "+UKDate(to))
+		w.line(0, "Period", uktime.Date(from)+" to "+uktime.Date(to))
 		w.row++
 		w.line(st.heading, "Cycles run", fig.Cycles)
 		w.row++

@@ -15,18 +15,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/lsip/scrutiny/uktime"
 )
 
-var london, _ = time.LoadLocation("Europe/London")
-
-// UKTime formats t in UK local time with the zone named, because people
-// misread times without one: "Monday 15 February 2027, 18:00 GMT".
-func UKTime(t time.Time) string {
-	return t.In(london).Format("Monday 2 January 2006, 15:04 MST")
-}
-
-// UKDate formats the UK calendar date of t: "15 February 2027".
-func UKDate(t time.Time) string { return t.In(london).Format("2 January 2006") }
+// ContentType is the media type of every workbook scrutiny writes.
+const ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 // SuppressSmall is how every community-facing count is shown: a number
 // under 5 could help someone work out who a case was about, so it shows as
@@ -79,10 +73,7 @@ func yesNo(b bool) string {
 
 // excelDate is the UK calendar date of t as a time that Excel stores as
 // that date, whatever zone t was in.
-func excelDate(t time.Time) time.Time {
-	y, m, d := t.In(london).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
+func excelDate(t time.Time) time.Time { return uktime.CalendarDay(t) }
 
 // maxSheetName is Excel's limit on a sheet name, in UTF-16 code units.
 const maxSheetName = 31

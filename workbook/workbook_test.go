@@ -17,6 +17,7 @@ import (
 
 	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/reviewform"
+	"github.com/lsip/scrutiny/uktime"
 )
 
 var meeting = time.Date(2027, 2, 16, 18, 0, 0, 0, time.UTC)
@@ -634,11 +635,11 @@ func TestUKTimeNamesTheZone(t *testing.T) {
 		time.Date(2027, 1, 12, 18, 0, 0, 0, time.UTC): "Tuesday 12 January 2027, 18:00 GMT",
 		time.Date(2027, 7, 13, 17, 0, 0, 0, time.UTC): "Tuesday 13 July 2027, 18:00 BST",
 	} {
-		if got := UKTime(in); got != want {
-			t.Errorf("UKTime(%v) = %q, want %q", in, got, want)
+		if got := uktime.Time(in); got != want {
+			t.Errorf("uktime.Time(%v) = %q, want %q", in, got, want)
 		}
 	}
-	if got := UKDate(time.Date(2027, 7, 13, 23, 30, 0, 0, time.UTC)); got != "14 July 2027" {
+	if got := uktime.Date(time.Date(2027, 7, 13, 23, 30, 0, 0, time.UTC)); got != "14 July 2027" {
 		t.Errorf("UKDate = %q", got)
 	}
 }

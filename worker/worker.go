@@ -1,57 +1,62 @@
-// Package worker wires scrutiny's workflows and activities to a Temporal
-// worker. The `worker` command runs it alone; `dev` runs it in-process.
+// Package worker is the one place that wires each of scrutiny's contexts
+// (the review cycle, action tracking, the weekly digest and the outbox) to
+// a Temporal worker. The `worker` command runs it alone; `dev` runs it
+// in-process.
 package worker
 
 import (
-	"context"
-	"errors"
-	"fmt"
-
-	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 	sdkworker "go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
 
-	"github.com/lsip/scrutiny/activities"
-	"github.com/lsip/scrutiny/workflows"
+	"github.com/lsip/scrutiny/action"
+	"github.com/lsip/scrutiny/action/actionflow"
+	"github.com/lsip/scrutiny/cycle"
+	"github.com/lsip/scrutiny/cycle/cycleflow"
+	"github.com/lsip/scrutiny/digest"
+	"github.com/lsip/scrutiny/links"
+	"github.com/lsip/scrutiny/mailer"
+	"github.com/lsip/scrutiny/outbox"
+	"github.com/lsip/scrutiny/store"
 )
+
+// Deps are what the activities of every context need.
+type Deps struct {
+	Store  *store.Store
+	Mailer *mailer.Sender
+	Links  *links.Signer
+	// PublicURL is the base of links placed in emails.
+	PublicURL string
+	// AttachPacks sends each member's workbook attached to the email;
+	// otherwise the email carries only the personal link.
+	AttachPacks bool
+}
 
 // New returns a worker on taskQueue with every workflow and activity
 // registered. The caller starts and stops it.
-func New(c client.Client, taskQueue string, acts *activities.Activities) sdkworker.Worker {
+func New(c client.Client, taskQueue string, d Deps) sdkworker.Worker {
 	w := sdkworker.New(c, taskQueue, sdkworker.Options{})
-	w.RegisterWorkflow(workflows.CycleWorkflow)
-	w.RegisterWorkflow(workflows.MemberReviewWorkflow)
-	w.RegisterWorkflow(workflows.ActionWorkflow)
-	w.RegisterWorkflow(workflows.DigestWorkflow)
-	w.RegisterActivity(acts)
+	RegisterWorkflows(w)
+	RegisterActivities(w, d)
 	return w
 }
 
-// EnsureDigestSchedule makes the weekly manager digest's Temporal Schedule
-// match configuration: created (once; the fixed ID makes a second call a
-// no-op) when enabled, deleted when switched off. It runs every Monday at
-// 08:00 UK time.
-func EnsureDigestSchedule(ctx context.Context, c client.Client, taskQueue string, enabled bool) error {
-	h := c.ScheduleClient().GetHandle(ctx, workflows.DigestScheduleID)
-	if !enabled {
-		err := h.Delete(ctx)
-		var notFound *serviceerror.NotFound
-		if err != nil && !errors.As(err, &notFound) {
-			return fmt.Errorf("remove the digest schedule: %w", err)
-		}
-		return nil
-	}
-	_, err := c.ScheduleClient().Create(ctx, client.ScheduleOptions{
-		ID: workflows.DigestScheduleID,
-		Spec: client.ScheduleSpec{
-			Calendars:    []client.ScheduleCalendarSpec{{DayOfWeek: []client.ScheduleRange{{Start: 1}}, Hour: []client.ScheduleRange{{Start: 8}}}},
-			TimeZoneName: "Europe/London",
-		},
-		Action: &client.ScheduleWorkflowAction{ID: "manager-digest", Workflow: workflows.DigestWorkflow, TaskQueue: taskQueue},
-	})
-	if errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
-		return nil
-	}
-	return err
+// RegisterWorkflows registers every workflow under the type name recorded
+// in the history of running workflows. The names are explicit so that
+// moving or renaming a Go function can never change them.
+func RegisterWorkflows(r sdkworker.WorkflowRegistry) {
+	r.RegisterWorkflowWithOptions(cycleflow.CycleWorkflow, workflow.RegisterOptions{Name: cycle.WorkflowName})
+	r.RegisterWorkflowWithOptions(cycleflow.MemberReviewWorkflow, workflow.RegisterOptions{Name: cycle.MemberReviewWorkflowName})
+	r.RegisterWorkflowWithOptions(actionflow.ActionWorkflow, workflow.RegisterOptions{Name: action.WorkflowName})
+	r.RegisterWorkflowWithOptions(digest.DigestWorkflow, workflow.RegisterOptions{Name: digest.WorkflowName})
+}
+
+// RegisterActivities registers each context's activities. Activity type
+// names are the method names, which are unique across the contexts.
+func RegisterActivities(r sdkworker.ActivityRegistry, d Deps) {
+	r.RegisterActivityWithOptions(&cycleflow.Activities{Store: d.Store, Links: d.Links, PublicURL: d.PublicURL, AttachPacks: d.AttachPacks}, activity.RegisterOptions{})
+	r.RegisterActivityWithOptions(&actionflow.Activities{Store: d.Store, PublicURL: d.PublicURL}, activity.RegisterOptions{})
+	r.RegisterActivityWithOptions(&digest.Activities{Store: d.Store, PublicURL: d.PublicURL}, activity.RegisterOptions{})
+	r.RegisterActivityWithOptions(&outbox.Activities{Store: d.Store, Mailer: d.Mailer}, activity.RegisterOptions{})
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/lsip/scrutiny/devstack/devtemporal"
 	"github.com/lsip/scrutiny/devstack/mailcatcher"
 	"github.com/lsip/scrutiny/devstack/pgcluster"
+	"github.com/lsip/scrutiny/digest"
 	"github.com/lsip/scrutiny/server"
 	"github.com/lsip/scrutiny/worker"
 )
@@ -108,16 +109,16 @@ func runDev(ctx context.Context, args []string) error {
 	}
 	stops = append(stops, tc.Close)
 
-	acts, err := newActivities(cfg, st)
+	deps, err := workerDeps(cfg, st)
 	if err != nil {
 		return err
 	}
-	w := worker.New(tc, cfg.TaskQueue, acts)
+	w := worker.New(tc, cfg.TaskQueue, deps)
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
 	stops = append(stops, w.Stop)
-	if err := worker.EnsureDigestSchedule(ctx, tc, cfg.TaskQueue, cfg.DigestEnabled); err != nil {
+	if err := digest.EnsureSchedule(ctx, tc, cfg.TaskQueue, cfg.DigestEnabled); err != nil {
 		return err
 	}
 
@@ -143,7 +144,7 @@ func runDev(ctx context.Context, args []string) error {
 
 	httpErr := make(chan error, 1)
 	go func() {
-		httpErr <- serveHTTP(ctx, cfg.HTTPAddress, server.New(server.Deps{Store: st, Temporal: tc, Config: cfg, Activities: acts}).Handler(), cfg.ShutdownTimeout)
+		httpErr <- serveHTTP(ctx, cfg.HTTPAddress, server.New(server.Deps{Store: st, Temporal: tc, Config: cfg, Links: deps.Links}).Handler(), cfg.ShutdownTimeout)
 	}()
 	fmt.Printf(`
 scrutiny dev is running. Ctrl-C stops everything.

@@ -12,8 +12,8 @@ import (
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
 
-	"github.com/lsip/scrutiny/activities"
 	"github.com/lsip/scrutiny/config"
+	"github.com/lsip/scrutiny/digest"
 	"github.com/lsip/scrutiny/links"
 	"github.com/lsip/scrutiny/mailer"
 	"github.com/lsip/scrutiny/server"
@@ -57,44 +57,50 @@ func dialTemporal(ctx context.Context, cfg config.Config) (client.Client, error)
 	return c, nil
 }
 
-func newActivities(cfg config.Config, st *store.Store) (*activities.Activities, error) {
+// newSigner makes the signer of members' personal links from the
+// configured key.
+func newSigner(cfg config.Config) (*links.Signer, error) {
+	signer, err := links.NewSigner([]byte(cfg.LinkSigningKey))
+	if err != nil {
+		return nil, fmt.Errorf("LINK_SIGNING_KEY: %w", err)
+	}
+	return signer, nil
+}
+
+// workerDeps builds what the activities need: the store, the SMTP sender
+// and the link signer.
+func workerDeps(cfg config.Config, st *store.Store) (worker.Deps, error) {
 	m, err := mailer.New(mailer.Config{
 		Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUsername, Password: cfg.SMTPPassword,
 		TLS: cfg.SMTPTLS, From: cfg.MailFrom,
 	})
 	if err != nil {
-		return nil, err
+		return worker.Deps{}, err
 	}
-	signer, err := links.NewSigner([]byte(cfg.LinkSigningKey))
+	signer, err := newSigner(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("LINK_SIGNING_KEY: %w", err)
+		return worker.Deps{}, err
 	}
-	return &activities.Activities{Store: st, Mailer: m, Links: signer, PublicURL: cfg.PublicURL, AttachPacks: cfg.PackDelivery == "attach"}, nil
+	return worker.Deps{Store: st, Mailer: m, Links: signer, PublicURL: cfg.PublicURL, AttachPacks: cfg.PackDelivery == "attach"}, nil
 }
 
 // connect checks the production settings and opens what the server and the
 // worker both need: the migrated store, a Temporal client and the
-// activities. The caller closes the store and the client.
-func connect(ctx context.Context, cfg config.Config) (*store.Store, client.Client, *activities.Activities, error) {
+// The caller closes the store and the client.
+func connect(ctx context.Context, cfg config.Config) (*store.Store, client.Client, error) {
 	if err := cfg.RequireProduction(); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	st, err := openStore(ctx, cfg.DatabaseURL)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	tc, err := dialTemporal(ctx, cfg)
 	if err != nil {
 		st.Close()
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	acts, err := newActivities(cfg, st)
-	if err != nil {
-		st.Close()
-		tc.Close()
-		return nil, nil, nil, err
-	}
-	return st, tc, acts, nil
+	return st, tc, nil
 }
 
 // serveHTTP serves h on addr until ctx ends, then shuts down gracefully.
@@ -125,14 +131,18 @@ func runServer(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	st, tc, acts, err := connect(ctx, cfg)
+	signer, err := newSigner(cfg)
+	if err != nil {
+		return err
+	}
+	st, tc, err := connect(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	defer tc.Close()
 	logger.Info("serving", "address", cfg.HTTPAddress)
-	return serveHTTP(ctx, cfg.HTTPAddress, server.New(server.Deps{Store: st, Temporal: tc, Config: cfg, Activities: acts}).Handler(), cfg.ShutdownTimeout)
+	return serveHTTP(ctx, cfg.HTTPAddress, server.New(server.Deps{Store: st, Temporal: tc, Config: cfg, Links: signer}).Handler(), cfg.ShutdownTimeout)
 }
 
 func runWorker(ctx context.Context, args []string) error {
@@ -144,17 +154,21 @@ func runWorker(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, tc, acts, err := connect(ctx, cfg)
+	st, tc, err := connect(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	defer tc.Close()
-	w := worker.New(tc, cfg.TaskQueue, acts)
+	deps, err := workerDeps(cfg, st)
+	if err != nil {
+		return err
+	}
+	w := worker.New(tc, cfg.TaskQueue, deps)
 	if err := w.Start(); err != nil {
 		return err
 	}
-	if err := worker.EnsureDigestSchedule(ctx, tc, cfg.TaskQueue, cfg.DigestEnabled); err != nil {
+	if err := digest.EnsureSchedule(ctx, tc, cfg.TaskQueue, cfg.DigestEnabled); err != nil {
 		return err
 	}
 	logger.Info("worker running", "task_queue", cfg.TaskQueue)

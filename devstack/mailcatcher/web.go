@@ -12,16 +12,15 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // UK local time even where the system has no zone database
+
+	"github.com/lsip/scrutiny/uktime"
 )
 
 //go:embed templates/*.html
 var templateFiles embed.FS
 
-// london is the zone the panels work in; the pages show times in it.
-var london = mustLoadLocation("Europe/London")
-
 var pages = template.Must(template.New("").Funcs(template.FuncMap{
-	"uktime":    func(t time.Time) string { return t.In(london).Format("2 Jan 2006 15:04 MST") },
+	"uktime":    func(t time.Time) string { return t.In(uktime.London).Format("2 Jan 2006 15:04 MST") },
 	"addresses": addresses,
 }).ParseFS(templateFiles, "templates/*.html"))
 
@@ -45,14 +44,6 @@ func addresses(header string) string {
 		}
 	}
 	return strings.Join(shown, ", ")
-}
-
-func mustLoadLocation(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return loc
 }
 
 // Handler serves a web page listing caught mail, newest first; a page per

@@ -1,0 +1,32 @@
+// Package cycleflow runs a panel's review cycle: the cycle workflow, each
+// member's review workflow inside it, and the activities that do their I/O
+// (the draw, meetings and invites, conflict checks, packs, reviews, alerts,
+// the meeting record and the minutes). Workflows orchestrate and stay
+// deterministic; activities are idempotent, because Temporal may run one
+// more than once. The contract other packages use is in package cycle.
+package cycleflow
+
+import (
+	"time"
+
+	"github.com/lsip/scrutiny/links"
+	"github.com/lsip/scrutiny/store"
+)
+
+// Activities carries the dependencies of the cycle's activities. Register one
+// value with the worker; its exported methods become the activities.
+type Activities struct {
+	Store *store.Store
+	Links *links.Signer
+	// PublicURL is the base of links placed in emails.
+	PublicURL string
+	// AttachPacks sends each member's workbook attached to the email;
+	// otherwise the email carries only the personal link.
+	AttachPacks bool
+}
+
+// memberLink is a member's personal page for a cycle, valid until access
+// is revoked.
+func (a *Activities) memberLink(memberID, cycleID int64, expires time.Time) string {
+	return a.PublicURL + "/m/" + a.Links.Token(links.Claims{MemberID: memberID, CycleID: cycleID, Expires: expires})
+}

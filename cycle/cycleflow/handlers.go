@@ -1,0 +1,435 @@
+package cycleflow
+
+import (
+	"errors"
+	"fmt"
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/lsip/scrutiny/action"
+	"github.com/lsip/scrutiny/cycle"
+	"github.com/lsip/scrutiny/flowopts"
+	"github.com/lsip/scrutiny/reviewform"
+)
+
+// Selection check.
+
+func (c *cycleRun) validateApprove(workflow.Context) error {
+	if err := c.stageIs(cycle.StageCoordinatorCheck); err != nil {
+		return err
+	}
+	if c.approved {
+		return errors.New("the selection is already approved")
+	}
+	return nil
+}
+
+func (c *cycleRun) approveSelection(ctx workflow.Context) ([]cycle.CycleCase, error) {
+	var cases []cycle.CycleCase
+	if err := workflow.ExecuteActivity(flowopts.Activity(ctx), a.ApproveSelection, c.status.CycleID).Get(ctx, &cases); err != nil {
+		return nil, err
+	}
+	c.status.Cases = cases
+	c.approved = true
+	// The stage stays at the check until the conflict check opens, which
+	// may be weeks away; say so, so the coordinator knows it went through.
+	c.notice("The selection is approved. Members are asked about conflicts of interest from %s.", c.status.Schedule.ConflictCheck.UTC().Format("2 January 2006"))
+	return cases, nil
+}
+
+func (c *cycleRun) validateReplace(_ workflow.Context, r cycle.ReplaceRequest) error {
+	if err := c.stageIs(cycle.StageCoordinatorCheck); err != nil {
+		return err
+	}
+	if !c.inReview(r.CaseID) {
+		return fmt.Errorf("case %d is not in this cycle's selection", r.CaseID)
+	}
+	if !r.Redraw && strings.TrimSpace(r.Reason) == "" {
+		return errors.New("give a reason for withdrawing the case; it stays internal")
+	}
+	return nil
+}
+
+// replaceCase withdraws a case. The next reserve of its stratum takes its
+// place, or a fresh reproducible draw when asked; with neither the cycle
+// runs one case short and says so.
+func (c *cycleRun) replaceCase(ctx workflow.Context, r cycle.ReplaceRequest) (Replacement, error) {
+	i := c.caseIndex(r.CaseID)
+	stratum := c.status.Cases[i].Stratum
+	in := ReplaceInput{CycleID: c.status.CycleID, CaseID: r.CaseID, Reason: r.Reason, By: r.By, Redraw: r.Redraw, Seed: c.status.Seed}
+	if r.Redraw {
+		c.redraws[stratum]++
+		in.Attempt = c.redraws[stratum]
+	}
+	var out Replacement
+	if err := workflow.ExecuteActivity(flowopts.Activity(ctx), a.ReplaceCase, in).Get(ctx, &out); err != nil {
+		return out, err
+	}
+	// The case may have moved while the activity ran; find it again.
+	c.status.Cases[c.caseIndex(r.CaseID)].Status = "withdrawn"
+	if out.Replacement == nil {
+		c.notice("A %s case was withdrawn and no reserve was left, so the cycle runs with one case fewer.", stratum)
+		return out, nil
+	}
+	if j := c.caseIndex(out.Replacement.CaseID); j >= 0 {
+		c.status.Cases[j] = *out.Replacement
+	} else {
+		c.status.Cases = append(c.status.Cases, *out.Replacement)
+	}
+	return out, nil
+}
+
+// Meeting.
+
+func (c *cycleRun) validateSchedule(ctx workflow.Context, m cycle.Meeting) error {
+	if err := c.stageIs(cycle.StageSelecting, cycle.StageCoordinatorCheck, cycle.StageConflictCheck, cycle.StageReviewing); err != nil {
+		return err
+	}
+	if !m.Start.After(workflow.Now(ctx)) {
+		return errors.New("the meeting must start in the future")
+	}
+	if !m.End.After(m.Start) {
+		return errors.New("the meeting must end after it starts")
+	}
+	if strings.TrimSpace(m.Location) == "" && strings.TrimSpace(m.OnlineLink) == "" {
+		return errors.New("give a place or an online link for the meeting")
+	}
+	return nil
+}
+
+// scheduleMeeting sets or changes the meeting. Every stage date moves with
+// it, and every member gets an updated invite (same UID, higher SEQUENCE).
+func (c *cycleRun) scheduleMeeting(ctx workflow.Context, m cycle.Meeting) (cycle.CycleStatus, error) {
+	c.status.Meeting = m
+	c.status.Schedule = c.timing.ScheduleFor(m.Start)
+	if err := c.saveMeeting(ctx); err != nil {
+		return c.snapshot(), err
+	}
+	if err := workflow.ExecuteActivity(flowopts.Activity(ctx), a.SetStage, c.status.CycleID, c.status.Stage, c.status.Schedule).Get(ctx, nil); err != nil {
+		return c.snapshot(), err
+	}
+	c.scheduleChanged = true
+	c.signalMembers(ctx, cycle.SignalRescheduleReview, RescheduleReview{Deadline: c.status.Schedule.ReviewsDue, MeetingStart: m.Start})
+	return c.snapshot(), nil
+}
+
+// Conflicts and identifying detail.
+
+func (c *cycleRun) validateConflict(_ workflow.Context, r cycle.ConflictRequest) error {
+	if err := c.stageIs(cycle.StageCoordinatorCheck, cycle.StageConflictCheck, cycle.StageReviewing); err != nil {
+		return err
+	}
+	if !c.inReview(r.CaseID) {
+		return fmt.Errorf("case %d is not in this cycle", r.CaseID)
+	}
+	if slices.ContainsFunc(c.status.Conflicts, func(x cycle.ConflictRequest) bool { return x.MemberID == r.MemberID && x.CaseID == r.CaseID }) {
+		return errors.New("this conflict is already declared")
+	}
+	if m := c.members[r.MemberID]; m != nil && m.Left {
+		return errors.New("this member has left the panel")
+	}
+	return nil
+}
+
+// declareConflict records a declaration. After the packs are out, the
+// member's access to the case ends at once and it leaves their list.
+func (c *cycleRun) declareConflict(ctx workflow.Context, r cycle.ConflictRequest) error {
+	afterRelease := c.packsReleased
+	// Recorded before the activity runs, so a second declaration arriving
+	// meanwhile is refused as a duplicate; taken back if storing fails.
+	c.status.Conflicts = append(c.status.Conflicts, r)
+	if err := workflow.ExecuteActivity(flowopts.Activity(ctx), a.RecordConflict, ConflictInput{
+		CycleID: c.status.CycleID, MemberID: r.MemberID, CaseID: r.CaseID, Note: r.Note, AfterRelease: afterRelease,
+	}).Get(ctx, nil); err != nil {
+		c.status.Conflicts = slices.DeleteFunc(c.status.Conflicts, func(x cycle.ConflictRequest) bool { return x == r })
+		return err
+	}
+	if afterRelease {
+		c.signalMember(ctx, r.MemberID, cycle.SignalRemoveCase, r.CaseID)
+	}
+	return nil
+}
+
+func (c *cycleRun) validateIdentifying(_ workflow.Context, r cycle.IdentifyingRequest) error {
+	if err := c.stageIs(cycle.StageCoordinatorCheck, cycle.StageConflictCheck, cycle.StageReviewing, cycle.StageMeeting); err != nil {
+		return err
+	}
+	if !c.inReview(r.CaseID) {
+		return fmt.Errorf("case %d is not in this cycle or has already been pulled", r.CaseID)
+	}
+	return nil
+}
+
+// reportIdentifying pulls the case from every pack at once, alerts the
+// coordinator and logs the report.
+func (c *cycleRun) reportIdentifying(ctx workflow.Context, r cycle.IdentifyingRequest) error {
+	if err := workflow.ExecuteActivity(flowopts.Activity(ctx), a.RecordIdentifyingReport, IdentifyingReport{
+		CycleID: c.status.CycleID, MemberID: r.MemberID, CaseID: r.CaseID, Detail: r.Detail,
+	}).Get(ctx, nil); err != nil {
+		return err
+	}
+	c.status.Cases[c.caseIndex(r.CaseID)].Status = "pulled"
+	c.notice("A case was pulled from every pack after a member reported identifying detail.")
+	c.signalMembers(ctx, cycle.SignalRemoveCase, r.CaseID)
+	c.alert(ctx, Alert{Kind: "identifying_detail", Key: fmt.Sprintf("identifying/%d", r.CaseID), MemberID: r.MemberID, CaseID: r.CaseID})
+	return nil
+}
+
+func (c *cycleRun) validateMemberLeft(_ workflow.Context, r cycle.MemberLeftRequest) error {
+	if c.status.Stage == cycle.StageClosed || c.status.Stage == cycle.StageCancelled {
+		return c.stageIs(cycle.StageCoordinatorCheck, cycle.StageConflictCheck, cycle.StageReviewing, cycle.StageMeeting, cycle.StageMinutes)
+	}
+	if m := c.members[r.MemberID]; m != nil && m.Left {
+		return errors.New("this member has already left")
+	}
+	return nil
+}
+
+// memberLeft excuses the member's open reviews and ends their access;
+// reviews they submitted are kept.
+func (c *cycleRun) memberLeft(ctx workflow.Context, r cycle.MemberLeftRequest) error {
+	var excused int
+	if err := workflow.ExecuteActivity(flowopts.Activity(ctx), a.ExcuseReviews, c.status.CycleID, r.MemberID).Get(ctx, &excused); err != nil {
+		return err
+	}
+	c.signalMember(ctx, r.MemberID, cycle.SignalLeave, nil)
+	m := c.member(r.MemberID)
+	m.Left = true
+	m.Excused += excused
+	m.Outstanding = 0
+	return nil
+}
+
+// The meeting's record.
+
+func (c *cycleRun) meetingRecordOpen() error {
+	if err := c.stageIs(cycle.StageMeeting, cycle.StageMinutes); err != nil {
+		return err
+	}
+	if c.minutesApproved != "" {
+		return errors.New("the minutes are approved; the record can no longer change")
+	}
+	return nil
+}
+
+func (c *cycleRun) validateAttendance(_ workflow.Context, at cycle.Attendance) error {
+	if err := c.meetingRecordOpen(); err != nil {
+		return err
+	}
+	for id, st := range at.Status {
+		if !slices.Contains([]string{"present", "apologies", "absent"}, st) {
+			return fmt.Errorf("attendance of member %d: %q is not present, apologies or absent", id, st)
+		}
+	}
+	return nil
+}
+
+func (c *cycleRun) recordAttendance(ctx workflow.Context, at cycle.Attendance) error {
+	at.CycleID = c.status.CycleID
+	return workflow.ExecuteActivity(flowopts.Activity(ctx), a.RecordAttendance, at).Get(ctx, nil)
+}
+
+func (c *cycleRun) validateFinding(_ workflow.Context, f cycle.Finding) error {
+	if err := c.meetingRecordOpen(); err != nil {
+		return err
+	}
+	if !c.inReview(f.CaseID) {
+		return fmt.Errorf("case %d is not one the panel reviewed", f.CaseID)
+	}
+	if !slices.ContainsFunc(form.Categories, func(cat reviewform.Category) bool { return cat.Key == f.Category }) {
+		return fmt.Errorf("finding %q is not one of: %s", f.Category, categoryKeys())
+	}
+	return nil
+}
+
+// recordFinding stores the panel's finding; recording again replaces it.
+func (c *cycleRun) recordFinding(ctx workflow.Context, f cycle.Finding) error {
+	f.CycleID = c.status.CycleID
+	if err := workflow.ExecuteActivity(flowopts.Activity(ctx), a.RecordFinding, f).Get(ctx, nil); err != nil {
+		return err
+	}
+	c.status.Findings = slices.DeleteFunc(c.status.Findings, func(x cycle.Finding) bool { return x.CaseID == f.CaseID })
+	c.status.Findings = append(c.status.Findings, f)
+	return nil
+}
+
+func (c *cycleRun) validateLearningPoint(_ workflow.Context, lp cycle.LearningPoint) error {
+	if err := c.meetingRecordOpen(); err != nil {
+		return err
+	}
+	if strings.TrimSpace(lp.Text) == "" {
+		return errors.New("the learning point needs some text")
+	}
+	if !slices.Contains([]string{"prosecution", "police", "partners"}, lp.Tag) {
+		return fmt.Errorf("tag %q is not prosecution, police or partners", lp.Tag)
+	}
+	if lp.CaseID != 0 && c.caseIndex(lp.CaseID) < 0 {
+		return fmt.Errorf("case %d is not in this cycle", lp.CaseID)
+	}
+	return nil
+}
+
+func (c *cycleRun) addLearningPoint(ctx workflow.Context, lp cycle.LearningPoint) (int64, error) {
+	lp.CycleID = c.status.CycleID
+	var id int64
+	if err := workflow.ExecuteActivity(flowopts.Activity(ctx), a.AddLearningPoint, lp).Get(ctx, &id); err != nil {
+		return 0, err
+	}
+	c.status.LearningPoints++
+	return id, nil
+}
+
+func (c *cycleRun) validateAction(ctx workflow.Context, in cycle.ActionInput) error {
+	if err := c.meetingRecordOpen(); err != nil {
+		return err
+	}
+	var problems []string
+	if strings.TrimSpace(in.Description) == "" {
+		problems = append(problems, "description is required")
+	}
+	if strings.TrimSpace(in.OwnerName) == "" || strings.TrimSpace(in.ManagerName) == "" {
+		problems = append(problems, "owner and manager names are required")
+	}
+	for field, addr := range map[string]string{"owner_email": in.OwnerEmail, "manager_email": in.ManagerEmail} {
+		if _, err := mail.ParseAddress(addr); err != nil {
+			problems = append(problems, field+" is not an email address")
+		}
+	}
+	if !in.Due.After(workflow.Now(ctx)) {
+		problems = append(problems, "due date must be in the future")
+	}
+	if in.CaseID != 0 && c.caseIndex(in.CaseID) < 0 {
+		problems = append(problems, fmt.Sprintf("case %d is not in this cycle", in.CaseID))
+	}
+	if len(problems) > 0 {
+		slices.Sort(problems)
+		return errors.New(strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// addAction records the action and starts the workflow that tracks it to
+// closure. That workflow outlives the cycle.
+func (c *cycleRun) addAction(ctx workflow.Context, in cycle.ActionInput) (cycle.RecordedAction, error) {
+	in.CycleID = c.status.CycleID
+	var rec cycle.RecordedAction
+	if err := workflow.ExecuteActivity(flowopts.Activity(ctx), a.RecordAction, in).Get(ctx, &rec); err != nil {
+		return rec, err
+	}
+	child := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID:        action.WorkflowID(rec.ActionID),
+		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
+	})
+	if err := workflow.ExecuteChildWorkflow(child, action.WorkflowName, action.ActionInput{ActionID: rec.ActionID}).
+		GetChildWorkflowExecution().Get(ctx, nil); err != nil {
+		return rec, fmt.Errorf("start tracking action %d: %w", rec.ActionID, err)
+	}
+	c.status.Actions = append(c.status.Actions, rec.ActionID)
+	return rec, nil
+}
+
+// Minutes.
+
+func (c *cycleRun) validateCloseMeeting(workflow.Context) error {
+	if err := c.stageIs(cycle.StageMeeting, cycle.StageMinutes); err != nil {
+		return err
+	}
+	if c.minutesApproved != "" {
+		return errors.New("the minutes are already approved")
+	}
+	var missing []string
+	for _, cc := range c.status.Cases {
+		if c.inReview(cc.CaseID) && !slices.ContainsFunc(c.status.Findings, func(f cycle.Finding) bool { return f.CaseID == cc.CaseID }) {
+			missing = append(missing, cc.Reference)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("record a finding for every case first; missing: %s", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// closeMeeting drafts the minutes from the record. Closing again (after a
+// correction) drafts them afresh.
+func (c *cycleRun) closeMeeting(ctx workflow.Context) (int64, error) {
+	var fileID int64
+	if err := workflow.ExecuteActivity(flowopts.Activity(ctx), a.DraftMinutes, c.status.CycleID).Get(ctx, &fileID); err != nil {
+		return 0, err
+	}
+	c.status.MinutesFileID = fileID
+	c.meetingClosed = true
+	if c.status.Stage != cycle.StageMinutes {
+		if err := c.setStage(ctx, cycle.StageMinutes); err != nil {
+			return fileID, err
+		}
+	}
+	return fileID, nil
+}
+
+func (c *cycleRun) validateApproveMinutes(_ workflow.Context, r cycle.ApproveMinutesRequest) error {
+	if err := c.stageIs(cycle.StageMinutes); err != nil {
+		return err
+	}
+	if c.minutesApproved != "" {
+		return errors.New("the minutes are already approved")
+	}
+	if strings.TrimSpace(r.ApprovedBy) == "" {
+		return errors.New("say who approved the minutes")
+	}
+	return nil
+}
+
+// approveMinutes issues the minutes: stored, emailed to the members and the
+// coordinator, with the public key messages alongside.
+func (c *cycleRun) approveMinutes(ctx workflow.Context, r cycle.ApproveMinutesRequest) (int64, error) {
+	c.minutesApproved = r.ApprovedBy
+	var issued IssuedMinutes
+	if err := workflow.ExecuteActivity(flowopts.Activity(ctx), a.IssueMinutes, c.status.CycleID, r.ApprovedBy).Get(ctx, &issued); err != nil {
+		c.minutesApproved = ""
+		return 0, err
+	}
+	c.status.MinutesFileID = issued.FileID
+	c.queueMail(issued.Mail...)
+	c.status.MinutesIssued = true
+	return issued.FileID, nil
+}
+
+// Cancellation.
+
+func (c *cycleRun) validateCancel(_ workflow.Context, r cycle.CancelRequest) error {
+	if c.cancelled || c.status.Stage == cycle.StageClosed {
+		return c.stageIs(cycle.StageSelecting, cycle.StageCoordinatorCheck, cycle.StageConflictCheck, cycle.StageReviewing, cycle.StageMeeting)
+	}
+	if c.status.Stage == cycle.StageMinutes {
+		return errors.New("the meeting has been held; its minutes cannot be cancelled")
+	}
+	if strings.TrimSpace(r.Reason) == "" {
+		return errors.New("give a reason for cancelling")
+	}
+	return nil
+}
+
+func (c *cycleRun) cancel(_ workflow.Context, r cycle.CancelRequest) error {
+	c.cancelled = true
+	c.status.CancelReason = r.Reason
+	return nil
+}
+
+func categoryKeys() string {
+	var keys []string
+	for _, cat := range form.Categories {
+		keys = append(keys, cat.Key)
+	}
+	return strings.Join(keys, ", ")
+}
+
+// RescheduleReview moves a member's deadline and meeting.
+type RescheduleReview struct {
+	Deadline     time.Time `json:"deadline"`
+	MeetingStart time.Time `json:"meeting_start"`
+}

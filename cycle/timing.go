@@ -1,0 +1,97 @@
+// Package cycle is the contract of the review-cycle and member-review
+// workflows: what starts them, their update, signal and query names, the
+// payloads those carry, the status they report and their workflow IDs.
+// Everything here is recorded in the history of running workflows, so names
+// and JSON field names change only with a versioning plan. The workflows and
+// their activities live in cycle/cycleflow; the server needs only this.
+package cycle
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/lsip/scrutiny/uktime"
+)
+
+// Timing holds the configurable offsets of a cycle's stages, relative to
+// the meeting date T.
+type Timing struct {
+	ConflictCheckBefore time.Duration `json:"conflict_check_before"`
+	PacksBefore         time.Duration `json:"packs_before"`
+	ReviewsDueBefore    time.Duration `json:"reviews_due_before"`
+	RevokeAfter         time.Duration `json:"revoke_after"`
+	// Reminders are offsets before the reviews deadline at which members
+	// with reviews outstanding are reminded.
+	Reminders []time.Duration `json:"reminders"`
+	// ApprovalNudgeEvery is how long the selection may wait for the
+	// coordinator's approval before they are reminded, and again after.
+	ApprovalNudgeEvery time.Duration `json:"approval_nudge_every"`
+}
+
+// DefaultTiming is the domain's usual cycle: conflict check from three
+// weeks before, packs two weeks before, reviews due the day before, access
+// revoked the day after, and reminders 7, 3 and 1 days before the deadline.
+func DefaultTiming() Timing {
+	return Timing{
+		ConflictCheckBefore: 21 * uktime.Day,
+		PacksBefore:         14 * uktime.Day,
+		ReviewsDueBefore:    1 * uktime.Day,
+		RevokeAfter:         1 * uktime.Day,
+		Reminders:           []time.Duration{7 * uktime.Day, 3 * uktime.Day, 1 * uktime.Day},
+		ApprovalNudgeEvery:  7 * uktime.Day,
+	}
+}
+
+// WithDefaults fills unset fields, so callers may override only some.
+func (t Timing) WithDefaults() Timing {
+	d := DefaultTiming()
+	if t.ConflictCheckBefore == 0 {
+		t.ConflictCheckBefore = d.ConflictCheckBefore
+	}
+	if t.PacksBefore == 0 {
+		t.PacksBefore = d.PacksBefore
+	}
+	if t.ReviewsDueBefore == 0 {
+		t.ReviewsDueBefore = d.ReviewsDueBefore
+	}
+	if t.RevokeAfter == 0 {
+		t.RevokeAfter = d.RevokeAfter
+	}
+	if t.Reminders == nil {
+		t.Reminders = d.Reminders
+	}
+	if t.ApprovalNudgeEvery == 0 {
+		t.ApprovalNudgeEvery = d.ApprovalNudgeEvery
+	}
+	return t
+}
+
+// ScheduleFor derives every stage date from the meeting's start, so a
+// reschedule moves them all together.
+func (t Timing) ScheduleFor(meeting time.Time) Schedule {
+	return Schedule{
+		ConflictCheck: meeting.Add(-t.ConflictCheckBefore),
+		PacksRelease:  meeting.Add(-t.PacksBefore),
+		ReviewsDue:    meeting.Add(-t.ReviewsDueBefore),
+		Meeting:       meeting,
+		AccessRevoked: meeting.Add(t.RevokeAfter),
+	}
+}
+
+// CycleWorkflowID is the deterministic ID of a panel's cycle for a
+// finalised-date window: starting the same cycle twice finds the first.
+func CycleWorkflowID(panelID int64, windowStart, windowEnd time.Time) string {
+	return fmt.Sprintf("cycle-%d-%s-%s", panelID, windowStart.Format(time.DateOnly), windowEnd.Format(time.DateOnly))
+}
+
+// MemberReviewWorkflowID is the ID of one member's review in a cycle.
+func MemberReviewWorkflowID(cycleWorkflowID string, memberID int64) string {
+	return fmt.Sprintf("%s-member-%d", cycleWorkflowID, memberID)
+}
+
+// The workflow type names, as recorded in the history of running
+// workflows. The worker registers the workflows under these names.
+const (
+	WorkflowName             = "CycleWorkflow"
+	MemberReviewWorkflowName = "MemberReviewWorkflow"
+)

@@ -1,0 +1,78 @@
+package domain
+
+// The named values below are the ones stored in PostgreSQL, where a CHECK
+// constraint on each column refuses anything else. Code names them by these
+// constants, never by a bare string, so a misspelt status fails to compile
+// instead of failing a query.
+
+// StaffRole is what a staff account may do. A coordinator and a chair
+// work within their panels, a manager within their Area, an admin
+// everywhere.
+type StaffRole string
+
+const (
+	StaffAdmin       StaffRole = "admin"
+	StaffCoordinator StaffRole = "coordinator"
+	StaffManager     StaffRole = "manager"
+	StaffChair       StaffRole = "chair"
+)
+
+// Stage is where a review cycle has got to.
+type Stage string
+
+const (
+	StageSelecting        Stage = "selecting"
+	StageCoordinatorCheck Stage = "coordinator_check"
+	StageConflictCheck    Stage = "conflict_check"
+	StageReviewing        Stage = "reviewing"
+	StageMeeting          Stage = "meeting"
+	StageMinutes          Stage = "minutes"
+	StageTracking         Stage = "tracking"
+	StageClosed           Stage = "closed"
+	StageCancelled        Stage = "cancelled"
+)
+
+// CaseStatus is where a drawn case stands in its cycle.
+type CaseStatus string
+
+const (
+	CaseProposed      CaseStatus = "proposed"
+	CaseReserve       CaseStatus = "reserve"
+	CaseApproved      CaseStatus = "approved"
+	CaseWithdrawn     CaseStatus = "withdrawn"
+	CaseUnusedReserve CaseStatus = "unused_reserve"
+	CasePulled        CaseStatus = "pulled"
+)
+
+// ReviewStatus is where one member's review of one case stands.
+type ReviewStatus string
+
+const (
+	ReviewOutstanding  ReviewStatus = "outstanding"
+	ReviewDraft        ReviewStatus = "draft"
+	ReviewSubmitted    ReviewStatus = "submitted"
+	ReviewNotSubmitted ReviewStatus = "not_submitted"
+	ReviewExcused      ReviewStatus = "excused"
+)
+
+// MailStatus is where an outbox message stands. Pending mail is still to
+// be sent; the others are final, and are what delivery reports.
+type MailStatus string
+
+const (
+	MailPending MailStatus = "pending"
+	MailSent    MailStatus = "sent"
+	MailBounced MailStatus = "bounced"
+	MailHeld    MailStatus = "held"
+)
+
+// ActionStatus is where an action stands. Open moves to in progress;
+// completed and cancelled are final.
+type ActionStatus string
+
+const (
+	ActionOpen       ActionStatus = "open"
+	ActionInProgress ActionStatus = "in_progress"
+	ActionCompleted  ActionStatus = "completed"
+	ActionCancelled  ActionStatus = "cancelled"
+)
