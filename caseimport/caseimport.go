@@ -86,7 +86,7 @@ func Import(ctx context.Context, st *store.Store, filename string, data []byte, 
 	}
 	sum := sha256.Sum256(data)
 	res := Result{Rows: len(recs)}
-	err = st.InTx(ctx, func(tx pgx.Tx) error {
+	err = st.RawTx(ctx, func(tx pgx.Tx) error {
 		var err error
 		res.Inserted, res.Updated, err = store.UpsertCases(ctx, tx, recs)
 		if err != nil {

@@ -70,7 +70,7 @@ func Load(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	cases := g.cases(opts.Cases)
 
 	var sum Summary
-	err := st.InTx(ctx, func(tx pgx.Tx) error {
+	err := st.RawTx(ctx, func(tx pgx.Tx) error {
 		// A second load running at the same moment waits here, then finds
 		// the panels this one wrote.
 		if _, err := tx.Exec(ctx, `LOCK TABLE panels IN EXCLUSIVE MODE`); err != nil {

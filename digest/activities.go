@@ -75,8 +75,8 @@ func (a *Activities) QueueDigest(ctx context.Context, managerID int64, week stri
 	}
 	body += fmt.Sprintf("\nThe attached workbook lists them all. The action board: %s/actions?area=%d\n\n(This is an automatic message from scrutiny.)\n", a.PublicURL, areaID)
 	var ref outbox.Ref
-	err = a.Store.InTx(ctx, func(tx pgx.Tx) error {
-		fileID, err := store.SaveFile(ctx, tx, store.File{Kind: "export", Filename: fmt.Sprintf("actions-%s-%s.xlsx", area, week), ContentType: workbook.ContentType, Content: data})
+	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+		fileID, err := tx.SaveFile(ctx, store.File{Kind: "export", Filename: fmt.Sprintf("actions-%s-%s.xlsx", area, week), ContentType: workbook.ContentType, Content: data})
 		if err != nil {
 			return err
 		}

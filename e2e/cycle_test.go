@@ -66,7 +66,7 @@ func seed(t *testing.T, st *store.Store, now time.Time) fixture {
 			Category: domain.HateCrime, Strands: []string{strand}, PrincipalOffence: "Racially aggravated harassment",
 			FinalisedOn: now.AddDate(0, -2, 0), Outcome: domain.ConvictionPlea, Summary: fmt.Sprintf("Summary of case %d: abuse in a shop.", i)})
 	}
-	must(st.InTx(ctx, func(tx pgx.Tx) error { _, _, err := store.UpsertCases(ctx, tx, recs); return err }))
+	must(st.RawTx(ctx, func(tx pgx.Tx) error { _, _, err := store.UpsertCases(ctx, tx, recs); return err }))
 	return f
 }
 

@@ -25,11 +25,16 @@ type Ref struct {
 	MemberID int64 `json:"member_id,omitempty"`
 }
 
-// Queue enqueues m through q (the pool or the caller's transaction) and
+// Enqueuer is the store, or one of its transactions.
+type Enqueuer interface {
+	EnqueueMail(ctx context.Context, m store.Mail) (int64, error)
+}
+
+// Queue enqueues m through q (the store or the caller's transaction) and
 // returns its reference. A message whose key is already queued returns the
 // existing row.
-func Queue(ctx context.Context, q store.Querier, m store.Mail) (Ref, error) {
-	id, err := store.EnqueueMail(ctx, q, m)
+func Queue(ctx context.Context, q Enqueuer, m store.Mail) (Ref, error) {
+	id, err := q.EnqueueMail(ctx, m)
 	ref := Ref{OutboxID: id}
 	if m.MemberID != nil {
 		ref.MemberID = *m.MemberID

@@ -129,7 +129,7 @@ func (s *Server) createPanel(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	var out panelRow
-	err := s.deps.Store.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.deps.Store.RawTx(ctx, func(tx pgx.Tx) error {
 		if err := tx.QueryRow(ctx, `INSERT INTO panels (area_id, name, covers) SELECT id, $2, $3 FROM areas WHERE code = $1 RETURNING id, name, covers`,
 			area.Code, req.Name, req.Covers).Scan(&out.ID, &out.Name, &out.Covers); err != nil {
 			return err
@@ -340,7 +340,7 @@ func (s *Server) updateMember(c *gin.Context) {
 		return
 	}
 	var m memberRow
-	err = s.deps.Store.InTx(ctx, func(tx pgx.Tx) error {
+	err = s.deps.Store.RawTx(ctx, func(tx pgx.Tx) error {
 		row, err := tx.Query(ctx, `UPDATE members SET
 				unreachable_since = CASE WHEN $2::text IS NOT NULL AND lower($2) <> lower(email) THEN NULL ELSE unreachable_since END,
 				email = coalesce($2, email), active = coalesce($3, active),

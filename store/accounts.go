@@ -29,7 +29,7 @@ type User struct {
 // CreateUser stores a staff account with its panels.
 func (s *Store) CreateUser(ctx context.Context, u User) (int64, error) {
 	var id int64
-	err := s.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.RawTx(ctx, func(tx pgx.Tx) error {
 		if err := tx.QueryRow(ctx, `INSERT INTO users (name, email, role, area_id) VALUES ($1, $2, $3, $4) RETURNING id`,
 			u.Name, u.Email, u.Role, u.AreaID).Scan(&id); err != nil {
 			return err

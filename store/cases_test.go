@@ -23,7 +23,7 @@ func TestUpsertCasesUpdatesInsteadOfDuplicating(t *testing.T) {
 	}
 	upsert := func(r store.CaseRecord) (int, int) {
 		var ins, upd int
-		err := st.InTx(ctx, func(tx pgx.Tx) error {
+		err := st.RawTx(ctx, func(tx pgx.Tx) error {
 			var err error
 			ins, upd, err = store.UpsertCases(ctx, tx, []store.CaseRecord{r})
 			return err

@@ -97,7 +97,7 @@ func (s *Store) MarkSent(ctx context.Context, id int64) error {
 // marks the member unreachable so nothing more is sent until the address is
 // corrected.
 func (s *Store) MarkBounced(ctx context.Context, id int64, reason string) error {
-	return s.InTx(ctx, func(tx pgx.Tx) error {
+	return s.RawTx(ctx, func(tx pgx.Tx) error {
 		var memberID *int64
 		if err := tx.QueryRow(ctx, `UPDATE outbox SET status = 'bounced', attempts = attempts + 1, last_error = $2
 			WHERE id = $1 RETURNING member_id`, id, reason).Scan(&memberID); err != nil {

@@ -13,9 +13,34 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// Store wraps the pool. Its methods are safe for concurrent use.
+// Store is scrutiny's database. Every SQL statement the system runs is a
+// method of Queries, which a Store runs on its pool and a Tx inside one
+// transaction; no pgx handle leaves this package. Its methods are safe for
+// concurrent use.
 type Store struct {
+	Queries
+	// Pool is being retired: every statement outside this package is
+	// moving into a Queries method, after which it becomes unexported.
 	Pool *pgxpool.Pool
+}
+
+// Queries holds every statement. Its methods are promoted to Store, which
+// runs them on the pool, and to Tx, which runs them in a transaction.
+type Queries struct {
+	db db
+}
+
+// Tx is one transaction, given to the function passed to Store.InTx.
+type Tx struct {
+	Queries
+}
+
+// db is what both the pool and a transaction offer.
+type db interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, rows pgx.CopyFromSource) (int64, error)
 }
 
 // Open connects to PostgreSQL and checks the connection answers.
@@ -32,7 +57,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connect to PostgreSQL at %s: %w", cfg.ConnConfig.Host, err)
 	}
-	return &Store{Pool: pool}, nil
+	return &Store{Queries: Queries{db: pool}, Pool: pool}, nil
 }
 
 // Close releases every connection.
@@ -44,8 +69,15 @@ func (s *Store) Ping(ctx context.Context) error { return s.Pool.Ping(ctx) }
 // ErrNotFound is returned when a looked-up row does not exist.
 var ErrNotFound = errors.New("not found")
 
-// InTx runs fn in a transaction, committing when it returns nil.
-func (s *Store) InTx(ctx context.Context, fn func(pgx.Tx) error) error {
+// InTx runs fn in a transaction, committing when it returns nil and
+// rolling back otherwise.
+func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
+	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error { return fn(&Tx{Queries{db: tx}}) })
+}
+
+// RawTx is InTx with the pgx transaction itself. It is being retired with
+// Pool: code moving into this package uses InTx and Queries methods.
+func (s *Store) RawTx(ctx context.Context, fn func(pgx.Tx) error) error {
 	return pgx.BeginFunc(ctx, s.Pool, fn)
 }
 
@@ -57,4 +89,19 @@ func IsUniqueViolation(err error) (constraint string, ok bool) {
 		return pgErr.ConstraintName, true
 	}
 	return "", false
+}
+
+// Audit appends one entry to the audit log. Detail must never carry case
+// content: IDs and counts only.
+func (q *Queries) Audit(ctx context.Context, actor, action, subjectType, subjectID string, detail map[string]any) error {
+	return Audit(ctx, q.db, actor, action, subjectType, subjectID, detail)
+}
+
+// SaveFile stores f and returns its ID.
+func (q *Queries) SaveFile(ctx context.Context, f File) (int64, error) { return SaveFile(ctx, q.db, f) }
+
+// EnqueueMail queues m unless a message with the same key exists, and
+// returns the row's ID either way.
+func (q *Queries) EnqueueMail(ctx context.Context, m Mail) (int64, error) {
+	return EnqueueMail(ctx, q.db, m)
 }

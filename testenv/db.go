@@ -11,10 +11,12 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/lsip/scrutiny/store"
 )
@@ -60,11 +62,17 @@ func DB(t testing.TB) *store.Store {
 	if _, err := admin.Exec(ctx, fmt.Sprintf(`CREATE DATABASE %s TEMPLATE %s`, name, tpl)); err != nil {
 		t.Fatalf("create test database: %v", err)
 	}
-	st, err := store.Open(ctx, databaseURL(admin.Config(), name))
+	url := databaseURL(admin.Config(), name)
+	st, err := store.Open(ctx, url)
 	if err != nil {
 		t.Fatalf("open test database: %v", err)
 	}
+	urls.Store(st, url)
 	t.Cleanup(func() {
+		if raw, ok := sqlPools.LoadAndDelete(st); ok {
+			raw.(*pgxpool.Pool).Close()
+		}
+		urls.Delete(st)
 		st.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
@@ -79,6 +87,33 @@ func DB(t testing.TB) *store.Store {
 		}
 	})
 	return st
+}
+
+// urls and sqlPools map each test store to its database's URL and to the
+// pool SQL opened on it.
+var urls, sqlPools sync.Map
+
+// SQL is a second connection pool to st's test database, for a test that
+// sets up or inspects rows no store method covers: fixtures, and checks of
+// what was written. Application code never sees a pgx handle; tests may.
+func SQL(t testing.TB, st *store.Store) *pgxpool.Pool {
+	t.Helper()
+	if raw, ok := sqlPools.Load(st); ok {
+		return raw.(*pgxpool.Pool)
+	}
+	url, ok := urls.Load(st)
+	if !ok {
+		t.Fatal("testenv.SQL: the store was not made by testenv.DB")
+	}
+	pool, err := pgxpool.New(context.Background(), url.(string))
+	if err != nil {
+		t.Fatalf("testenv.SQL: %v", err)
+	}
+	if raw, loaded := sqlPools.LoadOrStore(st, pool); loaded {
+		pool.Close()
+		return raw.(*pgxpool.Pool)
+	}
+	return pool
 }
 
 // ensureTemplate returns the name of a template database holding the current

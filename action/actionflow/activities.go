@@ -130,7 +130,7 @@ func (a *Activities) RecordActionChange(ctx context.Context, ch ActionChange) (t
 		return time.Time{}, err
 	}
 	var at time.Time
-	err = a.Store.InTx(ctx, func(tx pgx.Tx) error {
+	err = a.Store.RawTx(ctx, func(tx pgx.Tx) error {
 		inserted := true
 		err := tx.QueryRow(ctx, `INSERT INTO action_events (action_id, seq, at, actor, kind, detail) VALUES ($1, $2, $3, $4, $5, $6)
 			ON CONFLICT (action_id, seq) DO NOTHING RETURNING at`, ch.ActionID, ch.Seq, ch.At, ch.Actor, ch.Kind, raw).Scan(&at)
@@ -228,7 +228,7 @@ func (a *Activities) QueueActionMail(ctx context.Context, in ActionMail) (outbox
 	if err != nil {
 		return outbox.Ref{}, err
 	}
-	return outbox.Queue(ctx, a.Store.Pool, store.Mail{Key: ActionMailKey(in.ActionID, in.Key), ToAddress: in.ToEmail, ToName: in.ToName,
+	return outbox.Queue(ctx, a.Store, store.Mail{Key: ActionMailKey(in.ActionID, in.Key), ToAddress: in.ToEmail, ToName: in.ToName,
 		Subject: subject, BodyText: body})
 }
 

@@ -182,7 +182,7 @@ func (a *Activities) SelectCases(ctx context.Context, in SelectInput) (Selection
 		return Selection{}, err
 	}
 
-	err = a.Store.InTx(ctx, func(tx pgx.Tx) error {
+	err = a.Store.RawTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE cycles SET seed = $2 WHERE id = $1`, c.ID, in.Seed); err != nil {
 			return err
 		}
@@ -328,7 +328,7 @@ func (a *Activities) cycleCases(ctx context.Context, cycleID int64) ([]cycle.Cyc
 // marked unused. It returns every case of the cycle, so the workflow's list
 // matches the database.
 func (a *Activities) ApproveSelection(ctx context.Context, cycleID int64) ([]cycle.CycleCase, error) {
-	err := a.Store.InTx(ctx, func(tx pgx.Tx) error {
+	err := a.Store.RawTx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE cycle_cases SET status = CASE status WHEN 'proposed' THEN 'approved' ELSE 'unused_reserve' END
 			WHERE cycle_id = $1 AND status IN ('proposed', 'reserve')`, cycleID)
 		if err != nil || tag.RowsAffected() == 0 {
@@ -348,7 +348,7 @@ func (a *Activities) ApproveSelection(ctx context.Context, cycleID int64) ([]cyc
 // replacement already made.
 func (a *Activities) ReplaceCase(ctx context.Context, in ReplaceInput) (Replacement, error) {
 	var out Replacement
-	err := a.Store.InTx(ctx, func(tx pgx.Tx) error {
+	err := a.Store.RawTx(ctx, func(tx pgx.Tx) error {
 		var status, stratum string
 		var replacedBy *int64
 		err := tx.QueryRow(ctx, `SELECT status, stratum, replaced_by FROM cycle_cases WHERE cycle_id = $1 AND case_id = $2 FOR UPDATE`,
@@ -436,7 +436,7 @@ func (a *Activities) SetStage(ctx context.Context, cycleID int64, stage string, 
 // RevokeAccess ends every member link of the cycle; links are checked
 // against this on every use.
 func (a *Activities) RevokeAccess(ctx context.Context, cycleID int64) error {
-	return a.Store.InTx(ctx, func(tx pgx.Tx) error {
+	return a.Store.RawTx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE cycles SET access_revoked_at = now() WHERE id = $1 AND access_revoked_at IS NULL`, cycleID)
 		if err != nil || tag.RowsAffected() == 0 {
 			return err
@@ -455,7 +455,7 @@ func (a *Activities) CloseCycle(ctx context.Context, cycleID int64) error {
 // member the cancelled invite (same UID, the next SEQUENCE) with a plain
 // notice. Nothing is deleted, and a retry queues nothing new.
 func (a *Activities) CancelCycle(ctx context.Context, cycleID int64, reason string) ([]outbox.Ref, error) {
-	err := a.Store.InTx(ctx, func(tx pgx.Tx) error {
+	err := a.Store.RawTx(ctx, func(tx pgx.Tx) error {
 		var recorded bool
 		if err := tx.QueryRow(ctx, `SELECT cancel_reason IS NOT NULL FROM cycles WHERE id = $1 FOR UPDATE`, cycleID).Scan(&recorded); err != nil {
 			return err

@@ -79,7 +79,7 @@ func newWorld(t *testing.T) *world {
 		mk("DIS-OLD", "wales", "disability", windowStart.AddDate(0, -2, 0), nil),
 	}
 	ctx := context.Background()
-	if err := st.InTx(ctx, func(tx pgx.Tx) error { _, _, err := store.UpsertCases(ctx, tx, recs); return err }); err != nil {
+	if err := st.RawTx(ctx, func(tx pgx.Tx) error { _, _, err := store.UpsertCases(ctx, tx, recs); return err }); err != nil {
 		t.Fatal(err)
 	}
 	rows, _ := st.Pool.Query(ctx, `SELECT reference, id FROM cases`)

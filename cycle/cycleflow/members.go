@@ -48,7 +48,7 @@ func (a *Activities) members(ctx context.Context, panelID int64, signedOnly bool
 
 // queue enqueues one email to a member (or to nobody in particular when
 // memberID is 0) and returns its reference.
-func (a *Activities) queue(ctx context.Context, q store.Querier, key string, to panelMember, subject, body string, attachment *int64, ics string) (outbox.Ref, error) {
+func (a *Activities) queue(ctx context.Context, q outbox.Enqueuer, key string, to panelMember, subject, body string, attachment *int64, ics string) (outbox.Ref, error) {
 	var member *int64
 	if to.ID != 0 {
 		member = &to.ID
@@ -124,7 +124,7 @@ func (a *Activities) queueInvites(ctx context.Context, cycleID int64, cancel boo
 		if cancel {
 			key = fmt.Sprintf("invite-cancel/%d/%d", c.ID, m.ID)
 		}
-		ref, err := a.queue(ctx, a.Store.Pool, key, m, subject, body, nil, string(ics))
+		ref, err := a.queue(ctx, a.Store, key, m, subject, body, nil, string(ics))
 		if err != nil {
 			return nil, err
 		}
@@ -196,7 +196,7 @@ func (a *Activities) QueueConflictTeasers(ctx context.Context, cycleID int64) ([
 		if err != nil {
 			return nil, err
 		}
-		ref, err := a.queue(ctx, a.Store.Pool, fmt.Sprintf("teaser/%d/%d", c.ID, m.ID), m, subject, body, nil, "")
+		ref, err := a.queue(ctx, a.Store, fmt.Sprintf("teaser/%d/%d", c.ID, m.ID), m, subject, body, nil, "")
 		if err != nil {
 			return nil, err
 		}
@@ -209,7 +209,7 @@ func (a *Activities) QueueConflictTeasers(ctx context.Context, cycleID int64) ([
 // case from the member's review list. A repeated declaration changes
 // nothing.
 func (a *Activities) RecordConflict(ctx context.Context, in ConflictInput) error {
-	return a.Store.InTx(ctx, func(tx pgx.Tx) error {
+	return a.Store.RawTx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `INSERT INTO conflicts (cycle_id, member_id, case_id, note, after_release) VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (cycle_id, member_id, case_id) DO NOTHING`, in.CycleID, in.MemberID, in.CaseID, in.Note, in.AfterRelease)
 		if err != nil || tag.RowsAffected() == 0 {
@@ -280,19 +280,16 @@ func (a *Activities) PreparePack(ctx context.Context, in PackInput) (Pack, error
 		return Pack{}, err
 	}
 	out := Pack{CaseIDs: caseIDs}
-	err = a.Store.InTx(ctx, func(tx pgx.Tx) error {
+	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
 		cycleID, memberID := c.ID, m.ID
-		fileID, err := store.SaveFile(ctx, tx, store.File{Kind: "pack", CycleID: &cycleID, MemberID: &memberID,
+		fileID, err := tx.SaveFile(ctx, store.File{Kind: "pack", CycleID: &cycleID, MemberID: &memberID,
 			Filename: PackFilename(m.Name), ContentType: workbook.ContentType, Content: data})
 		if err != nil {
 			return err
 		}
 		out.FileID = fileID
-		for _, id := range caseIDs {
-			if _, err := tx.Exec(ctx, `INSERT INTO reviews (cycle_id, member_id, case_id, form_version) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-				c.ID, m.ID, id, reviewform.Default().Version); err != nil {
-				return err
-			}
+		if err := tx.OpenReviews(ctx, c.ID, m.ID, caseIDs, reviewform.Default().Version); err != nil {
+			return err
 		}
 		var attachment *int64
 		if a.AttachPacks {
@@ -301,7 +298,7 @@ func (a *Activities) PreparePack(ctx context.Context, in PackInput) (Pack, error
 		if out.Mail, err = a.queue(ctx, tx, key, m, subject, body, attachment, ""); err != nil {
 			return err
 		}
-		return store.Audit(ctx, tx, "system", "pack_generated", "file", strconv.FormatInt(fileID, 10), map[string]any{"member_id": m.ID, "cycle_id": c.ID, "cases": len(caseIDs)})
+		return tx.Audit(ctx, "system", "pack_generated", "file", strconv.FormatInt(fileID, 10), map[string]any{"member_id": m.ID, "cycle_id": c.ID, "cases": len(caseIDs)})
 	})
 	return out, err
 }
@@ -409,7 +406,7 @@ func (a *Activities) SaveReview(ctx context.Context, in ReviewInput) (cycle.Stor
 		return cycle.StoredReview{}, err
 	}
 	out := cycle.StoredReview{CaseID: in.CaseID}
-	err = a.Store.InTx(ctx, func(tx pgx.Tx) error {
+	err = a.Store.RawTx(ctx, func(tx pgx.Tx) error {
 		var status string
 		var removed, sameAnswers bool
 		err := tx.QueryRow(ctx, `SELECT status, removed, answers = $4::jsonb, version, late, updated_at FROM reviews
@@ -458,7 +455,7 @@ func (a *Activities) QueueReminder(ctx context.Context, in ReminderInput) (outbo
 	if err != nil {
 		return outbox.Ref{}, err
 	}
-	return a.queue(ctx, a.Store.Pool, fmt.Sprintf("reminder/%d/%d/%s", c.ID, m.ID, in.Key), m, subject, body, nil, "")
+	return a.queue(ctx, a.Store, fmt.Sprintf("reminder/%d/%d/%s", c.ID, m.ID, in.Key), m, subject, body, nil, "")
 }
 
 // RecordNonReturns marks every review still missing at the deadline as not
@@ -466,7 +463,7 @@ func (a *Activities) QueueReminder(ctx context.Context, in ReminderInput) (outbo
 // submission still replaces the mark. Running it again marks nothing new
 // and returns the same list.
 func (a *Activities) RecordNonReturns(ctx context.Context, cycleID int64) ([]NonReturn, error) {
-	err := a.Store.InTx(ctx, func(tx pgx.Tx) error {
+	err := a.Store.RawTx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE reviews SET status = 'not_submitted', updated_at = now()
 			WHERE cycle_id = $1 AND status IN ('outstanding', 'draft') AND NOT removed`, cycleID)
 		if err != nil || tag.RowsAffected() == 0 {
@@ -494,7 +491,7 @@ func (a *Activities) RecordNonReturns(ctx context.Context, cycleID int64) ([]Non
 // returns how many of their reviews are excused.
 func (a *Activities) ExcuseReviews(ctx context.Context, cycleID, memberID int64) (int, error) {
 	var n int
-	err := a.Store.InTx(ctx, func(tx pgx.Tx) error {
+	err := a.Store.RawTx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE reviews SET status = 'excused', updated_at = now()
 			WHERE cycle_id = $1 AND member_id = $2 AND status NOT IN ('submitted', 'excused') AND NOT removed`, cycleID, memberID)
 		if err != nil {
@@ -515,7 +512,7 @@ func (a *Activities) ExcuseReviews(ctx context.Context, cycleID, memberID int64)
 // logs the report; the detail stays internal. A repeated report from the
 // same member changes nothing.
 func (a *Activities) RecordIdentifyingReport(ctx context.Context, in IdentifyingReport) error {
-	return a.Store.InTx(ctx, func(tx pgx.Tx) error {
+	return a.Store.RawTx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `INSERT INTO identifying_reports (cycle_id, member_id, case_id, detail) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (cycle_id, member_id, case_id) DO NOTHING`, in.CycleID, in.MemberID, in.CaseID, in.Detail)
 		if err != nil || tag.RowsAffected() == 0 {
@@ -586,5 +583,5 @@ func (a *Activities) QueueAlert(ctx context.Context, in Alert) (outbox.Ref, erro
 		return outbox.Ref{}, err
 	}
 	to := panelMember{Name: c.CoordinatorName, Email: c.CoordinatorEmail}
-	return a.queue(ctx, a.Store.Pool, fmt.Sprintf("alert/%d/%s", c.ID, in.Key), to, subject, body, nil, "")
+	return a.queue(ctx, a.Store, fmt.Sprintf("alert/%d/%s", c.ID, in.Key), to, subject, body, nil, "")
 }

@@ -24,7 +24,7 @@ import (
 // RecordAttendance stores who was present, sent apologies or was absent;
 // recording a member again replaces their entry.
 func (a *Activities) RecordAttendance(ctx context.Context, in cycle.Attendance) error {
-	return a.Store.InTx(ctx, func(tx pgx.Tx) error {
+	return a.Store.RawTx(ctx, func(tx pgx.Tx) error {
 		counts := map[string]int{}
 		for memberID, status := range in.Status {
 			tag, err := tx.Exec(ctx, `INSERT INTO attendance (meeting_id, member_id, status) SELECT id, $2, $3 FROM meetings WHERE cycle_id = $1
@@ -45,7 +45,7 @@ func (a *Activities) RecordAttendance(ctx context.Context, in cycle.Attendance) 
 // could-not-agree finding marks the case to carry forward.
 func (a *Activities) RecordFinding(ctx context.Context, in cycle.Finding) error {
 	category, _ := reviewform.Default().Category(in.Category)
-	return a.Store.InTx(ctx, func(tx pgx.Tx) error {
+	return a.Store.RawTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO findings (cycle_id, case_id, category, rationale, carried_forward, recorded_by) VALUES ($1, $2, $3, $4, $5, $6)
 			ON CONFLICT (cycle_id, case_id) DO UPDATE SET category = EXCLUDED.category, rationale = EXCLUDED.rationale,
 				carried_forward = EXCLUDED.carried_forward, recorded_by = EXCLUDED.recorded_by, recorded_at = now()`,
@@ -59,7 +59,7 @@ func (a *Activities) RecordFinding(ctx context.Context, in cycle.Finding) error 
 // AddLearningPoint stores a learning point once, however often retried.
 func (a *Activities) AddLearningPoint(ctx context.Context, in cycle.LearningPoint) (int64, error) {
 	var id int64
-	err := a.Store.InTx(ctx, func(tx pgx.Tx) error {
+	err := a.Store.RawTx(ctx, func(tx pgx.Tx) error {
 		var inserted bool
 		err := tx.QueryRow(ctx, `INSERT INTO learning_points (cycle_id, case_id, text, tag, good_practice, request_key)
 			VALUES ($1, NULLIF($2, 0), $3, $4, $5, $6)
@@ -77,7 +77,7 @@ func (a *Activities) AddLearningPoint(ctx context.Context, in cycle.LearningPoin
 // Area, with its first timeline event.
 func (a *Activities) RecordAction(ctx context.Context, in cycle.ActionInput) (cycle.RecordedAction, error) {
 	var out cycle.RecordedAction
-	err := a.Store.InTx(ctx, func(tx pgx.Tx) error {
+	err := a.Store.RawTx(ctx, func(tx pgx.Tx) error {
 		var inserted bool
 		err := tx.QueryRow(ctx, `INSERT INTO actions (cycle_id, panel_id, area_id, case_id, learning_point_id, kind, audience, description,
 				owner_name, owner_email, manager_name, manager_email, due_on, request_key)
@@ -294,7 +294,7 @@ func (a *Activities) IssueMinutes(ctx context.Context, cycleID int64, approvedBy
 	if err != nil {
 		return out, err
 	}
-	err = a.Store.InTx(ctx, func(tx pgx.Tx) error {
+	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
 		if out.FileID == 0 {
 			m, err := a.minutesRecord(ctx, c, "Issued "+uktime.Date(time.Now())+", approved by the chair")
 			if err != nil {
@@ -304,7 +304,7 @@ func (a *Activities) IssueMinutes(ctx context.Context, cycleID int64, approvedBy
 			if err != nil {
 				return err
 			}
-			if out.FileID, err = store.SaveFile(ctx, tx, store.File{Kind: "minutes", CycleID: &c.ID, Filename: issuedName, ContentType: workbook.ContentType, Content: data}); err != nil {
+			if out.FileID, err = tx.SaveFile(ctx, store.File{Kind: "minutes", CycleID: &c.ID, Filename: issuedName, ContentType: workbook.ContentType, Content: data}); err != nil {
 				return err
 			}
 			km, err := workbook.BuildKeyMessages(workbook.KeyMessages{PanelName: c.PanelName, AreaName: c.AreaName, Meeting: deref(c.MeetingStart),
@@ -312,10 +312,10 @@ func (a *Activities) IssueMinutes(ctx context.Context, cycleID int64, approvedBy
 			if err != nil {
 				return err
 			}
-			if _, err := store.SaveFile(ctx, tx, store.File{Kind: "key_messages", CycleID: &c.ID, Filename: fmt.Sprintf("key-messages-%d.xlsx", c.ID), ContentType: workbook.ContentType, Content: km}); err != nil {
+			if _, err := tx.SaveFile(ctx, store.File{Kind: "key_messages", CycleID: &c.ID, Filename: fmt.Sprintf("key-messages-%d.xlsx", c.ID), ContentType: workbook.ContentType, Content: km}); err != nil {
 				return err
 			}
-			if err := store.Audit(ctx, tx, approvedBy, "minutes_issued", "cycle", strconv.FormatInt(c.ID, 10), map[string]any{"file_id": out.FileID, "approved_by": approvedBy}); err != nil {
+			if err := tx.Audit(ctx, approvedBy, "minutes_issued", "cycle", strconv.FormatInt(c.ID, 10), map[string]any{"file_id": out.FileID, "approved_by": approvedBy}); err != nil {
 				return err
 			}
 		}
