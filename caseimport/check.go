@@ -15,7 +15,6 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/lsip/scrutiny/domain"
-	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/uktime"
 )
 
@@ -41,7 +40,7 @@ var earliestFinalised = time.Date(1986, time.January, 1, 0, 0, 0, 0, time.UTC)
 // Parse reads a CSV or XLSX extract, chosen by the extension of filename,
 // and checks every row. It returns the cases, or Errors listing every
 // problem in the file.
-func Parse(filename string, r io.Reader) ([]store.CaseRecord, error) {
+func Parse(filename string, r io.Reader) ([]domain.CaseRecord, error) {
 	t, err := read(filename, r)
 	if err != nil {
 		return nil, err
@@ -55,7 +54,7 @@ func Parse(filename string, r io.Reader) ([]store.CaseRecord, error) {
 
 // check validates the header and every row, returning the cases and every
 // problem found, sorted.
-func check(t table, today time.Time) ([]store.CaseRecord, Errors) {
+func check(t table, today time.Time) ([]domain.CaseRecord, Errors) {
 	problems := slices.Clone(t.problems)
 	switch {
 	case len(t.rows) == 0 && t.excel:
@@ -73,7 +72,7 @@ func check(t table, today time.Time) ([]store.CaseRecord, Errors) {
 		return nil, sorted(problems)
 	}
 
-	var recs []store.CaseRecord
+	var recs []domain.CaseRecord
 	firstRow := map[string]int{} // Area and folded reference to the row that first used it
 	for i, cells := range t.rows[1:] {
 		if blank(cells) {
@@ -197,9 +196,9 @@ func (rc *rowChecker) required(col string) string {
 }
 
 // record checks every column of the row and returns what it could read.
-func (rc *rowChecker) record() store.CaseRecord {
+func (rc *rowChecker) record() domain.CaseRecord {
 	rc.checkUnheaded()
-	rec := store.CaseRecord{
+	rec := domain.CaseRecord{
 		AreaCode:         rc.area(),
 		Reference:        rc.reference(),
 		URN:              rc.required("urn"), // restricted: never repeated in a problem

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/lsip/scrutiny/domain"
-	"github.com/lsip/scrutiny/store"
 )
 
 // areaWeights share the cases out roughly by caseload: London and the big
@@ -57,18 +56,18 @@ var anonymousStrands = []string{"rape", "sexual_offences", "trafficking", "fgm",
 
 // cases makes n closed cases, spread over the Areas, strands and outcomes,
 // finalised on weekdays in the two years before today.
-func (g *generator) cases(n int) []store.CaseRecord {
+func (g *generator) cases(n int) []domain.CaseRecord {
 	areas := make([]weighted[string], len(domain.Areas))
 	for i, a := range domain.Areas {
 		areas[i] = weighted[string]{a.Code, areaWeights[a.Code]}
 	}
-	out := make([]store.CaseRecord, n)
+	out := make([]domain.CaseRecord, n)
 	for i := range out {
 		out[i] = g.caseRecord(i, choose(g.r, areas))
 	}
 	// References number each Area's cases in the order they were
 	// finalised, per category and year, as a case system would.
-	slices.SortStableFunc(out, func(a, b store.CaseRecord) int { return a.FinalisedOn.Compare(b.FinalisedOn) })
+	slices.SortStableFunc(out, func(a, b domain.CaseRecord) int { return a.FinalisedOn.Compare(b.FinalisedOn) })
 	serial := map[string]int{}
 	for i := range out {
 		c := &out[i]
@@ -82,7 +81,7 @@ func (g *generator) cases(n int) []store.CaseRecord {
 // caseRecord makes the i'th case in area, all but its reference. Its
 // flags are drawn to agree with its strands and outcome, and its summary to
 // agree with all three.
-func (g *generator) caseRecord(i int, area string) store.CaseRecord {
+func (g *generator) caseRecord(i int, area string) domain.CaseRecord {
 	p := g.profile()
 	inc := choose(g.r, p.incidents)
 	primary := p.primary()
@@ -95,7 +94,7 @@ func (g *generator) caseRecord(i int, area string) store.CaseRecord {
 	if convicted {
 		vpsPercent = 70
 	}
-	rec := store.CaseRecord{
+	rec := domain.CaseRecord{
 		AreaCode: area,
 		// A URN's shape (police force, station, number, year) with a
 		// DEMO prefix and the unused station code ZZ, so that nobody

@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/lsip/scrutiny/domain"
-	"github.com/lsip/scrutiny/store"
 )
 
 // A summary is written from templates whose slots take fragments drawn at
@@ -524,7 +523,7 @@ type note struct {
 // record, two to four sentences in all. A pending appeal or VRR or an
 // outstanding co-defendant is always told, because it decides whether the
 // case can be scrutinised.
-func (g *generator) summary(p *profile, inc incident, rec *store.CaseRecord, hostility bool) string {
+func (g *generator) summary(p *profile, inc incident, rec *domain.CaseRecord, hostility bool) string {
 	fill := slots(pick(g.r, p.victims), pick(g.r, p.offenders), pick(g.r, placesFor(p)), pick(g.r, periods))
 	render := func(s string) string { return capitalise(fill.Replace(s)) }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/outbox"
 	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/uktime"
@@ -50,7 +51,7 @@ func (a *Activities) QueueDigest(ctx context.Context, managerID int64, week stri
 	}
 	var outstanding, overdue int
 	var lines []string
-	err = a.Store.EachAction(ctx, store.ActionFilter{ScopeAreaID: &areaID}, func(r store.ActionRow) error {
+	err = a.Store.EachAction(ctx, store.ActionFilter{ScopeAreaID: &areaID}, func(r domain.ActionRow) error {
 		if r.Status != "open" && r.Status != "in_progress" {
 			return nil
 		}

@@ -56,13 +56,13 @@ func seed(t *testing.T, st *store.Store, now time.Time) fixture {
 	f.aled = add("Aled Jones", "aled@example.org", true)
 	f.bea = add("Bea Khan", "bea@example.org", true)
 	f.unsigned = add("Cai Evans", "cai@example.org", false)
-	var recs []store.CaseRecord
+	var recs []domain.CaseRecord
 	for i := range 8 {
 		strand := "race"
 		if i >= 5 {
 			strand = "disability"
 		}
-		recs = append(recs, store.CaseRecord{AreaCode: "wales", Reference: fmt.Sprintf("WAL-HC-%03d", i), URN: fmt.Sprintf("SECRETURN%03d", i),
+		recs = append(recs, domain.CaseRecord{AreaCode: "wales", Reference: fmt.Sprintf("WAL-HC-%03d", i), URN: fmt.Sprintf("SECRETURN%03d", i),
 			Category: domain.HateCrime, Strands: []string{strand}, PrincipalOffence: "Racially aggravated harassment",
 			FinalisedOn: now.AddDate(0, -2, 0), Outcome: domain.ConvictionPlea, Summary: fmt.Sprintf("Summary of case %d: abuse in a shop.", i)})
 	}

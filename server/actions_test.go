@@ -13,6 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/server"
 	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/testenv"
@@ -61,9 +62,9 @@ func TestManagerBoardAndExport(t *testing.T) {
 
 	_, body := get("/api/v1/actions")
 	var all struct {
-		Items  []store.ActionRow `json:"items"`
-		Total  int               `json:"total"`
-		Counts map[string]int    `json:"counts"`
+		Items  []domain.ActionRow `json:"items"`
+		Total  int                `json:"total"`
+		Counts map[string]int     `json:"counts"`
 	}
 	json.Unmarshal(body, &all)
 	if all.Total != 4 || all.Counts["open"] != 2 || all.Counts["completed"] != 1 {
@@ -76,8 +77,8 @@ func TestManagerBoardAndExport(t *testing.T) {
 	}
 	_, body = get("/api/v1/actions?overdue=true&per_page=1&page=2")
 	var page struct {
-		Items []store.ActionRow `json:"items"`
-		Total int               `json:"total"`
+		Items []domain.ActionRow `json:"items"`
+		Total int                `json:"total"`
 	}
 	json.Unmarshal(body, &page)
 	if page.Total != 2 || len(page.Items) != 1 || page.Items[0].Description != "Wales overdue two" {

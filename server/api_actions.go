@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/lsip/scrutiny/action"
+	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/workbook"
 )
@@ -74,7 +75,7 @@ func (s *Server) listActions(c *gin.Context) {
 		return
 	}
 	if rows == nil {
-		rows = []store.ActionRow{}
+		rows = []domain.ActionRow{}
 	}
 	c.JSON(http.StatusOK, gin.H{"items": rows, "total": total, "counts": counts, "page": f.Offset/f.Limit + 1, "per_page": f.Limit})
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/lsip/scrutiny/store"
+	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/workbook"
 )
 
@@ -61,7 +61,7 @@ func (s *Server) governanceReport(c *gin.Context) {
 		forbidden(c)
 		return
 	}
-	var sets []store.Figures
+	var sets []domain.Figures
 	if u.Role == "admin" {
 		national, err := s.deps.Store.GovernanceFigures(ctx, from, to, nil, "National")
 		if err != nil {

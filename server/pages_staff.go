@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/lsip/scrutiny/action"
+	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/store"
 )
 
@@ -106,7 +107,7 @@ func (s *Server) logout(c *gin.Context) {
 
 // board is the action board page's data.
 type board struct {
-	Items                    []store.ActionRow
+	Items                    []domain.ActionRow
 	Total                    int
 	Counts                   map[string]int
 	Statuses                 []string

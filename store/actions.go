@@ -4,9 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/lsip/scrutiny/domain"
 )
 
 // ActionFilter narrows the manager's action list. Zero values mean "any".
@@ -22,22 +23,6 @@ type ActionFilter struct {
 	ScopeAreaID   *int16
 	ScopePanelIDs []int64
 	Limit, Offset int
-}
-
-// ActionRow is one action in a list.
-type ActionRow struct {
-	ID          int64     `json:"id"`
-	Panel       string    `json:"panel"`
-	Area        string    `json:"area"`
-	Description string    `json:"description"`
-	Kind        string    `json:"kind"`
-	Audience    string    `json:"audience"`
-	OwnerName   string    `json:"owner_name"`
-	ManagerName string    `json:"manager_name"`
-	Due         time.Time `json:"due"`
-	Status      string    `json:"status"`
-	Response    string    `json:"response,omitempty"`
-	Overdue     bool      `json:"overdue"`
 }
 
 // where builds the WHERE clause and its arguments for f.
@@ -79,15 +64,15 @@ func (f ActionFilter) where() (string, []any) {
 const actionColumns = `ac.id, p.name, ar.name, ac.description, ac.kind, ac.audience, ac.owner_name, ac.manager_name, ac.due_on, ac.status,
 	coalesce(ac.response, ''), ac.status IN ('open', 'in_progress') AND ac.due_on < current_date`
 
-func scanAction(r pgx.CollectableRow) (ActionRow, error) {
-	var a ActionRow
+func scanAction(r pgx.CollectableRow) (domain.ActionRow, error) {
+	var a domain.ActionRow
 	err := r.Scan(&a.ID, &a.Panel, &a.Area, &a.Description, &a.Kind, &a.Audience, &a.OwnerName, &a.ManagerName, &a.Due, &a.Status, &a.Response, &a.Overdue)
 	return a, err
 }
 
 // ListActions returns one page of actions, soonest due first, with the
 // total matching and counts by status. It reads PostgreSQL only.
-func (s *Store) ListActions(ctx context.Context, f ActionFilter) (rows []ActionRow, total int, counts map[string]int, err error) {
+func (s *Store) ListActions(ctx context.Context, f ActionFilter) (rows []domain.ActionRow, total int, counts map[string]int, err error) {
 	where, args := f.where()
 	counts = map[string]int{}
 	cr, err := s.Pool.Query(ctx, `SELECT ac.status, count(*) FROM actions ac WHERE `+where+` GROUP BY ac.status`, args...)
@@ -120,7 +105,7 @@ func (s *Store) ListActions(ctx context.Context, f ActionFilter) (rows []ActionR
 
 // EachAction calls fn for every action matching f, soonest due first,
 // streaming rather than loading them all, for the Excel export.
-func (s *Store) EachAction(ctx context.Context, f ActionFilter, fn func(ActionRow) error) error {
+func (s *Store) EachAction(ctx context.Context, f ActionFilter, fn func(domain.ActionRow) error) error {
 	where, args := f.where()
 	r, err := s.Pool.Query(ctx, `SELECT `+actionColumns+` FROM actions ac JOIN panels p ON p.id = ac.panel_id JOIN areas ar ON ar.id = ac.area_id
 		WHERE `+where+` ORDER BY ac.due_on, ac.id`, args...)

@@ -3,41 +3,17 @@ package store
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/lsip/scrutiny/domain"
 )
 
-// CaseRecord is one closed case as it arrives from an Area's extract (or the
-// demo generator), already validated.
-type CaseRecord struct {
-	AreaCode                 string
-	Reference                string // pseudonymous panel reference, unique per Area
-	URN                      string // restricted case-system reference; stays in case_urns
-	Category                 domain.Category
-	Strands                  []string
-	PrincipalOffence         string
-	FinalisedOn              time.Time
-	Outcome                  domain.Outcome
-	UpliftApplied            bool
-	VictimPersonalStatement  bool
-	CommunityImpactStatement bool
-	SpecialMeasures          bool
-	AppealPending            bool
-	VRRPending               bool
-	CodefendantOutstanding   bool
-	ComplainantAnonymity     bool
-	Youth                    bool
-	Summary                  string
-}
-
 // UpsertCases writes the records in one statement set inside tx: a case
 // whose (Area, reference) already exists is updated in place, strands and
 // URN included, so re-importing an extract never duplicates a case. It
 // streams the rows with COPY, which keeps a 20,000-case load to seconds.
-func UpsertCases(ctx context.Context, tx pgx.Tx, recs []CaseRecord) (inserted, updated int, err error) {
+func UpsertCases(ctx context.Context, tx pgx.Tx, recs []domain.CaseRecord) (inserted, updated int, err error) {
 	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE incoming_cases (
 		area_code text, reference text, urn text, category text, strands text[],
 		principal_offence text, finalised_on date, outcome text,

@@ -15,17 +15,17 @@ import (
 func TestUpsertCasesUpdatesInsteadOfDuplicating(t *testing.T) {
 	st := testenv.DB(t)
 	ctx := context.Background()
-	rec := store.CaseRecord{
+	rec := domain.CaseRecord{
 		AreaCode: "wales", Reference: "WAL-0001", URN: "62XY1234567", Category: domain.HateCrime,
 		Strands: []string{"race", "religion"}, PrincipalOffence: "Racially aggravated assault",
 		FinalisedOn: time.Date(2026, 3, 4, 0, 0, 0, 0, time.UTC), Outcome: domain.ConvictionPlea,
 		Summary: "The defendant shouted racist abuse at a bus driver.",
 	}
-	upsert := func(r store.CaseRecord) (int, int) {
+	upsert := func(r domain.CaseRecord) (int, int) {
 		var ins, upd int
 		err := st.RawTx(ctx, func(tx pgx.Tx) error {
 			var err error
-			ins, upd, err = store.UpsertCases(ctx, tx, []store.CaseRecord{r})
+			ins, upd, err = store.UpsertCases(ctx, tx, []domain.CaseRecord{r})
 			return err
 		})
 		if err != nil {

@@ -5,28 +5,15 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-)
 
-// Figures are the governance figures for one Area, or nationally.
-type Figures struct {
-	Name           string
-	Cycles         int
-	CasesByStrand  map[string]map[string]int // strand -> outcome -> cases reviewed
-	Findings       map[string]int            // category -> cases
-	ActionsRaised  int
-	ActionsClosed  int
-	ActionsOpen    int
-	ActionsOverdue int
-	// MedianDaysToClose is over actions closed in the period; nil when none.
-	MedianDaysToClose *float64
-	LearningByTag     map[string][]string // tag -> learning points
-}
+	"github.com/lsip/scrutiny/domain"
+)
 
 // GovernanceFigures gathers the figures for [from, to] for one Area (or
 // every Area when areaID is nil). Cycles count when their meeting falls in
 // the period; actions when raised or closed in it.
-func (s *Store) GovernanceFigures(ctx context.Context, from, to time.Time, areaID *int16, name string) (Figures, error) {
-	f := Figures{Name: name, CasesByStrand: map[string]map[string]int{}, Findings: map[string]int{}, LearningByTag: map[string][]string{}}
+func (s *Store) GovernanceFigures(ctx context.Context, from, to time.Time, areaID *int16, name string) (domain.Figures, error) {
+	f := domain.Figures{Name: name, CasesByStrand: map[string]map[string]int{}, Findings: map[string]int{}, LearningByTag: map[string][]string{}}
 	const inArea = `($3::smallint IS NULL OR p.area_id = $3)`
 	const cyclesInPeriod = `SELECT cy.id FROM cycles cy JOIN panels p ON p.id = cy.panel_id JOIN meetings m ON m.cycle_id = cy.id
 		WHERE cy.stage NOT IN ('cancelled') AND m.starts_at::date BETWEEN $1 AND $2 AND ` + inArea

@@ -7,7 +7,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/lsip/scrutiny/store"
+	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/uktime"
 )
 
@@ -63,7 +63,7 @@ func NewActionLog() (*ActionLog, error) {
 }
 
 // Add writes one action.
-func (l *ActionLog) Add(a store.ActionRow) error {
+func (l *ActionLog) Add(a domain.ActionRow) error {
 	l.row++
 	style := l.plain
 	if a.Overdue {

@@ -10,14 +10,13 @@ import (
 
 	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/reviewform"
-	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/uktime"
 )
 
 // BuildGovernanceReport writes the report the prosecution service hands to
 // its Board: one sheet per set of figures (nationally first, then each
 // Area).
-func BuildGovernanceReport(from, to time.Time, sets []store.Figures) ([]byte, error) {
+func BuildGovernanceReport(from, to time.Time, sets []domain.Figures) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
 	st, err := newStyles(f)

@@ -43,9 +43,9 @@ func newActionFixture(t *testing.T) *actionFixture {
 		}
 	}
 	exec(`UPDATE areas SET senior_lead_name = 'DCCP London North', senior_lead_email = 'dccp.ln@cps.example' WHERE code = 'london-north'`)
-	rec := store.CaseRecord{AreaCode: "london-north", Reference: f.caseRef, URN: "01XX0000000", Category: domain.HateCrime, Strands: []string{"race"},
+	rec := domain.CaseRecord{AreaCode: "london-north", Reference: f.caseRef, URN: "01XX0000000", Category: domain.HateCrime, Strands: []string{"race"},
 		PrincipalOffence: "Harassment", FinalisedOn: time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC), Outcome: domain.ConvictionPlea, Summary: "An anonymised summary"}
-	if err := st.RawTx(ctx, func(tx pgx.Tx) error { _, _, err := store.UpsertCases(ctx, tx, []store.CaseRecord{rec}); return err }); err != nil {
+	if err := st.RawTx(ctx, func(tx pgx.Tx) error { _, _, err := store.UpsertCases(ctx, tx, []domain.CaseRecord{rec}); return err }); err != nil {
 		t.Fatal(err)
 	}
 	var panelID, cycleID int64

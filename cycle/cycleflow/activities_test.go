@@ -52,15 +52,15 @@ func newWorld(t *testing.T) *world {
 	w := &world{st: st, acts: &cycleflow.Activities{Store: st, Links: signer, PublicURL: "https://lsip.example"}, cases: map[string]int64{}}
 	w.panelID = w.panel(t, "Wales LSIP", "race", "disability")
 	in := windowStart.AddDate(0, 1, 0)
-	mk := func(ref, area, strand string, finalised time.Time, edit func(*store.CaseRecord)) store.CaseRecord {
-		r := store.CaseRecord{AreaCode: area, Reference: ref, URN: "URN-" + ref, Category: domain.HateCrime, Strands: []string{strand},
+	mk := func(ref, area, strand string, finalised time.Time, edit func(*domain.CaseRecord)) domain.CaseRecord {
+		r := domain.CaseRecord{AreaCode: area, Reference: ref, URN: "URN-" + ref, Category: domain.HateCrime, Strands: []string{strand},
 			PrincipalOffence: "Harassment", FinalisedOn: finalised, Outcome: domain.ConvictionPlea, Summary: "Summary of " + ref}
 		if edit != nil {
 			edit(&r)
 		}
 		return r
 	}
-	recs := []store.CaseRecord{
+	recs := []domain.CaseRecord{
 		mk("RACE-1", "wales", "race", in, nil), mk("RACE-2", "wales", "race", in, nil), mk("RACE-3", "wales", "race", in, nil),
 		mk("RACE-4", "wales", "race", in, nil),
 		mk("RACE-5", "wales", "race", in, nil),      // the earlier cycle could not agree on it
@@ -71,11 +71,11 @@ func newWorld(t *testing.T) *world {
 		mk("OTHER-AREA", "north-east", "race", in, nil),
 		mk("OUTSIDE", "wales", "race", windowStart.AddDate(0, -1, 0), nil),
 		mk("RELIGION", "wales", "religion", in, nil), // a strand the panel does not cover
-		mk("APPEAL", "wales", "race", in, func(r *store.CaseRecord) { r.AppealPending = true }),
-		mk("VRR", "wales", "race", in, func(r *store.CaseRecord) { r.VRRPending = true }),
-		mk("CODEF", "wales", "race", in, func(r *store.CaseRecord) { r.CodefendantOutstanding = true }),
+		mk("APPEAL", "wales", "race", in, func(r *domain.CaseRecord) { r.AppealPending = true }),
+		mk("VRR", "wales", "race", in, func(r *domain.CaseRecord) { r.VRRPending = true }),
+		mk("CODEF", "wales", "race", in, func(r *domain.CaseRecord) { r.CodefendantOutstanding = true }),
 		mk("WITHDRAWN", "wales", "race", in, nil),
-		mk("DIS-1", "wales", "disability", in, func(r *store.CaseRecord) { r.PrincipalOffence = "Assault by beating"; r.Outcome = domain.Acquittal }),
+		mk("DIS-1", "wales", "disability", in, func(r *domain.CaseRecord) { r.PrincipalOffence = "Assault by beating"; r.Outcome = domain.Acquittal }),
 		mk("DIS-OLD", "wales", "disability", windowStart.AddDate(0, -2, 0), nil),
 	}
 	ctx := context.Background()
