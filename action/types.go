@@ -10,6 +10,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/uktime"
 )
 
@@ -26,15 +27,6 @@ const (
 	UpdateDecideExtension  = "decide-extension"
 	UpdateCancelAction     = "cancel"
 	QueryActionState       = "action-state"
-)
-
-// The statuses of an action. The first progress note moves an open action
-// to in progress; completed and cancelled are final.
-const (
-	ActionOpen       = "open"
-	ActionInProgress = "in_progress"
-	ActionCompleted  = "completed"
-	ActionCancelled  = "cancelled"
 )
 
 // The kinds of notice the workflow sends, and so the kinds of the timeline
@@ -135,23 +127,23 @@ type ActionSource struct {
 // ActionState is the action as the workflow holds it and the query and
 // every update return.
 type ActionState struct {
-	ActionID           int64         `json:"action_id"`
-	Status             string        `json:"status"`
-	Kind               string        `json:"kind,omitempty"`     // recommendation, learning, information_request
-	Audience           string        `json:"audience,omitempty"` // prosecution, police, partners
-	Source             ActionSource  `json:"source"`
-	Due                time.Time     `json:"due"` // a date: midnight UTC of the due day
-	OwnerName          string        `json:"owner_name"`
-	OwnerEmail         string        `json:"owner_email"`
-	ManagerName        string        `json:"manager_name"`
-	ManagerEmail       string        `json:"manager_email"`
-	Response           string        `json:"response,omitempty"` // accepted, partially_accepted, not_accepted
-	ResponseRationale  string        `json:"response_rationale,omitempty"`
-	CompletionNote     string        `json:"completion_note,omitempty"`
-	CompletionEvidence string        `json:"completion_evidence,omitempty"`
-	CancelReason       string        `json:"cancel_reason,omitempty"`
-	PendingExtension   *Extension    `json:"pending_extension,omitempty"`
-	Timeline           []ActionEvent `json:"timeline"`
+	ActionID           int64               `json:"action_id"`
+	Status             domain.ActionStatus `json:"status"`
+	Kind               string              `json:"kind,omitempty"`     // recommendation, learning, information_request
+	Audience           string              `json:"audience,omitempty"` // prosecution, police, partners
+	Source             ActionSource        `json:"source"`
+	Due                time.Time           `json:"due"` // a date: midnight UTC of the due day
+	OwnerName          string              `json:"owner_name"`
+	OwnerEmail         string              `json:"owner_email"`
+	ManagerName        string              `json:"manager_name"`
+	ManagerEmail       string              `json:"manager_email"`
+	Response           string              `json:"response,omitempty"` // accepted, partially_accepted, not_accepted
+	ResponseRationale  string              `json:"response_rationale,omitempty"`
+	CompletionNote     string              `json:"completion_note,omitempty"`
+	CompletionEvidence string              `json:"completion_evidence,omitempty"`
+	CancelReason       string              `json:"cancel_reason,omitempty"`
+	PendingExtension   *Extension          `json:"pending_extension,omitempty"`
+	Timeline           []ActionEvent       `json:"timeline"`
 	// NextNotice is the next reminder or escalation and when it will go;
 	// nil once the action is closed.
 	NextNotice *ActionNotice `json:"next_notice,omitempty"`

@@ -13,14 +13,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-
-	"github.com/lsip/scrutiny/store"
+	"github.com/lsip/scrutiny/domain"
 )
 
 // Problem is one thing wrong with the file. Row is the row a spreadsheet
@@ -71,36 +67,27 @@ type Result struct {
 	Updated  int   `json:"updated"`
 }
 
+// Store writes a checked extract: the cases, a record of the import and an
+// audit entry, in one transaction. *store.Store is the one in use; naming
+// only what Import needs keeps this package free of the database.
+type Store interface {
+	ImportCases(ctx context.Context, filename, sha256, importedBy string, recs []domain.CaseRecord) (importID int64, inserted, updated int, err error)
+}
+
 // Import checks data and, only if every row is right, writes the cases in one
 // transaction together with a row in imports and an audit entry. A reference
 // already held for the same Area updates that case rather than adding
 // another. When the file has problems Import returns them as Errors and
-// writes nothing; any other error is the database's.
-func Import(ctx context.Context, st *store.Store, filename string, data []byte, importedBy string) (Result, error) {
-	if strings.TrimSpace(importedBy) == "" {
-		return Result{}, errors.New("caseimport: the importer's name is required for the audit log")
-	}
+// writes nothing; any other error is the store's, which also refuses a blank
+// importedBy, since the audit log must name who imported.
+func Import(ctx context.Context, st Store, filename string, data []byte, importedBy string) (Result, error) {
 	recs, err := Parse(filename, bytes.NewReader(data))
 	if err != nil {
 		return Result{}, err
 	}
 	sum := sha256.Sum256(data)
 	res := Result{Rows: len(recs)}
-	err = st.RawTx(ctx, func(tx pgx.Tx) error {
-		var err error
-		res.Inserted, res.Updated, err = store.UpsertCases(ctx, tx, recs)
-		if err != nil {
-			return err
-		}
-		err = tx.QueryRow(ctx, `INSERT INTO imports (filename, sha256, rows_total, inserted, updated, imported_by)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			filename, hex.EncodeToString(sum[:]), res.Rows, res.Inserted, res.Updated, importedBy).Scan(&res.ImportID)
-		if err != nil {
-			return fmt.Errorf("record import: %w", err)
-		}
-		return store.Audit(ctx, tx, importedBy, "import_cases", "import", strconv.FormatInt(res.ImportID, 10),
-			map[string]any{"rows": res.Rows, "inserted": res.Inserted, "updated": res.Updated})
-	})
+	res.ImportID, res.Inserted, res.Updated, err = st.ImportCases(ctx, filename, hex.EncodeToString(sum[:]), importedBy, recs)
 	if err != nil {
 		return Result{}, err
 	}

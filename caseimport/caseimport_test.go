@@ -32,7 +32,7 @@ func readSample(t *testing.T) []byte {
 func count(t *testing.T, st *store.Store, query string, args ...any) int {
 	t.Helper()
 	var n int
-	if err := st.Pool.QueryRow(context.Background(), query, args...).Scan(&n); err != nil {
+	if err := testenv.SQL(t, st).QueryRow(context.Background(), query, args...).Scan(&n); err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}
 	return n
@@ -56,7 +56,7 @@ func TestImportRecordsTheImportAndAudits(t *testing.T) {
 
 	var filename, sum, by string
 	var total, inserted, updated int
-	err = st.Pool.QueryRow(ctx, `SELECT filename, sha256, rows_total, inserted, updated, imported_by FROM imports WHERE id = $1`, res.ImportID).
+	err = testenv.SQL(t, st).QueryRow(ctx, `SELECT filename, sha256, rows_total, inserted, updated, imported_by FROM imports WHERE id = $1`, res.ImportID).
 		Scan(&filename, &sum, &total, &inserted, &updated, &by)
 	if err != nil {
 		t.Fatal(err)
@@ -68,7 +68,7 @@ func TestImportRecordsTheImportAndAudits(t *testing.T) {
 
 	var actor string
 	var detail map[string]any
-	err = st.Pool.QueryRow(ctx, `SELECT actor, detail FROM audit_log WHERE action = 'import_cases' AND subject_type = 'import' AND subject_id = $1`,
+	err = testenv.SQL(t, st).QueryRow(ctx, `SELECT actor, detail FROM audit_log WHERE action = 'import_cases' AND subject_type = 'import' AND subject_id = $1`,
 		strconv.FormatInt(res.ImportID, 10)).Scan(&actor, &detail)
 	if err != nil {
 		t.Fatalf("audit entry for the import: %v", err)
@@ -81,7 +81,7 @@ func TestImportRecordsTheImportAndAudits(t *testing.T) {
 	var strands []string
 	var urn string
 	var vrr, youth bool
-	err = st.Pool.QueryRow(ctx, `SELECT array_agg(cs.strand ORDER BY cs.strand), u.urn, c.vrr_pending, c.youth
+	err = testenv.SQL(t, st).QueryRow(ctx, `SELECT array_agg(cs.strand ORDER BY cs.strand), u.urn, c.vrr_pending, c.youth
 		FROM cases c JOIN case_strands cs ON cs.case_id = c.id JOIN case_urns u ON u.case_id = c.id
 		WHERE c.reference = 'EE-HC-26-0011' GROUP BY c.id, u.urn`).Scan(&strands, &urn, &vrr, &youth)
 	if err != nil {
@@ -230,7 +230,7 @@ func TestImportXLSX(t *testing.T) {
 		var youth, measures bool
 		var strands []string
 		var urn string
-		err := st.Pool.QueryRow(context.Background(), `SELECT c.finalised_on, c.youth, c.special_measures, array_agg(cs.strand ORDER BY cs.strand), u.urn
+		err := testenv.SQL(t, st).QueryRow(context.Background(), `SELECT c.finalised_on, c.youth, c.special_measures, array_agg(cs.strand ORDER BY cs.strand), u.urn
 			FROM cases c JOIN case_strands cs ON cs.case_id = c.id JOIN case_urns u ON u.case_id = c.id
 			WHERE c.reference = $1 GROUP BY c.id, u.urn`, ref).Scan(&finalised, &youth, &measures, &strands, &urn)
 		if err != nil {

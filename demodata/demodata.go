@@ -15,8 +15,6 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/store"
 )
@@ -47,9 +45,7 @@ var ErrNotEmpty = errors.New("demodata: the database already has panels; the dem
 // Loaded reports whether the database already has panels, demo or not, so
 // that dev loads the demo on its first start only.
 func Loaded(ctx context.Context, st *store.Store) (bool, error) {
-	var exists bool
-	err := st.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM panels)`).Scan(&exists)
-	return exists, err
+	return st.HasPanels(ctx)
 }
 
 // Load generates the dataset for opts and writes it in one transaction, so
@@ -69,103 +65,32 @@ func Load(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	panels := g.panels()
 	cases := g.cases(opts.Cases)
 
-	var sum Summary
-	err := st.RawTx(ctx, func(tx pgx.Tx) error {
-		// A second load running at the same moment waits here, then finds
-		// the panels this one wrote.
-		if _, err := tx.Exec(ctx, `LOCK TABLE panels IN EXCLUSIVE MODE`); err != nil {
-			return err
-		}
-		var exists bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM panels)`).Scan(&exists); err != nil {
-			return err
-		}
-		if exists {
-			return ErrNotEmpty
-		}
-		areaIDs, err := areaIDs(ctx, tx)
-		if err != nil {
-			return err
-		}
-		// Every Area's senior lead is a demo mailbox, so escalations have
-		// somewhere to go.
-		if _, err := tx.Exec(ctx, `UPDATE areas SET senior_lead_name = 'DCCP ' || name, senior_lead_email = 'dccp.' || code || '@example.org'`); err != nil {
-			return err
-		}
-		if sum.Members, err = insertPanels(ctx, tx, areaIDs, panels); err != nil {
-			return err
-		}
-		if sum.Cases, _, err = store.UpsertCases(ctx, tx, cases); err != nil {
-			return err
-		}
-		sum.Areas, sum.Panels = len(areaIDs), len(panels)
-		return nil
-	})
+	n, err := st.LoadDemo(ctx, storePanels(panels), cases)
+	if errors.Is(err, store.ErrHasPanels) {
+		return Summary{}, ErrNotEmpty
+	}
 	if err != nil {
 		return Summary{}, err
 	}
-	return sum, nil
+	return Summary{Areas: n.Areas, Panels: n.Panels, Members: n.Members, Cases: n.Cases}, nil
 }
 
-// areaIDs maps each Area's code to its row, which the migrations create. A
-// missing Area means the schema is not migrated, which no demo can fix.
-func areaIDs(ctx context.Context, tx pgx.Tx) (map[string]int16, error) {
-	rows, err := tx.Query(ctx, `SELECT code, id FROM areas`)
-	if err != nil {
-		return nil, err
-	}
-	ids := map[string]int16{}
-	var code string
-	var id int16
-	if _, err := pgx.ForEachRow(rows, []any{&code, &id}, func() error {
-		ids[code] = id
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	for _, a := range domain.Areas {
-		if _, ok := ids[a.Code]; !ok {
-			return nil, fmt.Errorf("demodata: Area %q is missing from the database; run the migrations first", a.Code)
-		}
-	}
-	return ids, nil
-}
-
-// insertPanels writes the panels in one batch, in order (so the demo's Wales
-// panel is always the last, as the README's examples assume), then copies
-// in their strands and members. It returns the number of members written.
-func insertPanels(ctx context.Context, tx pgx.Tx, areaIDs map[string]int16, panels []panel) (int, error) {
-	batch := &pgx.Batch{}
-	ids := make([]int64, len(panels))
+// storePanels turns the generated panels into what the store writes, in
+// the same order, so the demo's Wales panel is always the last, as the
+// README's examples assume. Each panel lists every strand of what it
+// covers.
+func storePanels(panels []panel) []store.DemoPanel {
+	out := make([]store.DemoPanel, len(panels))
 	for i, p := range panels {
-		batch.Queue(`INSERT INTO panels (area_id, name, covers) VALUES ($1, $2, $3) RETURNING id`,
-			areaIDs[p.area.Code], p.name, string(p.covers)).QueryRow(func(row pgx.Row) error {
-			return row.Scan(&ids[i])
-		})
-	}
-	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
-		return 0, fmt.Errorf("insert panels: %w", err)
-	}
-
-	var strands, members [][]any
-	for i, p := range panels {
-		for _, s := range domain.StrandCodes(p.covers.category()) {
-			strands = append(strands, []any{ids[i], s})
-		}
+		sp := store.DemoPanel{AreaCode: p.area.Code, Name: p.name, Covers: string(p.covers), Strands: domain.StrandCodes(p.covers.category())}
 		for _, m := range p.members {
-			members = append(members, []any{ids[i], m.name, m.email, string(m.role), m.leftAt == nil, m.signedOn, m.language, m.leftAt})
+			sp.Members = append(sp.Members, store.DemoMember{
+				Name: m.name, Email: m.email, Language: m.language, Role: m.role, SignedOn: m.signedOn, LeftAt: m.leftAt,
+			})
 		}
+		out[i] = sp
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"panel_strands"}, []string{"panel_id", "strand"}, pgx.CopyFromRows(strands)); err != nil {
-		return 0, fmt.Errorf("insert panel strands: %w", err)
-	}
-	n, err := tx.CopyFrom(ctx, pgx.Identifier{"members"},
-		[]string{"panel_id", "name", "email", "role", "active", "confidentiality_signed_on", "language", "left_at"},
-		pgx.CopyFromRows(members))
-	if err != nil {
-		return 0, fmt.Errorf("insert members: %w", err)
-	}
-	return int(n), nil
+	return out
 }
 
 // generator draws the whole dataset from one seeded stream, always in the

@@ -153,7 +153,7 @@ func TestLoadIsDeterministic(t *testing.T) {
 			t.Fatal(err)
 		}
 		var sum string
-		err := st.Pool.QueryRow(context.Background(), `SELECT
+		err := testenv.SQL(t, st).QueryRow(context.Background(), `SELECT
 			(SELECT md5(string_agg(concat_ws('|', a.code, c.reference, u.urn, c.category, c.principal_offence, c.finalised_on, c.outcome,
 				c.uplift_applied, c.victim_personal_statement, c.community_impact_statement, c.special_measures, c.appeal_pending,
 				c.vrr_pending, c.codefendant_outstanding, c.complainant_anonymity, c.youth, c.summary,
@@ -193,7 +193,7 @@ func BenchmarkLoad20000(b *testing.B) {
 func count(t *testing.T, st *store.Store, sql string, args ...any) int {
 	t.Helper()
 	var n int
-	if err := st.Pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
+	if err := testenv.SQL(t, st).QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
 		t.Fatalf("%s: %v", sql, err)
 	}
 	return n
@@ -202,7 +202,7 @@ func count(t *testing.T, st *store.Store, sql string, args ...any) int {
 // texts runs a query returning one text column.
 func texts(t *testing.T, st *store.Store, sql string) []string {
 	t.Helper()
-	rows, err := st.Pool.Query(context.Background(), sql)
+	rows, err := testenv.SQL(t, st).Query(context.Background(), sql)
 	if err != nil {
 		t.Fatalf("%s: %v", sql, err)
 	}

@@ -2,10 +2,10 @@ package digest
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/outbox"
@@ -13,6 +13,9 @@ import (
 	"github.com/lsip/scrutiny/uktime"
 	"github.com/lsip/scrutiny/workbook"
 )
+
+// outstandingStatuses are the statuses of the actions a digest lists.
+var outstandingStatuses = []domain.ActionStatus{domain.ActionOpen, domain.ActionInProgress}
 
 // Activities carries the dependencies of the digest's activities.
 type Activities struct {
@@ -23,11 +26,7 @@ type Activities struct {
 
 // DigestRecipients lists the active managers.
 func (a *Activities) DigestRecipients(ctx context.Context) ([]int64, error) {
-	rows, err := a.Store.Pool.Query(ctx, `SELECT id FROM users WHERE role = 'manager' AND active ORDER BY id`)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, pgx.RowTo[int64])
+	return a.Store.ActiveManagerIDs(ctx)
 }
 
 // QueueDigest builds a manager's weekly digest with the export of their
@@ -35,14 +34,14 @@ func (a *Activities) DigestRecipients(ctx context.Context) ([]int64, error) {
 // nothing and returns a zero reference.
 func (a *Activities) QueueDigest(ctx context.Context, managerID int64, week string) (outbox.Ref, error) {
 	key := fmt.Sprintf("digest/%d/%s", managerID, week)
-	var existing outbox.Ref
-	if err := a.Store.Pool.QueryRow(ctx, `SELECT id FROM outbox WHERE message_key = $1`, key).Scan(&existing.OutboxID); err == nil {
-		return existing, nil // a retry: the digest is already queued
+	switch id, err := a.Store.OutboxIDByKey(ctx, key); {
+	case err == nil:
+		return outbox.Ref{OutboxID: id}, nil // a retry: the digest is already queued
+	case !errors.Is(err, store.ErrNotFound):
+		return outbox.Ref{}, err
 	}
-	var name, email, area string
-	var areaID int16
-	if err := a.Store.Pool.QueryRow(ctx, `SELECT u.name, u.email, u.area_id, ar.name FROM users u JOIN areas ar ON ar.id = u.area_id WHERE u.id = $1`,
-		managerID).Scan(&name, &email, &areaID, &area); err != nil {
+	m, err := a.Store.DigestRecipient(ctx, managerID)
+	if err != nil {
 		return outbox.Ref{}, err
 	}
 	log, err := workbook.NewActionLog()
@@ -51,8 +50,8 @@ func (a *Activities) QueueDigest(ctx context.Context, managerID int64, week stri
 	}
 	var outstanding, overdue int
 	var lines []string
-	err = a.Store.EachAction(ctx, store.ActionFilter{ScopeAreaID: &areaID}, func(r domain.ActionRow) error {
-		if r.Status != "open" && r.Status != "in_progress" {
+	err = a.Store.EachAction(ctx, store.ActionFilter{ScopeAreaID: &m.AreaID}, func(r domain.ActionRow) error {
+		if !slices.Contains(outstandingStatuses, domain.ActionStatus(r.Status)) {
 			return nil
 		}
 		outstanding++
@@ -69,19 +68,19 @@ func (a *Activities) QueueDigest(ctx context.Context, managerID int64, week stri
 	if err != nil || outstanding == 0 {
 		return outbox.Ref{}, err
 	}
-	subject := fmt.Sprintf("Weekly actions digest for %s: %d outstanding, %d overdue", area, outstanding, overdue)
-	body := fmt.Sprintf("Dear %s,\n\n%s has %d outstanding panel actions, %d of them overdue.\n", name, area, outstanding, overdue)
+	subject := fmt.Sprintf("Weekly actions digest for %s: %d outstanding, %d overdue", m.Area, outstanding, overdue)
+	body := fmt.Sprintf("Dear %s,\n\n%s has %d outstanding panel actions, %d of them overdue.\n", m.Name, m.Area, outstanding, overdue)
 	if overdue > 0 {
 		body += "\nOverdue:\n" + strings.Join(lines, "\n") + "\n"
 	}
-	body += fmt.Sprintf("\nThe attached workbook lists them all. The action board: %s/actions?area=%d\n\n(This is an automatic message from scrutiny.)\n", a.PublicURL, areaID)
+	body += fmt.Sprintf("\nThe attached workbook lists them all. The action board: %s/actions?area=%d\n\n(This is an automatic message from scrutiny.)\n", a.PublicURL, m.AreaID)
 	var ref outbox.Ref
 	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
-		fileID, err := tx.SaveFile(ctx, store.File{Kind: "export", Filename: fmt.Sprintf("actions-%s-%s.xlsx", area, week), ContentType: workbook.ContentType, Content: data})
+		fileID, err := tx.SaveFile(ctx, store.File{Kind: "export", Filename: fmt.Sprintf("actions-%s-%s.xlsx", m.Area, week), ContentType: workbook.ContentType, Content: data})
 		if err != nil {
 			return err
 		}
-		ref, err = outbox.Queue(ctx, tx, store.Mail{Key: key, ToAddress: email, ToName: name, Subject: subject, BodyText: body, AttachmentFileID: &fileID})
+		ref, err = outbox.Queue(ctx, tx, store.Mail{Key: key, ToAddress: m.Email, ToName: m.Name, Subject: subject, BodyText: body, AttachmentFileID: &fileID})
 		return err
 	})
 	return ref, err

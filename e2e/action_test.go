@@ -11,6 +11,7 @@ import (
 	"github.com/lsip/scrutiny/action"
 	"github.com/lsip/scrutiny/action/actionflow"
 	"github.com/lsip/scrutiny/devstack/mailcatcher"
+	"github.com/lsip/scrutiny/testenv"
 )
 
 // TestActionEscalatesThenStopsWhenCompleted: an overdue action escalates to
@@ -25,7 +26,7 @@ func TestActionEscalatesThenStopsWhenCompleted(t *testing.T) {
 
 	due := now.Add(3 * time.Second)
 	var actionID int64
-	if err := st.Pool.QueryRow(ctx, `INSERT INTO actions (panel_id, area_id, description, owner_name, owner_email, manager_name, manager_email, due_on)
+	if err := testenv.SQL(t, st).QueryRow(ctx, `INSERT INTO actions (panel_id, area_id, description, owner_name, owner_email, manager_name, manager_email, due_on)
 		SELECT id, area_id, 'Brief lawyers on s.66 uplift', 'Owner', 'owner@example.org', 'Manager', 'manager@example.org', $2 FROM panels WHERE id = $1
 		RETURNING id`, f.panelID, due).Scan(&actionID); err != nil {
 		t.Fatal(err)
@@ -33,7 +34,7 @@ func TestActionEscalatesThenStopsWhenCompleted(t *testing.T) {
 	// The due date is stored as a date; the workflow works from the loaded
 	// value, so short durations are injected relative to it.
 	var dueOn time.Time
-	st.Pool.QueryRow(ctx, `SELECT due_on FROM actions WHERE id = $1`, actionID).Scan(&dueOn)
+	testenv.SQL(t, st).QueryRow(ctx, `SELECT due_on FROM actions WHERE id = $1`, actionID).Scan(&dueOn)
 	offset := time.Until(dueOn)
 	timing := action.ActionTiming{Reminders: nil, Ladder: []action.EscalationStep{{After: -offset + 4*time.Second, Who: "manager"}}, Repeat: time.Hour}
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: action.WorkflowID(actionID), TaskQueue: taskQueue}, actionflow.ActionWorkflow,
@@ -59,7 +60,7 @@ func TestActionEscalatesThenStopsWhenCompleted(t *testing.T) {
 	sent := len(catcher.Messages())
 	var status string
 	var events int
-	st.Pool.QueryRow(ctx, `SELECT status, (SELECT count(*) FROM action_events WHERE action_id = $1) FROM actions WHERE id = $1`, actionID).Scan(&status, &events)
+	testenv.SQL(t, st).QueryRow(ctx, `SELECT status, (SELECT count(*) FROM action_events WHERE action_id = $1) FROM actions WHERE id = $1`, actionID).Scan(&status, &events)
 	if status != "completed" || events < 3 {
 		t.Errorf("in PostgreSQL: status %s, %d events", status, events)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/lsip/scrutiny/devstack/mailcatcher"
 	"github.com/lsip/scrutiny/links"
 	"github.com/lsip/scrutiny/store"
+	"github.com/lsip/scrutiny/testenv"
 	"github.com/lsip/scrutiny/workbook"
 )
 
@@ -197,7 +198,7 @@ func TestAPIJourney(t *testing.T) {
 		t.Fatalf("corrected workbook: %d %v", code, res)
 	}
 	var audited int
-	st.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'pack_downloaded' AND actor = $1`, fmt.Sprintf("member:%d", f.bea)).Scan(&audited)
+	testenv.SQL(t, st).QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'pack_downloaded' AND actor = $1`, fmt.Sprintf("member:%d", f.bea)).Scan(&audited)
 	if audited != 1 {
 		t.Errorf("pack downloads audited: %d", audited)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/lsip/scrutiny/cycle/cycleflow"
 	"github.com/lsip/scrutiny/devstack/mailcatcher"
 	"github.com/lsip/scrutiny/store"
+	"github.com/lsip/scrutiny/testenv"
 )
 
 // ScreenshotDir is where the browser journeys leave pictures of the member
@@ -178,7 +179,7 @@ func TestBrowserMemberReviewsEveryCase(t *testing.T) {
 	}
 	checkAccessibility(t, ctx, axe, "confirmation")
 	var submitted int
-	s.st.Pool.QueryRow(ctx, `SELECT count(*) FROM reviews WHERE member_id = $1 AND status = 'submitted'`, s.f.bea).Scan(&submitted)
+	testenv.SQL(t, s.st).QueryRow(ctx, `SELECT count(*) FROM reviews WHERE member_id = $1 AND status = 'submitted'`, s.f.bea).Scan(&submitted)
 	if submitted != 2 {
 		t.Errorf("%d of Bea's reviews are in PostgreSQL as submitted", submitted)
 	}
@@ -191,13 +192,13 @@ func TestBrowserManagerCompletesOverdueAction(t *testing.T) {
 	ctx, axe := browser(t)
 	s := newStack(t, false)
 	var area int16
-	s.st.Pool.QueryRow(ctx, `SELECT area_id FROM panels WHERE id = $1`, s.f.panelID).Scan(&area)
+	testenv.SQL(t, s.st).QueryRow(ctx, `SELECT area_id FROM panels WHERE id = $1`, s.f.panelID).Scan(&area)
 	managerID, _ := s.st.CreateUser(ctx, store.User{Name: "Morgan Manager", Email: "morgan@example.org", Role: "manager", AreaID: &area})
 	s.st.SetPassword(ctx, managerID, "correct horse battery")
 	var overdue, upcoming int64
-	s.st.Pool.QueryRow(ctx, `INSERT INTO actions (panel_id, area_id, description, owner_name, owner_email, manager_name, manager_email, due_on)
+	testenv.SQL(t, s.st).QueryRow(ctx, `INSERT INTO actions (panel_id, area_id, description, owner_name, owner_email, manager_name, manager_email, due_on)
 		VALUES ($1, $2, 'Brief lawyers on s.66 uplift', 'Owner', 'o@example.org', 'Morgan Manager', 'morgan@example.org', current_date - 20) RETURNING id`, s.f.panelID, area).Scan(&overdue)
-	s.st.Pool.QueryRow(ctx, `INSERT INTO actions (panel_id, area_id, description, owner_name, owner_email, manager_name, manager_email, due_on)
+	testenv.SQL(t, s.st).QueryRow(ctx, `INSERT INTO actions (panel_id, area_id, description, owner_name, owner_email, manager_name, manager_email, due_on)
 		VALUES ($1, $2, 'Review ISVA referral letters', 'Owner', 'o@example.org', 'Morgan Manager', 'morgan@example.org', current_date + 20) RETURNING id`, s.f.panelID, area).Scan(&upcoming)
 	for _, id := range []int64{overdue, upcoming} {
 		if _, err := s.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: action.WorkflowID(id), TaskQueue: taskQueue}, actionflow.ActionWorkflow, action.ActionInput{ActionID: id}); err != nil {
@@ -260,7 +261,7 @@ func TestBrowserManagerCompletesOverdueAction(t *testing.T) {
 		t.Errorf("after completing: flash %q, %d overdue rows left", flash, rows)
 	}
 	var status string
-	s.st.Pool.QueryRow(ctx, `SELECT status FROM actions WHERE id = $1`, overdue).Scan(&status)
+	testenv.SQL(t, s.st).QueryRow(ctx, `SELECT status FROM actions WHERE id = $1`, overdue).Scan(&status)
 	if status != "completed" {
 		t.Errorf("action status in PostgreSQL: %s", status)
 	}

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/xuri/excelize/v2"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
@@ -19,6 +19,7 @@ import (
 	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/reviewform"
 	"github.com/lsip/scrutiny/store"
+	"github.com/lsip/scrutiny/testenv"
 	"github.com/lsip/scrutiny/worker"
 )
 
@@ -40,8 +41,9 @@ func seed(t *testing.T, st *store.Store, now time.Time) fixture {
 			t.Fatal(err)
 		}
 	}
-	must(st.Pool.QueryRow(ctx, `INSERT INTO panels (area_id, name, covers) SELECT id, 'Wales LSIP', 'hate_crime' FROM areas WHERE code = 'wales' RETURNING id`).Scan(&f.panelID))
-	_, err := st.Pool.Exec(ctx, `INSERT INTO panel_strands (panel_id, strand) VALUES ($1, 'race'), ($1, 'disability')`, f.panelID)
+	db := testenv.SQL(t, st)
+	must(db.QueryRow(ctx, `INSERT INTO panels (area_id, name, covers) SELECT id, 'Wales LSIP', 'hate_crime' FROM areas WHERE code = 'wales' RETURNING id`).Scan(&f.panelID))
+	_, err := db.Exec(ctx, `INSERT INTO panel_strands (panel_id, strand) VALUES ($1, 'race'), ($1, 'disability')`, f.panelID)
 	must(err)
 	add := func(name, email string, signed bool) int64 {
 		var id int64
@@ -49,7 +51,7 @@ func seed(t *testing.T, st *store.Store, now time.Time) fixture {
 		if signed {
 			signedOn = &now
 		}
-		must(st.Pool.QueryRow(ctx, `INSERT INTO members (panel_id, name, email, role, confidentiality_signed_on) VALUES ($1, $2, $3, 'member', $4) RETURNING id`,
+		must(db.QueryRow(ctx, `INSERT INTO members (panel_id, name, email, role, confidentiality_signed_on) VALUES ($1, $2, $3, 'member', $4) RETURNING id`,
 			f.panelID, name, email, signedOn).Scan(&id))
 		return id
 	}
@@ -66,7 +68,7 @@ func seed(t *testing.T, st *store.Store, now time.Time) fixture {
 			Category: domain.HateCrime, Strands: []string{strand}, PrincipalOffence: "Racially aggravated harassment",
 			FinalisedOn: now.AddDate(0, -2, 0), Outcome: domain.ConvictionPlea, Summary: fmt.Sprintf("Summary of case %d: abuse in a shop.", i)})
 	}
-	must(st.RawTx(ctx, func(tx pgx.Tx) error { _, _, err := store.UpsertCases(ctx, tx, recs); return err }))
+	must(st.InTx(ctx, func(tx *store.Tx) error { _, _, err := tx.UpsertCases(ctx, recs); return err }))
 	return f
 }
 
@@ -179,7 +181,7 @@ func TestReviewCycleJourney(t *testing.T) {
 			t.Fatalf("pack email to %v has %d attachments", m.EnvelopeTo, len(att))
 		}
 		sheets := sheetsOf(t, att[0].Data)
-		hasConflicted := contains(sheets, conflicted.Reference)
+		hasConflicted := slices.Contains(sheets, conflicted.Reference)
 		switch m.EnvelopeTo[0] {
 		case "aled@example.org":
 			if hasConflicted || len(sheets) != 2+2+1 {
@@ -268,14 +270,14 @@ func TestReviewCycleJourney(t *testing.T) {
 		t.Errorf("final status %+v", result)
 	}
 	var actionsInDB, reviews, carried int
-	st.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM actions WHERE cycle_id = $1), (SELECT count(*) FROM reviews WHERE cycle_id = $1 AND status = 'submitted'),
+	testenv.SQL(t, st).QueryRow(ctx, `SELECT (SELECT count(*) FROM actions WHERE cycle_id = $1), (SELECT count(*) FROM reviews WHERE cycle_id = $1 AND status = 'submitted'),
 		(SELECT count(*) FROM findings WHERE cycle_id = $1 AND carried_forward)`, result.CycleID).Scan(&actionsInDB, &reviews, &carried)
 	if actionsInDB != 1 || reviews != 5 || carried != 1 {
 		t.Errorf("in PostgreSQL: %d actions, %d submitted reviews, %d carried forward", actionsInDB, reviews, carried)
 	}
 	// Exactly one email per outbox key reached the server.
 	var queued int
-	st.Pool.QueryRow(ctx, `SELECT count(*) FROM outbox WHERE status = 'sent'`).Scan(&queued)
+	testenv.SQL(t, st).QueryRow(ctx, `SELECT count(*) FROM outbox WHERE status = 'sent'`).Scan(&queued)
 	if got := len(catcher.Messages()); got != queued {
 		t.Errorf("%d messages arrived for %d sent outbox rows: something was sent twice", got, queued)
 	}
@@ -294,13 +296,4 @@ func sheetsOf(t *testing.T, data []byte) []string {
 	}
 	defer f.Close()
 	return f.GetSheetList()
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

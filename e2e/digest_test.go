@@ -12,6 +12,7 @@ import (
 
 	"github.com/lsip/scrutiny/digest"
 	"github.com/lsip/scrutiny/store"
+	"github.com/lsip/scrutiny/testenv"
 )
 
 func TestWeeklyDigestScheduleAndEmail(t *testing.T) {
@@ -38,9 +39,9 @@ func TestWeeklyDigestScheduleAndEmail(t *testing.T) {
 	}
 
 	var area int16
-	st.Pool.QueryRow(ctx, `SELECT area_id FROM panels WHERE id = $1`, f.panelID).Scan(&area)
+	testenv.SQL(t, st).QueryRow(ctx, `SELECT area_id FROM panels WHERE id = $1`, f.panelID).Scan(&area)
 	st.CreateUser(ctx, store.User{Name: "Morgan Manager", Email: "manager@example.org", Role: "manager", AreaID: &area})
-	st.Pool.Exec(ctx, `INSERT INTO actions (panel_id, area_id, description, owner_name, owner_email, manager_name, manager_email, due_on)
+	testenv.SQL(t, st).Exec(ctx, `INSERT INTO actions (panel_id, area_id, description, owner_name, owner_email, manager_name, manager_email, due_on)
 		VALUES ($1, $2, 'Overdue action', 'O', 'o@example.org', 'M', 'manager@example.org', current_date - 3),
 		       ($1, $2, 'Upcoming action', 'O', 'o@example.org', 'M', 'manager@example.org', current_date + 30)`, f.panelID, area)
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "digest-test", TaskQueue: taskQueue}, digest.DigestWorkflow)

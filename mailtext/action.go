@@ -2,9 +2,10 @@ package mailtext
 
 import "text/template"
 
-// The action emails: reminders, escalations and bounce notices. Dates are UK dates and times UK local
-// time with the zone named. The link opens the action's page, where a
-// person signs in and presses a button: opening it changes nothing.
+// The action emails: reminders, escalations and bounce notices. Dates are
+// UK dates and times UK local time with the zone named. The link opens the
+// action's page, where a person signs in and presses a button: opening it
+// changes nothing.
 var _ = template.Must(templates.Parse(`
 {{define "action-notice"}}{{if eq .Kind "escalation"}}Escalation: action A-{{.ActionID}} is {{.Overdue}}{{else if eq .Kind "overdue"}}Overdue: action A-{{.ActionID}} was due on {{.DueDate}}{{else if eq .Kind "due"}}Due today: action A-{{.ActionID}}{{else}}Reminder: action A-{{.ActionID}} is due on {{.DueDate}}{{end}}
 

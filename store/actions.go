@@ -72,55 +72,62 @@ func scanAction(r pgx.CollectableRow) (domain.ActionRow, error) {
 
 // ListActions returns one page of actions, soonest due first, with the
 // total matching and counts by status. It reads PostgreSQL only.
-func (s *Store) ListActions(ctx context.Context, f ActionFilter) (rows []domain.ActionRow, total int, counts map[string]int, err error) {
+func (q *Queries) ListActions(ctx context.Context, f ActionFilter) (rows []domain.ActionRow, total int, counts map[string]int, err error) {
 	where, args := f.where()
-	counts = map[string]int{}
-	cr, err := s.Pool.Query(ctx, `SELECT ac.status, count(*) FROM actions ac WHERE `+where+` GROUP BY ac.status`, args...)
+	cr, err := q.db.Query(ctx, `SELECT ac.status, count(*) FROM actions ac WHERE `+where+` GROUP BY ac.status`, args...)
 	if err != nil {
-		return nil, 0, nil, err
+		return nil, 0, nil, fmt.Errorf("count actions: %w", err)
 	}
-	for cr.Next() {
-		var st string
-		var n int
-		if err := cr.Scan(&st, &n); err != nil {
-			cr.Close()
-			return nil, 0, nil, err
-		}
-		counts[st] = n
-		total += n
+	type statusCount struct {
+		Status string
+		N      int
 	}
-	cr.Close()
+	byStatus, err := pgx.CollectRows(cr, pgx.RowToStructByPos[statusCount])
+	if err != nil {
+		return nil, 0, nil, fmt.Errorf("count actions: %w", err)
+	}
+	counts = make(map[string]int, len(byStatus))
+	for _, c := range byStatus {
+		counts[c.Status] = c.N
+		total += c.N
+	}
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
-	q := `SELECT ` + actionColumns + ` FROM actions ac JOIN panels p ON p.id = ac.panel_id JOIN areas ar ON ar.id = ac.area_id
-		WHERE ` + where + fmt.Sprintf(` ORDER BY ac.due_on, ac.id LIMIT %d OFFSET %d`, f.Limit, f.Offset)
-	r, err := s.Pool.Query(ctx, q, args...)
+	r, err := q.db.Query(ctx, `SELECT `+actionColumns+` FROM actions ac JOIN panels p ON p.id = ac.panel_id JOIN areas ar ON ar.id = ac.area_id
+		WHERE `+where+fmt.Sprintf(` ORDER BY ac.due_on, ac.id LIMIT %d OFFSET %d`, f.Limit, f.Offset), args...)
 	if err != nil {
-		return nil, 0, nil, err
+		return nil, 0, nil, fmt.Errorf("list actions: %w", err)
 	}
 	rows, err = pgx.CollectRows(r, scanAction)
-	return rows, total, counts, err
+	if err != nil {
+		return nil, 0, nil, fmt.Errorf("list actions: %w", err)
+	}
+	return rows, total, counts, nil
 }
 
 // EachAction calls fn for every action matching f, soonest due first,
-// streaming rather than loading them all, for the Excel export.
-func (s *Store) EachAction(ctx context.Context, f ActionFilter, fn func(domain.ActionRow) error) error {
+// streaming rather than loading them all, for the Excel export. An error
+// from fn stops the walk and is returned as it is.
+func (q *Queries) EachAction(ctx context.Context, f ActionFilter, fn func(domain.ActionRow) error) error {
 	where, args := f.where()
-	r, err := s.Pool.Query(ctx, `SELECT `+actionColumns+` FROM actions ac JOIN panels p ON p.id = ac.panel_id JOIN areas ar ON ar.id = ac.area_id
+	r, err := q.db.Query(ctx, `SELECT `+actionColumns+` FROM actions ac JOIN panels p ON p.id = ac.panel_id JOIN areas ar ON ar.id = ac.area_id
 		WHERE `+where+` ORDER BY ac.due_on, ac.id`, args...)
 	if err != nil {
-		return err
+		return fmt.Errorf("list actions: %w", err)
 	}
 	defer r.Close()
 	for r.Next() {
 		a, err := scanAction(r)
 		if err != nil {
-			return err
+			return fmt.Errorf("read action: %w", err)
 		}
 		if err := fn(a); err != nil {
 			return err
 		}
 	}
-	return r.Err()
+	if err := r.Err(); err != nil {
+		return fmt.Errorf("list actions: %w", err)
+	}
+	return nil
 }

@@ -13,10 +13,11 @@ import (
 func seedActions(tb testing.TB, st *store.Store, n int) (walesArea int16) {
 	tb.Helper()
 	ctx := context.Background()
+	db := testenv.SQL(tb, st)
 	var wales, ne int64
-	st.Pool.QueryRow(ctx, `INSERT INTO panels (area_id, name, covers) SELECT id, 'Wales', 'both' FROM areas WHERE code = 'wales' RETURNING id, area_id`).Scan(&wales, &walesArea)
-	st.Pool.QueryRow(ctx, `INSERT INTO panels (area_id, name, covers) SELECT id, 'NE', 'both' FROM areas WHERE code = 'north-east' RETURNING id`).Scan(&ne)
-	if _, err := st.Pool.Exec(ctx, `INSERT INTO actions (panel_id, area_id, description, owner_name, owner_email, manager_name, manager_email, due_on, status)
+	db.QueryRow(ctx, `INSERT INTO panels (area_id, name, covers) SELECT id, 'Wales', 'both' FROM areas WHERE code = 'wales' RETURNING id, area_id`).Scan(&wales, &walesArea)
+	db.QueryRow(ctx, `INSERT INTO panels (area_id, name, covers) SELECT id, 'NE', 'both' FROM areas WHERE code = 'north-east' RETURNING id`).Scan(&ne)
+	if _, err := db.Exec(ctx, `INSERT INTO actions (panel_id, area_id, description, owner_name, owner_email, manager_name, manager_email, due_on, status)
 		SELECT CASE WHEN i % 2 = 0 THEN $1::bigint ELSE $2::bigint END, (SELECT area_id FROM panels WHERE id = CASE WHEN i % 2 = 0 THEN $1::bigint ELSE $2::bigint END),
 			'Action ' || i, 'Owner ' || (i % 50), 'owner' || (i % 50) || '@example.org', 'Manager', 'm@example.org',
 			current_date + ((i % 200) - 100), (ARRAY['open', 'in_progress', 'completed', 'cancelled'])[1 + i % 4]
@@ -53,7 +54,7 @@ func TestListActionsFiltersAndCounts(t *testing.T) {
 func BenchmarkListActions100k(b *testing.B) {
 	st := testenv.DB(b)
 	area := seedActions(b, st, 100000)
-	st.Pool.Exec(context.Background(), `ANALYZE actions`)
+	testenv.SQL(b, st).Exec(context.Background(), `ANALYZE actions`)
 	ctx := context.Background()
 	b.ResetTimer()
 	for range b.N {

@@ -3,19 +3,29 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 )
 
 // Audit appends one entry to the audit log. Detail must never carry case
 // content: IDs and counts only.
-func Audit(ctx context.Context, q Querier, actor, action, subjectType, subjectID string, detail map[string]any) error {
+func (q *Queries) Audit(ctx context.Context, actor, action, subjectType, subjectID string, detail map[string]any) error {
 	if detail == nil {
 		detail = map[string]any{}
 	}
 	raw, err := json.Marshal(detail)
 	if err != nil {
-		return err
+		return fmt.Errorf("audit %s: %w", action, err)
 	}
-	_, err = q.Exec(ctx, `INSERT INTO audit_log (actor, action, subject_type, subject_id, detail) VALUES ($1, $2, $3, $4, $5)`,
-		actor, action, subjectType, subjectID, raw)
-	return err
+	if _, err := q.db.Exec(ctx, `INSERT INTO audit_log (actor, action, subject_type, subject_id, detail) VALUES ($1, $2, $3, $4, $5)`,
+		actor, action, subjectType, subjectID, raw); err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	return nil
+}
+
+// Audit is Queries.Audit on d, for callers not yet moved to the method.
+//
+// Deprecated: use st.Audit or tx.Audit.
+func Audit(ctx context.Context, d db, actor, action, subjectType, subjectID string, detail map[string]any) error {
+	return (&Queries{db: d}).Audit(ctx, actor, action, subjectType, subjectID, detail)
 }

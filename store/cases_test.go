@@ -5,8 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/testenv"
@@ -23,9 +21,9 @@ func TestUpsertCasesUpdatesInsteadOfDuplicating(t *testing.T) {
 	}
 	upsert := func(r domain.CaseRecord) (int, int) {
 		var ins, upd int
-		err := st.RawTx(ctx, func(tx pgx.Tx) error {
+		err := st.InTx(ctx, func(tx *store.Tx) error {
 			var err error
-			ins, upd, err = store.UpsertCases(ctx, tx, []domain.CaseRecord{r})
+			ins, upd, err = tx.UpsertCases(ctx, []domain.CaseRecord{r})
 			return err
 		})
 		if err != nil {
@@ -45,7 +43,7 @@ func TestUpsertCasesUpdatesInsteadOfDuplicating(t *testing.T) {
 	var n int
 	var outcome, urn string
 	var strands []string
-	err := st.Pool.QueryRow(ctx, `SELECT count(*) OVER (), c.outcome, u.urn,
+	err := testenv.SQL(t, st).QueryRow(ctx, `SELECT count(*) OVER (), c.outcome, u.urn,
 		ARRAY(SELECT strand FROM case_strands WHERE case_id = c.id ORDER BY strand)
 		FROM cases c JOIN case_urns u ON u.case_id = c.id`).Scan(&n, &outcome, &urn, &strands)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -25,24 +26,38 @@ type File struct {
 }
 
 // SaveFile stores f and returns its ID.
-func SaveFile(ctx context.Context, q Querier, f File) (int64, error) {
+func (q *Queries) SaveFile(ctx context.Context, f File) (int64, error) {
 	sum := sha256.Sum256(f.Content)
 	var id int64
-	err := q.QueryRow(ctx, `INSERT INTO files (kind, cycle_id, member_id, filename, content_type, content, sha256)
+	err := q.db.QueryRow(ctx, `INSERT INTO files (kind, cycle_id, member_id, filename, content_type, content, sha256)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
 		f.Kind, f.CycleID, f.MemberID, f.Filename, f.ContentType, f.Content, hex.EncodeToString(sum[:])).Scan(&id)
-	return id, err
+	if err != nil {
+		return 0, fmt.Errorf("save file %s: %w", f.Filename, err)
+	}
+	return id, nil
+}
+
+// SaveFile is Queries.SaveFile on d, for callers not yet moved to the
+// method.
+//
+// Deprecated: use st.SaveFile or tx.SaveFile.
+func SaveFile(ctx context.Context, d db, f File) (int64, error) {
+	return (&Queries{db: d}).SaveFile(ctx, f)
 }
 
 // FileByID loads a file with its content. A purged file is reported as not
 // found: retention has removed it.
-func (s *Store) FileByID(ctx context.Context, id int64) (File, error) {
+func (q *Queries) FileByID(ctx context.Context, id int64) (File, error) {
 	var f File
-	err := s.Pool.QueryRow(ctx, `SELECT id, kind, cycle_id, member_id, filename, content_type, content, sha256, created_at
+	err := q.db.QueryRow(ctx, `SELECT id, kind, cycle_id, member_id, filename, content_type, content, sha256, created_at
 		FROM files WHERE id = $1 AND purged_at IS NULL`, id).
 		Scan(&f.ID, &f.Kind, &f.CycleID, &f.MemberID, &f.Filename, &f.ContentType, &f.Content, &f.SHA256, &f.CreatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return f, ErrNotFound
+		return File{}, ErrNotFound
 	}
-	return f, err
+	if err != nil {
+		return File{}, fmt.Errorf("file %d: %w", id, err)
+	}
+	return f, nil
 }

@@ -60,9 +60,9 @@ func Migrations() ([]Migration, error) {
 // package domain. A session advisory lock makes concurrent callers wait for
 // each other instead of racing. It returns the versions it applied.
 func (s *Store) Migrate(ctx context.Context) ([]int, error) {
-	conn, err := s.Pool.Acquire(ctx)
+	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("migrate: %w", err)
 	}
 	defer conn.Release()
 	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, migrationLockKey); err != nil {
@@ -79,11 +79,11 @@ func (s *Store) Migrate(ctx context.Context) ([]int, error) {
 	applied := map[int]bool{}
 	rows, err := conn.Query(ctx, `SELECT version FROM schema_migrations`)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read schema_migrations: %w", err)
 	}
 	versions, err := pgx.CollectRows(rows, pgx.RowTo[int])
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read schema_migrations: %w", err)
 	}
 	for _, v := range versions {
 		applied[v] = true
@@ -135,4 +135,26 @@ func syncReferenceData(ctx context.Context, conn *pgx.Conn) error {
 		}
 		return nil
 	})
+}
+
+// EnsureDatabase creates the database name on the server at adminURL if it
+// is missing, and returns the URL that reaches it as the same user. The dev
+// stack uses it to make its own database on a server it did not start.
+func EnsureDatabase(ctx context.Context, adminURL, name string) (string, error) {
+	conn, err := pgx.Connect(ctx, adminURL)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	var exists bool
+	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
+		return "", fmt.Errorf("look for database %s: %w", name, err)
+	}
+	if !exists {
+		if _, err := conn.Exec(ctx, `CREATE DATABASE `+pgx.Identifier{name}.Sanitize()); err != nil {
+			return "", fmt.Errorf("create database %s: %w", name, err)
+		}
+	}
+	c := conn.Config()
+	return fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", c.User, c.Host, c.Port, name), nil
 }

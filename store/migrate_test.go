@@ -33,7 +33,7 @@ func TestMigrateIsIdempotentAndConcurrent(t *testing.T) {
 		}
 	}
 	var areas, strands int
-	if err := st.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM areas), (SELECT count(*) FROM strands)`).Scan(&areas, &strands); err != nil {
+	if err := testenv.SQL(t, st).QueryRow(ctx, `SELECT (SELECT count(*) FROM areas), (SELECT count(*) FROM strands)`).Scan(&areas, &strands); err != nil {
 		t.Fatal(err)
 	}
 	if areas != len(domain.Areas) || strands != len(domain.Strands) {
@@ -44,14 +44,15 @@ func TestMigrateIsIdempotentAndConcurrent(t *testing.T) {
 func TestAuditLogIsAppendOnly(t *testing.T) {
 	st := testenv.DB(t)
 	ctx := context.Background()
-	if _, err := st.Pool.Exec(ctx, `INSERT INTO audit_log (actor, action, subject_type, subject_id) VALUES ('test', 'view', 'pack', '1')`); err != nil {
+	db := testenv.SQL(t, st)
+	if _, err := db.Exec(ctx, `INSERT INTO audit_log (actor, action, subject_type, subject_id) VALUES ('test', 'view', 'pack', '1')`); err != nil {
 		t.Fatal(err)
 	}
-	_, err := st.Pool.Exec(ctx, `UPDATE audit_log SET actor = 'someone else'`)
+	_, err := db.Exec(ctx, `UPDATE audit_log SET actor = 'someone else'`)
 	if err == nil || !strings.Contains(err.Error(), "append-only") {
 		t.Errorf("UPDATE audit_log: got %v, want append-only refusal", err)
 	}
-	_, err = st.Pool.Exec(ctx, `DELETE FROM audit_log`)
+	_, err = db.Exec(ctx, `DELETE FROM audit_log`)
 	if err == nil || !strings.Contains(err.Error(), "append-only") {
 		t.Errorf("DELETE audit_log: got %v, want append-only refusal", err)
 	}
@@ -60,12 +61,13 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 func TestSchemaRefusesUnknownEnumerations(t *testing.T) {
 	st := testenv.DB(t)
 	ctx := context.Background()
-	_, err := st.Pool.Exec(ctx, `INSERT INTO cases (area_id, reference, category, principal_offence, finalised_on, outcome, summary)
+	db := testenv.SQL(t, st)
+	_, err := db.Exec(ctx, `INSERT INTO cases (area_id, reference, category, principal_offence, finalised_on, outcome, summary)
 		VALUES (1, 'REF-001', 'hate_crime', 'Assault', '2026-01-01', 'guilty-ish', 'A summary')`)
 	if err == nil || !strings.Contains(err.Error(), "cases_outcome_check") {
 		t.Errorf("unknown outcome: got %v, want cases_outcome_check violation", err)
 	}
-	_, err = st.Pool.Exec(ctx, `INSERT INTO panel_strands (panel_id, strand) VALUES (1, 'astrology')`)
+	_, err = db.Exec(ctx, `INSERT INTO panel_strands (panel_id, strand) VALUES (1, 'astrology')`)
 	if err == nil {
 		t.Error("unknown strand accepted")
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -12,49 +13,55 @@ import (
 // GovernanceFigures gathers the figures for [from, to] for one Area (or
 // every Area when areaID is nil). Cycles count when their meeting falls in
 // the period; actions when raised or closed in it.
-func (s *Store) GovernanceFigures(ctx context.Context, from, to time.Time, areaID *int16, name string) (domain.Figures, error) {
+func (q *Queries) GovernanceFigures(ctx context.Context, from, to time.Time, areaID *int16, name string) (domain.Figures, error) {
 	f := domain.Figures{Name: name, CasesByStrand: map[string]map[string]int{}, Findings: map[string]int{}, LearningByTag: map[string][]string{}}
+	if err := q.governanceFigures(ctx, &f, from, to, areaID); err != nil {
+		return f, fmt.Errorf("governance figures for %s: %w", name, err)
+	}
+	return f, nil
+}
+
+func (q *Queries) governanceFigures(ctx context.Context, f *domain.Figures, from, to time.Time, areaID *int16) error {
 	const inArea = `($3::smallint IS NULL OR p.area_id = $3)`
 	const cyclesInPeriod = `SELECT cy.id FROM cycles cy JOIN panels p ON p.id = cy.panel_id JOIN meetings m ON m.cycle_id = cy.id
 		WHERE cy.stage NOT IN ('cancelled') AND m.starts_at::date BETWEEN $1 AND $2 AND ` + inArea
-	q := s.Pool
-	if err := q.QueryRow(ctx, `SELECT count(*) FROM (`+cyclesInPeriod+`) x`, from, to, areaID).Scan(&f.Cycles); err != nil {
-		return f, err
+	if err := q.db.QueryRow(ctx, `SELECT count(*) FROM (`+cyclesInPeriod+`) x`, from, to, areaID).Scan(&f.Cycles); err != nil {
+		return fmt.Errorf("cycles: %w", err)
 	}
-	rows, err := q.Query(ctx, `SELECT cs.strand, c.outcome, count(DISTINCT c.id) FROM cycle_cases cc
+	type reviewed struct {
+		strand, outcome string
+		n               int
+	}
+	byStrand, err := queryAll(ctx, q.db, "cases by strand", func(r pgx.CollectableRow) (reviewed, error) {
+		var x reviewed
+		return x, r.Scan(&x.strand, &x.outcome, &x.n)
+	}, `SELECT cs.strand, c.outcome, count(DISTINCT c.id) FROM cycle_cases cc
 		JOIN cases c ON c.id = cc.case_id JOIN case_strands cs ON cs.case_id = c.id
 		WHERE cc.status = 'approved' AND cc.cycle_id IN (`+cyclesInPeriod+`) GROUP BY 1, 2`, from, to, areaID)
 	if err != nil {
-		return f, err
+		return err
 	}
-	for rows.Next() {
-		var strand, outcome string
-		var n int
-		if err := rows.Scan(&strand, &outcome, &n); err != nil {
-			rows.Close()
-			return f, err
+	for _, x := range byStrand {
+		if f.CasesByStrand[x.strand] == nil {
+			f.CasesByStrand[x.strand] = map[string]int{}
 		}
-		if f.CasesByStrand[strand] == nil {
-			f.CasesByStrand[strand] = map[string]int{}
-		}
-		f.CasesByStrand[strand][outcome] = n
+		f.CasesByStrand[x.strand][x.outcome] = x.n
 	}
-	rows.Close()
-	rows, err = q.Query(ctx, `SELECT category, count(*) FROM findings WHERE cycle_id IN (`+cyclesInPeriod+`) GROUP BY 1`, from, to, areaID)
+	type found struct {
+		category string
+		n        int
+	}
+	findings, err := queryAll(ctx, q.db, "findings", func(r pgx.CollectableRow) (found, error) {
+		var x found
+		return x, r.Scan(&x.category, &x.n)
+	}, `SELECT category, count(*) FROM findings WHERE cycle_id IN (`+cyclesInPeriod+`) GROUP BY 1`, from, to, areaID)
 	if err != nil {
-		return f, err
+		return err
 	}
-	for rows.Next() {
-		var cat string
-		var n int
-		if err := rows.Scan(&cat, &n); err != nil {
-			rows.Close()
-			return f, err
-		}
-		f.Findings[cat] = n
+	for _, x := range findings {
+		f.Findings[x.category] = x.n
 	}
-	rows.Close()
-	err = q.QueryRow(ctx, `SELECT
+	err = q.db.QueryRow(ctx, `SELECT
 			count(*) FILTER (WHERE ac.created_at::date BETWEEN $1 AND $2),
 			count(*) FILTER (WHERE ac.closed_at::date BETWEEN $1 AND $2 AND ac.status = 'completed'),
 			count(*) FILTER (WHERE ac.status IN ('open', 'in_progress')),
@@ -64,19 +71,15 @@ func (s *Store) GovernanceFigures(ctx context.Context, from, to time.Time, areaI
 		FROM actions ac JOIN panels p ON p.id = ac.panel_id WHERE `+inArea, from, to, areaID).
 		Scan(&f.ActionsRaised, &f.ActionsClosed, &f.ActionsOpen, &f.ActionsOverdue, &f.MedianDaysToClose)
 	if err != nil {
-		return f, err
+		return fmt.Errorf("actions: %w", err)
 	}
-	rows, err = q.Query(ctx, `SELECT tag, text FROM learning_points WHERE cycle_id IN (`+cyclesInPeriod+`) ORDER BY tag, id`, from, to, areaID)
-	if err != nil {
-		return f, err
-	}
-	type lp struct{ tag, text string }
-	lps, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (lp, error) {
-		var x lp
+	type point struct{ tag, text string }
+	points, err := queryAll(ctx, q.db, "learning points", func(r pgx.CollectableRow) (point, error) {
+		var x point
 		return x, r.Scan(&x.tag, &x.text)
-	})
-	for _, x := range lps {
+	}, `SELECT tag, text FROM learning_points WHERE cycle_id IN (`+cyclesInPeriod+`) ORDER BY tag, id`, from, to, areaID)
+	for _, x := range points {
 		f.LearningByTag[x.tag] = append(f.LearningByTag[x.tag], x.text)
 	}
-	return f, err
+	return err
 }

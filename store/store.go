@@ -19,8 +19,11 @@ import (
 // concurrent use.
 type Store struct {
 	Queries
+	// pool is what Queries runs on outside a transaction, and what InTx
+	// and Migrate take connections from.
+	pool *pgxpool.Pool
 	// Pool is being retired: every statement outside this package is
-	// moving into a Queries method, after which it becomes unexported.
+	// moving into a Queries method, after which it goes.
 	Pool *pgxpool.Pool
 }
 
@@ -41,6 +44,7 @@ type db interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 	CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, rows pgx.CopyFromSource) (int64, error)
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
 // Open connects to PostgreSQL and checks the connection answers.
@@ -57,14 +61,14 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connect to PostgreSQL at %s: %w", cfg.ConnConfig.Host, err)
 	}
-	return &Store{Queries: Queries{db: pool}, Pool: pool}, nil
+	return &Store{Queries: Queries{db: pool}, pool: pool, Pool: pool}, nil
 }
 
 // Close releases every connection.
-func (s *Store) Close() { s.Pool.Close() }
+func (s *Store) Close() { s.pool.Close() }
 
 // Ping reports whether PostgreSQL answers; /readyz uses it.
-func (s *Store) Ping(ctx context.Context) error { return s.Pool.Ping(ctx) }
+func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
 
 // ErrNotFound is returned when a looked-up row does not exist.
 var ErrNotFound = errors.New("not found")
@@ -72,13 +76,13 @@ var ErrNotFound = errors.New("not found")
 // InTx runs fn in a transaction, committing when it returns nil and
 // rolling back otherwise.
 func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
-	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error { return fn(&Tx{Queries{db: tx}}) })
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return fn(&Tx{Queries{db: tx}}) })
 }
 
 // RawTx is InTx with the pgx transaction itself. It is being retired with
 // Pool: code moving into this package uses InTx and Queries methods.
 func (s *Store) RawTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, s.Pool, fn)
+	return pgx.BeginFunc(ctx, s.pool, fn)
 }
 
 // IsUniqueViolation reports whether err is PostgreSQL's unique_violation,
@@ -89,19 +93,4 @@ func IsUniqueViolation(err error) (constraint string, ok bool) {
 		return pgErr.ConstraintName, true
 	}
 	return "", false
-}
-
-// Audit appends one entry to the audit log. Detail must never carry case
-// content: IDs and counts only.
-func (q *Queries) Audit(ctx context.Context, actor, action, subjectType, subjectID string, detail map[string]any) error {
-	return Audit(ctx, q.db, actor, action, subjectType, subjectID, detail)
-}
-
-// SaveFile stores f and returns its ID.
-func (q *Queries) SaveFile(ctx context.Context, f File) (int64, error) { return SaveFile(ctx, q.db, f) }
-
-// EnqueueMail queues m unless a message with the same key exists, and
-// returns the row's ID either way.
-func (q *Queries) EnqueueMail(ctx context.Context, m Mail) (int64, error) {
-	return EnqueueMail(ctx, q.db, m)
 }

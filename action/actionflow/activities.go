@@ -2,16 +2,15 @@ package actionflow
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/mailtext"
 	"github.com/lsip/scrutiny/outbox"
 	"github.com/lsip/scrutiny/store"
@@ -27,149 +26,54 @@ type Activities struct {
 	PublicURL string
 }
 
-// ActionRecord is what the tracking workflow loads when it starts: IDs,
-// dates, short labels and the people it writes to, never the description.
-type ActionRecord struct {
-	Status          string    `json:"status"`
-	Kind            string    `json:"kind"`
-	Audience        string    `json:"audience"`
-	PanelID         int64     `json:"panel_id"`
-	CycleID         int64     `json:"cycle_id,omitempty"`
-	CaseID          int64     `json:"case_id,omitempty"`
-	LearningPointID int64     `json:"learning_point_id,omitempty"`
-	Due             time.Time `json:"due"`
-	OwnerName       string    `json:"owner_name"`
-	OwnerEmail      string    `json:"owner_email"`
-	ManagerName     string    `json:"manager_name"`
-	ManagerEmail    string    `json:"manager_email"`
-	// The organisation's response, if one is recorded already.
-	Response          string `json:"response,omitempty"`
-	ResponseRationale string `json:"response_rationale,omitempty"`
-	// A pending extension request, if any.
-	ExtensionTo     *time.Time `json:"extension_to,omitempty"`
-	ExtensionReason string     `json:"extension_reason,omitempty"`
-	ExtensionBy     string     `json:"extension_by,omitempty"`
-	// SeniorName and SeniorEmail are the Area's senior lead, the last rung
-	// of the escalation ladder; empty when the Area has none set.
-	SeniorName  string `json:"senior_name"`
-	SeniorEmail string `json:"senior_email"`
-	// LastSeq is the highest event number already written, so a workflow
-	// started again for the action numbers on from it.
-	LastSeq int `json:"last_seq"`
-}
-
-// LoadAction reads an action for its tracking workflow.
-func (a *Activities) LoadAction(ctx context.Context, actionID int64) (ActionRecord, error) {
-	var r ActionRecord
-	err := a.Store.Pool.QueryRow(ctx, `SELECT ac.status, ac.kind, ac.audience, ac.panel_id, coalesce(ac.cycle_id, 0), coalesce(ac.case_id, 0),
-			coalesce(ac.learning_point_id, 0), ac.due_on, ac.owner_name, ac.owner_email, ac.manager_name, ac.manager_email,
-			coalesce(ac.response, ''), coalesce(ac.response_rationale, ''), ac.extension_requested_to,
-			coalesce(ar.senior_lead_name, ''), coalesce(ar.senior_lead_email, ''),
-			greatest(ac.last_event_seq, coalesce((SELECT max(seq) FROM action_events WHERE action_id = ac.id), 0))
-		FROM actions ac JOIN areas ar ON ar.id = ac.area_id WHERE ac.id = $1`, actionID).
-		Scan(&r.Status, &r.Kind, &r.Audience, &r.PanelID, &r.CycleID, &r.CaseID, &r.LearningPointID, &r.Due,
-			&r.OwnerName, &r.OwnerEmail, &r.ManagerName, &r.ManagerEmail, &r.Response, &r.ResponseRationale, &r.ExtensionTo,
-			&r.SeniorName, &r.SeniorEmail, &r.LastSeq)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return r, temporal.NewNonRetryableApplicationError(fmt.Sprintf("action %d does not exist", actionID), "NotFound", nil)
-	}
-	if err != nil || r.ExtensionTo == nil {
-		return r, err
-	}
-	// Who asked for the pending extension, and why, is on its event.
-	err = a.Store.Pool.QueryRow(ctx, `SELECT actor, coalesce(detail->>'reason', '') FROM action_events
-		WHERE action_id = $1 AND kind = 'extension_requested' ORDER BY seq DESC NULLS LAST, id DESC LIMIT 1`, actionID).
-		Scan(&r.ExtensionBy, &r.ExtensionReason)
-	if errors.Is(err, pgx.ErrNoRows) {
-		err = nil
+// LoadAction reads an action for its tracking workflow. A missing action
+// is not retried.
+func (a *Activities) LoadAction(ctx context.Context, actionID int64) (domain.ActionRecord, error) {
+	r, err := a.Store.ActionRecord(ctx, actionID)
+	if errors.Is(err, store.ErrNotFound) {
+		return r, notFound(actionID)
 	}
 	return r, err
-}
-
-// ActionChange is one change to an action: the timeline event that says
-// what happened, who did it and when, and the action's fields as they are
-// after it.
-type ActionChange struct {
-	ActionID int64     `json:"action_id"`
-	Seq      int       `json:"seq"`
-	At       time.Time `json:"at"`
-	Actor    string    `json:"actor"`
-	Kind     string    `json:"kind"`
-	Detail   string    `json:"detail,omitempty"`
-	// Data is stored with Detail in the event's detail (for example an
-	// extension's date and reason).
-	Data               map[string]string `json:"data,omitempty"`
-	Status             string            `json:"status"`
-	Due                time.Time         `json:"due"`
-	OwnerName          string            `json:"owner_name"`
-	OwnerEmail         string            `json:"owner_email"`
-	Response           string            `json:"response,omitempty"`
-	ResponseRationale  string            `json:"response_rationale,omitempty"`
-	CompletionNote     string            `json:"completion_note,omitempty"`
-	CompletionEvidence string            `json:"completion_evidence,omitempty"`
-	CancelReason       string            `json:"cancel_reason,omitempty"`
-	ExtensionTo        *time.Time        `json:"extension_to,omitempty"`
 }
 
 // RecordActionChange appends the event, once per sequence number however
 // often it is retried, and writes the action's fields unless a later change
 // is stored already (the workflow may write two changes at once). It
-// returns the event's time as stored.
-func (a *Activities) RecordActionChange(ctx context.Context, ch ActionChange) (time.Time, error) {
+// returns the event's time as stored. The audit log gets one entry per
+// change, written with its event.
+func (a *Activities) RecordActionChange(ctx context.Context, ch domain.ActionChange) (time.Time, error) {
 	if ch.At.IsZero() {
 		ch.At = time.Now()
 	}
-	detail := map[string]string{"text": ch.Detail}
-	for k, v := range ch.Data {
-		if k != "text" {
-			detail[k] = v
-		}
-	}
-	raw, err := json.Marshal(detail)
-	if err != nil {
-		return time.Time{}, err
-	}
 	var at time.Time
-	err = a.Store.RawTx(ctx, func(tx pgx.Tx) error {
-		inserted := true
-		err := tx.QueryRow(ctx, `INSERT INTO action_events (action_id, seq, at, actor, kind, detail) VALUES ($1, $2, $3, $4, $5, $6)
-			ON CONFLICT (action_id, seq) DO NOTHING RETURNING at`, ch.ActionID, ch.Seq, ch.At, ch.Actor, ch.Kind, raw).Scan(&at)
-		if errors.Is(err, pgx.ErrNoRows) {
-			// A retry: the event is there. It must be this change, not a
-			// different one numbered the same.
-			inserted = false
-			var kind string
-			if err := tx.QueryRow(ctx, `SELECT at, kind FROM action_events WHERE action_id = $1 AND seq = $2`, ch.ActionID, ch.Seq).Scan(&at, &kind); err != nil {
-				return err
-			}
-			if kind != ch.Kind {
-				return temporal.NewNonRetryableApplicationError(fmt.Sprintf("action %d event %d is already %q, not %q", ch.ActionID, ch.Seq, kind, ch.Kind), "SeqClash", nil)
-			}
-		} else if err != nil {
+	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		var added bool
+		var err error
+		if at, added, err = tx.AddActionEvent(ctx, ch); err != nil {
 			return err
 		}
-		tag, err := tx.Exec(ctx, `UPDATE actions SET status = $2, due_on = $3, owner_name = $4, owner_email = $5,
-				response = NULLIF($6, ''), response_rationale = NULLIF($7, ''),
-				completion_note = NULLIF($8, ''), completion_evidence = NULLIF($9, ''), cancel_reason = NULLIF($10, ''),
-				extension_requested_to = $11, updated_at = $12, last_event_seq = $13,
-				closed_at = CASE WHEN $2 IN ('completed', 'cancelled') THEN coalesce(closed_at, $12) END
-			WHERE id = $1 AND last_event_seq < $13`, ch.ActionID, ch.Status, ch.Due, ch.OwnerName, ch.OwnerEmail, ch.Response, ch.ResponseRationale,
-			ch.CompletionNote, ch.CompletionEvidence, ch.CancelReason, ch.ExtensionTo, ch.At, ch.Seq)
-		if err != nil {
+		if err := tx.SaveActionFields(ctx, ch); err != nil {
 			return err
 		}
-		if tag.RowsAffected() == 0 {
-			var exists bool
-			if err := tx.QueryRow(ctx, `SELECT true FROM actions WHERE id = $1`, ch.ActionID).Scan(&exists); errors.Is(err, pgx.ErrNoRows) {
-				return temporal.NewNonRetryableApplicationError(fmt.Sprintf("action %d does not exist", ch.ActionID), "NotFound", nil)
-			}
+		if !added {
+			return nil // a retry: the first attempt wrote the audit entry
 		}
-		if !inserted {
-			return nil
-		}
-		return store.Audit(ctx, tx, ch.Actor, "action_"+ch.Kind, "action", strconv.FormatInt(ch.ActionID, 10), map[string]any{"seq": ch.Seq})
+		return tx.Audit(ctx, ch.Actor, "action_"+ch.Kind, "action", strconv.FormatInt(ch.ActionID, 10), map[string]any{"seq": ch.Seq})
 	})
+	switch {
+	case errors.Is(err, store.ErrEventClash):
+		// A different change under a number already used: a retry cannot mend it.
+		return at, temporal.NewNonRetryableApplicationError(err.Error(), "SeqClash", nil)
+	case errors.Is(err, store.ErrNotFound):
+		return at, notFound(ch.ActionID)
+	}
 	return at, err
+}
+
+// notFound is the error for an action that does not exist, which no retry
+// will find.
+func notFound(actionID int64) error {
+	return temporal.NewNonRetryableApplicationError(fmt.Sprintf("action %d does not exist", actionID), "NotFound", nil)
 }
 
 // ActionMail asks for one email about an action: a reminder, due-date,
@@ -209,21 +113,14 @@ func (a *Activities) QueueActionMail(ctx context.Context, in ActionMail) (outbox
 	if in.ToEmail == "" {
 		return outbox.Ref{}, temporal.NewNonRetryableApplicationError(fmt.Sprintf("action %d %s: no address to send to", in.ActionID, in.Kind), "NoAddress", nil)
 	}
-	v := actionEmail{ActionMail: in, Link: fmt.Sprintf("%s/actions/%d", a.PublicURL, in.ActionID)}
-	var meeting *time.Time
-	err := a.Store.Pool.QueryRow(ctx, `SELECT ac.description, ac.kind, ac.audience, p.name, coalesce(c.reference, ''), coalesce(ac.learning_point_id, 0), m.starts_at,
-			coalesce(ac.response, '')
-		FROM actions ac JOIN panels p ON p.id = ac.panel_id
-		LEFT JOIN cases c ON c.id = ac.case_id
-		LEFT JOIN meetings m ON m.cycle_id = ac.cycle_id
-		WHERE ac.id = $1`, in.ActionID).Scan(&v.Description, &v.Type, &v.Audience, &v.Panel, &v.CaseRef, &v.LearningPointID, &meeting, &v.Response)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return outbox.Ref{}, temporal.NewNonRetryableApplicationError(fmt.Sprintf("action %d does not exist", in.ActionID), "NotFound", nil)
+	facts, err := a.Store.ActionMailFacts(ctx, in.ActionID)
+	if errors.Is(err, store.ErrNotFound) {
+		return outbox.Ref{}, notFound(in.ActionID)
 	}
 	if err != nil {
 		return outbox.Ref{}, err
 	}
-	v.Meeting = meeting
+	v := actionEmail{ActionMail: in, ActionMailFacts: facts, Link: fmt.Sprintf("%s/actions/%d", a.PublicURL, in.ActionID)}
 	subject, body, err := renderActionEmail(v)
 	if err != nil {
 		return outbox.Ref{}, err
@@ -235,15 +132,8 @@ func (a *Activities) QueueActionMail(ctx context.Context, in ActionMail) (outbox
 // actionEmail is what the action email templates see.
 type actionEmail struct {
 	ActionMail
-	Description     string
-	Type            string
-	Audience        string
-	Panel           string
-	CaseRef         string
-	LearningPointID int64
-	Meeting         *time.Time
-	Response        string
-	Link            string
+	store.ActionMailFacts
+	Link string
 }
 
 // Source says where the action came from, in words.
@@ -309,15 +199,7 @@ func (e actionEmail) SentAt() string {
 }
 
 // BouncedWhat names the notice that bounced.
-func (e actionEmail) BouncedWhat() string {
-	switch e.BouncedKind {
-	case "due":
-		return "due-date reminder"
-	case "overdue":
-		return "overdue reminder"
-	}
-	return e.BouncedKind
-}
+func (e actionEmail) BouncedWhat() string { return actionNoticeLabel(e.BouncedKind) }
 
 // ResponseText is the recorded response in words.
 func (e actionEmail) ResponseText() string { return strings.ReplaceAll(e.Response, "_", " ") }

@@ -36,28 +36,29 @@ func newActionFixture(t *testing.T) *actionFixture {
 	st := testenv.DB(t)
 	f := &actionFixture{st: st, acts: &actionflow.Activities{Store: st, PublicURL: "https://scrutiny.example"}, caseRef: "LN-HC-0042"}
 	ctx := context.Background()
+	db := testenv.SQL(t, st)
 	exec := func(sql string, args ...any) {
 		t.Helper()
-		if _, err := st.Pool.Exec(ctx, sql, args...); err != nil {
+		if _, err := db.Exec(ctx, sql, args...); err != nil {
 			t.Fatalf("%s: %v", sql, err)
 		}
 	}
 	exec(`UPDATE areas SET senior_lead_name = 'DCCP London North', senior_lead_email = 'dccp.ln@cps.example' WHERE code = 'london-north'`)
 	rec := domain.CaseRecord{AreaCode: "london-north", Reference: f.caseRef, URN: "01XX0000000", Category: domain.HateCrime, Strands: []string{"race"},
 		PrincipalOffence: "Harassment", FinalisedOn: time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC), Outcome: domain.ConvictionPlea, Summary: "An anonymised summary"}
-	if err := st.RawTx(ctx, func(tx pgx.Tx) error { _, _, err := store.UpsertCases(ctx, tx, []domain.CaseRecord{rec}); return err }); err != nil {
+	if err := st.InTx(ctx, func(tx *store.Tx) error { _, _, err := tx.UpsertCases(ctx, []domain.CaseRecord{rec}); return err }); err != nil {
 		t.Fatal(err)
 	}
 	var panelID, cycleID int64
-	if err := st.Pool.QueryRow(ctx, `INSERT INTO panels (area_id, name, covers) SELECT id, 'London North LSIP', 'both' FROM areas WHERE code = 'london-north' RETURNING id`).Scan(&panelID); err != nil {
+	if err := db.QueryRow(ctx, `INSERT INTO panels (area_id, name, covers) SELECT id, 'London North LSIP', 'both' FROM areas WHERE code = 'london-north' RETURNING id`).Scan(&panelID); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Pool.QueryRow(ctx, `INSERT INTO cycles (panel_id, workflow_id, window_start, window_end, quotas, started_by, coordinator_name, coordinator_email)
+	if err := db.QueryRow(ctx, `INSERT INTO cycles (panel_id, workflow_id, window_start, window_end, quotas, started_by, coordinator_name, coordinator_email)
 		VALUES ($1, 'cycle-test', '2026-07-01', '2026-09-30', '{}', 'test', 'Cora Coordinator', 'cora@cps.example') RETURNING id`, panelID).Scan(&cycleID); err != nil {
 		t.Fatal(err)
 	}
 	exec(`INSERT INTO meetings (cycle_id, starts_at, ends_at, ics_uid) VALUES ($1, '2027-03-10 18:00+00', '2027-03-10 20:00+00', 'cycle-test@scrutiny')`, cycleID)
-	if err := st.Pool.QueryRow(ctx, `INSERT INTO actions (cycle_id, panel_id, area_id, case_id, kind, audience, description, owner_name, owner_email, manager_name, manager_email, due_on)
+	if err := db.QueryRow(ctx, `INSERT INTO actions (cycle_id, panel_id, area_id, case_id, kind, audience, description, owner_name, owner_email, manager_name, manager_email, due_on)
 		SELECT $1, $2, p.area_id, (SELECT id FROM cases WHERE reference = $3), 'recommendation', 'police', 'Brief all hate crime lawyers on the s.66 uplift',
 			'Olu Owner', 'owner@cps.example', 'Mina Manager', 'manager@cps.example', $4
 		FROM panels p WHERE p.id = $2 RETURNING id`, cycleID, panelID, f.caseRef, actionDueOn).Scan(&f.actionID); err != nil {
@@ -79,7 +80,7 @@ type actionRow struct {
 func (f *actionFixture) row(t *testing.T) actionRow {
 	t.Helper()
 	var r actionRow
-	err := f.st.Pool.QueryRow(context.Background(), `SELECT status, owner_email, coalesce(response, ''), coalesce(response_rationale, ''),
+	err := testenv.SQL(t, f.st).QueryRow(context.Background(), `SELECT status, owner_email, coalesce(response, ''), coalesce(response_rationale, ''),
 			coalesce(completion_note, ''), coalesce(completion_evidence, ''), coalesce(cancel_reason, ''), due_on, extension_requested_to, closed_at, updated_at, last_event_seq
 		FROM actions WHERE id = $1`, f.actionID).Scan(&r.Status, &r.Owner, &r.Response, &r.Rationale, &r.Completion, &r.Evidence, &r.Cancel,
 		&r.Due, &r.ExtensionTo, &r.ClosedAt, &r.UpdatedAt, &r.LastSeq)
@@ -97,7 +98,7 @@ type actionEventRow struct {
 
 func (f *actionFixture) events(t *testing.T) []actionEventRow {
 	t.Helper()
-	rows, err := f.st.Pool.Query(context.Background(), `SELECT seq, at, actor, kind, coalesce(detail->>'text', '') FROM action_events
+	rows, err := testenv.SQL(t, f.st).Query(context.Background(), `SELECT seq, at, actor, kind, coalesce(detail->>'text', '') FROM action_events
 		WHERE action_id = $1 AND seq IS NOT NULL ORDER BY seq`, f.actionID)
 	if err != nil {
 		t.Fatal(err)
@@ -115,15 +116,15 @@ func (f *actionFixture) events(t *testing.T) []actionEventRow {
 func (f *actionFixture) count(t *testing.T, sql string, args ...any) int {
 	t.Helper()
 	var n int
-	if err := f.st.Pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
+	if err := testenv.SQL(t, f.st).QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
 }
 
 // change is the action as the workflow would write it after a change.
-func (f *actionFixture) change(seq int, at time.Time, actor, kind, detail string) actionflow.ActionChange {
-	return actionflow.ActionChange{ActionID: f.actionID, Seq: seq, At: at, Actor: actor, Kind: kind, Detail: detail,
+func (f *actionFixture) change(seq int, at time.Time, actor, kind, detail string) domain.ActionChange {
+	return domain.ActionChange{ActionID: f.actionID, Seq: seq, At: at, Actor: actor, Kind: kind, Detail: detail,
 		Status: "open", Due: actionDueOn, OwnerName: "Olu Owner", OwnerEmail: "owner@cps.example"}
 }
 
@@ -133,7 +134,7 @@ func (f *actionFixture) change(seq int, at time.Time, actor, kind, detail string
 // of an older change overwrite a newer one.
 func TestActionLoadAndRecordChanges(t *testing.T) {
 	f := newActionFixture(t)
-	rec, err := flowtest.Run[actionflow.ActionRecord](t, f.acts, f.acts.LoadAction, f.actionID)
+	rec, err := flowtest.Run[domain.ActionRecord](t, f.acts, f.acts.LoadAction, f.actionID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,9 +145,9 @@ func TestActionLoadAndRecordChanges(t *testing.T) {
 
 	t1 := time.Date(2027, 3, 1, 10, 0, 0, 0, time.UTC)
 	t2 := t1.Add(26 * time.Hour)
-	for _, ch := range []actionflow.ActionChange{
+	for _, ch := range []domain.ActionChange{
 		f.change(1, t1, "system", "tracking_started", "Tracking started; due 9 April 2027"),
-		func() actionflow.ActionChange {
+		func() domain.ActionChange {
 			ch := f.change(2, t2, "Olu Owner", "progress_note", "Briefing drafted")
 			ch.Status = "in_progress"
 			return ch
@@ -183,7 +184,7 @@ func TestActionLoadAndRecordChanges(t *testing.T) {
 	if _, err := flowtest.Run[time.Time](t, f.acts, f.acts.RecordActionChange, ext); err != nil {
 		t.Fatal(err)
 	}
-	rec, err = flowtest.Run[actionflow.ActionRecord](t, f.acts, f.acts.LoadAction, f.actionID)
+	rec, err = flowtest.Run[domain.ActionRecord](t, f.acts, f.acts.LoadAction, f.actionID)
 	if err != nil || rec.ExtensionTo == nil || !rec.ExtensionTo.Equal(to) || rec.ExtensionReason != "guidance awaited" || rec.ExtensionBy != "Olu Owner" || rec.LastSeq != 3 || rec.Status != "in_progress" {
 		t.Fatalf("reloaded %+v (%v)", rec, err)
 	}
@@ -197,7 +198,7 @@ func TestActionLoadAndRecordChanges(t *testing.T) {
 	done.CompletionNote, done.CompletionEvidence = "Delivered to all lawyers", "https://intranet.example/s66"
 	reassigned := f.change(4, t4, "Mina Manager", "reassigned", "Owner changed from Olu Owner to Nia New")
 	reassigned.Status, reassigned.OwnerName, reassigned.OwnerEmail, reassigned.ExtensionTo = "in_progress", "Nia New", "nia@cps.example", &to
-	for _, ch := range []actionflow.ActionChange{done, reassigned} {
+	for _, ch := range []domain.ActionChange{done, reassigned} {
 		if _, err := flowtest.Run[time.Time](t, f.acts, f.acts.RecordActionChange, ch); err != nil {
 			t.Fatal(err)
 		}
@@ -220,7 +221,7 @@ func TestActionLoadAndRecordChanges(t *testing.T) {
 	}
 
 	// An action that does not exist is not retried for ever.
-	_, err = flowtest.Run[actionflow.ActionRecord](t, f.acts, f.acts.LoadAction, int64(999999))
+	_, err = flowtest.Run[domain.ActionRecord](t, f.acts, f.acts.LoadAction, int64(999999))
 	if !errors.As(err, &appErr) || !appErr.NonRetryable() {
 		t.Errorf("loading a missing action: %v", err)
 	}

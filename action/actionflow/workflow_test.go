@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/testenv/flowtest"
 
 	"github.com/stretchr/testify/mock"
@@ -69,7 +70,7 @@ type actionWorld struct {
 type actionRecorder struct {
 	mu      sync.Mutex
 	mails   []actionSent
-	changes []ActionChange
+	changes []domain.ActionChange
 	loads   int
 	bounce  map[string]bool // addresses that bounce
 	// recordDelay and loadDelay are how long each write to and the load
@@ -80,7 +81,7 @@ type actionRecorder struct {
 	deliveries   int
 }
 
-func newActionWorld(t *testing.T, rec *actionRecorder, load ActionRecord) *actionWorld {
+func newActionWorld(t *testing.T, rec *actionRecorder, load domain.ActionRecord) *actionWorld {
 	if rec == nil {
 		rec = &actionRecorder{bounce: map[string]bool{}}
 	}
@@ -95,7 +96,7 @@ func newActionWorld(t *testing.T, rec *actionRecorder, load ActionRecord) *actio
 		rec.mu.Lock()
 		defer rec.mu.Unlock()
 		return rec.loadDelay
-	}).Return(func(context.Context, int64) (ActionRecord, error) {
+	}).Return(func(context.Context, int64) (domain.ActionRecord, error) {
 		rec.mu.Lock()
 		defer rec.mu.Unlock()
 		rec.loads++
@@ -105,7 +106,7 @@ func newActionWorld(t *testing.T, rec *actionRecorder, load ActionRecord) *actio
 		rec.mu.Lock()
 		defer rec.mu.Unlock()
 		return rec.recordDelay
-	}).Return(func(_ context.Context, ch ActionChange) (time.Time, error) {
+	}).Return(func(_ context.Context, ch domain.ActionChange) (time.Time, error) {
 		rec.mu.Lock()
 		defer rec.mu.Unlock()
 		rec.changes = append(rec.changes, ch)
@@ -134,8 +135,8 @@ func newActionWorld(t *testing.T, rec *actionRecorder, load ActionRecord) *actio
 }
 
 // openAction is the actions row as the cycle's RecordAction leaves it.
-func openAction() ActionRecord {
-	return ActionRecord{Status: "open", Kind: "recommendation", Audience: "prosecution", PanelID: 3, CycleID: 7, Due: actionDue,
+func openAction() domain.ActionRecord {
+	return domain.ActionRecord{Status: "open", Kind: "recommendation", Audience: "prosecution", PanelID: 3, CycleID: 7, Due: actionDue,
 		OwnerName: "Olu Owner", OwnerEmail: "owner@cps.example", ManagerName: "Mina Manager", ManagerEmail: "manager@cps.example",
 		SeniorName: "DCCP London North", SeniorEmail: "dccp.ln@cps.example"}
 }
@@ -197,11 +198,11 @@ func (r *actionRecorder) times() []time.Time {
 }
 
 // bySeq is the changes written, in sequence order.
-func (r *actionRecorder) bySeq() []ActionChange {
+func (r *actionRecorder) bySeq() []domain.ActionChange {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	changes := slices.Clone(r.changes)
-	slices.SortStableFunc(changes, func(x, y ActionChange) int { return x.Seq - y.Seq })
+	slices.SortStableFunc(changes, func(x, y domain.ActionChange) int { return x.Seq - y.Seq })
 	return changes
 }
 
@@ -271,7 +272,7 @@ func TestActionNoticesAtExactUKTimes(t *testing.T) {
 	if m.DaysOverdue != 14 || m.ToName != "Mina Manager" || !m.Due.Equal(actionDue) || !m.At.Equal(nine(14)) {
 		t.Errorf("the escalation asked for %+v", m)
 	}
-	if st.Status != action.ActionCompleted || st.CompletionNote != "All lawyers briefed on s.66" || st.CompletionEvidence != "https://intranet.example/briefing" || st.NextNotice != nil {
+	if st.Status != domain.ActionCompleted || st.CompletionNote != "All lawyers briefed on s.66" || st.CompletionEvidence != "https://intranet.example/briefing" || st.NextNotice != nil {
 		t.Errorf("final state %+v", st)
 	}
 	want := []string{"tracking_started", "reminder_sent", "reminder_sent", "due_sent", "overdue_sent", "escalation_sent", "overdue_sent", "overdue_sent", "escalation_sent", "overdue_sent", "completed"}
@@ -279,7 +280,7 @@ func TestActionNoticesAtExactUKTimes(t *testing.T) {
 		t.Errorf("changes written %v, want %v", got, want)
 	}
 	last := w.rec.bySeq()[len(w.rec.changes)-1]
-	if last.Actor != "Olu Owner" || last.Status != action.ActionCompleted || last.CompletionEvidence == "" || !last.At.Equal(nine(40).Add(time.Hour)) {
+	if last.Actor != "Olu Owner" || last.Status != domain.ActionCompleted || last.CompletionEvidence == "" || !last.At.Equal(nine(40).Add(time.Hour)) {
 		t.Errorf("completion written as %+v", last)
 	}
 	checkChanges(t, w.rec)
@@ -298,7 +299,7 @@ func TestActionCompletionAndCancellationStopEverything(t *testing.T) {
 		wantSent(t, "before completion only", w.rec,
 			"Fri 26 Mar 09:00 GMT reminder owner owner@cps.example remind/2027-04-09/14d",
 			"Tue 6 Apr 09:00 BST reminder owner owner@cps.example remind/2027-04-09/3d")
-		if st.Status != action.ActionCompleted || !w.env.Now().Equal(nine(-1)) {
+		if st.Status != domain.ActionCompleted || !w.env.Now().Equal(nine(-1)) {
 			t.Errorf("status %s; the workflow ran on to %v", st.Status, w.env.Now())
 		}
 	})
@@ -311,7 +312,7 @@ func TestActionCompletionAndCancellationStopEverything(t *testing.T) {
 			t.Errorf("sent %v", w.rec.sent())
 		}
 		last := w.rec.bySeq()[len(w.rec.changes)-1]
-		if st.Status != action.ActionCancelled || st.CancelReason != "Superseded by national guidance" || last.Kind != "cancelled" || last.CancelReason == "" || !w.env.Now().Equal(nine(15)) {
+		if st.Status != domain.ActionCancelled || st.CancelReason != "Superseded by national guidance" || last.Kind != "cancelled" || last.CancelReason == "" || !w.env.Now().Equal(nine(15)) {
 			t.Errorf("state %+v, last change %+v, ended %v", st, last, w.env.Now())
 		}
 	})
@@ -351,7 +352,7 @@ func TestActionApprovedExtensionReplansNotices(t *testing.T) {
 	if !st.Due.Equal(newDue) {
 		t.Errorf("due %v", st.Due)
 	}
-	var asked, approval ActionChange
+	var asked, approval domain.ActionChange
 	for _, c := range w.rec.changes {
 		switch c.Kind {
 		case "extension_requested":
@@ -440,10 +441,10 @@ func TestActionStartedOverdueSendsOneCatchUp(t *testing.T) {
 // action completed earlier writes nothing, sends nothing and ends.
 func TestActionAlreadyClosedEndsAtOnce(t *testing.T) {
 	rec := openAction()
-	rec.Status = action.ActionCompleted
+	rec.Status = domain.ActionCompleted
 	w := newActionWorld(t, nil, rec)
 	st := w.run(action.ActionInput{ActionID: 5})
-	if st.Status != action.ActionCompleted || len(w.rec.changes) != 0 || len(w.rec.mails) != 0 || !w.env.Now().Equal(actionStart) {
+	if st.Status != domain.ActionCompleted || len(w.rec.changes) != 0 || len(w.rec.mails) != 0 || !w.env.Now().Equal(actionStart) {
 		t.Errorf("state %+v, %d changes, %d mails, ended %v", st, len(w.rec.changes), len(w.rec.mails), w.env.Now())
 	}
 }
@@ -566,7 +567,7 @@ func TestActionUpdatesBeforeLoadAndClosingRace(t *testing.T) {
 	flowtest.MustOK(t, "note before load", note)
 	flowtest.MustOK(t, "complete before load", done)
 	flowtest.MustReject(t, "cancel after the completion", cancel, "action A-5 is completed and can no longer change")
-	if st.Status != action.ActionCompleted || st.CancelReason != "" {
+	if st.Status != domain.ActionCompleted || st.CancelReason != "" {
 		t.Errorf("final %+v", st)
 	}
 	if got := strings.Join(w.rec.kinds(), ","); got != "tracking_started,progress_note,completed" {
@@ -599,10 +600,10 @@ func TestActionResponseProgressAndReassignment(t *testing.T) {
 	flowtest.MustOK(t, "respond", resp)
 	flowtest.MustOK(t, "note", note)
 	flowtest.MustOK(t, "reassign", re)
-	if resp.state.Response != "partially_accepted" || resp.state.ResponseRationale != "Training yes; a new form no" || resp.state.Status != action.ActionOpen {
+	if resp.state.Response != "partially_accepted" || resp.state.ResponseRationale != "Training yes; a new form no" || resp.state.Status != domain.ActionOpen {
 		t.Errorf("respond returned %+v", resp.state)
 	}
-	if note.state.Status != action.ActionInProgress || re.state.OwnerEmail != "nia@cps.example" {
+	if note.state.Status != domain.ActionInProgress || re.state.OwnerEmail != "nia@cps.example" {
 		t.Errorf("note returned %s, reassign returned %s", note.state.Status, re.state.OwnerEmail)
 	}
 	wantSent(t, "reminders to the new owner", w.rec,
@@ -622,7 +623,7 @@ func TestActionResponseProgressAndReassignment(t *testing.T) {
 		t.Errorf("next notice %+v", queried.NextNotice)
 	}
 	for _, c := range w.rec.changes {
-		if c.Kind == "progress_note" && (c.Status != action.ActionInProgress || c.Response != "partially_accepted" || c.Detail != "Briefing drafted") {
+		if c.Kind == "progress_note" && (c.Status != domain.ActionInProgress || c.Response != "partially_accepted" || c.Detail != "Briefing drafted") {
 			t.Errorf("note written as %+v", c)
 		}
 	}
@@ -680,7 +681,7 @@ func TestActionContinueAsNewKeepsEveryUpdate(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := next.State
-	if s == nil || s.Seq != 8 || s.OwnerEmail != "nia@cps.example" || s.Status != action.ActionInProgress || s.Response != "accepted" || len(s.Timeline) != 8 {
+	if s == nil || s.Seq != 8 || s.OwnerEmail != "nia@cps.example" || s.Status != domain.ActionInProgress || s.Response != "accepted" || len(s.Timeline) != 8 {
 		t.Fatalf("state carried over: %+v", s)
 	}
 	if len(rec.changes) != 8 {
@@ -719,7 +720,7 @@ func TestActionContinueAsNewKeepsEveryUpdate(t *testing.T) {
 		"Fri 26 Mar 09:00 GMT reminder owner owner@cps.example remind/2027-04-09/14d",
 		"Tue 6 Apr 09:00 BST reminder owner nia@cps.example remind/2027-04-09/3d",
 		"Fri 9 Apr 09:00 BST due owner nia@cps.example remind/2027-04-09/0d")
-	if final.Status != action.ActionCompleted || final.Seq != 12 || final.Runs != 1 || len(final.Timeline) != 12 || final.Response != "accepted" {
+	if final.Status != domain.ActionCompleted || final.Seq != 12 || final.Runs != 1 || len(final.Timeline) != 12 || final.Response != "accepted" {
 		t.Errorf("final %+v", final)
 	}
 	want := "tracking_started,reminder_sent,progress_note,progress_note,progress_note,progress_note,reassigned,response,progress_note,reminder_sent,due_sent,completed"

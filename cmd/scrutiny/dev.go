@@ -18,6 +18,7 @@ import (
 	"github.com/lsip/scrutiny/devstack/pgcluster"
 	"github.com/lsip/scrutiny/digest"
 	"github.com/lsip/scrutiny/server"
+	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/worker"
 )
 
@@ -204,26 +205,12 @@ func devPostgres(ctx context.Context, cfg config.Config) (string, func(), error)
 }
 
 // ensureDatabase creates the dev database on the server at adminURL if it
-// is missing and returns its URL.
+// is missing and returns its URL, giving up after three seconds so that a
+// server that does not answer is soon replaced by a throwaway one.
 func ensureDatabase(ctx context.Context, adminURL string) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, adminURL)
-	if err != nil {
-		return "", err
-	}
-	defer conn.Close(context.Background())
-	var exists bool
-	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, devDatabase).Scan(&exists); err != nil {
-		return "", err
-	}
-	if !exists {
-		if _, err := conn.Exec(ctx, `CREATE DATABASE `+devDatabase); err != nil {
-			return "", err
-		}
-	}
-	c := conn.Config()
-	return fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", c.User, c.Host, c.Port, devDatabase), nil
+	return store.EnsureDatabase(ctx, adminURL, devDatabase)
 }
 
 func redactURL(url string) string {

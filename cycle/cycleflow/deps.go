@@ -3,13 +3,19 @@
 // (the draw, meetings and invites, conflict checks, packs, reviews, alerts,
 // the meeting record and the minutes). Workflows orchestrate and stay
 // deterministic; activities are idempotent, because Temporal may run one
-// more than once. The contract other packages use is in package cycle.
+// more than once. Every statement the activities run is a method of the
+// store. The contract other packages use is in package cycle.
 package cycleflow
 
 import (
+	"context"
 	"time"
 
+	"go.temporal.io/sdk/activity"
+
+	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/links"
+	"github.com/lsip/scrutiny/outbox"
 	"github.com/lsip/scrutiny/store"
 )
 
@@ -29,4 +35,22 @@ type Activities struct {
 // is revoked.
 func (a *Activities) memberLink(memberID, cycleID int64, expires time.Time) string {
 	return a.PublicURL + "/m/" + a.Links.Token(links.Claims{MemberID: memberID, CycleID: cycleID, Expires: expires})
+}
+
+// requestKey identifies this activity's request across retries, for
+// inserts that must not happen twice.
+func requestKey(ctx context.Context) string {
+	info := activity.GetInfo(ctx)
+	return info.WorkflowExecution.RunID + "/" + info.ActivityID
+}
+
+// queue enqueues one email to a member (or to nobody in particular when
+// the member's ID is 0) and returns its reference.
+func queue(ctx context.Context, q outbox.Enqueuer, key string, to domain.PanelMember, subject, body string, attachment *int64, ics string) (outbox.Ref, error) {
+	var member *int64
+	if to.ID != 0 {
+		member = &to.ID
+	}
+	return outbox.Queue(ctx, q, store.Mail{Key: key, ToAddress: to.Email, ToName: to.Name, MemberID: member,
+		Subject: subject, BodyText: body, AttachmentFileID: attachment, CalendarICS: ics})
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/lsip/scrutiny/action"
 	"github.com/lsip/scrutiny/cycle"
+	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/flowopts"
 	"github.com/lsip/scrutiny/reviewform"
 )
@@ -71,7 +72,7 @@ func (c *cycleRun) replaceCase(ctx workflow.Context, r cycle.ReplaceRequest) (Re
 		return out, err
 	}
 	// The case may have moved while the activity ran; find it again.
-	c.status.Cases[c.caseIndex(r.CaseID)].Status = "withdrawn"
+	c.status.Cases[c.caseIndex(r.CaseID)].Status = string(domain.CaseWithdrawn)
 	if out.Replacement == nil {
 		c.notice("A %s case was withdrawn and no reserve was left, so the cycle runs with one case fewer.", stratum)
 		return out, nil
@@ -173,7 +174,7 @@ func (c *cycleRun) reportIdentifying(ctx workflow.Context, r cycle.IdentifyingRe
 	}).Get(ctx, nil); err != nil {
 		return err
 	}
-	c.status.Cases[c.caseIndex(r.CaseID)].Status = "pulled"
+	c.status.Cases[c.caseIndex(r.CaseID)].Status = string(domain.CasePulled)
 	c.notice("A case was pulled from every pack after a member reported identifying detail.")
 	c.signalMembers(ctx, cycle.SignalRemoveCase, r.CaseID)
 	c.alert(ctx, Alert{Kind: "identifying_detail", Key: fmt.Sprintf("identifying/%d", r.CaseID), MemberID: r.MemberID, CaseID: r.CaseID})

@@ -24,7 +24,7 @@ func TestStagesAndAccess(t *testing.T) {
 	}
 	var stage string
 	var meeting time.Time
-	f.st.Pool.QueryRow(context.Background(), `SELECT stage, (schedule->>'meeting')::timestamptz FROM cycles WHERE id = $1`, f.cycleID).Scan(&stage, &meeting)
+	f.sql.QueryRow(context.Background(), `SELECT stage, (schedule->>'meeting')::timestamptz FROM cycles WHERE id = $1`, f.cycleID).Scan(&stage, &meeting)
 	if stage != "reviewing" || !meeting.Equal(moved.Meeting) {
 		t.Errorf("stage %s, meeting %v after SetStage", stage, meeting)
 	}
@@ -202,7 +202,7 @@ func TestMeetingRecordAndMinutes(t *testing.T) {
 		t.Errorf("%d minutes_issued audit rows, want 1", n)
 	}
 	var keyID int64
-	f.st.Pool.QueryRow(context.Background(), `SELECT id FROM files WHERE cycle_id = $1 AND kind = 'key_messages'`, f.cycleID).Scan(&keyID)
+	f.sql.QueryRow(context.Background(), `SELECT id FROM files WHERE cycle_id = $1 AND kind = 'key_messages'`, f.cycleID).Scan(&keyID)
 	key, _ := f.st.FileByID(context.Background(), keyID)
 	keyText := workbookText(t, key.Content)
 	if !strings.Contains(keyText, "Early ISVA referral") || !strings.Contains(keyText, "fewer than 5") {

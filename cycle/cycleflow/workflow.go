@@ -1,10 +1,7 @@
 package cycleflow
 
 import (
-	"errors"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -16,8 +13,6 @@ import (
 	"github.com/lsip/scrutiny/reviewform"
 )
 
-// a is the typed handle for activity method references; it is never
-// dereferenced in workflow code.
 // form is the review form whose categories findings use.
 var form = reviewform.Default()
 
@@ -28,7 +23,7 @@ var (
 	delivery *outbox.Activities
 )
 
-// cycle is the state of one running review cycle. PostgreSQL holds the
+// cycleRun is the state of one running review cycle. PostgreSQL holds the
 // records; this holds what the workflow needs to decide what happens next
 // and to answer the status query.
 type cycleRun struct {
@@ -268,6 +263,7 @@ func (c *cycleRun) waitUntil(ctx workflow.Context, at func(cycle.Schedule) time.
 	return false
 }
 
+// setStage records the stage, with the current schedule, then moves to it.
 func (c *cycleRun) setStage(ctx workflow.Context, stage string) error {
 	if err := workflow.ExecuteActivity(flowopts.Activity(ctx), a.SetStage, c.status.CycleID, stage, c.status.Schedule).Get(ctx, nil); err != nil {
 		return fmt.Errorf("set stage %s: %w", stage, err)
@@ -276,6 +272,8 @@ func (c *cycleRun) setStage(ctx workflow.Context, stage string) error {
 	return nil
 }
 
+// saveMeeting stores the meeting and queues the invites its sequence
+// number calls for.
 func (c *cycleRun) saveMeeting(ctx workflow.Context) error {
 	var saved SavedMeeting
 	if err := workflow.ExecuteActivity(flowopts.Activity(ctx), a.SaveMeeting, c.status.CycleID, c.status.Meeting).Get(ctx, &saved); err != nil {
@@ -359,136 +357,4 @@ func (c *cycleRun) finishCancelled(ctx workflow.Context) error {
 	c.status.Stage = cycle.StageCancelled
 	c.status.AccessRevoked = true
 	return nil
-}
-
-// signalMembers sends a signal to every running member-review workflow.
-func (c *cycleRun) signalMembers(ctx workflow.Context, name string, arg any) {
-	if !c.packsReleased {
-		return
-	}
-	id := workflow.GetInfo(ctx).WorkflowExecution.ID
-	for _, memberID := range c.memberIDs() {
-		if c.members[memberID].Left {
-			continue
-		}
-		// A finished child cannot be signalled; that is fine, so the
-		// error is deliberately ignored.
-		_ = workflow.SignalExternalWorkflow(ctx, cycle.MemberReviewWorkflowID(id, memberID), "", name, arg).Get(ctx, nil)
-	}
-}
-
-func (c *cycleRun) signalMember(ctx workflow.Context, memberID int64, name string, arg any) {
-	if !c.packsReleased || c.members[memberID] == nil {
-		return
-	}
-	id := workflow.GetInfo(ctx).WorkflowExecution.ID
-	_ = workflow.SignalExternalWorkflow(ctx, cycle.MemberReviewWorkflowID(id, memberID), "", name, arg).Get(ctx, nil)
-}
-
-// queueMail hands queued emails to the delivery loop.
-func (c *cycleRun) queueMail(refs ...outbox.Ref) {
-	c.mailQueue = append(c.mailQueue, refs...)
-}
-
-// deliverMail delivers queued emails one at a time, in order. A bounce
-// marks the member unreachable and alerts the coordinator.
-func (c *cycleRun) deliverMail(ctx workflow.Context) {
-	for {
-		if err := workflow.Await(ctx, func() bool { return len(c.mailQueue) > 0 }); err != nil {
-			return
-		}
-		c.delivering = true
-		ref := c.mailQueue[0]
-		c.mailQueue = c.mailQueue[1:]
-		var result string
-		err := workflow.ExecuteActivity(flowopts.Activity(ctx), delivery.DeliverMail, ref.OutboxID).Get(ctx, &result)
-		if err == nil && result == outbox.Bounced && ref.MemberID != 0 {
-			c.memberBounced(ctx, ref.MemberID)
-		}
-		if err == nil && result == outbox.Delivered && ref.MemberID != 0 {
-			if m := c.members[ref.MemberID]; m != nil && m.PackFileID != 0 {
-				m.PackSent = true
-			}
-		}
-		c.delivering = false
-	}
-}
-
-func (c *cycleRun) memberBounced(ctx workflow.Context, memberID int64) {
-	m := c.member(memberID)
-	if m.Unreachable {
-		return
-	}
-	m.Unreachable = true
-	c.alert(ctx, Alert{Kind: "bounce", Key: fmt.Sprintf("bounce/%d", memberID), MemberID: memberID})
-}
-
-// alert queues a message to the coordinator. Alerts are best effort on top
-// of the status page, so a failure to queue one is logged, not fatal.
-func (c *cycleRun) alert(ctx workflow.Context, al Alert) {
-	al.CycleID = c.status.CycleID
-	var ref outbox.Ref
-	if err := workflow.ExecuteActivity(flowopts.Activity(ctx), a.QueueAlert, al).Get(ctx, &ref); err != nil {
-		workflow.GetLogger(ctx).Error("queue alert", "kind", al.Kind, "error", err)
-		return
-	}
-	c.queueMail(ref)
-}
-
-func (c *cycleRun) member(id int64) *cycle.MemberStatus {
-	m := c.members[id]
-	if m == nil {
-		m = &cycle.MemberStatus{ReviewProgress: cycle.ReviewProgress{MemberID: id}}
-		c.members[id] = m
-	}
-	return m
-}
-
-func (c *cycleRun) memberIDs() []int64 {
-	ids := make([]int64, 0, len(c.members))
-	for id := range c.members {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	return ids
-}
-
-func (c *cycleRun) notice(format string, args ...any) {
-	c.status.Notices = append(c.status.Notices, fmt.Sprintf(format, args...))
-}
-
-func (c *cycleRun) snapshot() cycle.CycleStatus {
-	s := c.status
-	s.Members = nil
-	for _, id := range c.memberIDs() {
-		s.Members = append(s.Members, *c.members[id])
-	}
-	s.Cases = slices.Clone(c.status.Cases)
-	return s
-}
-
-func (c *cycleRun) caseIndex(caseID int64) int {
-	return slices.IndexFunc(c.status.Cases, func(cc cycle.CycleCase) bool { return cc.CaseID == caseID })
-}
-
-// inReview reports whether the case is one the panel is reviewing.
-func (c *cycleRun) inReview(caseID int64) bool {
-	i := c.caseIndex(caseID)
-	if i < 0 {
-		return false
-	}
-	switch c.status.Cases[i].Status {
-	case "proposed", "approved":
-		return true
-	}
-	return false
-}
-
-var errStage = errors.New("not possible at this stage")
-
-func (c *cycleRun) stageIs(stages ...string) error {
-	if slices.Contains(stages, c.status.Stage) {
-		return nil
-	}
-	return fmt.Errorf("%w: the cycle is at %s; this needs %s", errStage, strings.ReplaceAll(c.status.Stage, "_", " "), strings.ReplaceAll(strings.Join(stages, " or "), "_", " "))
 }

@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/lsip/scrutiny/cycle"
+	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/flowopts"
 	"github.com/lsip/scrutiny/outbox"
 )
@@ -16,7 +17,7 @@ import (
 // memberReview is the state of one member's review.
 type memberReview struct {
 	in       cycle.MemberReviewInput
-	status   map[int64]string // case -> outstanding, draft, submitted, excused
+	status   map[int64]domain.ReviewStatus // by case
 	late     map[int64]bool
 	reminded map[time.Duration]bool
 	left     bool
@@ -29,9 +30,9 @@ type memberReview struct {
 // late), reminds the member while reviews are outstanding, and reports
 // progress to the cycle.
 func MemberReviewWorkflow(ctx workflow.Context, in cycle.MemberReviewInput) (cycle.ReviewProgress, error) {
-	r := &memberReview{in: in, status: map[int64]string{}, late: map[int64]bool{}, reminded: map[time.Duration]bool{}}
+	r := &memberReview{in: in, status: map[int64]domain.ReviewStatus{}, late: map[int64]bool{}, reminded: map[time.Duration]bool{}}
 	for _, id := range in.CaseIDs {
-		r.status[id] = "outstanding"
+		r.status[id] = domain.ReviewOutstanding
 	}
 	if err := r.setup(ctx); err != nil {
 		return r.progress(), err
@@ -42,7 +43,7 @@ func MemberReviewWorkflow(ctx workflow.Context, in cycle.MemberReviewInput) (cyc
 }
 
 func (r *memberReview) setup(ctx workflow.Context) error {
-	if err := workflow.SetQueryHandler(ctx, cycle.QueryReview, func() (map[int64]string, error) { return r.status, nil }); err != nil {
+	if err := workflow.SetQueryHandler(ctx, cycle.QueryReview, func() (map[int64]domain.ReviewStatus, error) { return r.status, nil }); err != nil {
 		return err
 	}
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, cycle.UpdateSaveReview, r.save, workflow.UpdateHandlerOptions{Validator: r.validate}); err != nil {
@@ -68,8 +69,8 @@ func (r *memberReview) setup(ctx workflow.Context) error {
 		sel.AddReceive(workflow.GetSignalChannel(ctx, cycle.SignalLeave), func(ch workflow.ReceiveChannel, _ bool) {
 			ch.Receive(ctx, nil)
 			for id, st := range r.status {
-				if st != "submitted" {
-					r.status[id] = "excused"
+				if st != domain.ReviewSubmitted {
+					r.status[id] = domain.ReviewExcused
 				}
 			}
 			r.left, r.changed = true, true
@@ -158,7 +159,7 @@ func (r *memberReview) validate(ctx workflow.Context, s cycle.ReviewSubmission) 
 	if !ok {
 		return fmt.Errorf("case %d is not in your pack (it may have been removed after a conflict was declared)", s.CaseID)
 	}
-	if st == "excused" {
+	if st == domain.ReviewExcused {
 		return errors.New("you are excused from this case")
 	}
 	if problems := form.Validate(s.Answers, s.Final); len(problems) > 0 {
@@ -183,8 +184,8 @@ func (r *memberReview) save(ctx workflow.Context, s cycle.ReviewSubmission) (cyc
 		return stored, err
 	}
 	// A draft saved after a submission does not un-submit the case.
-	if s.Final || r.status[s.CaseID] != "submitted" {
-		r.status[s.CaseID] = stored.Status
+	if s.Final || r.status[s.CaseID] != domain.ReviewSubmitted {
+		r.status[s.CaseID] = domain.ReviewStatus(stored.Status)
 	}
 	if s.Final {
 		r.late[s.CaseID] = late
@@ -197,14 +198,14 @@ func (r *memberReview) progress() cycle.ReviewProgress {
 	p := cycle.ReviewProgress{MemberID: r.in.MemberID, Cases: len(r.status)}
 	for id, st := range r.status {
 		switch st {
-		case "submitted":
+		case domain.ReviewSubmitted:
 			p.Submitted++
 			if r.late[id] {
 				p.Late++
 			}
-		case "draft":
+		case domain.ReviewDraft:
 			p.Drafts++
-		case "excused":
+		case domain.ReviewExcused:
 			p.Excused++
 		default:
 			p.Outstanding++

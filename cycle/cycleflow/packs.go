@@ -1,0 +1,88 @@
+package cycleflow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/lsip/scrutiny/mailtext"
+	"github.com/lsip/scrutiny/outbox"
+	"github.com/lsip/scrutiny/pack"
+	"github.com/lsip/scrutiny/reviewform"
+	"github.com/lsip/scrutiny/store"
+	"github.com/lsip/scrutiny/workbook"
+)
+
+// PackRecipients lists, by name, the members who receive a pack: active,
+// still on the panel, and signed up to confidentiality. A member whose mail
+// bounced is still listed: their mail is held and the coordinator told.
+func (a *Activities) PackRecipients(ctx context.Context, cycleID int64) ([]PackRecipient, error) {
+	c, err := a.loadCycle(ctx, cycleID)
+	if err != nil {
+		return nil, err
+	}
+	members, err := a.Store.ActiveMembers(ctx, c.PanelID, true)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]PackRecipient, 0, len(members))
+	for _, m := range members {
+		out = append(out, PackRecipient{MemberID: m.ID, Name: m.Name})
+	}
+	return out, nil
+}
+
+// PreparePack builds the member's workbook without their conflicted cases,
+// stores it, opens their reviews and queues the email, all in one
+// transaction; a retry finds what the first attempt stored.
+func (a *Activities) PreparePack(ctx context.Context, in PackInput) (Pack, error) {
+	c, err := a.loadCycle(ctx, in.CycleID)
+	if err != nil {
+		return Pack{}, err
+	}
+	key := fmt.Sprintf("pack/%d/%d", in.CycleID, in.MemberID)
+	stored, err := a.Store.StoredPack(ctx, in.CycleID, in.MemberID, key)
+	if err == nil {
+		return Pack{FileID: stored.FileID, Mail: outbox.Ref{OutboxID: stored.OutboxID, MemberID: in.MemberID}, CaseIDs: stored.CaseIDs}, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return Pack{}, err
+	}
+	m, err := a.Store.PanelMember(ctx, in.MemberID)
+	if err != nil {
+		return Pack{}, err
+	}
+	link := a.memberLink(m.ID, c.ID, in.Expires)
+	built, err := pack.Build(ctx, a.Store, pack.Request{CycleID: c.ID, MemberID: m.ID, Link: link, Deadline: in.Deadline})
+	if err != nil {
+		return Pack{}, err
+	}
+	subject, body, err := mailtext.Render("pack", map[string]any{"Panel": c.PanelName, "Name": m.Name, "Cases": len(built.CaseIDs), "Meeting": c.Meeting(),
+		"Deadline": in.Deadline, "Link": link, "Attached": a.AttachPacks, "Coordinator": c.CoordinatorName})
+	if err != nil {
+		return Pack{}, err
+	}
+	out := Pack{CaseIDs: built.CaseIDs}
+	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+		cycleID, memberID := c.ID, m.ID
+		fileID, err := tx.SaveFile(ctx, store.File{Kind: "pack", CycleID: &cycleID, MemberID: &memberID,
+			Filename: built.Filename, ContentType: workbook.ContentType, Content: built.Workbook})
+		if err != nil {
+			return err
+		}
+		out.FileID = fileID
+		if err := tx.OpenReviews(ctx, c.ID, m.ID, built.CaseIDs, reviewform.Default().Version); err != nil {
+			return err
+		}
+		var attachment *int64
+		if a.AttachPacks {
+			attachment = &fileID
+		}
+		if out.Mail, err = queue(ctx, tx, key, m, subject, body, attachment, ""); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, "system", "pack_generated", "file", strconv.FormatInt(fileID, 10), map[string]any{"member_id": m.ID, "cycle_id": c.ID, "cases": len(built.CaseIDs)})
+	})
+	return out, err
+}

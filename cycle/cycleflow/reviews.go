@@ -1,0 +1,119 @@
+package cycleflow
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/lsip/scrutiny/cycle"
+	"github.com/lsip/scrutiny/domain"
+	"github.com/lsip/scrutiny/mailtext"
+	"github.com/lsip/scrutiny/outbox"
+	"github.com/lsip/scrutiny/store"
+)
+
+// SaveReview stores a draft or a submission as a new version, kept in
+// review_versions. A draft saved after a submission keeps the case
+// submitted but still records the new answers. A save that changes
+// nothing (a retried activity) adds no version. A case removed from the
+// member's pack cannot be saved.
+func (a *Activities) SaveReview(ctx context.Context, in ReviewInput) (cycle.StoredReview, error) {
+	answers, err := json.Marshal(in.Answers)
+	if err != nil {
+		return cycle.StoredReview{}, err
+	}
+	key := store.ReviewKey{CycleID: in.CycleID, MemberID: in.MemberID, CaseID: in.CaseID}
+	out := cycle.StoredReview{CaseID: in.CaseID}
+	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+		cur, err := tx.LockReview(ctx, key, answers)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && cur.Removed) {
+			return temporal.NewNonRetryableApplicationError("this case is not in the member's pack", "NotInPack", nil)
+		}
+		if err != nil {
+			return err
+		}
+		status := domain.ReviewDraft
+		if in.Final || cur.Status == domain.ReviewSubmitted {
+			status = domain.ReviewSubmitted
+		}
+		saved := cur.ReviewState
+		if !cur.SameAnswers || status != cur.Status || cur.Version == 0 || (in.Late && !cur.Late) {
+			saved, err = tx.SaveReview(ctx, key, store.ReviewSave{Status: status, Answers: answers, Late: in.Late, Final: in.Final, Source: in.Source})
+			if err != nil {
+				return err
+			}
+		}
+		out.Status, out.Version, out.Late, out.UpdatedAt = string(saved.Status), saved.Version, saved.Late, saved.UpdatedAt
+		return nil
+	})
+	return out, err
+}
+
+// QueueReminder queues one reminder to a member with reviews outstanding.
+func (a *Activities) QueueReminder(ctx context.Context, in ReminderInput) (outbox.Ref, error) {
+	c, err := a.loadCycle(ctx, in.CycleID)
+	if err != nil {
+		return outbox.Ref{}, err
+	}
+	m, err := a.Store.PanelMember(ctx, in.MemberID)
+	if err != nil {
+		return outbox.Ref{}, err
+	}
+	subject, body, err := mailtext.Render("reminder", map[string]any{"Panel": c.PanelName, "Name": m.Name, "Outstanding": in.Outstanding,
+		"Deadline": in.Deadline, "Link": a.memberLink(m.ID, c.ID, c.Dates.AccessRevoked), "Coordinator": c.CoordinatorName})
+	if err != nil {
+		return outbox.Ref{}, err
+	}
+	return queue(ctx, a.Store, fmt.Sprintf("reminder/%d/%d/%s", c.ID, m.ID, in.Key), m, subject, body, nil, "")
+}
+
+// RecordNonReturns marks every review still missing at the deadline as not
+// submitted and returns them by member, for members with any. A late
+// submission still replaces the mark. Running it again marks nothing new
+// and returns the same list.
+func (a *Activities) RecordNonReturns(ctx context.Context, cycleID int64) ([]NonReturn, error) {
+	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		n, err := tx.MarkNonReturns(ctx, cycleID)
+		if err != nil || n == 0 {
+			return err
+		}
+		return tx.Audit(ctx, "system", "non_returns_recorded", "cycle", strconv.FormatInt(cycleID, 10), map[string]any{"reviews": n})
+	})
+	if err != nil {
+		return nil, err
+	}
+	missing, err := a.Store.NonReturns(ctx, cycleID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]NonReturn, len(missing))
+	for i, m := range missing {
+		out[i] = NonReturn{MemberID: m.MemberID, CaseIDs: m.CaseIDs}
+	}
+	return out, nil
+}
+
+// ExcuseReviews excuses a departing member's open reviews, keeping the ones
+// they submitted and the cases already removed from their pack, and
+// returns how many of their reviews are excused.
+func (a *Activities) ExcuseReviews(ctx context.Context, cycleID, memberID int64) (int, error) {
+	var n int
+	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		excused, err := tx.ExcuseReviews(ctx, cycleID, memberID)
+		if err != nil {
+			return err
+		}
+		if n, err = tx.ExcusedReviews(ctx, cycleID, memberID); err != nil {
+			return err
+		}
+		if excused == 0 {
+			return nil
+		}
+		return tx.Audit(ctx, "coordinator", "reviews_excused", "cycle", strconv.FormatInt(cycleID, 10), map[string]any{"member_id": memberID, "excused": excused})
+	})
+	return n, err
+}

@@ -1,0 +1,165 @@
+package domain
+
+import "time"
+
+// The records the staff API and pages list and look up: panels, their
+// members, closed cases and review cycles, and what a member's personal
+// link opens. The store returns them and the server writes them as JSON,
+// so their JSON field names are part of the API.
+
+// Panel is a panel as listed, with its strands and how many members are
+// active.
+type Panel struct {
+	ID      int64    `json:"id"`
+	Name    string   `json:"name"`
+	Area    string   `json:"area"`
+	Covers  string   `json:"covers"` // hate_crime, vawg or both
+	Strands []string `json:"strands"`
+	Members int      `json:"members"`
+}
+
+// NewPanel is a panel as an admin creates it; the strands are codes
+// already checked against what the panel covers.
+type NewPanel struct {
+	AreaCode string
+	Name     string
+	Covers   string
+	Strands  []string
+}
+
+// PanelRef is what starting a cycle needs of a panel: its Area, for the
+// scope, and the strands it reviews.
+type PanelRef struct {
+	ID      int64
+	AreaID  int16
+	Strands []string
+}
+
+// Member is a panel member as the coordinator manages them.
+type Member struct {
+	ID                      int64   `json:"id"`
+	Name                    string  `json:"name"`
+	Email                   string  `json:"email"`
+	Role                    Role    `json:"role"`
+	Active                  bool    `json:"active"`
+	ConfidentialitySignedOn *string `json:"confidentiality_signed_on"` // YYYY-MM-DD
+	Language                string  `json:"language"`                  // en or cy
+	Unreachable             bool    `json:"unreachable"`               // their mail bounced
+}
+
+// NewMember is a member as a coordinator adds them, already checked.
+type NewMember struct {
+	Name                    string
+	Email                   string
+	Role                    Role
+	ConfidentialitySignedOn *time.Time
+	Language                string
+}
+
+// MemberChange changes a member; nil fields stay as they are. An empty
+// ConfidentialitySignedOn clears the date.
+type MemberChange struct {
+	Email                   *string
+	Active                  *bool
+	ConfidentialitySignedOn *string
+	Language                *string
+}
+
+// CaseListing is a closed case as a search lists it: anonymised fields
+// only, never a URN or summary.
+type CaseListing struct {
+	ID        int64    `json:"id"`
+	Area      string   `json:"area"`
+	Reference string   `json:"reference"`
+	Category  Category `json:"category"`
+	Strands   []string `json:"strands"`
+	Offence   string   `json:"principal_offence"`
+	Finalised string   `json:"finalised_on"` // YYYY-MM-DD
+	Outcome   Outcome  `json:"outcome"`
+	// Eligible: not withdrawn, and nothing pending that keeps it from a
+	// panel.
+	Eligible bool `json:"eligible"`
+}
+
+// CycleListing is a review cycle as the cycle list shows it.
+type CycleListing struct {
+	ID          int64     `json:"id"`
+	Panel       string    `json:"panel"`
+	WindowStart string    `json:"window_start"` // YYYY-MM-DD
+	WindowEnd   string    `json:"window_end"`
+	Stage       Stage     `json:"stage"`
+	Meeting     time.Time `json:"meeting"` // the Unix epoch before one is set
+	NotReturned int       `json:"reviews_not_returned"`
+}
+
+// CycleRef is what access checks and routing need of a cycle.
+type CycleRef struct {
+	ID         int64
+	WorkflowID string
+	Stage      Stage
+	PanelID    int64
+	AreaID     int16
+}
+
+// Finished reports whether the cycle's workflow has ended, so its status
+// is the stored record rather than the workflow's answer.
+func (c CycleRef) Finished() bool { return c.Stage == StageClosed || c.Stage == StageCancelled }
+
+// MemberLink is what a member's personal link opens, as the database has
+// it now: a link stops working as soon as the member leaves or the cycle's
+// access ends.
+type MemberLink struct {
+	Name    string
+	PanelID int64
+	Active  bool // a member still, and not left
+	Revoked bool // the cycle's access revoked, or the cycle over
+}
+
+// MemberCycle is the head of a member's page: their panel's cycle and
+// their part in it.
+type MemberCycle struct {
+	Panel      string
+	Stage      Stage
+	Meeting    time.Time // the Unix epoch before one is set
+	ReviewsDue time.Time
+	Response   string // attending, apologies, or "" before they answer
+	Released   bool   // their pack has been released to them
+}
+
+// PackCase is a case on a member's page: before release only the
+// non-identifying teaser, after release the review status too.
+type PackCase struct {
+	CaseID       int64
+	Reference    string
+	Strands      string // labels, comma-separated
+	Offence      string
+	Outcome      Outcome
+	Finalised    string // month and year
+	ReviewStatus ReviewStatus
+	Conflicted   bool
+}
+
+// CaseReview is one case of a member's released pack with the member's
+// review of it. Answers is the review form's JSON, empty before any save.
+type CaseReview struct {
+	CaseID       int64
+	Reference    string
+	Summary      string
+	ReviewStatus ReviewStatus
+	Answers      []byte
+}
+
+// AreaRef is a CPS Area as the database numbers it.
+type AreaRef struct {
+	ID   int16
+	Code string
+	Name string
+}
+
+// TimelineEntry is one event on an action's stored timeline.
+type TimelineEntry struct {
+	At     time.Time
+	Actor  string
+	Kind   string
+	Detail string // the event's text, if it has one
+}

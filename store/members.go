@@ -1,0 +1,200 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/lsip/scrutiny/domain"
+)
+
+// memberColumns are a domain.Member's columns, in scanMember's order.
+const memberColumns = `id, name, email, role, active, to_char(confidentiality_signed_on, 'YYYY-MM-DD'), language, unreachable_since IS NOT NULL`
+
+func scanMember(r pgx.CollectableRow) (domain.Member, error) {
+	var m domain.Member
+	return m, r.Scan(&m.ID, &m.Name, &m.Email, &m.Role, &m.Active, &m.ConfidentialitySignedOn, &m.Language, &m.Unreachable)
+}
+
+// MembersOf is a page of a panel's members by name, with how many it has.
+func (q *Queries) MembersOf(ctx context.Context, panelID int64, limit, offset int) ([]domain.Member, int, error) {
+	var total int
+	if err := q.db.QueryRow(ctx, `SELECT count(*) FROM members WHERE panel_id = $1`, panelID).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count members of panel %d: %w", panelID, err)
+	}
+	list, err := queryAll(ctx, q.db, "list members", scanMember,
+		`SELECT `+memberColumns+` FROM members WHERE panel_id = $1 ORDER BY name LIMIT $2 OFFSET $3`, panelID, limit, offset)
+	return list, total, err
+}
+
+// AddMember adds a member to a panel. An email already on the panel is a
+// unique violation.
+func (q *Queries) AddMember(ctx context.Context, panelID int64, m domain.NewMember) (domain.Member, error) {
+	rows, err := q.db.Query(ctx, `INSERT INTO members (panel_id, name, email, role, confidentiality_signed_on, language)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+memberColumns, panelID, m.Name, m.Email, m.Role, m.ConfidentialitySignedOn, m.Language)
+	var out domain.Member
+	if err == nil {
+		out, err = pgx.CollectExactlyOneRow(rows, scanMember)
+	}
+	if err != nil {
+		return out, fmt.Errorf("add member to panel %d: %w", panelID, err)
+	}
+	return out, nil
+}
+
+// MemberPanelIn finds the panel of a member in the scope: ErrNotFound when
+// there is no such member, ErrOutOfScope when their panel is not the user's.
+func (q *Queries) MemberPanelIn(ctx context.Context, sc Scope, memberID int64) (int64, error) {
+	w := filter{args: []any{memberID}}
+	sc.limit(&w, "p.id", "p.area_id")
+	var panelID int64
+	var in bool
+	err := q.db.QueryRow(ctx, `SELECT p.id, `+w.test()+` FROM members m JOIN panels p ON p.id = m.panel_id WHERE m.id = $1`, w.args...).
+		Scan(&panelID, &in)
+	return panelID, visible(err, in, "look up member "+strconv.FormatInt(memberID, 10))
+}
+
+// UpdateMember applies ch and audits it, at once. A corrected email clears
+// a bounce, so mail flows again; making a member inactive records when they
+// left, which ends their access.
+func (s *Store) UpdateMember(ctx context.Context, id int64, ch domain.MemberChange, actor string) (domain.Member, error) {
+	var m domain.Member
+	err := s.InTx(ctx, func(tx *Tx) error {
+		rows, err := tx.db.Query(ctx, `UPDATE members SET
+				unreachable_since = CASE WHEN $2::text IS NOT NULL AND lower($2) <> lower(email) THEN NULL ELSE unreachable_since END,
+				email = coalesce($2, email), active = coalesce($3, active),
+				left_at = CASE WHEN $3 = false THEN coalesce(left_at, now()) WHEN $3 = true THEN NULL ELSE left_at END,
+				confidentiality_signed_on = CASE WHEN $4::text IS NULL THEN confidentiality_signed_on ELSE NULLIF($4, '')::date END,
+				language = coalesce($5, language)
+			WHERE id = $1 RETURNING `+memberColumns, id, ch.Email, ch.Active, ch.ConfidentialitySignedOn, ch.Language)
+		if err != nil {
+			return err
+		}
+		if m, err = pgx.CollectExactlyOneRow(rows, scanMember); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, actor, "member_changed", "member", strconv.FormatInt(id, 10), nil)
+	})
+	if err != nil {
+		return domain.Member{}, fmt.Errorf("update member %d: %w", id, err)
+	}
+	return m, nil
+}
+
+// MemberLeaves marks a member of the panel as having left, which ends
+// their access at once. A member of another panel is ErrNotFound.
+func (q *Queries) MemberLeaves(ctx context.Context, panelID, memberID int64) error {
+	tag, err := q.db.Exec(ctx, `UPDATE members SET active = false, left_at = coalesce(left_at, now()) WHERE id = $1 AND panel_id = $2`, memberID, panelID)
+	if err != nil {
+		return fmt.Errorf("member %d leaves: %w", memberID, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("member %d of panel %d: %w", memberID, panelID, ErrNotFound)
+	}
+	return nil
+}
+
+// MemberLink is what a member's personal link for a cycle opens now. A
+// member not on the cycle's panel is ErrNotFound.
+func (q *Queries) MemberLink(ctx context.Context, memberID, cycleID int64) (domain.MemberLink, error) {
+	var l domain.MemberLink
+	err := q.db.QueryRow(ctx, `SELECT m.name, m.active AND m.left_at IS NULL, cy.access_revoked_at IS NOT NULL OR cy.stage IN ($3, $4), cy.panel_id
+		FROM members m JOIN cycles cy ON cy.panel_id = m.panel_id WHERE m.id = $1 AND cy.id = $2`,
+		memberID, cycleID, domain.StageCancelled, domain.StageClosed).Scan(&l.Name, &l.Active, &l.Revoked, &l.PanelID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return l, fmt.Errorf("member %d in cycle %d: %w", memberID, cycleID, ErrNotFound)
+	}
+	if err != nil {
+		return l, fmt.Errorf("member %d in cycle %d: %w", memberID, cycleID, err)
+	}
+	return l, nil
+}
+
+// MemberCycle is the head of a member's page for a cycle.
+func (q *Queries) MemberCycle(ctx context.Context, cycleID, memberID int64) (domain.MemberCycle, error) {
+	var mc domain.MemberCycle
+	var schedule []byte
+	err := q.db.QueryRow(ctx, `SELECT p.name, cy.stage, cy.schedule, coalesce(mt.starts_at, 'epoch'),
+			coalesce((SELECT response FROM meeting_responses WHERE meeting_id = mt.id AND member_id = $2), ''),
+			EXISTS (SELECT 1 FROM reviews WHERE cycle_id = cy.id AND member_id = $2)
+		FROM cycles cy JOIN panels p ON p.id = cy.panel_id LEFT JOIN meetings mt ON mt.cycle_id = cy.id WHERE cy.id = $1`, cycleID, memberID).
+		Scan(&mc.Panel, &mc.Stage, &schedule, &mc.Meeting, &mc.Response, &mc.Released)
+	if err != nil {
+		return mc, fmt.Errorf("member %d's page of cycle %d: %w", memberID, cycleID, err)
+	}
+	// The schedule is the workflow's; only its deadline is read here, and
+	// a cycle not yet scheduled has none.
+	var due struct {
+		ReviewsDue time.Time `json:"reviews_due"`
+	}
+	if len(schedule) > 0 {
+		if err := json.Unmarshal(schedule, &due); err != nil {
+			return mc, fmt.Errorf("schedule of cycle %d: %w", cycleID, err)
+		}
+	}
+	mc.ReviewsDue = due.ReviewsDue
+	return mc, nil
+}
+
+// PackCases are the cases on a member's page: those drawn for the cycle
+// and not held in reserve, less any removed from the member's pack.
+func (q *Queries) PackCases(ctx context.Context, cycleID, memberID int64) ([]domain.PackCase, error) {
+	return queryAll(ctx, q.db, "list a member's cases", func(r pgx.CollectableRow) (domain.PackCase, error) {
+		var x domain.PackCase
+		return x, r.Scan(&x.CaseID, &x.Reference, &x.Strands, &x.Offence, &x.Outcome, &x.Finalised, &x.ReviewStatus, &x.Conflicted)
+	}, `SELECT c.id, c.reference,
+			(SELECT string_agg(s.label, ', ' ORDER BY s.label) FROM case_strands cs JOIN strands s ON s.code = cs.strand WHERE cs.case_id = c.id),
+			c.principal_offence, c.outcome, to_char(c.finalised_on, 'FMMonth YYYY'), coalesce(r.status, ''),
+			EXISTS (SELECT 1 FROM conflicts WHERE cycle_id = cc.cycle_id AND member_id = $2 AND case_id = c.id)
+		FROM cycle_cases cc JOIN cases c ON c.id = cc.case_id
+		LEFT JOIN reviews r ON r.cycle_id = cc.cycle_id AND r.case_id = c.id AND r.member_id = $2
+		WHERE cc.cycle_id = $1 AND cc.status IN ($3, $4) AND cc.role <> 'reserve' AND (r.removed IS NULL OR NOT r.removed)
+		ORDER BY c.reference`, cycleID, memberID, domain.CaseApproved, domain.CaseProposed)
+}
+
+// CaseReview is one case of a member's released pack with their review.
+// A case not in their pack (never, or no longer) is ErrNotFound.
+func (q *Queries) CaseReview(ctx context.Context, cycleID, memberID, caseID int64) (domain.CaseReview, error) {
+	var v domain.CaseReview
+	err := q.db.QueryRow(ctx, `SELECT c.id, c.reference, c.summary, r.status, r.answers FROM reviews r JOIN cases c ON c.id = r.case_id
+		WHERE r.cycle_id = $1 AND r.member_id = $2 AND r.case_id = $3 AND NOT r.removed`, cycleID, memberID, caseID).
+		Scan(&v.CaseID, &v.Reference, &v.Summary, &v.ReviewStatus, &v.Answers)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return v, fmt.Errorf("case %d in member %d's pack: %w", caseID, memberID, ErrNotFound)
+	}
+	if err != nil {
+		return v, fmt.Errorf("case %d in member %d's pack: %w", caseID, memberID, err)
+	}
+	return v, nil
+}
+
+// PackReleased reports whether a member's pack for the cycle has been
+// released: their reviews exist from that moment.
+func (q *Queries) PackReleased(ctx context.Context, cycleID, memberID int64) (bool, error) {
+	var released bool
+	if err := q.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM reviews WHERE cycle_id = $1 AND member_id = $2)`, cycleID, memberID).Scan(&released); err != nil {
+		return false, fmt.Errorf("is member %d's pack released: %w", memberID, err)
+	}
+	return released, nil
+}
+
+// RespondToMeeting records whether a member will attend the cycle's
+// scheduled meeting, replacing an earlier answer. With no meeting
+// scheduled it is ErrNotFound.
+func (q *Queries) RespondToMeeting(ctx context.Context, cycleID, memberID int64, response string) error {
+	tag, err := q.db.Exec(ctx, `INSERT INTO meeting_responses (meeting_id, member_id, response)
+		SELECT id, $2, $3 FROM meetings WHERE cycle_id = $1 AND status = 'scheduled'
+		ON CONFLICT (meeting_id, member_id) DO UPDATE SET response = EXCLUDED.response, responded_at = now()`, cycleID, memberID, response)
+	if err != nil {
+		return fmt.Errorf("member %d's answer to the meeting: %w", memberID, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("scheduled meeting of cycle %d: %w", cycleID, ErrNotFound)
+	}
+	return nil
+}

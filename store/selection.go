@@ -1,0 +1,276 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/lsip/scrutiny/domain"
+)
+
+// The roles a drawn case can have in its cycle.
+const (
+	DrawSelected       = "selected"
+	DrawReserve        = "reserve"
+	DrawCarriedForward = "carried_forward"
+)
+
+// Eligibility says which cases of a strand a cycle may draw: its panel's
+// Area's, finalised between From and To.
+type Eligibility struct {
+	CycleID, PanelID int64
+	AreaID           int16
+	Strand           string
+	From, To         time.Time
+}
+
+// CarriedCase is a case brought back from an earlier cycle, in the stratum
+// of the panel's strand it belongs to.
+type CarriedCase struct {
+	CaseID int64
+	Strand string
+}
+
+// DrawnStratum is the draw of one strand, as recorded.
+type DrawnStratum struct {
+	Strand                     string
+	Quota, Eligible, Shortfall int
+	// WidenedFrom is the start of the wider window used, if it was.
+	WidenedFrom *time.Time
+	EligibleIDs []int64
+	Selected    []int64
+	Reserves    []int64
+}
+
+// Stratum is the recorded draw of one strand.
+type Stratum struct {
+	Strand                     string
+	Quota, Eligible, Shortfall int
+	Widened                    bool
+}
+
+// CycleCase is a case drawn into a cycle.
+type CycleCase struct {
+	CaseID    int64
+	Reference string
+	Stratum   string
+	Role      string // DrawSelected, DrawReserve or DrawCarriedForward
+	Status    domain.CaseStatus
+}
+
+// CycleDrawn reports whether the cycle's draw is recorded.
+func (q *Queries) CycleDrawn(ctx context.Context, cycleID int64) (bool, error) {
+	var drawn bool
+	if err := q.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM cycle_cases WHERE cycle_id = $1)
+		OR EXISTS (SELECT 1 FROM cycle_strata WHERE cycle_id = $1)`, cycleID).Scan(&drawn); err != nil {
+		return false, fmt.Errorf("draw of cycle %d: %w", cycleID, err)
+	}
+	return drawn, nil
+}
+
+// PanelStrands lists the strands a panel reviews, in code order.
+func (q *Queries) PanelStrands(ctx context.Context, panelID int64) ([]string, error) {
+	return queryAll(ctx, q.db, fmt.Sprintf("strands of panel %d", panelID), pgx.RowTo[string],
+		`SELECT strand FROM panel_strands WHERE panel_id = $1 ORDER BY strand`, panelID)
+}
+
+// EligibleCases lists, in ID order, the cases of one strand the cycle may
+// draw: the Area's, finalised in the window, not withdrawn, with no appeal,
+// right-to-review request or co-defendant outstanding, and not reviewed by
+// the panel before (in review or pulled in another live cycle, or given a
+// finding). Cases the panel could not agree on come back through
+// CarriedForward instead.
+func (q *Queries) EligibleCases(ctx context.Context, e Eligibility) ([]int64, error) {
+	return queryAll(ctx, q.db, fmt.Sprintf("eligible %s cases of cycle %d", e.Strand, e.CycleID), pgx.RowTo[int64],
+		`SELECT c.id FROM cases c
+		JOIN case_strands cs ON cs.case_id = c.id AND cs.strand = $3
+		WHERE c.area_id = $2 AND c.finalised_on BETWEEN $4 AND $5
+		  AND c.withdrawn_at IS NULL AND NOT c.appeal_pending AND NOT c.vrr_pending AND NOT c.codefendant_outstanding
+		  AND NOT EXISTS (SELECT 1 FROM cycle_cases cc JOIN cycles cy ON cy.id = cc.cycle_id
+		      WHERE cc.case_id = c.id AND cy.panel_id = $1 AND cy.id <> $6 AND cy.stage <> $7 AND cc.status IN ($8, $9))
+		  AND NOT EXISTS (SELECT 1 FROM findings f JOIN cycles cy ON cy.id = f.cycle_id
+		      WHERE f.case_id = c.id AND cy.panel_id = $1 AND cy.id <> $6)
+		ORDER BY c.id`, e.PanelID, e.AreaID, e.Strand, e.From, e.To, e.CycleID, domain.StageCancelled, domain.CaseApproved, domain.CasePulled)
+}
+
+// CarriedForward finds the cases the panel could not agree on in an earlier
+// cycle that no later live cycle has taken up: normally those of the
+// previous meeting, but also any missed because the next cycle was drawn
+// before that meeting, or taken into a cycle that was then cancelled. Each
+// goes into the stratum of its first strand the panel covers. A case since
+// withdrawn from scrutiny, or with an appeal, review request or co-defendant
+// now outstanding, is not brought back.
+func (q *Queries) CarriedForward(ctx context.Context, panelID, cycleID int64) ([]CarriedCase, error) {
+	return queryAll(ctx, q.db, fmt.Sprintf("cases carried forward to cycle %d", cycleID), pgx.RowToStructByPos[CarriedCase],
+		`SELECT DISTINCT ON (f.case_id) f.case_id, coalesce((SELECT cs.strand FROM case_strands cs
+			JOIN panel_strands ps ON ps.strand = cs.strand AND ps.panel_id = $1 WHERE cs.case_id = f.case_id ORDER BY cs.strand LIMIT 1), cc.stratum)
+		FROM findings f
+		JOIN cycles fc ON fc.id = f.cycle_id AND fc.panel_id = $1 AND fc.id < $2 AND fc.stage <> $3
+		JOIN cycle_cases cc ON cc.cycle_id = f.cycle_id AND cc.case_id = f.case_id
+		JOIN cases c ON c.id = f.case_id
+		WHERE f.carried_forward
+		  AND c.withdrawn_at IS NULL AND NOT c.appeal_pending AND NOT c.vrr_pending AND NOT c.codefendant_outstanding
+		  AND NOT EXISTS (SELECT 1 FROM cycle_cases later JOIN cycles lc ON lc.id = later.cycle_id
+		      WHERE later.case_id = f.case_id AND lc.panel_id = $1 AND lc.id > fc.id AND lc.id <> $2 AND lc.stage <> $3)
+		ORDER BY f.case_id, fc.id DESC`, panelID, cycleID, domain.StageCancelled)
+}
+
+// RecordDraw stores the seed, each stratum's eligible cases, quota and
+// draw, and the cases carried forward. Run it in a transaction.
+func (q *Queries) RecordDraw(ctx context.Context, cycleID, seed int64, strata []DrawnStratum, carried []CarriedCase) error {
+	if err := q.recordDraw(ctx, cycleID, seed, strata, carried); err != nil {
+		return fmt.Errorf("record draw of cycle %d: %w", cycleID, err)
+	}
+	return nil
+}
+
+func (q *Queries) recordDraw(ctx context.Context, cycleID, seed int64, strata []DrawnStratum, carried []CarriedCase) error {
+	if _, err := q.db.Exec(ctx, `UPDATE cycles SET seed = $2 WHERE id = $1`, cycleID, seed); err != nil {
+		return err
+	}
+	addCase := func(caseID int64, strand string, pos int, role string, status domain.CaseStatus) error {
+		_, err := q.db.Exec(ctx, `INSERT INTO cycle_cases (cycle_id, case_id, stratum, draw_position, role, status) VALUES ($1, $2, $3, $4, $5, $6)`, cycleID, caseID, strand, pos, role, status)
+		return err
+	}
+	for _, s := range strata {
+		if _, err := q.db.Exec(ctx, `INSERT INTO cycle_strata (cycle_id, stratum, quota, eligible_count, shortfall, widened_from) VALUES ($1, $2, $3, $4, $5, $6)`,
+			cycleID, s.Strand, s.Quota, s.Eligible, s.Shortfall, s.WidenedFrom); err != nil {
+			return err
+		}
+		if _, err := q.db.Exec(ctx, `INSERT INTO cycle_eligible (cycle_id, stratum, case_id) SELECT $1, $2, unnest($3::bigint[]) ON CONFLICT DO NOTHING`,
+			cycleID, s.Strand, s.EligibleIDs); err != nil {
+			return err
+		}
+		for pos, id := range s.Selected {
+			if err := addCase(id, s.Strand, pos, DrawSelected, domain.CaseProposed); err != nil {
+				return err
+			}
+		}
+		for j, id := range s.Reserves {
+			if err := addCase(id, s.Strand, len(s.Selected)+j, DrawReserve, domain.CaseReserve); err != nil {
+				return err
+			}
+		}
+	}
+	for _, cf := range carried {
+		if _, err := q.db.Exec(ctx, `INSERT INTO cycle_cases (cycle_id, case_id, stratum, draw_position, role, status) VALUES ($1, $2, $3, -1, $4, $5)
+			ON CONFLICT DO NOTHING`, cycleID, cf.CaseID, cf.Strand, DrawCarriedForward, domain.CaseProposed); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Strata lists the recorded draw of each strand of the cycle.
+func (q *Queries) Strata(ctx context.Context, cycleID int64) ([]Stratum, error) {
+	return queryAll(ctx, q.db, fmt.Sprintf("strata of cycle %d", cycleID), pgx.RowToStructByPos[Stratum],
+		`SELECT stratum, quota, eligible_count, shortfall, widened_from IS NOT NULL
+		FROM cycle_strata WHERE cycle_id = $1 ORDER BY stratum`, cycleID)
+}
+
+// CycleCases lists every case drawn into the cycle, by stratum and draw
+// order.
+func (q *Queries) CycleCases(ctx context.Context, cycleID int64) ([]CycleCase, error) {
+	return queryAll(ctx, q.db, fmt.Sprintf("cases of cycle %d", cycleID), pgx.RowToStructByPos[CycleCase],
+		`SELECT cc.case_id, c.reference, cc.stratum, cc.role, cc.status
+		FROM cycle_cases cc JOIN cases c ON c.id = cc.case_id WHERE cc.cycle_id = $1
+		ORDER BY cc.stratum, cc.draw_position, cc.case_id`, cycleID)
+}
+
+// ApproveSelection confirms the proposed cases and marks the reserves not
+// needed unused, reporting whether anything changed.
+func (q *Queries) ApproveSelection(ctx context.Context, cycleID int64) (bool, error) {
+	tag, err := q.db.Exec(ctx, `UPDATE cycle_cases SET status = CASE status WHEN $2 THEN $3 ELSE $4 END
+		WHERE cycle_id = $1 AND status IN ($2, $5)`,
+		cycleID, domain.CaseProposed, domain.CaseApproved, domain.CaseUnusedReserve, domain.CaseReserve)
+	if err != nil {
+		return false, fmt.Errorf("approve selection of cycle %d: %w", cycleID, err)
+	}
+	return tag.RowsAffected() > 0, nil
+}
+
+// DrawnCase is where one case of a cycle stands, read with LockCycleCase.
+type DrawnCase struct {
+	Status     domain.CaseStatus
+	Stratum    string
+	ReplacedBy *int64
+}
+
+// LockCycleCase loads a case of the cycle and locks it until the
+// transaction ends; ErrNotFound if the case is not in the cycle.
+func (q *Queries) LockCycleCase(ctx context.Context, cycleID, caseID int64) (DrawnCase, error) {
+	var d DrawnCase
+	err := q.db.QueryRow(ctx, `SELECT status, stratum, replaced_by FROM cycle_cases WHERE cycle_id = $1 AND case_id = $2 FOR UPDATE`,
+		cycleID, caseID).Scan(&d.Status, &d.Stratum, &d.ReplacedBy)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return d, fmt.Errorf("case %d of cycle %d: %w", caseID, cycleID, err)
+	}
+	return d, nil
+}
+
+// RedrawCandidates lists, in ID order, the eligible cases of the stratum
+// not yet drawn into the cycle.
+func (q *Queries) RedrawCandidates(ctx context.Context, cycleID int64, stratum string) ([]int64, error) {
+	return queryAll(ctx, q.db, fmt.Sprintf("redraw candidates of cycle %d", cycleID), pgx.RowTo[int64],
+		`SELECT e.case_id FROM cycle_eligible e WHERE e.cycle_id = $1 AND e.stratum = $2
+		AND NOT EXISTS (SELECT 1 FROM cycle_cases cc WHERE cc.cycle_id = $1 AND cc.case_id = e.case_id)
+		ORDER BY e.case_id`, cycleID, stratum)
+}
+
+// AddRedrawnCase proposes a freshly drawn case, after every case drawn so
+// far.
+func (q *Queries) AddRedrawnCase(ctx context.Context, cycleID, caseID int64, stratum string) error {
+	_, err := q.db.Exec(ctx, `INSERT INTO cycle_cases (cycle_id, case_id, stratum, draw_position, role, status)
+		SELECT $1, $2, $3, coalesce(max(draw_position), 0) + 1, $4, $5 FROM cycle_cases WHERE cycle_id = $1`,
+		cycleID, caseID, stratum, DrawSelected, domain.CaseProposed)
+	if err != nil {
+		return fmt.Errorf("add redrawn case %d to cycle %d: %w", caseID, cycleID, err)
+	}
+	return nil
+}
+
+// PromoteReserve proposes the stratum's next reserve and returns its case
+// ID; ok is false when no reserve is left.
+func (q *Queries) PromoteReserve(ctx context.Context, cycleID int64, stratum string) (caseID int64, ok bool, err error) {
+	err = q.db.QueryRow(ctx, `UPDATE cycle_cases SET status = $3 WHERE cycle_id = $1 AND case_id = (
+		SELECT case_id FROM cycle_cases WHERE cycle_id = $1 AND stratum = $2 AND status = $4 ORDER BY draw_position LIMIT 1)
+		RETURNING case_id`, cycleID, stratum, domain.CaseProposed, domain.CaseReserve).Scan(&caseID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("promote a %s reserve in cycle %d: %w", stratum, cycleID, err)
+	}
+	return caseID, true, nil
+}
+
+// WithdrawCase withdraws a case from the cycle with an internal reason,
+// noting the case that replaced it, if any.
+func (q *Queries) WithdrawCase(ctx context.Context, cycleID, caseID int64, reason string, replacedBy *int64) error {
+	_, err := q.db.Exec(ctx, `UPDATE cycle_cases SET status = $5, withdrawn_reason = $3, replaced_by = $4 WHERE cycle_id = $1 AND case_id = $2`,
+		cycleID, caseID, reason, replacedBy, domain.CaseWithdrawn)
+	if err != nil {
+		return fmt.Errorf("withdraw case %d from cycle %d: %w", caseID, cycleID, err)
+	}
+	return nil
+}
+
+// queryAll runs a query and gathers its rows with fn, wrapping any error
+// with what.
+func queryAll[T any](ctx context.Context, db db, what string, fn pgx.RowToFunc[T], sql string, args ...any) ([]T, error) {
+	rows, err := db.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	list, err := pgx.CollectRows(rows, fn)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return list, nil
+}
