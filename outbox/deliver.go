@@ -7,14 +7,8 @@ import (
 
 	"go.temporal.io/sdk/activity"
 
+	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/mailer"
-)
-
-// Delivery outcomes a workflow can act on.
-const (
-	Delivered = "sent"
-	Bounced   = "bounced"
-	Held      = "held"
 )
 
 // DeliverMail sends the outbox row outboxID once. A row already sent,
@@ -22,12 +16,14 @@ const (
 // permanent refusal marks the row bounced (and the member unreachable) and
 // is reported, not retried; a temporary failure is recorded and retried by
 // Temporal with backoff, so no mail is silently dropped.
-func (a *Activities) DeliverMail(ctx context.Context, outboxID int64) (string, error) {
+//
+// The result is the row's final status: sent, bounced or held.
+func (a *Activities) DeliverMail(ctx context.Context, outboxID int64) (domain.MailStatus, error) {
 	e, err := a.Store.OutboxByID(ctx, outboxID)
 	if err != nil {
 		return "", fmt.Errorf("load outbox %d: %w", outboxID, err)
 	}
-	if e.Status != "pending" {
+	if e.Status != domain.MailPending {
 		return e.Status, nil
 	}
 	if e.MemberID != nil {
@@ -36,7 +32,7 @@ func (a *Activities) DeliverMail(ctx context.Context, outboxID int64) (string, e
 			return "", err
 		}
 		if unreachable {
-			return Held, a.Store.MarkHeld(ctx, outboxID, "the member's address bounced earlier; correct it to resume")
+			return domain.MailHeld, a.Store.MarkHeld(ctx, outboxID, "the member's address bounced earlier; correct it to resume")
 		}
 	}
 	msg := mailer.Message{
@@ -55,12 +51,12 @@ func (a *Activities) DeliverMail(ctx context.Context, outboxID int64) (string, e
 	switch {
 	case errors.Is(err, mailer.ErrRejected):
 		activity.GetLogger(ctx).Warn("mail bounced", "outbox", outboxID, "error", err)
-		return Bounced, a.Store.MarkBounced(ctx, outboxID, err.Error())
+		return domain.MailBounced, a.Store.MarkBounced(ctx, outboxID, err.Error())
 	case err != nil:
 		if recErr := a.Store.RecordAttempt(ctx, outboxID, err); recErr != nil {
 			return "", errors.Join(err, recErr)
 		}
 		return "", err
 	}
-	return Delivered, a.Store.MarkSent(ctx, outboxID)
+	return domain.MailSent, a.Store.MarkSent(ctx, outboxID)
 }

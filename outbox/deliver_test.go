@@ -7,6 +7,7 @@ import (
 
 	"github.com/lsip/scrutiny/testenv/flowtest"
 
+	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/outbox"
 	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/testenv"
@@ -17,11 +18,11 @@ func addMember(t *testing.T, st *store.Store, email string) int64 {
 	t.Helper()
 	ctx := context.Background()
 	var panelID, memberID int64
-	err := st.Pool.QueryRow(ctx, `INSERT INTO panels (area_id, name, covers) SELECT id, 'Test panel '||md5(random()::text), 'both' FROM areas WHERE code = 'wales' RETURNING id`).Scan(&panelID)
+	err := testenv.SQL(t, st).QueryRow(ctx, `INSERT INTO panels (area_id, name, covers) SELECT id, 'Test panel '||md5(random()::text), 'both' FROM areas WHERE code = 'wales' RETURNING id`).Scan(&panelID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = st.Pool.QueryRow(ctx, `INSERT INTO members (panel_id, name, email, role, confidentiality_signed_on) VALUES ($1, 'Aled', $2, 'member', now()) RETURNING id`, panelID, email).Scan(&memberID)
+	err = testenv.SQL(t, st).QueryRow(ctx, `INSERT INTO members (panel_id, name, email, role, confidentiality_signed_on) VALUES ($1, 'Aled', $2, 'member', now()) RETURNING id`, panelID, email).Scan(&memberID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,17 +36,17 @@ func TestDeliverMailSendsOnceAndMarksBounces(t *testing.T) {
 	ctx := context.Background()
 
 	member := addMember(t, st, "aled@example.org")
-	id, err := store.EnqueueMail(ctx, st.Pool, store.Mail{Key: "pack/1/1", ToAddress: "aled@example.org", MemberID: &member, Subject: "Your pack", BodyText: "Hello"})
+	id, err := st.EnqueueMail(ctx, store.Mail{Key: "pack/1/1", ToAddress: "aled@example.org", MemberID: &member, Subject: "Your pack", BodyText: "Hello"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := store.EnqueueMail(ctx, st.Pool, store.Mail{Key: "pack/1/1", ToAddress: "aled@example.org", MemberID: &member, Subject: "Your pack", BodyText: "Hello"})
+	again, err := st.EnqueueMail(ctx, store.Mail{Key: "pack/1/1", ToAddress: "aled@example.org", MemberID: &member, Subject: "Your pack", BodyText: "Hello"})
 	if err != nil || again != id {
 		t.Fatalf("enqueueing the same key twice gave rows %d and %d (%v)", id, again, err)
 	}
 	for range 2 { // a retried activity
-		res, err := flowtest.Run[string](t, acts, acts.DeliverMail, id)
-		if err != nil || res != outbox.Delivered {
+		res, err := flowtest.Run[domain.MailStatus](t, acts, acts.DeliverMail, id)
+		if err != nil || res != domain.MailSent {
 			t.Fatalf("DeliverMail = %q, %v", res, err)
 		}
 	}
@@ -54,15 +55,15 @@ func TestDeliverMailSendsOnceAndMarksBounces(t *testing.T) {
 	}
 
 	gone := addMember(t, st, "gone@example.org")
-	bounceID, _ := store.EnqueueMail(ctx, st.Pool, store.Mail{Key: "pack/1/2", ToAddress: "gone@example.org", MemberID: &gone, Subject: "Your pack", BodyText: "Hello"})
-	if res, err := flowtest.Run[string](t, acts, acts.DeliverMail, bounceID); err != nil || res != outbox.Bounced {
+	bounceID, _ := st.EnqueueMail(ctx, store.Mail{Key: "pack/1/2", ToAddress: "gone@example.org", MemberID: &gone, Subject: "Your pack", BodyText: "Hello"})
+	if res, err := flowtest.Run[domain.MailStatus](t, acts, acts.DeliverMail, bounceID); err != nil || res != domain.MailBounced {
 		t.Fatalf("bounce: %q, %v", res, err)
 	}
 	if unreachable, _ := st.MemberUnreachable(ctx, gone); !unreachable {
 		t.Error("a bounced member was not marked unreachable")
 	}
-	nextID, _ := store.EnqueueMail(ctx, st.Pool, store.Mail{Key: "reminder/1/2", ToAddress: "gone@example.org", MemberID: &gone, Subject: "Reminder", BodyText: "Hello"})
-	if res, err := flowtest.Run[string](t, acts, acts.DeliverMail, nextID); err != nil || res != outbox.Held {
+	nextID, _ := st.EnqueueMail(ctx, store.Mail{Key: "reminder/1/2", ToAddress: "gone@example.org", MemberID: &gone, Subject: "Reminder", BodyText: "Hello"})
+	if res, err := flowtest.Run[domain.MailStatus](t, acts, acts.DeliverMail, nextID); err != nil || res != domain.MailHeld {
 		t.Fatalf("mail to an unreachable member: %q, %v; want held", res, err)
 	}
 	entry, _ := st.OutboxByID(ctx, nextID)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/links"
 	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/testenv"
@@ -22,6 +23,7 @@ import (
 // about access only.
 func TestEveryRouteWithEveryRole(t *testing.T) {
 	st := testenv.DB(t)
+	db := testenv.SQL(t, st)
 	ts := temporalenv.Start(t)
 	ctx := context.Background()
 	var panel, otherPanel, cycle, action, member int64
@@ -32,12 +34,12 @@ func TestEveryRouteWithEveryRole(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	must(st.Pool.QueryRow(ctx, `INSERT INTO panels (area_id, name, covers) SELECT id, 'Wales', 'both' FROM areas WHERE code = 'wales' RETURNING id, area_id`).Scan(&panel, &area))
-	must(st.Pool.QueryRow(ctx, `INSERT INTO panels (area_id, name, covers) SELECT id, 'NE', 'both' FROM areas WHERE code = 'north-east' RETURNING id, area_id`).Scan(&otherPanel, &otherArea))
-	must(st.Pool.QueryRow(ctx, `INSERT INTO cycles (panel_id, workflow_id, window_start, window_end, quotas, started_by, coordinator_name, coordinator_email)
+	must(db.QueryRow(ctx, `INSERT INTO panels (area_id, name, covers) SELECT id, 'Wales', 'both' FROM areas WHERE code = 'wales' RETURNING id, area_id`).Scan(&panel, &area))
+	must(db.QueryRow(ctx, `INSERT INTO panels (area_id, name, covers) SELECT id, 'NE', 'both' FROM areas WHERE code = 'north-east' RETURNING id, area_id`).Scan(&otherPanel, &otherArea))
+	must(db.QueryRow(ctx, `INSERT INTO cycles (panel_id, workflow_id, window_start, window_end, quotas, started_by, coordinator_name, coordinator_email)
 		VALUES ($1, 'cycle-access', '2026-01-01', '2026-03-31', '{}', 't', 'C', 'c@example.org') RETURNING id`, panel).Scan(&cycle))
-	must(st.Pool.QueryRow(ctx, `INSERT INTO members (panel_id, name, email, role) VALUES ($1, 'Aled', 'aled@example.org', 'member') RETURNING id`, panel).Scan(&member))
-	must(st.Pool.QueryRow(ctx, `INSERT INTO actions (panel_id, area_id, description, owner_name, owner_email, manager_name, manager_email, due_on)
+	must(db.QueryRow(ctx, `INSERT INTO members (panel_id, name, email, role) VALUES ($1, 'Aled', 'aled@example.org', 'member') RETURNING id`, panel).Scan(&member))
+	must(db.QueryRow(ctx, `INSERT INTO actions (panel_id, area_id, description, owner_name, owner_email, manager_name, manager_email, due_on)
 		VALUES ($1, $2, 'a', 'o', 'o@example.org', 'm', 'm@example.org', current_date) RETURNING id`, panel, area).Scan(&action))
 
 	token := func(u store.User) string {
@@ -48,10 +50,11 @@ func TestEveryRouteWithEveryRole(t *testing.T) {
 		return tok
 	}
 	type caller struct {
-		name, role string
-		own        bool // scoped to the fixture's panel or Area
-		bearer     string
-		member     bool
+		name   string
+		role   domain.StaffRole
+		own    bool // scoped to the fixture's panel or Area
+		bearer string
+		member bool
 	}
 	callers := []caller{
 		{"anonymous", "", false, "", false},
@@ -112,7 +115,7 @@ func TestEveryRouteWithEveryRole(t *testing.T) {
 			// Some allowed calls change the fixture (a member leaving); put
 			// it back so the next caller meets the same state.
 			must(func() error {
-				_, err := st.Pool.Exec(ctx, `UPDATE members SET active = true, left_at = NULL WHERE id = $1`, member)
+				_, err := db.Exec(ctx, `UPDATE members SET active = true, left_at = NULL WHERE id = $1`, member)
 				return err
 			}())
 			got := resp.StatusCode != http.StatusUnauthorized && resp.StatusCode != http.StatusForbidden
@@ -129,14 +132,15 @@ func TestEveryRouteWithEveryRole(t *testing.T) {
 // are public. A manager cannot reach a coordinator's page.
 func TestEveryPageNeedsSignInOrALink(t *testing.T) {
 	st := testenv.DB(t)
+	db := testenv.SQL(t, st)
 	ts := temporalenv.Start(t)
 	ctx := context.Background()
 	var panel, cycle, member int64
 	var area int16
-	st.Pool.QueryRow(ctx, `INSERT INTO panels (area_id, name, covers) SELECT id, 'Wales', 'both' FROM areas WHERE code = 'wales' RETURNING id, area_id`).Scan(&panel, &area)
-	st.Pool.QueryRow(ctx, `INSERT INTO cycles (panel_id, workflow_id, window_start, window_end, quotas, started_by, coordinator_name, coordinator_email)
+	db.QueryRow(ctx, `INSERT INTO panels (area_id, name, covers) SELECT id, 'Wales', 'both' FROM areas WHERE code = 'wales' RETURNING id, area_id`).Scan(&panel, &area)
+	db.QueryRow(ctx, `INSERT INTO cycles (panel_id, workflow_id, window_start, window_end, quotas, started_by, coordinator_name, coordinator_email)
 		VALUES ($1, 'cycle-pages', '2026-01-01', '2026-03-31', '{}', 't', 'C', 'c@example.org') RETURNING id`, panel).Scan(&cycle)
-	st.Pool.QueryRow(ctx, `INSERT INTO members (panel_id, name, email, role) VALUES ($1, 'Aled', 'aled@example.org', 'member') RETURNING id`, panel).Scan(&member)
+	db.QueryRow(ctx, `INSERT INTO members (panel_id, name, email, role) VALUES ($1, 'Aled', 'aled@example.org', 'member') RETURNING id`, panel).Scan(&member)
 	signer, _ := links.NewSigner([]byte(strings.Repeat("k", 32)))
 	good := signer.Token(links.Claims{MemberID: member, CycleID: cycle, Expires: time.Now().Add(time.Hour)})
 	s := New(Deps{Store: st, Temporal: ts.Client(), Links: signer})

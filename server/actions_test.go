@@ -25,14 +25,15 @@ import (
 // overdue ones highlighted.
 func TestManagerBoardAndExport(t *testing.T) {
 	st := testenv.DB(t)
+	db := testenv.SQL(t, st)
 	ts := temporalenv.Start(t)
 	ctx := context.Background()
 	var walesPanel, nePanel int64
 	var walesArea int16
-	st.Pool.QueryRow(ctx, `INSERT INTO panels (area_id, name, covers) SELECT id, 'Wales LSIP', 'both' FROM areas WHERE code = 'wales' RETURNING id, area_id`).Scan(&walesPanel, &walesArea)
-	st.Pool.QueryRow(ctx, `INSERT INTO panels (area_id, name, covers) SELECT id, 'North East LSIP', 'both' FROM areas WHERE code = 'north-east' RETURNING id`).Scan(&nePanel)
+	db.QueryRow(ctx, `INSERT INTO panels (area_id, name, covers) SELECT id, 'Wales LSIP', 'both' FROM areas WHERE code = 'wales' RETURNING id, area_id`).Scan(&walesPanel, &walesArea)
+	db.QueryRow(ctx, `INSERT INTO panels (area_id, name, covers) SELECT id, 'North East LSIP', 'both' FROM areas WHERE code = 'north-east' RETURNING id`).Scan(&nePanel)
 	add := func(panel int64, desc, status string, dueDays int) {
-		if _, err := st.Pool.Exec(ctx, `INSERT INTO actions (panel_id, area_id, description, owner_name, owner_email, manager_name, manager_email, due_on, status)
+		if _, err := db.Exec(ctx, `INSERT INTO actions (panel_id, area_id, description, owner_name, owner_email, manager_name, manager_email, due_on, status)
 			SELECT id, area_id, $2, 'Owner', 'owner@example.org', 'Manager', 'manager@example.org', current_date + $3::int, $4 FROM panels WHERE id = $1`,
 			panel, desc, dueDays, status); err != nil {
 			t.Fatal(err)

@@ -2,10 +2,10 @@ package server
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/lsip/scrutiny/action"
 	"github.com/lsip/scrutiny/domain"
@@ -48,21 +48,18 @@ func parseActionFilter(c *gin.Context) (store.ActionFilter, []FieldError) {
 	f.Limit, f.Offset = int(perPage), int((page-1)*perPage)
 	f.Owner = c.Query("owner")
 	if st := c.Query("status"); st != "" {
-		if !contains([]string{"open", "in_progress", "completed", "cancelled"}, st) {
+		if !slices.Contains(actionStatuses, domain.ActionStatus(st)) {
 			fields = append(fields, FieldError{Field: "status", Message: "must be open, in_progress, completed or cancelled"})
 		}
 		f.Status = st
 	}
 	f.Overdue = c.Query("overdue") == "true"
-	u := currentUser(c)
-	switch u.Role {
-	case "manager":
-		f.ScopeAreaID = u.AreaID
-	case "coordinator", "chair":
-		f.ScopePanelIDs = append([]int64{}, u.PanelIDs...)
-	}
-	return f, fields
+	return userScope(c).LimitActions(f), fields
 }
+
+// actionStatuses are the statuses the action list filters by, in the
+// order an action moves through them.
+var actionStatuses = []domain.ActionStatus{domain.ActionOpen, domain.ActionInProgress, domain.ActionCompleted, domain.ActionCancelled}
 
 func (s *Server) listActions(c *gin.Context) {
 	f, ok := actionFilter(c)
@@ -106,35 +103,31 @@ func (s *Server) exportActions(c *gin.Context) {
 
 // loadAction finds the action in the path for the API, writing the
 // problem when it is missing or out of the user's scope.
-func (s *Server) loadAction(c *gin.Context) (int64, string, bool) {
-	id, status, p := s.findAction(c)
+func (s *Server) loadAction(c *gin.Context) (int64, bool) {
+	id, p := s.findAction(c)
 	if p != nil {
 		writeProblem(c, *p)
-		return 0, "", false
+		return 0, false
 	}
-	return id, status, true
+	return id, true
 }
 
-// findAction finds the action in the path and checks the user's scope.
-func (s *Server) findAction(c *gin.Context) (int64, string, *Problem) {
+// findAction finds the action in the path within the user's scope.
+func (s *Server) findAction(c *gin.Context) (int64, *Problem) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	var sc scope
-	var status string
-	if err == nil {
-		err = s.deps.Store.Pool.QueryRow(c.Request.Context(), `SELECT panel_id, area_id, status FROM actions WHERE id = $1`, id).Scan(&sc.PanelID, &sc.AreaID, &status)
-	}
 	if err != nil {
-		return 0, "", &Problem{Status: http.StatusNotFound, Title: "Not found", Detail: "The action was not found"}
+		return 0, &Problem{Status: http.StatusNotFound, Title: "Not found", Detail: "The action was not found"}
 	}
-	if !allowed(currentUser(c), sc, routeRoles(c)...) {
-		return 0, "", &Problem{Status: http.StatusForbidden, Title: "Not allowed", Detail: "Your account cannot do this for this panel or Area."}
+	if _, err := s.deps.Store.ActionIn(c.Request.Context(), userScope(c), id); err != nil {
+		p := lookupProblem(c, err, "The action")
+		return 0, &p
 	}
-	return id, status, nil
+	return id, nil
 }
 
 // actionDetail returns the action with its timeline.
 func (s *Server) actionDetail(c *gin.Context) {
-	id, _, ok := s.loadAction(c)
+	id, ok := s.loadAction(c)
 	if !ok {
 		return
 	}
@@ -150,14 +143,13 @@ func (s *Server) actionDetail(c *gin.Context) {
 // (with the complete stored timeline), PostgreSQL's after.
 func (s *Server) actionState(c *gin.Context, id int64) (action.ActionState, error) {
 	ctx := c.Request.Context()
-	var st action.ActionState
-	var response, rationale *string
-	err := s.deps.Store.Pool.QueryRow(ctx, `SELECT id, status, due_on, owner_name, owner_email, manager_name, manager_email, response, response_rationale
-		FROM actions WHERE id = $1`, id).Scan(&st.ActionID, &st.Status, &st.Due, &st.OwnerName, &st.OwnerEmail, &st.ManagerName, &st.ManagerEmail, &response, &rationale)
+	rec, err := s.deps.Store.ActionRecord(ctx, id)
 	if err != nil {
-		return st, err
+		return action.ActionState{}, err
 	}
-	if st.Status == "open" || st.Status == "in_progress" {
+	st := action.ActionState{ActionID: id, Status: rec.Status, Due: rec.Due, OwnerName: rec.OwnerName, OwnerEmail: rec.OwnerEmail,
+		ManagerName: rec.ManagerName, ManagerEmail: rec.ManagerEmail}
+	if rec.Status == domain.ActionOpen || rec.Status == domain.ActionInProgress {
 		if v, err := s.deps.Temporal.QueryWorkflow(ctx, action.WorkflowID(id), "", action.QueryActionState); err == nil {
 			var live action.ActionState
 			if v.Get(&live) == nil {
@@ -165,32 +157,25 @@ func (s *Server) actionState(c *gin.Context, id int64) (action.ActionState, erro
 			}
 		}
 	}
-	if response != nil && st.Response == "" {
-		st.Response = *response
+	if st.Response == "" {
+		st.Response = rec.Response
 	}
-	if rationale != nil && st.ResponseRationale == "" {
-		st.ResponseRationale = *rationale
+	if st.ResponseRationale == "" {
+		st.ResponseRationale = rec.ResponseRationale
 	}
-	st.Timeline, err = s.storedTimeline(c, id)
+	timeline, err := s.deps.Store.ActionTimeline(ctx, id)
+	st.Timeline = make([]action.ActionEvent, len(timeline))
+	for i, e := range timeline {
+		st.Timeline[i] = action.ActionEvent{At: e.At, Actor: e.Actor, Kind: e.Kind, Detail: e.Detail}
+	}
 	return st, err
-}
-
-func (s *Server) storedTimeline(c *gin.Context, id int64) ([]action.ActionEvent, error) {
-	rows, err := s.deps.Store.Pool.Query(c.Request.Context(), `SELECT at, actor, kind, coalesce(detail->>'text', '') FROM action_events WHERE action_id = $1 ORDER BY at, id`, id)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (action.ActionEvent, error) {
-		var e action.ActionEvent
-		return e, r.Scan(&e.At, &e.Actor, &e.Kind, &e.Detail)
-	})
 }
 
 // actionUpdate sends one of the action workflow's updates, recording the
 // signed-in user as the actor.
 func (s *Server) actionUpdate(name string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		id, _, ok := s.loadAction(c)
+		id, ok := s.loadAction(c)
 		if !ok {
 			return
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/lsip/scrutiny/cycle"
 	"github.com/lsip/scrutiny/domain"
+	"github.com/lsip/scrutiny/store"
 )
 
 // startCycleRequest is the body of POST /api/v1/cycles.
@@ -55,14 +57,14 @@ func (s *Server) beginCycle(c *gin.Context, req startCycleRequest) (cycle.CycleS
 	ctx := c.Request.Context()
 	var fields []FieldError
 	bad := func(field, msg string) { fields = append(fields, FieldError{Field: field, Message: msg}) }
-	var sc scope
-	var panelStrands []string
-	err := s.deps.Store.Pool.QueryRow(ctx, `SELECT p.id, p.area_id, ARRAY(SELECT strand FROM panel_strands WHERE panel_id = p.id) FROM panels p WHERE p.id = $1`,
-		req.PanelID).Scan(&sc.PanelID, &sc.AreaID, &panelStrands)
-	if err != nil {
+	panel, err := s.deps.Store.PanelIn(ctx, userScope(c), req.PanelID)
+	panelFound := err == nil
+	switch {
+	case errors.Is(err, store.ErrNotFound):
 		bad("panel_id", "there is no panel with this ID")
-	} else if !allowed(currentUser(c), sc, routeRoles(c)...) {
-		return started, &Problem{Status: http.StatusForbidden, Title: "Not allowed", Detail: "Your account cannot do this for this panel or Area."}
+	case err != nil:
+		p := lookupProblem(c, err, "The panel")
+		return started, &p
 	}
 	start, errStart := time.Parse(time.DateOnly, req.WindowStart)
 	end, errEnd := time.Parse(time.DateOnly, req.WindowEnd)
@@ -81,7 +83,7 @@ func (s *Server) beginCycle(c *gin.Context, req startCycleRequest) (cycle.CycleS
 	for strand, n := range req.Quotas {
 		if _, ok := domain.StrandByCode(strand); !ok {
 			bad("quotas."+strand, "is not a known strand")
-		} else if !contains(panelStrands, strand) && err == nil {
+		} else if panelFound && !slices.Contains(panel.Strands, strand) {
 			bad("quotas."+strand, "is not a strand this panel reviews")
 		}
 		if n < 0 || n > 20 {
@@ -108,11 +110,15 @@ func (s *Server) beginCycle(c *gin.Context, req startCycleRequest) (cycle.CycleS
 		return started, &Problem{Status: http.StatusBadRequest, Title: "The request is not valid", Detail: "Some fields need correcting.", Errors: fields}
 	}
 	// A live cycle for the same panel and window is refused by name.
-	var existing int64
-	if err := s.deps.Store.Pool.QueryRow(ctx, `SELECT id FROM cycles WHERE panel_id = $1 AND window_start = $2 AND window_end = $3 AND stage <> 'cancelled'`,
-		req.PanelID, start, end).Scan(&existing); err == nil {
+	existing, err := s.deps.Store.LiveCycleFor(ctx, req.PanelID, start, end)
+	if err == nil {
 		return started, &Problem{Status: http.StatusConflict, Title: "This cycle already exists",
 			Detail: fmt.Sprintf("Cycle %d already covers this panel and window.", existing), Existing: fmt.Sprintf("/api/v1/cycles/%d", existing)}
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		slog.Error("start cycle", "error", err)
+		p := serverProblem
+		return started, &p
 	}
 	u := currentUser(c)
 	in := cycle.CycleInput{PanelID: req.PanelID, WindowStart: start, WindowEnd: end, Theme: req.Theme, Quotas: req.Quotas,
@@ -140,32 +146,25 @@ func (s *Server) beginCycle(c *gin.Context, req startCycleRequest) (cycle.CycleS
 	}
 	if err != nil {
 		slog.Error("start cycle", "error", err)
-		return started, &Problem{Status: http.StatusInternalServerError, Title: "Something went wrong on our side",
-			Detail: "The error has been logged. Please try again, and contact the system administrator if it keeps happening."}
+		p := serverProblem
+		return started, &p
 	}
 	return started, nil
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
+func (s *Server) listCycles(c *gin.Context) {
+	limit, offset, page := paging(c)
+	items, total, err := s.deps.Store.CyclesIn(c.Request.Context(), userScope(c), limit, offset)
+	if err != nil {
+		internalError(c, err)
+		return
 	}
-	return false
-}
-
-// cycleRow is what access checks and routing need about a cycle.
-type cycleRow struct {
-	ID         int64
-	WorkflowID string
-	Stage      string
-	scope
+	pageOf(c, items, total, page, limit)
 }
 
 // loadCycle finds the cycle in the path for the API, writing the problem
 // when it is missing or not the user's to act on.
-func (s *Server) loadCycle(c *gin.Context) (cycleRow, bool) {
+func (s *Server) loadCycle(c *gin.Context) (domain.CycleRef, bool) {
 	cr, p := s.findCycle(c)
 	if p != nil {
 		writeProblem(c, *p)
@@ -174,20 +173,16 @@ func (s *Server) loadCycle(c *gin.Context) (cycleRow, bool) {
 	return cr, true
 }
 
-// findCycle finds the cycle in the path and checks the user may act on it
-// with one of the route's roles.
-func (s *Server) findCycle(c *gin.Context) (cycleRow, *Problem) {
-	var cr cycleRow
+// findCycle finds the cycle in the path within the user's scope.
+func (s *Server) findCycle(c *gin.Context) (domain.CycleRef, *Problem) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err == nil {
-		err = s.deps.Store.Pool.QueryRow(c.Request.Context(), `SELECT cy.id, cy.workflow_id, cy.stage, cy.panel_id, p.area_id
-			FROM cycles cy JOIN panels p ON p.id = cy.panel_id WHERE cy.id = $1`, id).Scan(&cr.ID, &cr.WorkflowID, &cr.Stage, &cr.PanelID, &cr.AreaID)
-	}
 	if err != nil {
-		return cr, &Problem{Status: http.StatusNotFound, Title: "Not found", Detail: "The cycle was not found"}
+		return domain.CycleRef{}, &Problem{Status: http.StatusNotFound, Title: "Not found", Detail: "The cycle was not found"}
 	}
-	if !allowed(currentUser(c), cr.scope, routeRoles(c)...) {
-		return cr, &Problem{Status: http.StatusForbidden, Title: "Not allowed", Detail: "Your account cannot do this for this panel or Area."}
+	cr, err := s.deps.Store.CycleIn(c.Request.Context(), userScope(c), id)
+	if err != nil {
+		p := lookupProblem(c, err, "The cycle")
+		return cr, &p
 	}
 	return cr, nil
 }
@@ -199,7 +194,7 @@ func (s *Server) cycleStatus(c *gin.Context) {
 	}
 	st, err := s.statusOf(c.Request.Context(), cr)
 	if err != nil {
-		internalError(c, err)
+		statusFailed(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, st)
@@ -233,7 +228,7 @@ func cycleUpdate[T any](s *Server, name string, prepare func(*gin.Context, *T)) 
 		// what was stored.
 		st, err := s.statusOf(c.Request.Context(), cr)
 		if err != nil {
-			internalError(c, err)
+			statusFailed(c, err)
 			return
 		}
 		c.JSON(http.StatusOK, gin.H{"result": result, "cycle": st})
@@ -249,11 +244,13 @@ func (s *Server) cycleFile(kind string) gin.HandlerFunc {
 		if !ok {
 			return
 		}
-		var id int64
-		err := s.deps.Store.Pool.QueryRow(c.Request.Context(), `SELECT id FROM files WHERE cycle_id = $1 AND kind = $2 AND purged_at IS NULL ORDER BY id DESC LIMIT 1`,
-			cr.ID, kind).Scan(&id)
-		if err != nil {
+		id, err := s.deps.Store.LatestCycleFile(c.Request.Context(), cr.ID, kind, 0)
+		if errors.Is(err, store.ErrNotFound) {
 			notFound(c, "The "+strings.ReplaceAll(kind, "_", " ")+" file")
+			return
+		}
+		if err != nil {
+			internalError(c, err)
 			return
 		}
 		s.sendFile(c, id, currentUser(c).Email)
@@ -272,13 +269,13 @@ func (s *Server) memberLeft(c *gin.Context) {
 		notFound(c, "The member")
 		return
 	}
-	tag, err := s.deps.Store.Pool.Exec(c.Request.Context(), `UPDATE members SET active = false, left_at = coalesce(left_at, now()) WHERE id = $1 AND panel_id = $2`, memberID, cr.PanelID)
-	if err != nil {
-		internalError(c, err)
+	err = s.deps.Store.MemberLeaves(c.Request.Context(), cr.PanelID, memberID)
+	if errors.Is(err, store.ErrNotFound) {
+		notFound(c, "That member of this panel")
 		return
 	}
-	if tag.RowsAffected() == 0 {
-		notFound(c, "That member of this panel")
+	if err != nil {
+		internalError(c, err)
 		return
 	}
 	if s.sendUpdate(c, cr.WorkflowID, cycle.UpdateMemberLeft, cycle.MemberLeftRequest{MemberID: memberID}, nil) {

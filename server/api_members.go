@@ -2,18 +2,20 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
-	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/lsip/scrutiny/cycle"
-	"github.com/lsip/scrutiny/cycle/cycleflow"
+	"github.com/lsip/scrutiny/domain"
+	"github.com/lsip/scrutiny/pack"
 	"github.com/lsip/scrutiny/reviewform"
 	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/uktime"
@@ -23,21 +25,21 @@ import (
 // memberCase is a case on a member's page: before release only the
 // non-identifying teaser, after release the review status too.
 type memberCase struct {
-	CaseID       int64  `json:"case_id"`
-	Reference    string `json:"reference"`
-	Strands      string `json:"strands"`
-	Offence      string `json:"offence"`
-	Outcome      string `json:"outcome"`
-	Finalised    string `json:"finalised"`
-	ReviewStatus string `json:"review_status,omitempty"`
-	Conflicted   bool   `json:"conflicted"`
+	CaseID       int64               `json:"case_id"`
+	Reference    string              `json:"reference"`
+	Strands      string              `json:"strands"`
+	Offence      string              `json:"offence"`
+	Outcome      string              `json:"outcome"`
+	Finalised    string              `json:"finalised"`
+	ReviewStatus domain.ReviewStatus `json:"review_status,omitempty"`
+	Conflicted   bool                `json:"conflicted"`
 }
 
 // memberPage is what GET /api/v1/m/{token} returns.
 type memberPage struct {
 	Name      string       `json:"name"`
 	Panel     string       `json:"panel"`
-	Stage     string       `json:"stage"`
+	Stage     domain.Stage `json:"stage"`
 	Meeting   string       `json:"meeting"`
 	Deadline  string       `json:"deadline"`
 	Released  bool         `json:"packs_released"`
@@ -59,48 +61,29 @@ func (s *Server) memberHome(c *gin.Context) {
 
 // memberPageData is what a member's page shows, for the API and the page.
 func (s *Server) memberPageData(ctx context.Context, m memberAccess) (memberPage, error) {
-	var p memberPage
-	var sched []byte
-	var meeting time.Time
-	err := s.deps.Store.Pool.QueryRow(ctx, `SELECT p.name, cy.stage, cy.schedule, coalesce(mt.starts_at, 'epoch'),
-			coalesce((SELECT response FROM meeting_responses WHERE meeting_id = mt.id AND member_id = $2), ''),
-			EXISTS (SELECT 1 FROM reviews WHERE cycle_id = cy.id AND member_id = $2)
-		FROM cycles cy JOIN panels p ON p.id = cy.panel_id LEFT JOIN meetings mt ON mt.cycle_id = cy.id WHERE cy.id = $1`, m.CycleID, m.MemberID).
-		Scan(&p.Panel, &p.Stage, &sched, &meeting, &p.Response, &p.Released)
+	mc, err := s.deps.Store.MemberCycle(ctx, m.CycleID, m.MemberID)
 	if err != nil {
-		return p, err
+		return memberPage{}, err
 	}
-	var schedule cycle.Schedule
-	_ = jsonUnmarshal(sched, &schedule)
-	p.Name, p.CycleID, p.MemberID = m.Name, m.CycleID, m.MemberID
-	p.Meeting, p.Deadline = uktime.Time(meeting), uktime.Time(schedule.ReviewsDue)
-	rows, err := s.deps.Store.Pool.Query(ctx, `SELECT c.id, c.reference,
-			(SELECT string_agg(s.label, ', ' ORDER BY s.label) FROM case_strands cs JOIN strands s ON s.code = cs.strand WHERE cs.case_id = c.id),
-			c.principal_offence, c.outcome, to_char(c.finalised_on, 'FMMonth YYYY'), coalesce(r.status, ''),
-			EXISTS (SELECT 1 FROM conflicts WHERE cycle_id = cc.cycle_id AND member_id = $2 AND case_id = c.id)
-		FROM cycle_cases cc JOIN cases c ON c.id = cc.case_id
-		LEFT JOIN reviews r ON r.cycle_id = cc.cycle_id AND r.case_id = c.id AND r.member_id = $2
-		WHERE cc.cycle_id = $1 AND cc.status IN ('approved', 'proposed') AND cc.role <> 'reserve' AND (r.removed IS NULL OR NOT r.removed)
-		ORDER BY c.reference`, m.CycleID, m.MemberID)
+	cases, err := s.deps.Store.PackCases(ctx, m.CycleID, m.MemberID)
 	if err != nil {
-		return p, err
+		return memberPage{}, err
 	}
-	p.Cases, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (memberCase, error) {
-		var x memberCase
-		var outcome string
-		err := r.Scan(&x.CaseID, &x.Reference, &x.Strands, &x.Offence, &outcome, &x.Finalised, &x.ReviewStatus, &x.Conflicted)
-		x.Outcome = outcomeLabel(outcome)
-		return x, err
-	})
-	p.FormItems = reviewform.Default()
-	return p, err
+	p := memberPage{Name: m.Name, Panel: mc.Panel, Stage: mc.Stage, Meeting: uktime.Time(mc.Meeting), Deadline: uktime.Time(mc.ReviewsDue),
+		Released: mc.Released, Response: mc.Response, Cases: make([]memberCase, len(cases)), CycleID: m.CycleID, MemberID: m.MemberID,
+		FormItems: reviewform.Default()}
+	for i, x := range cases {
+		p.Cases[i] = memberCase{CaseID: x.CaseID, Reference: x.Reference, Strands: x.Strands, Offence: x.Offence, Outcome: domain.OutcomeLabel(x.Outcome),
+			Finalised: x.Finalised, ReviewStatus: x.ReviewStatus, Conflicted: x.Conflicted}
+	}
+	return p, nil
 }
 
 // memberCaseDetail shows one case of the member's pack, with its summary.
 // Each view is audited.
 func (s *Server) memberCaseDetail(c *gin.Context) {
 	v, err := s.memberCase(c.Request.Context(), currentMember(c), c.Param("case"))
-	if errors.Is(err, pgx.ErrNoRows) {
+	if errors.Is(err, store.ErrNotFound) {
 		notFound(c, "That case in your pack")
 		return
 	}
@@ -113,31 +96,34 @@ func (s *Server) memberCaseDetail(c *gin.Context) {
 
 // caseView is one case of a member's pack with their answers so far.
 type caseView struct {
-	CaseID       int64              `json:"case_id"`
-	Reference    string             `json:"reference"`
-	Summary      string             `json:"summary"`
-	ReviewStatus string             `json:"review_status"`
-	Answers      reviewform.Answers `json:"answers"`
+	CaseID       int64               `json:"case_id"`
+	Reference    string              `json:"reference"`
+	Summary      string              `json:"summary"`
+	ReviewStatus domain.ReviewStatus `json:"review_status"`
+	Answers      reviewform.Answers  `json:"answers"`
 }
 
-// memberCase loads a case of the member's pack and audits the view.
+// memberCase loads a case of the member's pack and audits the view. A
+// case not in the pack is store.ErrNotFound.
 func (s *Server) memberCase(ctx context.Context, m memberAccess, caseParam string) (caseView, error) {
-	v := caseView{}
 	caseID, err := strconv.ParseInt(caseParam, 10, 64)
 	if err != nil {
-		return v, pgx.ErrNoRows
+		return caseView{}, fmt.Errorf("case %q: %w", caseParam, store.ErrNotFound)
 	}
-	var answers []byte
-	err = s.deps.Store.Pool.QueryRow(ctx, `SELECT c.id, c.reference, c.summary, r.status, r.answers FROM reviews r JOIN cases c ON c.id = r.case_id
-		WHERE r.cycle_id = $1 AND r.member_id = $2 AND r.case_id = $3 AND NOT r.removed`, m.CycleID, m.MemberID, caseID).Scan(&v.CaseID, &v.Reference, &v.Summary, &v.ReviewStatus, &answers)
+	r, err := s.deps.Store.CaseReview(ctx, m.CycleID, m.MemberID, caseID)
 	if err != nil {
-		return v, err
+		return caseView{}, err
 	}
-	if err := store.Audit(ctx, s.deps.Store.Pool, fmt.Sprintf("member:%d", m.MemberID), "case_viewed", "case", strconv.FormatInt(caseID, 10), map[string]any{"cycle_id": m.CycleID}); err != nil {
-		return v, err
+	if err := s.deps.Store.Audit(ctx, fmt.Sprintf("member:%d", m.MemberID), "case_viewed", "case", strconv.FormatInt(caseID, 10), map[string]any{"cycle_id": m.CycleID}); err != nil {
+		return caseView{}, err
 	}
-	err = jsonUnmarshal(answers, &v.Answers)
-	return v, err
+	v := caseView{CaseID: r.CaseID, Reference: r.Reference, Summary: r.Summary, ReviewStatus: r.ReviewStatus}
+	if len(r.Answers) > 0 {
+		if err := json.Unmarshal(r.Answers, &v.Answers); err != nil {
+			return v, fmt.Errorf("answers of case %d: %w", caseID, err)
+		}
+	}
+	return v, nil
 }
 
 // memberPack downloads the member's pack as it stands now, so a case pulled
@@ -145,24 +131,27 @@ func (s *Server) memberCase(ctx context.Context, m memberAccess, caseParam strin
 func (s *Server) memberPack(c *gin.Context) {
 	m := currentMember(c)
 	ctx := c.Request.Context()
-	var released bool
-	s.deps.Store.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM reviews WHERE cycle_id = $1 AND member_id = $2)`, m.CycleID, m.MemberID).Scan(&released)
-	if !released {
-		notFound(c, "Your pack (packs have not been released yet)")
-		return
-	}
-	data, err := cycleflow.CurrentPack(ctx, &cycleflow.Activities{Store: s.deps.Store, Links: s.links}, m.CycleID, m.MemberID, s.deps.Config.PublicURL+"/m/"+c.Param("token"))
+	released, err := s.deps.Store.PackReleased(ctx, m.CycleID, m.MemberID)
 	if err != nil {
 		internalError(c, err)
 		return
 	}
-	if err := store.Audit(ctx, s.deps.Store.Pool, fmt.Sprintf("member:%d", m.MemberID), "pack_downloaded", "cycle", strconv.FormatInt(m.CycleID, 10), nil); err != nil {
+	if !released {
+		notFound(c, "Your pack (packs have not been released yet)")
+		return
+	}
+	p, err := pack.Build(ctx, s.deps.Store, pack.Request{CycleID: m.CycleID, MemberID: m.MemberID, Link: s.deps.Config.PublicURL + "/m/" + c.Param("token")})
+	if err != nil {
 		internalError(c, err)
 		return
 	}
-	c.Header("Content-Disposition", `attachment; filename="`+cycleflow.PackFilename(m.Name)+`"`)
+	if err := s.deps.Store.Audit(ctx, fmt.Sprintf("member:%d", m.MemberID), "pack_downloaded", "cycle", strconv.FormatInt(m.CycleID, 10), nil); err != nil {
+		internalError(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="`+p.Filename+`"`)
 	c.Header("Cache-Control", "no-store")
-	c.Data(http.StatusOK, workbook.ContentType, data)
+	c.Data(http.StatusOK, workbook.ContentType, p.Workbook)
 }
 
 // reviewRequest is a save or submission of one case's review.
@@ -191,18 +180,51 @@ func (s *Server) memberSaveReview(c *gin.Context) {
 		return
 	}
 	var stored cycle.StoredReview
-	if s.sendUpdate(c, s.memberWorkflowID(c, m), cycle.UpdateSaveReview,
-		cycle.ReviewSubmission{CaseID: caseID, Answers: req.Answers, Final: req.Final, Source: "web"}, &stored) {
-		c.JSON(http.StatusOK, stored)
+	wf, p := s.reviewWorkflowID(c.Request.Context(), m)
+	if p == nil {
+		p = s.runUpdate(c.Request.Context(), wf, cycle.UpdateSaveReview, cycle.ReviewSubmission{CaseID: caseID, Answers: req.Answers, Final: req.Final, Source: "web"}, &stored)
 	}
+	if p != nil {
+		writeProblem(c, *p)
+		return
+	}
+	c.JSON(http.StatusOK, stored)
 }
 
-func (s *Server) memberWorkflowID(c *gin.Context, m memberAccess) string {
-	return cycle.MemberReviewWorkflowID(s.cycleWorkflowID(c.Request.Context(), m.CycleID), m.MemberID)
+// cycleWorkflowID is the ID of the member's cycle's workflow. Without one
+// nothing can be sent, so a cycle that cannot be found, or has no workflow
+// ID, is refused with a problem rather than sent to an empty ID.
+func (s *Server) cycleWorkflowID(ctx context.Context, m memberAccess) (string, *Problem) {
+	wf, err := s.deps.Store.CycleWorkflowID(ctx, m.CycleID)
+	switch {
+	case errors.Is(err, store.ErrNotFound), err == nil && wf == "":
+		return "", &Problem{Status: http.StatusNotFound, Title: "Not found",
+			Detail: "Your review cycle could not be found, so nothing was sent. Please contact your panel coordinator."}
+	case err != nil:
+		slog.Error("cycle workflow", "cycle", m.CycleID, "error", err)
+		p := serverProblem
+		return "", &p
+	}
+	return wf, nil
 }
 
-func (s *Server) memberCycleWorkflowID(c *gin.Context, m memberAccess) string {
-	return s.cycleWorkflowID(c.Request.Context(), m.CycleID)
+// reviewWorkflowID is the ID of the member's review workflow in their
+// cycle, refused as cycleWorkflowID is.
+func (s *Server) reviewWorkflowID(ctx context.Context, m memberAccess) (string, *Problem) {
+	wf, p := s.cycleWorkflowID(ctx, m)
+	if p != nil {
+		return "", p
+	}
+	return cycle.MemberReviewWorkflowID(wf, m.MemberID), nil
+}
+
+// cycleUpdateFor sends an update to the member's cycle's workflow.
+func (s *Server) cycleUpdateFor(ctx context.Context, m memberAccess, name string, arg any) *Problem {
+	wf, p := s.cycleWorkflowID(ctx, m)
+	if p != nil {
+		return p
+	}
+	return s.runUpdate(ctx, wf, name, arg, nil)
 }
 
 // maxUploadBytes bounds a returned workbook.
@@ -261,7 +283,10 @@ func (s *Server) acceptUpload(ctx context.Context, m memberAccess, data []byte) 
 	if bad[0] {
 		return saved, returned.Problems, nil
 	}
-	wf := cycle.MemberReviewWorkflowID(s.cycleWorkflowID(ctx, m.CycleID), m.MemberID)
+	wf, p := s.reviewWorkflowID(ctx, m)
+	if p != nil {
+		return saved, returned.Problems, p
+	}
 	for caseID, answers := range returned.Reviews {
 		if bad[caseID] {
 			continue
@@ -275,12 +300,6 @@ func (s *Server) acceptUpload(ctx context.Context, m memberAccess, data []byte) 
 	return saved, returned.Problems, nil
 }
 
-func (s *Server) cycleWorkflowID(ctx context.Context, cycleID int64) string {
-	var wf string
-	s.deps.Store.Pool.QueryRow(ctx, `SELECT workflow_id FROM cycles WHERE id = $1`, cycleID).Scan(&wf)
-	return wf
-}
-
 type conflictBody struct {
 	CaseID int64  `json:"case_id"`
 	Note   string `json:"note"`
@@ -292,9 +311,11 @@ func (s *Server) memberConflict(c *gin.Context) {
 	if !decodeJSON(c, &body) {
 		return
 	}
-	if s.sendUpdate(c, s.memberCycleWorkflowID(c, m), cycle.UpdateDeclareConflict, cycle.ConflictRequest{MemberID: m.MemberID, CaseID: body.CaseID, Note: body.Note}, nil) {
-		c.JSON(http.StatusOK, gin.H{"declared": body})
+	if p := s.cycleUpdateFor(c.Request.Context(), m, cycle.UpdateDeclareConflict, cycle.ConflictRequest{MemberID: m.MemberID, CaseID: body.CaseID, Note: body.Note}); p != nil {
+		writeProblem(c, *p)
+		return
 	}
+	c.JSON(http.StatusOK, gin.H{"declared": body})
 }
 
 type identifyingBody struct {
@@ -308,10 +329,15 @@ func (s *Server) memberIdentifying(c *gin.Context) {
 	if !decodeJSON(c, &body) {
 		return
 	}
-	if s.sendUpdate(c, s.memberCycleWorkflowID(c, m), cycle.UpdateReportIdentifying, cycle.IdentifyingRequest{MemberID: m.MemberID, CaseID: body.CaseID, Detail: body.Detail}, nil) {
-		c.JSON(http.StatusOK, gin.H{"reported": body.CaseID})
+	if p := s.cycleUpdateFor(c.Request.Context(), m, cycle.UpdateReportIdentifying, cycle.IdentifyingRequest{MemberID: m.MemberID, CaseID: body.CaseID, Detail: body.Detail}); p != nil {
+		writeProblem(c, *p)
+		return
 	}
+	c.JSON(http.StatusOK, gin.H{"reported": body.CaseID})
 }
+
+// meetingResponses are a member's answers to a meeting invitation.
+var meetingResponses = []string{"attending", "apologies"}
 
 type rsvpBody struct {
 	Response string `json:"response"`
@@ -324,19 +350,17 @@ func (s *Server) memberRSVP(c *gin.Context) {
 	if !decodeJSON(c, &body) {
 		return
 	}
-	if body.Response != "attending" && body.Response != "apologies" {
+	if !slices.Contains(meetingResponses, body.Response) {
 		badRequest(c, "Say whether you are attending.", FieldError{Field: "response", Message: "must be attending or apologies"})
 		return
 	}
-	tag, err := s.deps.Store.Pool.Exec(c.Request.Context(), `INSERT INTO meeting_responses (meeting_id, member_id, response)
-		SELECT id, $2, $3 FROM meetings WHERE cycle_id = $1 AND status = 'scheduled'
-		ON CONFLICT (meeting_id, member_id) DO UPDATE SET response = EXCLUDED.response, responded_at = now()`, m.CycleID, m.MemberID, body.Response)
-	if err != nil {
-		internalError(c, err)
+	err := s.deps.Store.RespondToMeeting(c.Request.Context(), m.CycleID, m.MemberID, body.Response)
+	if errors.Is(err, store.ErrNotFound) {
+		notFound(c, "A scheduled meeting")
 		return
 	}
-	if tag.RowsAffected() == 0 {
-		notFound(c, "A scheduled meeting")
+	if err != nil {
+		internalError(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"response": body.Response})

@@ -5,14 +5,14 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/workbook"
 )
 
-// governanceReport builds the Board report for a date range: nationally and
-// for each Area for an admin, or for their own Area for a manager.
+// governanceReport builds the Board report for a date range: for each Area
+// in the user's scope (their own, for a manager), and nationally for an
+// admin, whose scope is everything.
 func (s *Server) governanceReport(c *gin.Context) {
 	from, errFrom := time.Parse(time.DateOnly, c.Query("from"))
 	to, errTo := time.Parse(time.DateOnly, c.Query("to"))
@@ -30,39 +30,15 @@ func (s *Server) governanceReport(c *gin.Context) {
 		badRequest(c, "The report needs a valid period.", fields...)
 		return
 	}
-	u := currentUser(c)
 	ctx := c.Request.Context()
-	type area struct {
-		id   int16
-		name string
-	}
-	var areas []area
-	switch u.Role {
-	case "admin":
-		rows, err := s.deps.Store.Pool.Query(ctx, `SELECT id, name FROM areas ORDER BY name`)
-		if err == nil {
-			areas, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (area, error) {
-				var a area
-				return a, r.Scan(&a.id, &a.name)
-			})
-		}
-		if err != nil {
-			internalError(c, err)
-			return
-		}
-	case "manager":
-		var a area
-		if err := s.deps.Store.Pool.QueryRow(ctx, `SELECT id, name FROM areas WHERE id = $1`, u.AreaID).Scan(&a.id, &a.name); err != nil {
-			internalError(c, err)
-			return
-		}
-		areas = []area{a}
-	default:
-		forbidden(c)
+	sc := userScope(c)
+	areas, err := s.deps.Store.AreasIn(ctx, sc)
+	if err != nil {
+		internalError(c, err)
 		return
 	}
 	var sets []domain.Figures
-	if u.Role == "admin" {
+	if sc.Everything() {
 		national, err := s.deps.Store.GovernanceFigures(ctx, from, to, nil, "National")
 		if err != nil {
 			internalError(c, err)
@@ -71,8 +47,7 @@ func (s *Server) governanceReport(c *gin.Context) {
 		sets = append(sets, national)
 	}
 	for _, a := range areas {
-		id := a.id
-		fig, err := s.deps.Store.GovernanceFigures(ctx, from, to, &id, a.name)
+		fig, err := s.deps.Store.GovernanceFigures(ctx, from, to, &a.ID, a.Name)
 		if err != nil {
 			internalError(c, err)
 			return

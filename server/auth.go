@@ -1,10 +1,9 @@
 package server
 
 import (
-	"context"
 	"errors"
+	"log/slog"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -45,34 +44,28 @@ func currentUser(c *gin.Context) store.User {
 	return u.(store.User)
 }
 
-// scope is what a resource belongs to, for access checks.
-type scope struct {
-	PanelID int64
-	AreaID  int16
+// userScope is what the signed-in user may see. Every list, search,
+// export, report and lookup of theirs is limited by it.
+func userScope(c *gin.Context) store.Scope { return store.ScopeOf(currentUser(c)) }
+
+// lookupProblem is the problem to show when a scoped lookup of what fails:
+// 404 when it does not exist, 403 when it is not the user's, and otherwise
+// the logged, undetailed 500.
+func lookupProblem(c *gin.Context, err error, what string) Problem {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return Problem{Status: http.StatusNotFound, Title: "Not found", Detail: what + " was not found"}
+	case errors.Is(err, store.ErrOutOfScope):
+		return forbiddenProblem
+	}
+	slog.Error("lookup failed", "path", c.Request.URL.Path, "error", err)
+	return serverProblem
 }
 
-// allowed reports whether u may act on a resource in sc with one of roles.
-// Coordinators and chairs are limited to their panels, managers to their
-// Area; admins may do anything.
-func allowed(u store.User, sc scope, roles ...string) bool {
-	if u.Role == "admin" {
-		return true
-	}
-	if !slices.Contains(roles, u.Role) {
-		return false
-	}
-	switch u.Role {
-	case "coordinator", "chair":
-		return slices.Contains(u.PanelIDs, sc.PanelID)
-	case "manager":
-		return u.AreaID != nil && *u.AreaID == sc.AreaID
-	}
-	return false
-}
+// forbiddenProblem refuses a user whose role or scope does not reach.
+var forbiddenProblem = Problem{Status: http.StatusForbidden, Title: "Not allowed", Detail: "Your account cannot do this for this panel or Area."}
 
-func forbidden(c *gin.Context) {
-	writeProblem(c, Problem{Status: http.StatusForbidden, Title: "Not allowed", Detail: "Your account cannot do this for this panel or Area."})
-}
+func forbidden(c *gin.Context) { writeProblem(c, forbiddenProblem) }
 
 // memberAccess is what a member's personal link grants, once checked
 // against the database.
@@ -103,25 +96,17 @@ func (s *Server) checkLink(c *gin.Context) (memberAccess, *Problem) {
 		return memberAccess{}, &Problem{Status: http.StatusUnauthorized, Title: "This link does not work",
 			Detail: "Your personal link has expired or is not valid. Please ask your panel coordinator for a new one."}
 	}
-	ma, err := s.memberAccess(c.Request.Context(), claims)
-	if err != nil {
-		return ma, &Problem{Status: http.StatusForbidden, Title: "This link no longer works", Detail: err.Error()}
+	l, err := s.deps.Store.MemberLink(c.Request.Context(), claims.MemberID, claims.CycleID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		slog.Error("check member link", "member", claims.MemberID, "cycle", claims.CycleID, "error", err)
+		p := serverProblem
+		return memberAccess{}, &p
 	}
-	return ma, nil
-}
-
-var errAccessEnded = errors.New("access to this review cycle has ended. If you think this is wrong, please contact your panel coordinator")
-
-func (s *Server) memberAccess(ctx context.Context, claims links.Claims) (memberAccess, error) {
-	ma := memberAccess{Claims: claims}
-	var active, revoked bool
-	err := s.deps.Store.Pool.QueryRow(ctx, `SELECT m.name, m.active AND m.left_at IS NULL, cy.access_revoked_at IS NOT NULL OR cy.stage IN ('cancelled', 'closed'), cy.panel_id
-		FROM members m JOIN cycles cy ON cy.panel_id = m.panel_id WHERE m.id = $1 AND cy.id = $2`, claims.MemberID, claims.CycleID).
-		Scan(&ma.Name, &active, &revoked, &ma.PanelID)
-	if err != nil || !active || revoked {
-		return ma, errAccessEnded
+	if err != nil || !l.Active || l.Revoked {
+		return memberAccess{}, &Problem{Status: http.StatusForbidden, Title: "This link no longer works",
+			Detail: "access to this review cycle has ended. If you think this is wrong, please contact your panel coordinator"}
 	}
-	return ma, nil
+	return memberAccess{Claims: claims, Name: l.Name, PanelID: l.PanelID}, nil
 }
 
 func currentMember(c *gin.Context) memberAccess {

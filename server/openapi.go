@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/lsip/scrutiny/domain"
 )
 
 // OpenAPI builds the OpenAPI 3 document from the route table, so the
@@ -26,7 +28,11 @@ func (s *Server) OpenAPI() map[string]any {
 		switch r.Auth {
 		case authStaff:
 			op["security"] = []any{map[string]any{"bearer": []any{}}}
-			op["description"] = "Roles: " + strings.Join(append([]string{"admin"}, r.Roles...), ", ")
+			roles := []string{string(domain.StaffAdmin)}
+			for _, role := range r.Roles {
+				roles = append(roles, string(role))
+			}
+			op["description"] = "Roles: " + strings.Join(roles, ", ")
 		case authMember:
 			op["description"] = "Through a member's personal link"
 		}

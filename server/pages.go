@@ -8,13 +8,14 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/lsip/scrutiny/cycle"
+	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/reviewform"
 	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/uktime"
@@ -111,7 +112,7 @@ func (s *Server) pageError(c *gin.Context, err error) {
 
 func (s *Server) memberCasePage(c *gin.Context) {
 	v, err := s.memberCase(c.Request.Context(), currentMember(c), c.Param("case"))
-	if errors.Is(err, pgx.ErrNoRows) {
+	if errors.Is(err, store.ErrNotFound) {
 		errorPage(c, Problem{Status: http.StatusNotFound, Title: "This case is not in your pack", Detail: "It may have been removed after a conflict was declared or a problem was reported."}, memberBase(c), "Back to your cases")
 		return
 	}
@@ -152,7 +153,7 @@ func (s *Server) memberCaseSubmit(c *gin.Context) {
 	}
 	form := reviewform.Default()
 	answers := answersFromForm(c, form)
-	final := c.PostForm("submit") != "draft"
+	final := c.PostForm("submit") != string(domain.ReviewDraft)
 	show := func(status int, errs []FieldError) {
 		fe := map[string]string{}
 		for _, e := range errs {
@@ -169,8 +170,11 @@ func (s *Server) memberCaseSubmit(c *gin.Context) {
 		return
 	}
 	var stored cycle.StoredReview
-	if p := s.runUpdate(c.Request.Context(), s.memberWorkflowID(c, m), cycle.UpdateSaveReview,
-		cycle.ReviewSubmission{CaseID: v.CaseID, Answers: answers, Final: final, Source: "web"}, &stored); p != nil {
+	wf, p := s.reviewWorkflowID(c.Request.Context(), m)
+	if p == nil {
+		p = s.runUpdate(c.Request.Context(), wf, cycle.UpdateSaveReview, cycle.ReviewSubmission{CaseID: v.CaseID, Answers: answers, Final: final, Source: "web"}, &stored)
+	}
+	if p != nil {
 		show(p.Status, []FieldError{{Field: "main", Message: p.Detail}})
 		return
 	}
@@ -188,13 +192,13 @@ func (s *Server) memberCaseSubmit(c *gin.Context) {
 func (s *Server) memberRSVPPage(c *gin.Context) {
 	m := currentMember(c)
 	resp := c.PostForm("response")
-	if resp != "attending" && resp != "apologies" {
+	if !slices.Contains(meetingResponses, resp) {
 		s.memberHomeWithError(c, FieldError{Field: "main", Message: "Choose whether you will attend."})
 		return
 	}
-	if _, err := s.deps.Store.Pool.Exec(c.Request.Context(), `INSERT INTO meeting_responses (meeting_id, member_id, response)
-		SELECT id, $2, $3 FROM meetings WHERE cycle_id = $1 AND status = 'scheduled'
-		ON CONFLICT (meeting_id, member_id) DO UPDATE SET response = EXCLUDED.response, responded_at = now()`, m.CycleID, m.MemberID, resp); err != nil {
+	// With no meeting scheduled there is nothing to answer; the page
+	// thanks the member all the same, as it always has.
+	if err := s.deps.Store.RespondToMeeting(c.Request.Context(), m.CycleID, m.MemberID, resp); err != nil && !errors.Is(err, store.ErrNotFound) {
 		s.pageError(c, err)
 		return
 	}
@@ -217,8 +221,8 @@ func (s *Server) memberConflictPage(c *gin.Context) {
 		s.memberHomeWithError(c, FieldError{Field: "main", Message: "Choose the case you have a conflict with."})
 		return
 	}
-	if p := s.runUpdate(c.Request.Context(), s.cycleWorkflowID(c.Request.Context(), m.CycleID), cycle.UpdateDeclareConflict,
-		cycle.ConflictRequest{MemberID: m.MemberID, CaseID: caseID, Note: c.PostForm("note")}, nil); p != nil {
+	if p := s.cycleUpdateFor(c.Request.Context(), m, cycle.UpdateDeclareConflict,
+		cycle.ConflictRequest{MemberID: m.MemberID, CaseID: caseID, Note: c.PostForm("note")}); p != nil {
 		s.memberHomeWithError(c, FieldError{Field: "main", Message: p.Detail})
 		return
 	}
@@ -227,9 +231,13 @@ func (s *Server) memberConflictPage(c *gin.Context) {
 
 func (s *Server) memberIdentifyingPage(c *gin.Context) {
 	m := currentMember(c)
-	caseID, _ := strconv.ParseInt(c.PostForm("case_id"), 10, 64)
-	if p := s.runUpdate(c.Request.Context(), s.cycleWorkflowID(c.Request.Context(), m.CycleID), cycle.UpdateReportIdentifying,
-		cycle.IdentifyingRequest{MemberID: m.MemberID, CaseID: caseID, Detail: c.PostForm("detail")}, nil); p != nil {
+	caseID, err := strconv.ParseInt(c.PostForm("case_id"), 10, 64)
+	if err != nil {
+		s.memberHomeWithError(c, FieldError{Field: "main", Message: "Choose the case that reveals identifying detail."})
+		return
+	}
+	if p := s.cycleUpdateFor(c.Request.Context(), m, cycle.UpdateReportIdentifying,
+		cycle.IdentifyingRequest{MemberID: m.MemberID, CaseID: caseID, Detail: c.PostForm("detail")}); p != nil {
 		errorPage(c, *p, memberBase(c), "Back to your cases")
 		return
 	}
@@ -244,7 +252,11 @@ func (s *Server) memberUploadPage(c *gin.Context) {
 		return
 	}
 	defer file.Close()
-	data, _ := io.ReadAll(io.LimitReader(file, maxUploadBytes))
+	data, err := io.ReadAll(io.LimitReader(file, maxUploadBytes))
+	if err != nil {
+		s.memberHomeWithError(c, FieldError{Field: "file", Message: "The file could not be read. Please choose it and upload it again."})
+		return
+	}
 	saved, problems, p := s.acceptUpload(c.Request.Context(), m, data)
 	if p != nil {
 		s.memberHomeWithError(c, FieldError{Field: "file", Message: p.Title + ". " + p.Detail})

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -10,10 +12,11 @@ import (
 	_ "time/tzdata" // UK time without the system zone database
 
 	"github.com/gin-gonic/gin"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/lsip/scrutiny/cycle"
+	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/reviewform"
+	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/uktime"
 )
 
@@ -63,7 +66,7 @@ func (s *Server) cyclePageRoutes(staff *gin.RouterGroup) {
 			ManagerName: c.PostForm("manager_name"), ManagerEmail: c.PostForm("manager_email"), Due: due}, ""
 	}))
 	staff.POST("/cycles/:id/close-meeting", requireRole(meetingRoles), s.cyclePost(cycle.UpdateCloseMeeting, "The draft minutes are ready for the chair.", func(*gin.Context) (any, string) { return nil, "" }))
-	staff.POST("/cycles/:id/approve-minutes", requireRole([]string{"chair"}), s.cyclePost(cycle.UpdateApproveMinutes, "The minutes are issued and on their way to the members.", func(c *gin.Context) (any, string) {
+	staff.POST("/cycles/:id/approve-minutes", requireRole(chairOnly), s.cyclePost(cycle.UpdateApproveMinutes, "The minutes are issued and on their way to the members.", func(c *gin.Context) (any, string) {
 		return cycle.ApproveMinutesRequest{ApprovedBy: currentUser(c).Name}, ""
 	}))
 }
@@ -76,14 +79,21 @@ func (s *Server) coordinatorPack(c *gin.Context) {
 		errorPage(c, *p, "/cycles", "Back to cycles")
 		return
 	}
+	noPack := func() {
+		errorPage(c, Problem{Status: http.StatusNotFound, Title: "No pack", Detail: "That member has no pack in this cycle."}, fmt.Sprintf("/cycles/%d", cr.ID), "Back to the cycle")
+	}
 	memberID, err := strconv.ParseInt(strings.TrimSuffix(c.Param("file"), ".xlsx"), 10, 64)
-	var fileID int64
-	if err == nil {
-		err = s.deps.Store.Pool.QueryRow(c.Request.Context(), `SELECT id FROM files WHERE cycle_id = $1 AND member_id = $2 AND kind = 'pack' AND purged_at IS NULL ORDER BY id DESC LIMIT 1`,
-			cr.ID, memberID).Scan(&fileID)
+	if err != nil {
+		noPack()
+		return
+	}
+	fileID, err := s.deps.Store.LatestCycleFile(c.Request.Context(), cr.ID, "pack", memberID)
+	if errors.Is(err, store.ErrNotFound) {
+		noPack()
+		return
 	}
 	if err != nil {
-		errorPage(c, Problem{Status: http.StatusNotFound, Title: "No pack", Detail: "That member has no pack in this cycle."}, fmt.Sprintf("/cycles/%d", cr.ID), "Back to the cycle")
+		s.pageError(c, err)
 		return
 	}
 	s.sendFile(c, fileID, currentUser(c).Email)
@@ -91,23 +101,16 @@ func (s *Server) coordinatorPack(c *gin.Context) {
 
 // newCycleForm is what the start-a-cycle form shows and re-shows.
 type newCycleForm struct {
-	Panels                                  []panelRow
+	Panels                                  []domain.Panel
 	PanelID, WindowStart, WindowEnd, Quotas string
 	Theme, MeetingStart, Hours, Location    string
 	OnlineLink                              string
 }
 
-func (s *Server) panelsFor(c *gin.Context) ([]panelRow, error) {
-	cond, args := userScope(currentUser(c))
-	rows, err := s.deps.Store.Pool.Query(c.Request.Context(), `SELECT p.id, p.name, a.name, p.covers, ARRAY(SELECT strand FROM panel_strands WHERE panel_id = p.id ORDER BY strand), 0
-		FROM panels p JOIN areas a ON a.id = p.area_id WHERE `+cond+` ORDER BY a.name, p.name`, args...)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (panelRow, error) {
-		var p panelRow
-		return p, r.Scan(&p.ID, &p.Name, &p.Area, &p.Covers, &p.Strands, &p.Members)
-	})
+// panelsFor is every panel the user may start a cycle for.
+func (s *Server) panelsFor(c *gin.Context) ([]domain.Panel, error) {
+	panels, _, err := s.deps.Store.PanelsIn(c.Request.Context(), userScope(c), 0, 0)
+	return panels, err
 }
 
 func (s *Server) newCyclePage(c *gin.Context) {
@@ -128,6 +131,8 @@ func (s *Server) newCycleSubmit(c *gin.Context) {
 	var errs []FieldError
 	req := startCycleRequest{WindowStart: f.WindowStart, WindowEnd: f.WindowEnd, Theme: f.Theme, Quotas: map[string]int{},
 		Meeting: cycle.Meeting{Location: f.Location, OnlineLink: f.OnlineLink}}
+	// A missing or mistyped panel is ID 0, which beginCycle reports
+	// against the panel field.
 	req.PanelID, _ = strconv.ParseInt(f.PanelID, 10, 64)
 	for _, part := range strings.Split(f.Quotas, ",") {
 		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
@@ -162,7 +167,12 @@ func (s *Server) newCycleSubmit(c *gin.Context) {
 		}
 	}
 	if len(errs) > 0 {
-		f.Panels, _ = s.panelsFor(c)
+		panels, err := s.panelsFor(c)
+		if err != nil {
+			s.pageError(c, err)
+			return
+		}
+		f.Panels = panels
 		fe := map[string]string{}
 		for _, e := range errs {
 			fe[e.Field] = e.Message
@@ -185,8 +195,14 @@ func (s *Server) cyclePage(c *gin.Context) {
 	s.renderCycle(c, cr, http.StatusOK, nil)
 }
 
-func (s *Server) renderCycle(c *gin.Context, cr cycleRow, status int, errs []FieldError) {
+func (s *Server) renderCycle(c *gin.Context, cr domain.CycleRef, status int, errs []FieldError) {
 	st, err := s.statusOf(c.Request.Context(), cr)
+	var noAnswer *errNoAnswer
+	if errors.As(err, &noAnswer) {
+		slog.Error("cycle page", "error", err)
+		errorPage(c, noAnswerProblem(noAnswer), "/cycles", "Back to cycles")
+		return
+	}
 	if err != nil {
 		s.pageError(c, err)
 		return

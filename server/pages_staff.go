@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -99,7 +100,11 @@ func (s *Server) login(c *gin.Context) {
 
 func (s *Server) logout(c *gin.Context) {
 	if cookie, err := c.Cookie(sessionCookie); err == nil {
-		s.deps.Store.Logout(c.Request.Context(), cookie)
+		// The cookie is cleared whatever happens; a session left behind
+		// still expires on its own.
+		if err := s.deps.Store.Logout(c.Request.Context(), cookie); err != nil {
+			slog.Error("log out", "error", err)
+		}
 	}
 	c.SetCookie(sessionCookie, "", -1, "/", "", false, true)
 	c.Redirect(http.StatusSeeOther, "/login")
@@ -110,7 +115,7 @@ type board struct {
 	Items                    []domain.ActionRow
 	Total                    int
 	Counts                   map[string]int
-	Statuses                 []string
+	Statuses                 []domain.ActionStatus
 	Status, Owner, DueWithin string
 	Overdue                  bool
 	Query, Next              string
@@ -128,7 +133,7 @@ func (s *Server) actionsPage(c *gin.Context) {
 	}
 	q := c.Request.URL.Query()
 	q.Del("page")
-	b := board{Items: rows, Total: total, Counts: counts, Statuses: []string{"open", "in_progress", "completed", "cancelled"},
+	b := board{Items: rows, Total: total, Counts: counts, Statuses: actionStatuses,
 		Status: f.Status, Owner: f.Owner, Overdue: f.Overdue, Query: q.Encode()}
 	if f.DueWithin > 0 {
 		b.DueWithin = strconv.Itoa(f.DueWithin)
@@ -156,7 +161,7 @@ func (s *Server) actionPage(c *gin.Context) {
 }
 
 func (s *Server) renderAction(c *gin.Context, status int, errs []FieldError) {
-	id, _, ok := s.loadActionPage(c)
+	id, ok := s.loadActionPage(c)
 	if !ok {
 		return
 	}
@@ -172,20 +177,20 @@ func (s *Server) renderAction(c *gin.Context, status int, errs []FieldError) {
 	render(c, status, "action.html", s.staffPage(c, page{Title: "Action A-" + strconv.FormatInt(id, 10), Page: st, Errors: errs, FieldErrors: fe, Flash: c.Query("done")}))
 }
 
-func (s *Server) loadActionPage(c *gin.Context) (int64, string, bool) {
-	id, status, p := s.findAction(c)
+func (s *Server) loadActionPage(c *gin.Context) (int64, bool) {
+	id, p := s.findAction(c)
 	if p != nil {
 		errorPage(c, Problem{Status: http.StatusNotFound, Title: "Action not found", Detail: "There is no such action, or it is not one you can see."}, "/actions", "Back to actions")
-		return 0, "", false
+		return 0, false
 	}
-	return id, status, true
+	return id, true
 }
 
 // actionPost sends an action update from a page form, then shows the
 // action again with a confirmation, or with the reason it was refused.
 func (s *Server) actionPost(name, done string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		id, _, ok := s.loadActionPage(c)
+		id, ok := s.loadActionPage(c)
 		if !ok {
 			return
 		}
@@ -211,7 +216,7 @@ func (s *Server) actionPost(name, done string) gin.HandlerFunc {
 
 func (s *Server) cyclesPage(c *gin.Context) {
 	limit, offset, _ := paging(c)
-	items, _, err := s.cycleList(c, limit, offset)
+	items, _, err := s.deps.Store.CyclesIn(c.Request.Context(), userScope(c), limit, offset)
 	if err != nil {
 		s.pageError(c, err)
 		return

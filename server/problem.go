@@ -60,9 +60,13 @@ func notFound(c *gin.Context, what string) {
 // traces and internal names never reach the caller.
 func internalError(c *gin.Context, err error) {
 	slog.Error("request failed", "path", c.Request.URL.Path, "error", err)
-	writeProblem(c, Problem{Status: http.StatusInternalServerError, Title: "Something went wrong on our side",
-		Detail: "The error has been logged. Please try again, and contact the system administrator if it keeps happening."})
+	writeProblem(c, serverProblem)
 }
+
+// serverProblem is the answer to a failure on our side, whose cause is
+// logged and never shown.
+var serverProblem = Problem{Status: http.StatusInternalServerError, Title: "Something went wrong on our side",
+	Detail: "The error has been logged. Please try again, and contact the system administrator if it keeps happening."}
 
 // maxBodyBytes bounds JSON request bodies; uploads have their own limit.
 const maxBodyBytes = 1 << 20

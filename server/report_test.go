@@ -20,21 +20,22 @@ import (
 
 func TestGovernanceReport(t *testing.T) {
 	st := testenv.DB(t)
+	db := testenv.SQL(t, st)
 	ctx := context.Background()
 	exec := func(sql string, args ...any) {
 		t.Helper()
-		if _, err := st.Pool.Exec(ctx, sql, args...); err != nil {
+		if _, err := db.Exec(ctx, sql, args...); err != nil {
 			t.Fatal(err)
 		}
 	}
 	var panel, cycle, c1, c2 int64
 	var area int16
-	st.Pool.QueryRow(ctx, `INSERT INTO panels (area_id, name, covers) SELECT id, 'Wales LSIP', 'both' FROM areas WHERE code = 'wales' RETURNING id, area_id`).Scan(&panel, &area)
-	st.Pool.QueryRow(ctx, `INSERT INTO cycles (panel_id, workflow_id, window_start, window_end, quotas, started_by, coordinator_name, coordinator_email, stage)
+	db.QueryRow(ctx, `INSERT INTO panels (area_id, name, covers) SELECT id, 'Wales LSIP', 'both' FROM areas WHERE code = 'wales' RETURNING id, area_id`).Scan(&panel, &area)
+	db.QueryRow(ctx, `INSERT INTO cycles (panel_id, workflow_id, window_start, window_end, quotas, started_by, coordinator_name, coordinator_email, stage)
 		VALUES ($1, 'c', '2026-01-01', '2026-03-31', '{}', 't', 'C', 'c@example.org', 'closed') RETURNING id`, panel).Scan(&cycle)
 	exec(`INSERT INTO meetings (cycle_id, starts_at, ends_at, ics_uid) VALUES ($1, '2026-05-10 17:00Z', '2026-05-10 19:00Z', 'u')`, cycle)
-	st.Pool.QueryRow(ctx, `INSERT INTO cases (area_id, reference, category, principal_offence, finalised_on, outcome, summary) VALUES ($1, 'R-1', 'hate_crime', 'x', '2026-02-01', 'conviction_plea', 's') RETURNING id`, area).Scan(&c1)
-	st.Pool.QueryRow(ctx, `INSERT INTO cases (area_id, reference, category, principal_offence, finalised_on, outcome, summary) VALUES ($1, 'R-2', 'vawg', 'x', '2026-02-01', 'acquittal', 's') RETURNING id`, area).Scan(&c2)
+	db.QueryRow(ctx, `INSERT INTO cases (area_id, reference, category, principal_offence, finalised_on, outcome, summary) VALUES ($1, 'R-1', 'hate_crime', 'x', '2026-02-01', 'conviction_plea', 's') RETURNING id`, area).Scan(&c1)
+	db.QueryRow(ctx, `INSERT INTO cases (area_id, reference, category, principal_offence, finalised_on, outcome, summary) VALUES ($1, 'R-2', 'vawg', 'x', '2026-02-01', 'acquittal', 's') RETURNING id`, area).Scan(&c2)
 	exec(`INSERT INTO case_strands VALUES ($1, 'race'), ($2, 'domestic_abuse')`, c1, c2)
 	exec(`INSERT INTO cycle_cases (cycle_id, case_id, stratum, draw_position, role, status) VALUES ($1, $2, 'race', 0, 'selected', 'approved'), ($1, $3, 'domestic_abuse', 0, 'selected', 'approved')`, cycle, c1, c2)
 	exec(`INSERT INTO findings (cycle_id, case_id, category, recorded_by) VALUES ($1, $2, 'concerns', 'chair'), ($1, $3, 'handled_well', 'chair')`, cycle, c1, c2)

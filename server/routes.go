@@ -9,6 +9,7 @@ import (
 
 	"github.com/lsip/scrutiny/action"
 	"github.com/lsip/scrutiny/cycle"
+	"github.com/lsip/scrutiny/domain"
 )
 
 // Who may call a route.
@@ -24,7 +25,7 @@ type route struct {
 	Method  string
 	Path    string // OpenAPI style: /cycles/{id}
 	Auth    string
-	Roles   []string // for staff routes; admins may always
+	Roles   []domain.StaffRole // for staff routes; admins may always
 	Summary string
 	Handler gin.HandlerFunc
 	// Request is a value of the body type (nil when there is none) and
@@ -34,25 +35,28 @@ type route struct {
 }
 
 var (
-	coordinatorOnly = []string{"coordinator"}
-	meetingRoles    = []string{"coordinator", "chair"}
-	staffRoles      = []string{"coordinator", "chair", "manager"}
-	actionOwners    = []string{"coordinator", "manager"}
-	managerOnly     = []string{"manager"}
+	adminOnly       = []domain.StaffRole{}
+	coordinatorOnly = []domain.StaffRole{domain.StaffCoordinator}
+	chairOnly       = []domain.StaffRole{domain.StaffChair}
+	meetingRoles    = []domain.StaffRole{domain.StaffCoordinator, domain.StaffChair}
+	staffRoles      = []domain.StaffRole{domain.StaffCoordinator, domain.StaffChair, domain.StaffManager}
+	actionOwners    = []domain.StaffRole{domain.StaffCoordinator, domain.StaffManager}
+	importers       = []domain.StaffRole{domain.StaffCoordinator, domain.StaffManager}
+	managerOnly     = []domain.StaffRole{domain.StaffManager}
 )
 
 func (s *Server) apiRoutes() []route {
 	return []route{
 		{"GET", "/openapi.json", authPublic, nil, "This API's OpenAPI 3 description", s.openAPI, nil, ""},
 		{"GET", "/panels", authStaff, staffRoles, "List the panels you can see", s.listPanels, nil, ""},
-		{"POST", "/panels", authStaff, []string{}, "Create a panel (admins)", s.createPanel, panelRequest{},
+		{"POST", "/panels", authStaff, adminOnly, "Create a panel (admins)", s.createPanel, panelRequest{},
 			`{"area": "wales", "name": "Wales Local Scrutiny and Involvement Panel", "covers": "both", "strands": ["race", "disability", "domestic_abuse"]}`},
 		{"GET", "/panels/{id}/members", authStaff, staffRoles, "List a panel's members", s.listMembers, nil, ""},
 		{"POST", "/panels/{id}/members", authStaff, coordinatorOnly, "Add a member to a panel", s.addMember, memberRequest{},
 			`{"name": "Aled Jones", "email": "aled@example.org", "role": "member", "confidentiality_signed_on": "2026-11-01", "language": "cy"}`},
 		{"PATCH", "/members/{id}", authStaff, coordinatorOnly, "Change a member: correct an email (clears a bounce), sign-up date, language, active", s.updateMember, memberPatch{},
 			`{"email": "aled.jones@example.org"}`},
-		{"POST", "/cases/import", authStaff, []string{"coordinator", "manager"}, "Import closed cases from a CSV or XLSX extract (multipart field 'file')", s.importCases, nil, ""},
+		{"POST", "/cases/import", authStaff, importers, "Import closed cases from a CSV or XLSX extract (multipart field 'file')", s.importCases, nil, ""},
 		{"GET", "/cases", authStaff, staffRoles, "Search closed cases (anonymised fields only)", s.searchCases, nil, ""},
 		{"GET", "/cycles", authStaff, staffRoles, "List review cycles", s.listCycles, nil, ""},
 		{"POST", "/cycles", authStaff, coordinatorOnly, "Start a review cycle", s.startCycle, startCycleRequest{},
@@ -81,7 +85,7 @@ func (s *Server) apiRoutes() []route {
 			cycle.ActionInput{}, `{"description": "Brief hate crime lawyers on s.66 uplifts", "kind": "recommendation", "audience": "prosecution",
 			  "owner_name": "Area hate crime lead", "owner_email": "lead@example.org", "manager_name": "DCCP", "manager_email": "dccp@example.org", "due": "2027-04-30T00:00:00Z"}`},
 		{"POST", "/cycles/{id}/close-meeting", authStaff, meetingRoles, "Close the meeting's record and draft the minutes", cycleUpdate[noBody](s, cycle.UpdateCloseMeeting, nil), nil, ""},
-		{"POST", "/cycles/{id}/approve-minutes", authStaff, []string{"chair"}, "Approve and issue the minutes",
+		{"POST", "/cycles/{id}/approve-minutes", authStaff, chairOnly, "Approve and issue the minutes",
 			cycleUpdate(s, cycle.UpdateApproveMinutes, func(c *gin.Context, r *cycle.ApproveMinutesRequest) { r.ApprovedBy = currentUser(c).Name }), nil, ""},
 		{"POST", "/cycles/{id}/cancel", authStaff, coordinatorOnly, "Cancel the cycle",
 			cycleUpdate(s, cycle.UpdateCancel, func(c *gin.Context, r *cycle.CancelRequest) { r.By = currentUser(c).Name }),
@@ -129,27 +133,18 @@ func ginPath(p string) string {
 	return strings.Join(parts, "/")
 }
 
-const rolesKey = "roles"
-
 // requireRole refuses staff whose role the route does not allow, before the
-// handler looks at scope (panel or Area).
-func requireRole(roles []string) gin.HandlerFunc {
+// handler looks at scope (panel or Area): the role says what a user may
+// do, their scope where.
+func requireRole(roles []domain.StaffRole) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		u := currentUser(c)
-		if u.Role != "admin" && !slices.Contains(roles, u.Role) {
+		if u.Role != domain.StaffAdmin && !slices.Contains(roles, u.Role) {
 			forbidden(c)
 			return
 		}
-		c.Set(rolesKey, roles)
 		c.Next()
 	}
-}
-
-// routeRoles are the roles the current route allows.
-func routeRoles(c *gin.Context) []string {
-	r, _ := c.Get(rolesKey)
-	roles, _ := r.([]string)
-	return roles
 }
 
 func (s *Server) routes() {

@@ -1,7 +1,9 @@
 // Package server is scrutiny's HTTP side: the JSON API under /api/v1, the
 // web pages for coordinators, members and managers, and the health probes.
-// It reads PostgreSQL and talks to running workflows through the Temporal
-// client; it never does a workflow's work itself.
+// It holds no SQL: it reads and writes PostgreSQL through the store's
+// methods, each list and lookup limited by the user's store.Scope, and
+// talks to running workflows through the Temporal client. It never does a
+// workflow's work itself, and imports no activity implementation.
 package server
 
 import (

@@ -2,131 +2,96 @@ package server
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
-	"github.com/jackc/pgx/v5"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 
 	"github.com/lsip/scrutiny/cycle"
+	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/store"
 )
 
-// statusOf asks the running workflow; once the cycle has finished (or the
-// workflow's history is gone) it reads the same picture from PostgreSQL.
-func (s *Server) statusOf(ctx context.Context, cr cycleRow) (cycle.CycleStatus, error) {
-	if cr.Stage != cycle.StageClosed && cr.Stage != cycle.StageCancelled {
-		if v, err := s.deps.Temporal.QueryWorkflow(ctx, cr.WorkflowID, "", cycle.QueryStatus); err == nil {
+// statusOf is the cycle's status from its one source at the time: the
+// workflow's answer while it runs, and the stored record once it has
+// finished or its history is gone. Any other failure to ask the workflow
+// is returned as an errNoAnswer, never covered up by the stored record,
+// which would hide a stuck workflow.
+func (s *Server) statusOf(ctx context.Context, cr domain.CycleRef) (cycle.CycleStatus, error) {
+	if !cr.Finished() {
+		v, err := s.deps.Temporal.QueryWorkflow(ctx, cr.WorkflowID, "", cycle.QueryStatus)
+		if err == nil {
 			var st cycle.CycleStatus
-			if err := v.Get(&st); err == nil {
-				return st, nil
+			if err := v.Get(&st); err != nil {
+				return st, fmt.Errorf("read the status of cycle %d: %w", cr.ID, err)
 			}
+			return st, nil
+		}
+		if running, derr := s.workflowRunning(ctx, cr.WorkflowID); running || derr != nil {
+			return cycle.CycleStatus{}, &errNoAnswer{cycle: cr, err: err}
 		}
 	}
-	return s.statusFromDB(ctx, cr.ID)
+	return s.deps.Store.StoredCycleStatus(ctx, cr.ID)
 }
 
-func (s *Server) statusFromDB(ctx context.Context, cycleID int64) (cycle.CycleStatus, error) {
-	q := s.deps.Store.Pool
-	st := cycle.CycleStatus{CycleID: cycleID}
-	var sched []byte
-	var seed *int64
-	var cancelReason *string
-	var minutesID *int64
-	err := q.QueryRow(ctx, `SELECT cy.stage, cy.schedule, cy.seed, cy.access_revoked_at IS NOT NULL, cy.cancel_reason,
-			coalesce(m.starts_at, 'epoch'), coalesce(m.ends_at, 'epoch'), coalesce(m.location, ''), coalesce(m.online_link, ''), coalesce(m.ics_sequence, 0),
-			(SELECT id FROM files WHERE cycle_id = cy.id AND kind = 'minutes' ORDER BY id DESC LIMIT 1),
-			EXISTS (SELECT 1 FROM audit_log WHERE action = 'minutes_issued' AND subject_type = 'cycle' AND subject_id = cy.id::text)
-		FROM cycles cy LEFT JOIN meetings m ON m.cycle_id = cy.id WHERE cy.id = $1`, cycleID).
-		Scan(&st.Stage, &sched, &seed, &st.AccessRevoked, &cancelReason, &st.Meeting.Start, &st.Meeting.End, &st.Meeting.Location, &st.Meeting.OnlineLink,
-			&st.MeetingSequence, &minutesID, &st.MinutesIssued)
+// workflowRunning reports whether the workflow is still running. One that
+// does not exist (never started, or its history gone) is not.
+func (s *Server) workflowRunning(ctx context.Context, workflowID string) (bool, error) {
+	d, err := s.deps.Temporal.DescribeWorkflowExecution(ctx, workflowID, "")
+	var notFound *serviceerror.NotFound
+	if errors.As(err, &notFound) {
+		return false, nil
+	}
 	if err != nil {
-		return st, err
+		return false, err
 	}
-	json.Unmarshal(sched, &st.Schedule)
-	if seed != nil {
-		st.Seed = *seed
+	return d.GetWorkflowExecutionInfo().GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING, nil
+}
+
+// errNoAnswer is a running cycle's workflow failing to answer its status
+// query: it may be stuck, or Temporal out of reach.
+type errNoAnswer struct {
+	cycle domain.CycleRef
+	err   error
+}
+
+func (e *errNoAnswer) Error() string {
+	return fmt.Sprintf("cycle %d's workflow %s did not answer its status query: %v", e.cycle.ID, e.cycle.WorkflowID, e.err)
+}
+
+func (e *errNoAnswer) Unwrap() error { return e.err }
+
+// noAnswerProblem is what a person sees when the cycle's workflow did not
+// answer: the failure as it is, with what to do about it.
+func noAnswerProblem(e *errNoAnswer) Problem {
+	return Problem{Status: http.StatusServiceUnavailable, Title: "The cycle is not answering",
+		Detail: fmt.Sprintf("Cycle %d is running, but its workflow (%s) did not answer when asked how it stands: %v. "+
+			"Please try again in a moment; if it keeps happening, the workflow may be stuck and the system administrator should look at it.",
+			e.cycle.ID, e.cycle.WorkflowID, e.err)}
+}
+
+// statusFailed writes the API's answer to a failed statusOf: 503 when the
+// workflow did not answer, else the logged 500.
+func statusFailed(c *gin.Context, err error) {
+	var noAnswer *errNoAnswer
+	if errors.As(err, &noAnswer) {
+		slog.Error("cycle status", "error", err)
+		writeProblem(c, noAnswerProblem(noAnswer))
+		return
 	}
-	if cancelReason != nil {
-		st.CancelReason = *cancelReason
-	}
-	if minutesID != nil {
-		st.MinutesFileID = *minutesID
-	}
-	rows, err := q.Query(ctx, `SELECT stratum, quota, eligible_count, shortfall FROM cycle_strata WHERE cycle_id = $1 ORDER BY stratum`, cycleID)
-	if err != nil {
-		return st, err
-	}
-	if st.Strata, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (cycle.StratumSummary, error) {
-		var x cycle.StratumSummary
-		return x, r.Scan(&x.Strand, &x.Quota, &x.Eligible, &x.Shortfall)
-	}); err != nil {
-		return st, err
-	}
-	rows, err = q.Query(ctx, `SELECT cc.case_id, c.reference, cc.stratum, cc.role, cc.status FROM cycle_cases cc JOIN cases c ON c.id = cc.case_id
-		WHERE cc.cycle_id = $1 ORDER BY cc.stratum, cc.draw_position`, cycleID)
-	if err != nil {
-		return st, err
-	}
-	if st.Cases, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (cycle.CycleCase, error) {
-		var x cycle.CycleCase
-		return x, r.Scan(&x.CaseID, &x.Reference, &x.Stratum, &x.Role, &x.Status)
-	}); err != nil {
-		return st, err
-	}
-	rows, err = q.Query(ctx, `SELECT m.id, m.name, m.unreachable_since IS NOT NULL, m.left_at IS NOT NULL OR NOT m.active,
-			count(r.*) FILTER (WHERE NOT r.removed), count(*) FILTER (WHERE r.status = 'submitted' AND NOT r.removed),
-			count(*) FILTER (WHERE r.status = 'draft' AND NOT r.removed), count(*) FILTER (WHERE r.status = 'outstanding' AND NOT r.removed),
-			count(*) FILTER (WHERE r.status = 'excused'), count(*) FILTER (WHERE r.late AND r.status = 'submitted'),
-			count(*) FILTER (WHERE r.status = 'not_submitted' AND NOT r.removed),
-			EXISTS (SELECT 1 FROM outbox o WHERE o.message_key = 'pack/' || $1::bigint || '/' || m.id AND o.status = 'sent')
-		FROM reviews r JOIN members m ON m.id = r.member_id WHERE r.cycle_id = $1::bigint GROUP BY m.id ORDER BY m.id`, cycleID)
-	if err != nil {
-		return st, err
-	}
-	if st.Members, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (cycle.MemberStatus, error) {
-		var x cycle.MemberStatus
-		return x, r.Scan(&x.MemberID, &x.Name, &x.Unreachable, &x.Left, &x.Cases, &x.Submitted, &x.Drafts, &x.Outstanding, &x.Excused, &x.Late, &x.NotSubmitted, &x.PackSent)
-	}); err != nil {
-		return st, err
-	}
-	rows, err = q.Query(ctx, `SELECT member_id, case_id, note FROM conflicts WHERE cycle_id = $1 ORDER BY id`, cycleID)
-	if err != nil {
-		return st, err
-	}
-	if st.Conflicts, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (cycle.ConflictRequest, error) {
-		var x cycle.ConflictRequest
-		return x, r.Scan(&x.MemberID, &x.CaseID, &x.Note)
-	}); err != nil {
-		return st, err
-	}
-	rows, err = q.Query(ctx, `SELECT case_id, category, rationale, recorded_by FROM findings WHERE cycle_id = $1 ORDER BY case_id`, cycleID)
-	if err != nil {
-		return st, err
-	}
-	if st.Findings, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (cycle.Finding, error) {
-		x := cycle.Finding{CycleID: cycleID}
-		return x, r.Scan(&x.CaseID, &x.Category, &x.Rationale, &x.RecordedBy)
-	}); err != nil {
-		return st, err
-	}
-	rows, err = q.Query(ctx, `SELECT id FROM actions WHERE cycle_id = $1 ORDER BY id`, cycleID)
-	if err != nil {
-		return st, err
-	}
-	if st.Actions, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
-		return st, err
-	}
-	err = q.QueryRow(ctx, `SELECT count(*) FROM learning_points WHERE cycle_id = $1`, cycleID).Scan(&st.LearningPoints)
-	return st, err
+	internalError(c, err)
 }
 
 // sendFile serves a stored file as a download and audits it: every view
 // and download of case material is recorded.
 func (s *Server) sendFile(c *gin.Context, fileID int64, actor string) {
 	f, err := s.deps.Store.FileByID(c.Request.Context(), fileID)
-	if err == store.ErrNotFound {
+	if errors.Is(err, store.ErrNotFound) {
 		notFound(c, "The file")
 		return
 	}
@@ -134,7 +99,7 @@ func (s *Server) sendFile(c *gin.Context, fileID int64, actor string) {
 		internalError(c, err)
 		return
 	}
-	if err := store.Audit(c.Request.Context(), s.deps.Store.Pool, actor, "file_downloaded", "file", strconv.FormatInt(f.ID, 10), map[string]any{"kind": f.Kind}); err != nil {
+	if err := s.deps.Store.Audit(c.Request.Context(), actor, "file_downloaded", "file", strconv.FormatInt(f.ID, 10), map[string]any{"kind": f.Kind}); err != nil {
 		internalError(c, err)
 		return
 	}

@@ -41,8 +41,8 @@ func (s *Server) runUpdate(ctx context.Context, workflowID, name string, arg, re
 		return &Problem{Status: http.StatusServiceUnavailable, Title: "Please try again", Detail: "The request took too long. Nothing was lost; please try again in a moment."}
 	}
 	slog.Error("workflow update failed", "workflow", workflowID, "update", name, "error", err)
-	return &Problem{Status: http.StatusInternalServerError, Title: "Something went wrong on our side",
-		Detail: "The error has been logged. Please try again, and contact the system administrator if it keeps happening."}
+	p := serverProblem
+	return &p
 }
 
 // sendUpdate runs an update for the API, writing the problem on failure.

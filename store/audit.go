@@ -22,10 +22,3 @@ func (q *Queries) Audit(ctx context.Context, actor, action, subjectType, subject
 	}
 	return nil
 }
-
-// Audit is Queries.Audit on d, for callers not yet moved to the method.
-//
-// Deprecated: use st.Audit or tx.Audit.
-func Audit(ctx context.Context, d db, actor, action, subjectType, subjectID string, detail map[string]any) error {
-	return (&Queries{db: d}).Audit(ctx, actor, action, subjectType, subjectID, detail)
-}

@@ -93,14 +93,6 @@ func (tx *Tx) UpsertCases(ctx context.Context, recs []domain.CaseRecord) (insert
 	return inserted, updated, nil
 }
 
-// UpsertCases is Tx.UpsertCases on tx, for callers not yet moved to the
-// method.
-//
-// Deprecated: use tx.UpsertCases inside Store.InTx.
-func UpsertCases(ctx context.Context, tx pgx.Tx, recs []domain.CaseRecord) (inserted, updated int, err error) {
-	return (&Tx{Queries{db: tx}}).UpsertCases(ctx, recs)
-}
-
 // ImportCases writes the checked records of one extract in one
 // transaction: the cases, a row in imports recording the file by name and
 // SHA-256, and an audit entry with the counts. It returns the import's ID

@@ -38,14 +38,6 @@ func (q *Queries) SaveFile(ctx context.Context, f File) (int64, error) {
 	return id, nil
 }
 
-// SaveFile is Queries.SaveFile on d, for callers not yet moved to the
-// method.
-//
-// Deprecated: use st.SaveFile or tx.SaveFile.
-func SaveFile(ctx context.Context, d db, f File) (int64, error) {
-	return (&Queries{db: d}).SaveFile(ctx, f)
-}
-
 // FileByID loads a file with its content. A purged file is reported as not
 // found: retention has removed it.
 func (q *Queries) FileByID(ctx context.Context, id int64) (File, error) {

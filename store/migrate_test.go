@@ -2,9 +2,13 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/store"
@@ -74,4 +78,34 @@ func TestSchemaRefusesUnknownEnumerations(t *testing.T) {
 	if _, ok := store.IsUniqueViolation(err); ok {
 		t.Errorf("unknown strand reported as unique violation: %v", err)
 	}
+}
+
+// EnsureDatabase makes the dev database on a server the dev stack did not
+// start, and finds it there the next time.
+func TestEnsureDatabaseCreatesOnce(t *testing.T) {
+	testenv.DB(t) // skips when PostgreSQL is not there
+	ctx := context.Background()
+	name := fmt.Sprintf("scrutiny_ensure_%d", time.Now().UnixNano())
+	t.Cleanup(func() {
+		conn, err := pgx.Connect(ctx, testenv.AdminURL())
+		if err != nil {
+			t.Log(err)
+			return
+		}
+		defer conn.Close(ctx)
+		conn.Exec(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
+	})
+	first, err := store.EnsureDatabase(ctx, testenv.AdminURL(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := store.EnsureDatabase(ctx, testenv.AdminURL(), name)
+	if err != nil || again != first {
+		t.Fatalf("second EnsureDatabase = %q, %v; want %q", again, err, first)
+	}
+	st, err := store.Open(ctx, first)
+	if err != nil {
+		t.Fatalf("open %s: %v", first, err)
+	}
+	st.Close()
 }

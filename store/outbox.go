@@ -29,7 +29,7 @@ type Mail struct {
 type OutboxEntry struct {
 	ID int64
 	Mail
-	Status    string // pending, sent, bounced, held
+	Status    domain.MailStatus
 	Attempts  int
 	LastError string
 	SentAt    *time.Time
@@ -51,14 +51,6 @@ func (q *Queries) EnqueueMail(ctx context.Context, m Mail) (int64, error) {
 		return 0, fmt.Errorf("enqueue mail %s: %w", m.Key, err)
 	}
 	return id, nil
-}
-
-// EnqueueMail is Queries.EnqueueMail on d, for callers not yet moved to
-// the method.
-//
-// Deprecated: use st.EnqueueMail or tx.EnqueueMail.
-func EnqueueMail(ctx context.Context, d db, m Mail) (int64, error) {
-	return (&Queries{db: d}).EnqueueMail(ctx, m)
 }
 
 // OutboxByID loads one queued email.

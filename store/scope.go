@@ -34,8 +34,9 @@ const (
 	scopeEverything
 )
 
-// ScopeOf is what u may see. A manager without an Area, like a coordinator
-// without panels, sees nothing.
+// ScopeOf is what u may see: an admin everything, a manager their Area,
+// a coordinator or a chair their panels. A manager without an Area, like a
+// coordinator without panels, sees nothing.
 func ScopeOf(u User) Scope {
 	switch {
 	case u.Role == domain.StaffAdmin:

@@ -79,12 +79,6 @@ func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return fn(&Tx{Queries{db: tx}}) })
 }
 
-// RawTx is InTx with the pgx transaction itself. It is being retired with
-// Pool: code moving into this package uses InTx and Queries methods.
-func (s *Store) RawTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, s.pool, fn)
-}
-
 // IsUniqueViolation reports whether err is PostgreSQL's unique_violation,
 // naming the constraint so callers can say which value clashed.
 func IsUniqueViolation(err error) (constraint string, ok bool) {

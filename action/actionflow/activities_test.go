@@ -282,7 +282,7 @@ func TestActionMailQueuedOnce(t *testing.T) {
 		t.Errorf("the reminder carries case detail:\n%s", e.BodyText)
 	}
 	for range 2 { // a retried delivery
-		if res, err := flowtest.Run[string](t, delivery, delivery.DeliverMail, ref.OutboxID); err != nil || res != outbox.Delivered {
+		if res, err := flowtest.Run[domain.MailStatus](t, delivery, delivery.DeliverMail, ref.OutboxID); err != nil || res != domain.MailSent {
 			t.Fatalf("DeliverMail = %q, %v", res, err)
 		}
 	}

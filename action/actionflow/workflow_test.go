@@ -123,13 +123,13 @@ func newActionWorld(t *testing.T, rec *actionRecorder, load domain.ActionRecord)
 		defer rec.mu.Unlock()
 		rec.deliveries++
 		return rec.deliverDelay[rec.deliveries]
-	}).Return(func(_ context.Context, id int64) (string, error) {
+	}).Return(func(_ context.Context, id int64) (domain.MailStatus, error) {
 		rec.mu.Lock()
 		defer rec.mu.Unlock()
 		if rec.bounce[rec.mails[id-1].M.ToEmail] {
-			return outbox.Bounced, nil
+			return domain.MailBounced, nil
 		}
-		return outbox.Delivered, nil
+		return domain.MailSent, nil
 	})
 	return w
 }

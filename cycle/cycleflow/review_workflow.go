@@ -136,12 +136,12 @@ func (r *memberReview) remind(ctx workflow.Context, offset time.Duration) {
 		workflow.GetLogger(ctx).Error("queue reminder", "error", err)
 		return
 	}
-	var result string
+	var result domain.MailStatus
 	if err := workflow.ExecuteActivity(actx, delivery.DeliverMail, ref.OutboxID).Get(ctx, &result); err != nil {
 		workflow.GetLogger(ctx).Error("deliver reminder", "error", err)
 		return
 	}
-	if result == outbox.Bounced {
+	if result == domain.MailBounced {
 		_ = workflow.SignalExternalWorkflow(ctx, workflow.GetInfo(ctx).ParentWorkflowExecution.ID, "", cycle.SignalMemberBounced, r.in.MemberID).Get(ctx, nil)
 	}
 }

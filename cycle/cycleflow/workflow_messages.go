@@ -6,6 +6,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/lsip/scrutiny/cycle"
+	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/flowopts"
 	"github.com/lsip/scrutiny/outbox"
 )
@@ -55,12 +56,12 @@ func (c *cycleRun) deliverMail(ctx workflow.Context) {
 		c.delivering = true
 		ref := c.mailQueue[0]
 		c.mailQueue = c.mailQueue[1:]
-		var result string
+		var result domain.MailStatus
 		err := workflow.ExecuteActivity(flowopts.Activity(ctx), delivery.DeliverMail, ref.OutboxID).Get(ctx, &result)
-		if err == nil && result == outbox.Bounced && ref.MemberID != 0 {
+		if err == nil && result == domain.MailBounced && ref.MemberID != 0 {
 			c.memberBounced(ctx, ref.MemberID)
 		}
-		if err == nil && result == outbox.Delivered && ref.MemberID != 0 {
+		if err == nil && result == domain.MailSent && ref.MemberID != 0 {
 			if m := c.members[ref.MemberID]; m != nil && m.PackFileID != 0 {
 				m.PackSent = true
 			}

@@ -17,6 +17,7 @@ import (
 	"github.com/lsip/scrutiny/action"
 	"github.com/lsip/scrutiny/action/actionflow"
 	"github.com/lsip/scrutiny/cycle"
+	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/outbox"
 	"github.com/lsip/scrutiny/reviewform"
 )
@@ -152,14 +153,14 @@ func (w *world) mockActivities() {
 		})
 		return Pack{FileID: 5000 + in.MemberID, Mail: outbox.Ref{OutboxID: 6000 + in.MemberID, MemberID: in.MemberID}, CaseIDs: cases}, nil
 	})
-	env.OnActivity(delivery.DeliverMail, any2...).Return(func(_ context.Context, outboxID int64) (string, error) {
+	env.OnActivity(delivery.DeliverMail, any2...).Return(func(_ context.Context, outboxID int64) (domain.MailStatus, error) {
 		w.mu.Lock()
 		defer w.mu.Unlock()
 		w.delivered = append(w.delivered, outboxID)
 		if outboxID >= 6000 && outboxID < 7000 && w.bounceFor[outboxID-6000] {
-			return outbox.Bounced, nil
+			return domain.MailBounced, nil
 		}
-		return outbox.Delivered, nil
+		return domain.MailSent, nil
 	})
 	env.OnActivity(a.SaveReview, any2...).Return(func(_ context.Context, in ReviewInput) (cycle.StoredReview, error) {
 		w.mu.Lock()

@@ -1,0 +1,144 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/lsip/scrutiny/caseimport"
+	"github.com/lsip/scrutiny/domain"
+	"github.com/lsip/scrutiny/store"
+)
+
+// importCases takes an uploaded extract and reports the same row-and-column
+// problems as the command line. Its cases must all be for Areas the user
+// covers: a coordinator their panels' Areas, a manager their own.
+func (s *Server) importCases(c *gin.Context) {
+	file, header, err := c.Request.FormFile("file")
+	if err != nil {
+		badRequest(c, "Attach the extract as the form field 'file'.", FieldError{"file", "is required"})
+		return
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, 50<<20+1))
+	if err != nil || len(data) > 50<<20 {
+		writeProblem(c, Problem{Status: http.StatusRequestEntityTooLarge, Title: "The file is too large", Detail: "Split the extract into files under 50 MB."})
+		return
+	}
+	recs, err := caseimport.Parse(header.Filename, bytes.NewReader(data))
+	if importFailed(c, err) {
+		return
+	}
+	outside, err := s.areasOutside(c.Request.Context(), userScope(c), recs)
+	if err != nil {
+		internalError(c, err)
+		return
+	}
+	if len(outside) > 0 {
+		writeProblem(c, Problem{Status: http.StatusForbidden, Title: "Not allowed", Errors: outside,
+			Detail: "Your account can import cases only for the Areas it covers. Nothing was imported."})
+		return
+	}
+	res, err := caseimport.Import(c.Request.Context(), s.deps.Store, header.Filename, data, currentUser(c).Name)
+	if importFailed(c, err) {
+		return
+	}
+	c.JSON(http.StatusCreated, res)
+}
+
+// importFailed writes the problem when an import did not go through: the
+// file's problems, every one, or else the logged failure.
+func importFailed(c *gin.Context, err error) bool {
+	var problems caseimport.Errors
+	switch {
+	case err == nil:
+		return false
+	case errors.As(err, &problems):
+		c.JSON(http.StatusUnprocessableEntity, gin.H{"type": problemType + "import-refused", "title": "Nothing was imported",
+			"status": http.StatusUnprocessableEntity, "detail": "Correct these problems and upload the file again.", "problems": problems})
+	default:
+		internalError(c, err)
+	}
+	return true
+}
+
+// areasOutside names, against the file's area column, each Area the
+// cases are for that the scope does not cover.
+func (s *Server) areasOutside(ctx context.Context, sc store.Scope, recs []domain.CaseRecord) ([]FieldError, error) {
+	if sc.Everything() {
+		return nil, nil
+	}
+	areas, err := s.deps.Store.AreasIn(ctx, sc)
+	if err != nil {
+		return nil, err
+	}
+	named := map[string]bool{}
+	for _, a := range areas {
+		named[a.Code] = true
+	}
+	var fields []FieldError
+	for _, r := range recs {
+		if named[r.AreaCode] {
+			continue
+		}
+		named[r.AreaCode] = true // each Area once
+		name := r.AreaCode
+		if a, ok := domain.AreaByName(r.AreaCode); ok {
+			name = a.Name
+		}
+		fields = append(fields, FieldError{Field: "area", Message: name + " is not an Area your account covers"})
+	}
+	return fields, nil
+}
+
+// searchCases finds cases by Area, strand, finalised dates and reference or
+// offence text. It never returns a URN.
+func (s *Server) searchCases(c *gin.Context) {
+	limit, offset, page := paging(c)
+	var f store.CaseFilter
+	var fields []FieldError
+	if v := c.Query("strand"); v != "" {
+		if st, ok := domain.StrandByCode(v); ok {
+			f.Strand = st.Code
+		} else {
+			fields = append(fields, FieldError{"strand", "is not a known strand"})
+		}
+	}
+	if v := c.Query("area"); v != "" {
+		if a, ok := domain.AreaByName(v); ok {
+			f.AreaCode = a.Code
+		} else {
+			fields = append(fields, FieldError{"area", "is not a CPS Area"})
+		}
+	}
+	for _, p := range []struct {
+		name string
+		set  **time.Time
+	}{{"finalised_from", &f.FinalisedFrom}, {"finalised_to", &f.FinalisedTo}} {
+		if v := c.Query(p.name); v != "" {
+			d, err := time.Parse(time.DateOnly, v)
+			if err != nil {
+				fields = append(fields, FieldError{p.name, "must be a date as YYYY-MM-DD"})
+				continue
+			}
+			*p.set = &d
+		}
+	}
+	f.Text = strings.TrimSpace(c.Query("q"))
+	if len(fields) > 0 {
+		badRequest(c, "Some filters are not valid.", fields...)
+		return
+	}
+	items, total, err := s.deps.Store.SearchCases(c.Request.Context(), userScope(c), f, limit, offset)
+	if err != nil {
+		internalError(c, err)
+		return
+	}
+	pageOf(c, items, total, page, limit)
+}
