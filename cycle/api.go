@@ -2,6 +2,8 @@ package cycle
 
 import (
 	"time"
+
+	"github.com/lsip/scrutiny/domain"
 )
 
 // Names of the cycle workflow's updates, signals and query. The server
@@ -29,18 +31,6 @@ const (
 	// Sent by member-review workflows to their cycle.
 	SignalReviewProgress = "review-progress"
 	SignalMemberBounced  = "member-bounced"
-)
-
-// Stages of a cycle, in order. Cancelled can follow any stage.
-const (
-	StageSelecting        = "selecting"
-	StageCoordinatorCheck = "coordinator_check"
-	StageConflictCheck    = "conflict_check"
-	StageReviewing        = "reviewing"
-	StageMeeting          = "meeting"
-	StageMinutes          = "minutes"
-	StageClosed           = "closed"
-	StageCancelled        = "cancelled"
 )
 
 // CycleInput starts a cycle.
@@ -129,7 +119,7 @@ type MemberStatus struct {
 // CycleStatus answers the status query.
 type CycleStatus struct {
 	CycleID         int64             `json:"cycle_id"`
-	Stage           string            `json:"stage"`
+	Stage           domain.Stage      `json:"stage"`
 	Schedule        Schedule          `json:"schedule"`
 	Meeting         Meeting           `json:"meeting"`
 	MeetingSequence int               `json:"meeting_sequence"`

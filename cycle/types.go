@@ -79,8 +79,10 @@ type LearningPoint struct {
 	GoodPractice bool   `json:"good_practice"`
 }
 
-// ActionInput is an action agreed at the meeting.
-type ActionInput struct {
+// AgreedAction is an action the panel agreed at the meeting, as the chair
+// or coordinator records it. Recording it starts its tracking (see package
+// action).
+type AgreedAction struct {
 	CycleID         int64     `json:"cycle_id"`
 	CaseID          int64     `json:"case_id,omitempty"`
 	LearningPointID int64     `json:"learning_point_id,omitempty"`

@@ -1,5 +1,7 @@
 package domain
 
+import "strings"
+
 // The named values below are the ones stored in PostgreSQL, where a CHECK
 // constraint on each column refuses anything else. Code names them by these
 // constants, never by a bare string, so a misspelt status fails to compile
@@ -76,3 +78,6 @@ const (
 	ActionCompleted  ActionStatus = "completed"
 	ActionCancelled  ActionStatus = "cancelled"
 )
+
+// Label is the stage in words, as people see it: "conflict check".
+func (s Stage) Label() string { return strings.ReplaceAll(string(s), "_", " ") }

@@ -15,8 +15,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/lsip/scrutiny/cycle"
 	"github.com/lsip/scrutiny/devstack/mailcatcher"
+	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/links"
 	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/testenv"
@@ -151,7 +151,7 @@ func TestAPIJourney(t *testing.T) {
 	cyclePath := fmt.Sprintf("/api/v1/cycles/%d", cycleID)
 	waitFor(t, func() bool {
 		_, s := coord.do("GET", cyclePath, nil)
-		return s["stage"] == cycle.StageCoordinatorCheck
+		return s["stage"] == domain.StageCoordinatorCheck
 	})
 	if code, p := coord.do("POST", cyclePath+"/approve", nil); code != http.StatusOK {
 		t.Fatalf("approve: %d %v", code, p)
@@ -203,7 +203,7 @@ func TestAPIJourney(t *testing.T) {
 		t.Errorf("pack downloads audited: %d", audited)
 	}
 
-	waitFor(t, func() bool { _, s := coord.do("GET", cyclePath, nil); return s["stage"] == cycle.StageMeeting })
+	waitFor(t, func() bool { _, s := coord.do("GET", cyclePath, nil); return s["stage"] == domain.StageMeeting })
 	_, s := coord.do("GET", cyclePath, nil)
 	for _, cc := range s["cases"].([]any) {
 		cs := cc.(map[string]any)
@@ -226,7 +226,7 @@ func TestAPIJourney(t *testing.T) {
 	if code, p := chair.do("POST", cyclePath+"/approve-minutes", nil); code != http.StatusOK {
 		t.Fatalf("approve minutes: %d %v", code, p)
 	}
-	waitFor(t, func() bool { _, s := coord.do("GET", cyclePath, nil); return s["stage"] == cycle.StageClosed })
+	waitFor(t, func() bool { _, s := coord.do("GET", cyclePath, nil); return s["stage"] == domain.StageClosed })
 	// Finished: the status now comes from PostgreSQL and still tells the story.
 	_, final := coord.do("GET", cyclePath, nil)
 	if final["minutes_issued"] != true || len(final["findings"].([]any)) != 2 || final["seed"].(float64) != 11 {

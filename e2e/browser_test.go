@@ -18,6 +18,7 @@ import (
 	"github.com/lsip/scrutiny/cycle"
 	"github.com/lsip/scrutiny/cycle/cycleflow"
 	"github.com/lsip/scrutiny/devstack/mailcatcher"
+	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/testenv"
 )
@@ -106,7 +107,7 @@ func TestBrowserMemberReviewsEveryCase(t *testing.T) {
 	if _, err := s.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: taskQueue}, cycleflow.CycleWorkflow, in); err != nil {
 		t.Fatal(err)
 	}
-	waitStage(t, s.c, id, cycle.StageCoordinatorCheck)
+	waitStage(t, s.c, id, domain.StageCoordinatorCheck)
 	update(t, s.c, id, cycle.UpdateApproveSelection, nil)
 	packs, err := s.catcher.Wait(ctx, 2, func(m *mailcatcher.Message) bool { return strings.HasPrefix(m.Subject, "Your review pack") })
 	if err != nil {

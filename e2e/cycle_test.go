@@ -102,7 +102,7 @@ func status(t *testing.T, c client.Client, id string) cycle.CycleStatus {
 	return s
 }
 
-func waitStage(t *testing.T, c client.Client, id, stage string) cycle.CycleStatus {
+func waitStage(t *testing.T, c client.Client, id string, stage domain.Stage) cycle.CycleStatus {
 	t.Helper()
 	deadline := time.Now().Add(90 * time.Second)
 	for time.Now().Before(deadline) {
@@ -153,7 +153,7 @@ func TestReviewCycleJourney(t *testing.T) {
 		t.Error("a second cycle for the same panel and window was started")
 	}
 
-	s := waitStage(t, c, id, cycle.StageCoordinatorCheck)
+	s := waitStage(t, c, id, domain.StageCoordinatorCheck)
 	var approved []cycle.CycleCase
 	update(t, c, id, cycle.UpdateApproveSelection, &approved)
 	var inReview []cycle.CycleCase
@@ -227,7 +227,7 @@ func TestReviewCycleJourney(t *testing.T) {
 	// Restart the worker mid-cycle: nothing is sent twice, nothing is lost.
 	sys.restartWorker(t)
 
-	waitStage(t, c, id, cycle.StageMeeting)
+	waitStage(t, c, id, domain.StageMeeting)
 	update(t, c, id, cycle.UpdateRecordAttendance, nil, cycle.Attendance{Status: map[int64]string{f.aled: "present", f.bea: "present", f.unsigned: "apologies"}})
 	for i, cc := range inReview {
 		category := "handled_well"
@@ -239,7 +239,7 @@ func TestReviewCycleJourney(t *testing.T) {
 	var lpID int64
 	update(t, c, id, cycle.UpdateAddLearningPoint, &lpID, cycle.LearningPoint{Text: "Record hostility evidence at charge", Tag: "prosecution"})
 	var action cycle.RecordedAction
-	update(t, c, id, cycle.UpdateAddAction, &action, cycle.ActionInput{Description: "Brief all hate crime lawyers on s.66 uplift", LearningPointID: lpID,
+	update(t, c, id, cycle.UpdateAddAction, &action, cycle.AgreedAction{Description: "Brief all hate crime lawyers on s.66 uplift", LearningPointID: lpID,
 		OwnerName: "Area hate crime lead", OwnerEmail: "lead@example.org", ManagerName: "DCCP", ManagerEmail: "dccp@example.org", Due: now.AddDate(0, 2, 0)})
 	var draftID, issuedID int64
 	update(t, c, id, cycle.UpdateCloseMeeting, &draftID)
@@ -266,7 +266,7 @@ func TestReviewCycleJourney(t *testing.T) {
 	if err := run.Get(ctx, &result); err != nil {
 		t.Fatal(err)
 	}
-	if result.Stage != cycle.StageClosed || !result.AccessRevoked || !result.MinutesIssued {
+	if result.Stage != domain.StageClosed || !result.AccessRevoked || !result.MinutesIssued {
 		t.Errorf("final status %+v", result)
 	}
 	var actionsInDB, reviews, carried int

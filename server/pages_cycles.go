@@ -62,7 +62,7 @@ func (s *Server) cyclePageRoutes(staff *gin.RouterGroup) {
 		if err != nil {
 			return nil, "Give the due date as YYYY-MM-DD."
 		}
-		return cycle.ActionInput{Description: strings.TrimSpace(c.PostForm("description")), OwnerName: c.PostForm("owner_name"), OwnerEmail: c.PostForm("owner_email"),
+		return cycle.AgreedAction{Description: strings.TrimSpace(c.PostForm("description")), OwnerName: c.PostForm("owner_name"), OwnerEmail: c.PostForm("owner_email"),
 			ManagerName: c.PostForm("manager_name"), ManagerEmail: c.PostForm("manager_email"), Due: due}, ""
 	}))
 	staff.POST("/cycles/:id/close-meeting", requireRole(meetingRoles), s.cyclePost(cycle.UpdateCloseMeeting, "The draft minutes are ready for the chair.", func(*gin.Context) (any, string) { return nil, "" }))

@@ -22,9 +22,6 @@ type Store struct {
 	// pool is what Queries runs on outside a transaction, and what InTx
 	// and Migrate take connections from.
 	pool *pgxpool.Pool
-	// Pool is being retired: every statement outside this package is
-	// moving into a Queries method, after which it goes.
-	Pool *pgxpool.Pool
 }
 
 // Queries holds every statement. Its methods are promoted to Store, which
@@ -61,7 +58,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connect to PostgreSQL at %s: %w", cfg.ConnConfig.Host, err)
 	}
-	return &Store{Queries: Queries{db: pool}, pool: pool, Pool: pool}, nil
+	return &Store{Queries: Queries{db: pool}, pool: pool}, nil
 }
 
 // Close releases every connection.

@@ -9,6 +9,7 @@ import (
 	"github.com/lsip/scrutiny/testenv/flowtest"
 
 	"github.com/lsip/scrutiny/cycle"
+	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/reviewform"
 	"github.com/lsip/scrutiny/uktime"
 )
@@ -152,7 +153,7 @@ func TestCancellationStopsEverything(t *testing.T) {
 	})
 	s := run(t, w)
 	flowtest.MustReject(t, "cancel without a reason", noReason, "reason")
-	if s.Stage != cycle.StageCancelled || !s.AccessRevoked || s.CancelReason != "chair unavailable" {
+	if s.Stage != domain.StageCancelled || !s.AccessRevoked || s.CancelReason != "chair unavailable" {
 		t.Errorf("status after cancelling: %+v", s)
 	}
 	assertTimes(t, "cancel", w.called("CancelCycle"), meeting.Add(-10*uktime.Day))

@@ -74,7 +74,7 @@ func (a *Activities) CreateCycle(ctx context.Context, in CreateCycleInput) (int6
 
 // SetStage records the cycle's stage and schedule, and when it closed or
 // was cancelled.
-func (a *Activities) SetStage(ctx context.Context, cycleID int64, stage string, schedule cycle.Schedule) error {
+func (a *Activities) SetStage(ctx context.Context, cycleID int64, stage domain.Stage, schedule cycle.Schedule) error {
 	sched, err := json.Marshal(schedule)
 	if err != nil {
 		return err

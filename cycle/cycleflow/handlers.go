@@ -21,7 +21,7 @@ import (
 // Selection check.
 
 func (c *cycleRun) validateApprove(workflow.Context) error {
-	if err := c.stageIs(cycle.StageCoordinatorCheck); err != nil {
+	if err := c.stageIs(domain.StageCoordinatorCheck); err != nil {
 		return err
 	}
 	if c.approved {
@@ -44,7 +44,7 @@ func (c *cycleRun) approveSelection(ctx workflow.Context) ([]cycle.CycleCase, er
 }
 
 func (c *cycleRun) validateReplace(_ workflow.Context, r cycle.ReplaceRequest) error {
-	if err := c.stageIs(cycle.StageCoordinatorCheck); err != nil {
+	if err := c.stageIs(domain.StageCoordinatorCheck); err != nil {
 		return err
 	}
 	if !c.inReview(r.CaseID) {
@@ -88,7 +88,7 @@ func (c *cycleRun) replaceCase(ctx workflow.Context, r cycle.ReplaceRequest) (Re
 // Meeting.
 
 func (c *cycleRun) validateSchedule(ctx workflow.Context, m cycle.Meeting) error {
-	if err := c.stageIs(cycle.StageSelecting, cycle.StageCoordinatorCheck, cycle.StageConflictCheck, cycle.StageReviewing); err != nil {
+	if err := c.stageIs(domain.StageSelecting, domain.StageCoordinatorCheck, domain.StageConflictCheck, domain.StageReviewing); err != nil {
 		return err
 	}
 	if !m.Start.After(workflow.Now(ctx)) {
@@ -122,7 +122,7 @@ func (c *cycleRun) scheduleMeeting(ctx workflow.Context, m cycle.Meeting) (cycle
 // Conflicts and identifying detail.
 
 func (c *cycleRun) validateConflict(_ workflow.Context, r cycle.ConflictRequest) error {
-	if err := c.stageIs(cycle.StageCoordinatorCheck, cycle.StageConflictCheck, cycle.StageReviewing); err != nil {
+	if err := c.stageIs(domain.StageCoordinatorCheck, domain.StageConflictCheck, domain.StageReviewing); err != nil {
 		return err
 	}
 	if !c.inReview(r.CaseID) {
@@ -157,7 +157,7 @@ func (c *cycleRun) declareConflict(ctx workflow.Context, r cycle.ConflictRequest
 }
 
 func (c *cycleRun) validateIdentifying(_ workflow.Context, r cycle.IdentifyingRequest) error {
-	if err := c.stageIs(cycle.StageCoordinatorCheck, cycle.StageConflictCheck, cycle.StageReviewing, cycle.StageMeeting); err != nil {
+	if err := c.stageIs(domain.StageCoordinatorCheck, domain.StageConflictCheck, domain.StageReviewing, domain.StageMeeting); err != nil {
 		return err
 	}
 	if !c.inReview(r.CaseID) {
@@ -182,8 +182,8 @@ func (c *cycleRun) reportIdentifying(ctx workflow.Context, r cycle.IdentifyingRe
 }
 
 func (c *cycleRun) validateMemberLeft(_ workflow.Context, r cycle.MemberLeftRequest) error {
-	if c.status.Stage == cycle.StageClosed || c.status.Stage == cycle.StageCancelled {
-		return c.stageIs(cycle.StageCoordinatorCheck, cycle.StageConflictCheck, cycle.StageReviewing, cycle.StageMeeting, cycle.StageMinutes)
+	if c.status.Stage == domain.StageClosed || c.status.Stage == domain.StageCancelled {
+		return c.stageIs(domain.StageCoordinatorCheck, domain.StageConflictCheck, domain.StageReviewing, domain.StageMeeting, domain.StageMinutes)
 	}
 	if m := c.members[r.MemberID]; m != nil && m.Left {
 		return errors.New("this member has already left")
@@ -209,7 +209,7 @@ func (c *cycleRun) memberLeft(ctx workflow.Context, r cycle.MemberLeftRequest) e
 // The meeting's record.
 
 func (c *cycleRun) meetingRecordOpen() error {
-	if err := c.stageIs(cycle.StageMeeting, cycle.StageMinutes); err != nil {
+	if err := c.stageIs(domain.StageMeeting, domain.StageMinutes); err != nil {
 		return err
 	}
 	if c.minutesApproved != "" {
@@ -285,7 +285,7 @@ func (c *cycleRun) addLearningPoint(ctx workflow.Context, lp cycle.LearningPoint
 	return id, nil
 }
 
-func (c *cycleRun) validateAction(ctx workflow.Context, in cycle.ActionInput) error {
+func (c *cycleRun) validateAction(ctx workflow.Context, in cycle.AgreedAction) error {
 	if err := c.meetingRecordOpen(); err != nil {
 		return err
 	}
@@ -316,7 +316,7 @@ func (c *cycleRun) validateAction(ctx workflow.Context, in cycle.ActionInput) er
 
 // addAction records the action and starts the workflow that tracks it to
 // closure. That workflow outlives the cycle.
-func (c *cycleRun) addAction(ctx workflow.Context, in cycle.ActionInput) (cycle.RecordedAction, error) {
+func (c *cycleRun) addAction(ctx workflow.Context, in cycle.AgreedAction) (cycle.RecordedAction, error) {
 	in.CycleID = c.status.CycleID
 	var rec cycle.RecordedAction
 	if err := workflow.ExecuteActivity(flowopts.Activity(ctx), a.RecordAction, in).Get(ctx, &rec); err != nil {
@@ -337,7 +337,7 @@ func (c *cycleRun) addAction(ctx workflow.Context, in cycle.ActionInput) (cycle.
 // Minutes.
 
 func (c *cycleRun) validateCloseMeeting(workflow.Context) error {
-	if err := c.stageIs(cycle.StageMeeting, cycle.StageMinutes); err != nil {
+	if err := c.stageIs(domain.StageMeeting, domain.StageMinutes); err != nil {
 		return err
 	}
 	if c.minutesApproved != "" {
@@ -364,8 +364,8 @@ func (c *cycleRun) closeMeeting(ctx workflow.Context) (int64, error) {
 	}
 	c.status.MinutesFileID = fileID
 	c.meetingClosed = true
-	if c.status.Stage != cycle.StageMinutes {
-		if err := c.setStage(ctx, cycle.StageMinutes); err != nil {
+	if c.status.Stage != domain.StageMinutes {
+		if err := c.setStage(ctx, domain.StageMinutes); err != nil {
 			return fileID, err
 		}
 	}
@@ -373,7 +373,7 @@ func (c *cycleRun) closeMeeting(ctx workflow.Context) (int64, error) {
 }
 
 func (c *cycleRun) validateApproveMinutes(_ workflow.Context, r cycle.ApproveMinutesRequest) error {
-	if err := c.stageIs(cycle.StageMinutes); err != nil {
+	if err := c.stageIs(domain.StageMinutes); err != nil {
 		return err
 	}
 	if c.minutesApproved != "" {
@@ -403,10 +403,10 @@ func (c *cycleRun) approveMinutes(ctx workflow.Context, r cycle.ApproveMinutesRe
 // Cancellation.
 
 func (c *cycleRun) validateCancel(_ workflow.Context, r cycle.CancelRequest) error {
-	if c.cancelled || c.status.Stage == cycle.StageClosed {
-		return c.stageIs(cycle.StageSelecting, cycle.StageCoordinatorCheck, cycle.StageConflictCheck, cycle.StageReviewing, cycle.StageMeeting)
+	if c.cancelled || c.status.Stage == domain.StageClosed {
+		return c.stageIs(domain.StageSelecting, domain.StageCoordinatorCheck, domain.StageConflictCheck, domain.StageReviewing, domain.StageMeeting)
 	}
-	if c.status.Stage == cycle.StageMinutes {
+	if c.status.Stage == domain.StageMinutes {
 		return errors.New("the meeting has been held; its minutes cannot be cancelled")
 	}
 	if strings.TrimSpace(r.Reason) == "" {

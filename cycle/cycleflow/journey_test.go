@@ -8,6 +8,7 @@ import (
 	"github.com/lsip/scrutiny/testenv/flowtest"
 
 	"github.com/lsip/scrutiny/cycle"
+	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/uktime"
 )
 
@@ -37,7 +38,7 @@ func TestCycleJourneyRemindersAtExactTimes(t *testing.T) {
 			findings = append(findings, w.update(cycle.UpdateRecordFinding, wfID, cycle.Finding{CaseID: id, Category: "handled_well", Rationale: "ok", RecordedBy: "chair"}))
 		}
 		w.update(cycle.UpdateAddLearningPoint, wfID, cycle.LearningPoint{Text: "Flag disability hostility early", Tag: "prosecution"})
-		action = w.update(cycle.UpdateAddAction, wfID, cycle.ActionInput{Description: "Brief lawyers on s.66", OwnerName: "Owner", OwnerEmail: "owner@example.org",
+		action = w.update(cycle.UpdateAddAction, wfID, cycle.AgreedAction{Description: "Brief lawyers on s.66", OwnerName: "Owner", OwnerEmail: "owner@example.org",
 			ManagerName: "Manager", ManagerEmail: "manager@example.org", Due: T.Add(60 * uktime.Day)})
 	})
 	w.at(T.Add(90*time.Minute), func() { closeMeeting = w.update(cycle.UpdateCloseMeeting, wfID) })
@@ -74,11 +75,11 @@ func TestCycleJourneyRemindersAtExactTimes(t *testing.T) {
 	flowtest.MustOK(t, "close meeting", closeMeeting)
 	flowtest.MustOK(t, "approve minutes", approveMinutes)
 
-	stageAt := func(stage string) []time.Time { return w.called("SetStage:" + stage) }
-	assertTimes(t, "conflict check", stageAt(cycle.StageConflictCheck), T.Add(-21*uktime.Day))
+	stageAt := func(stage domain.Stage) []time.Time { return w.called("SetStage:" + string(stage)) }
+	assertTimes(t, "conflict check", stageAt(domain.StageConflictCheck), T.Add(-21*uktime.Day))
 	assertTimes(t, "packs", w.called("PreparePack"), T.Add(-14*uktime.Day), T.Add(-14*uktime.Day))
 	assertTimes(t, "non-returns", w.called("RecordNonReturns"), T.Add(-1*uktime.Day))
-	assertTimes(t, "meeting stage", stageAt(cycle.StageMeeting), T)
+	assertTimes(t, "meeting stage", stageAt(domain.StageMeeting), T)
 	assertTimes(t, "access revoked", w.called("RevokeAccess"), T.Add(uktime.Day))
 	assertTimes(t, "reminders to the member who had not returned", w.reminders[102], T.Add(-8*uktime.Day), T.Add(-4*uktime.Day), T.Add(-2*uktime.Day))
 	if len(w.reminders[101]) != 0 {
@@ -91,7 +92,7 @@ func TestCycleJourneyRemindersAtExactTimes(t *testing.T) {
 	if err := w.env.GetWorkflowResult(&final); err != nil {
 		t.Fatal(err)
 	}
-	if final.Stage != cycle.StageClosed || !final.MinutesIssued || !final.AccessRevoked || final.MinutesFileID != 71 {
+	if final.Stage != domain.StageClosed || !final.MinutesIssued || !final.AccessRevoked || final.MinutesFileID != 71 {
 		t.Errorf("final status: stage %s, minutes issued %v, access revoked %v, file %d", final.Stage, final.MinutesIssued, final.AccessRevoked, final.MinutesFileID)
 	}
 	if len(final.Actions) != 1 || final.Actions[0] != 55 {

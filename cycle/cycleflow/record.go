@@ -64,7 +64,7 @@ func (a *Activities) AddLearningPoint(ctx context.Context, in cycle.LearningPoin
 
 // RecordAction stores an agreed action once, open, in the cycle's panel and
 // Area, with its first timeline event.
-func (a *Activities) RecordAction(ctx context.Context, in cycle.ActionInput) (cycle.RecordedAction, error) {
+func (a *Activities) RecordAction(ctx context.Context, in cycle.AgreedAction) (cycle.RecordedAction, error) {
 	var out cycle.RecordedAction
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
 		var inserted bool

@@ -110,7 +110,7 @@ func TestMeetingRecordAndMinutes(t *testing.T) {
 	if retried, _ := flowtest.Run[int64](t, f.acts, f.acts.AddLearningPoint, lp); retried != lpID || good == lpID {
 		t.Errorf("learning points %d and %d; the retry gave %d", lpID, good, retried)
 	}
-	action, err := flowtest.RunIn[cycle.RecordedAction](t, env, f.acts.RecordAction, cycle.ActionInput{CycleID: f.cycleID, LearningPointID: lpID,
+	action, err := flowtest.RunIn[cycle.RecordedAction](t, env, f.acts.RecordAction, cycle.AgreedAction{CycleID: f.cycleID, LearningPointID: lpID,
 		Description: "Audit victim letter times", OwnerName: "Area lead", OwnerEmail: "lead@example.org", ManagerName: "DCCP", ManagerEmail: "dccp@example.org",
 		Due: meetingAt.AddDate(0, 3, 0)})
 	if err != nil {

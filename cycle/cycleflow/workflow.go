@@ -8,6 +8,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/lsip/scrutiny/cycle"
+	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/flowopts"
 	"github.com/lsip/scrutiny/outbox"
 	"github.com/lsip/scrutiny/reviewform"
@@ -52,7 +53,7 @@ type cycleRun struct {
 // an update from the server.
 func CycleWorkflow(ctx workflow.Context, in cycle.CycleInput) (cycle.CycleStatus, error) {
 	c := &cycleRun{in: in, timing: in.Timing.WithDefaults(), members: map[int64]*cycle.MemberStatus{}, redraws: map[string]int{}}
-	c.status.Stage = cycle.StageSelecting
+	c.status.Stage = domain.StageSelecting
 	c.status.Meeting = in.Meeting
 	c.status.Schedule = c.timing.ScheduleFor(in.Meeting.Start)
 	if err := c.setup(ctx); err != nil {
@@ -168,7 +169,7 @@ func (c *cycleRun) run(ctx workflow.Context) error {
 	if err := c.saveMeeting(ctx); err != nil {
 		return err
 	}
-	if err := c.setStage(ctx, cycle.StageCoordinatorCheck); err != nil {
+	if err := c.setStage(ctx, domain.StageCoordinatorCheck); err != nil {
 		return err
 	}
 
@@ -189,7 +190,7 @@ func (c *cycleRun) run(ctx workflow.Context) error {
 	if !c.waitUntil(ctx, func(s cycle.Schedule) time.Time { return s.ConflictCheck }) {
 		return c.finishCancelled(ctx)
 	}
-	if err := c.setStage(ctx, cycle.StageConflictCheck); err != nil {
+	if err := c.setStage(ctx, domain.StageConflictCheck); err != nil {
 		return err
 	}
 	var teasers []outbox.Ref
@@ -215,7 +216,7 @@ func (c *cycleRun) run(ctx workflow.Context) error {
 	if !c.waitUntil(ctx, func(s cycle.Schedule) time.Time { return s.Meeting }) {
 		return c.finishCancelled(ctx)
 	}
-	if err := c.setStage(ctx, cycle.StageMeeting); err != nil {
+	if err := c.setStage(ctx, domain.StageMeeting); err != nil {
 		return err
 	}
 
@@ -242,7 +243,7 @@ func (c *cycleRun) run(ctx workflow.Context) error {
 	if err := workflow.ExecuteActivity(actx, a.CloseCycle, c.status.CycleID).Get(ctx, nil); err != nil {
 		return err
 	}
-	c.status.Stage = cycle.StageClosed
+	c.status.Stage = domain.StageClosed
 	return nil
 }
 
@@ -264,7 +265,7 @@ func (c *cycleRun) waitUntil(ctx workflow.Context, at func(cycle.Schedule) time.
 }
 
 // setStage records the stage, with the current schedule, then moves to it.
-func (c *cycleRun) setStage(ctx workflow.Context, stage string) error {
+func (c *cycleRun) setStage(ctx workflow.Context, stage domain.Stage) error {
 	if err := workflow.ExecuteActivity(flowopts.Activity(ctx), a.SetStage, c.status.CycleID, stage, c.status.Schedule).Get(ctx, nil); err != nil {
 		return fmt.Errorf("set stage %s: %w", stage, err)
 	}
@@ -323,7 +324,7 @@ func (c *cycleRun) releasePacks(ctx workflow.Context) error {
 		}
 	}
 	c.packsReleased = true
-	return c.setStage(ctx, cycle.StageReviewing)
+	return c.setStage(ctx, domain.StageReviewing)
 }
 
 // recordNonReturns marks the reviews still missing at the deadline and
@@ -354,7 +355,7 @@ func (c *cycleRun) finishCancelled(ctx workflow.Context) error {
 	}
 	c.queueMail(mails...)
 	c.signalMembers(ctx, cycle.SignalCloseReview, nil)
-	c.status.Stage = cycle.StageCancelled
+	c.status.Stage = domain.StageCancelled
 	c.status.AccessRevoked = true
 	return nil
 }

@@ -73,9 +73,13 @@ var errStage = errors.New("not possible at this stage")
 
 // stageIs refuses, with a reason a person can read, unless the cycle is
 // at one of stages.
-func (c *cycleRun) stageIs(stages ...string) error {
+func (c *cycleRun) stageIs(stages ...domain.Stage) error {
 	if slices.Contains(stages, c.status.Stage) {
 		return nil
 	}
-	return fmt.Errorf("%w: the cycle is at %s; this needs %s", errStage, strings.ReplaceAll(c.status.Stage, "_", " "), strings.ReplaceAll(strings.Join(stages, " or "), "_", " "))
+	labels := make([]string, len(stages))
+	for i, s := range stages {
+		labels[i] = s.Label()
+	}
+	return fmt.Errorf("%w: the cycle is at %s; this needs %s", errStage, c.status.Stage.Label(), strings.Join(labels, " or "))
 }

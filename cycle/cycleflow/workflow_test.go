@@ -114,8 +114,8 @@ func (w *world) mockActivities() {
 		w.record("QueueInvites")
 		return []outbox.Ref{{OutboxID: 900 + int64(len(w.called("QueueInvites"))), MemberID: 101}}, nil
 	})
-	env.OnActivity(a.SetStage, any4...).Return(func(_ context.Context, _ int64, stage string, _ cycle.Schedule) error {
-		w.record("SetStage:" + stage)
+	env.OnActivity(a.SetStage, any4...).Return(func(_ context.Context, _ int64, stage domain.Stage, _ cycle.Schedule) error {
+		w.record("SetStage:" + string(stage))
 		return nil
 	})
 	env.OnActivity(a.ApproveSelection, any2...).Return(func(_ context.Context, _ int64) ([]cycle.CycleCase, error) {
