@@ -71,6 +71,7 @@ func (s *Server) pageRoutes() {
 	sub, _ := fs.Sub(staticFiles, "static")
 	s.engine.StaticFS("/static", http.FS(sub))
 	s.staffPageRoutes()
+	s.accountPageRoutes()
 	m := s.engine.Group("/m/:token", s.requireMemberPage)
 	m.GET("", s.memberHomePage)
 	m.GET("/cases/:case", s.memberCasePage)

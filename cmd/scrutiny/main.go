@@ -28,6 +28,7 @@ func commands() []command {
 		{"migrate", "apply database migrations (safe to run from several processes at once)", runMigrate},
 		{"import", "import data: `scrutiny import cases FILE.csv|FILE.xlsx`", runImport},
 		{"demo", "load the synthetic demo dataset into an empty database", runDemo},
+		{"users", "create the first admin: `scrutiny users create -admin EMAIL` prints a sign-in link", runUsers},
 		{"probe", "exit 0 if a URL answers 200 (container health checks have no curl)", runProbe},
 	}
 }

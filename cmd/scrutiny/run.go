@@ -22,11 +22,12 @@ import (
 )
 
 var (
-	envDatabase = "DATABASE_URL         PostgreSQL connection URL (required outside dev)"
-	envTemporal = "TEMPORAL_ADDRESS     Temporal frontend host:port (default 127.0.0.1:7233); TEMPORAL_NAMESPACE (default), TEMPORAL_TASK_QUEUE (scrutiny)"
-	envHTTP     = "HTTP_ADDR            listen address (default 127.0.0.1:8080); PUBLIC_URL base of links in emails"
-	envSMTP     = "SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD, SMTP_TLS (none|starttls|tls), MAIL_FROM"
-	envLinks    = "LINK_SIGNING_KEY     HMAC key (32+ characters) for members' personal links"
+	envDatabase  = "DATABASE_URL         PostgreSQL connection URL (required outside dev)"
+	envTemporal  = "TEMPORAL_ADDRESS     Temporal frontend host:port (default 127.0.0.1:7233); TEMPORAL_NAMESPACE (default), TEMPORAL_TASK_QUEUE (scrutiny)"
+	envHTTP      = "HTTP_ADDR            listen address (default 127.0.0.1:8080); PUBLIC_URL base of links in emails"
+	envSMTP      = "SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD, SMTP_TLS (none|starttls|tls), MAIL_FROM"
+	envLinks     = "LINK_SIGNING_KEY     HMAC key (32+ characters) for members' personal links"
+	envPublicURL = "PUBLIC_URL           the address people reach scrutiny at, the base of every link"
 )
 
 var logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
