@@ -69,27 +69,54 @@ type Result struct {
 
 // Store writes a checked extract: the cases, a record of the import and an
 // audit entry, in one transaction. *store.Store is the one in use; naming
-// only what Import needs keeps this package free of the database.
+// only what Save needs keeps this package free of the database.
 type Store interface {
 	ImportCases(ctx context.Context, filename, sha256, importedBy string, recs []domain.CaseRecord) (importID int64, inserted, updated int, err error)
 }
 
-// Import checks data and, only if every row is right, writes the cases in one
-// transaction together with a row in imports and an audit entry. A reference
-// already held for the same Area updates that case rather than adding
-// another. When the file has problems Import returns them as Errors and
-// writes nothing; any other error is the store's, which also refuses a blank
-// importedBy, since the audit log must name who imported.
-func Import(ctx context.Context, st Store, filename string, data []byte, importedBy string) (Result, error) {
+// Extract is a file read and checked, ready to write.
+type Extract struct {
+	Filename string
+	// SHA256 is the file's checksum, recorded with the import.
+	SHA256 string
+	Cases  []domain.CaseRecord
+}
+
+// Check reads a CSV or XLSX file, chosen by the extension of filename, and
+// checks every row, as Parse does. It returns the extract, or Errors
+// listing every problem in the file. A caller may look at the cases, say to
+// check whose they are, before it saves them.
+func Check(filename string, data []byte) (Extract, error) {
 	recs, err := Parse(filename, bytes.NewReader(data))
 	if err != nil {
-		return Result{}, err
+		return Extract{}, err
 	}
 	sum := sha256.Sum256(data)
-	res := Result{Rows: len(recs)}
-	res.ImportID, res.Inserted, res.Updated, err = st.ImportCases(ctx, filename, hex.EncodeToString(sum[:]), importedBy, recs)
+	return Extract{Filename: filename, SHA256: hex.EncodeToString(sum[:]), Cases: recs}, nil
+}
+
+// Save writes a checked extract in one transaction together with a row in
+// imports and an audit entry. A reference already held for the same Area
+// updates that case rather than adding another. Any error is the store's,
+// which also refuses a blank importedBy, since the audit log must name who
+// imported.
+func Save(ctx context.Context, st Store, e Extract, importedBy string) (Result, error) {
+	res := Result{Rows: len(e.Cases)}
+	var err error
+	res.ImportID, res.Inserted, res.Updated, err = st.ImportCases(ctx, e.Filename, e.SHA256, importedBy, e.Cases)
 	if err != nil {
 		return Result{}, err
 	}
 	return res, nil
+}
+
+// Import checks data and, only if every row is right, saves the cases:
+// Check, then Save. When the file has problems Import returns them as
+// Errors and writes nothing.
+func Import(ctx context.Context, st Store, filename string, data []byte, importedBy string) (Result, error) {
+	e, err := Check(filename, data)
+	if err != nil {
+		return Result{}, err
+	}
+	return Save(ctx, st, e, importedBy)
 }

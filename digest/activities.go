@@ -14,9 +14,6 @@ import (
 	"github.com/lsip/scrutiny/workbook"
 )
 
-// outstandingStatuses are the statuses of the actions a digest lists.
-var outstandingStatuses = []domain.ActionStatus{domain.ActionOpen, domain.ActionInProgress}
-
 // Activities carries the dependencies of the digest's activities.
 type Activities struct {
 	Store *store.Store
@@ -50,8 +47,9 @@ func (a *Activities) QueueDigest(ctx context.Context, managerID int64, week stri
 	}
 	var outstanding, overdue int
 	var lines []string
-	err = a.Store.EachAction(ctx, store.ActionFilter{ScopeAreaID: &m.AreaID}, func(r domain.ActionRow) error {
-		if !slices.Contains(outstandingStatuses, domain.ActionStatus(r.Status)) {
+	areaScope := store.ScopeOf(store.User{Role: domain.StaffManager, AreaID: &m.AreaID})
+	err = a.Store.EachAction(ctx, store.ActionFilter{Scope: areaScope}, func(r domain.ActionRow) error {
+		if !slices.Contains(store.OutstandingActions, r.Status) {
 			return nil
 		}
 		outstanding++
@@ -76,7 +74,7 @@ func (a *Activities) QueueDigest(ctx context.Context, managerID int64, week stri
 	body += fmt.Sprintf("\nThe attached workbook lists them all. The action board: %s/actions?area=%d\n\n(This is an automatic message from scrutiny.)\n", a.PublicURL, m.AreaID)
 	var ref outbox.Ref
 	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
-		fileID, err := tx.SaveFile(ctx, store.File{Kind: "export", Filename: fmt.Sprintf("actions-%s-%s.xlsx", m.Area, week), ContentType: workbook.ContentType, Content: data})
+		fileID, err := tx.SaveFile(ctx, store.File{Kind: domain.FileExport, Filename: fmt.Sprintf("actions-%s-%s.xlsx", m.Area, week), ContentType: workbook.ContentType, Content: data})
 		if err != nil {
 			return err
 		}

@@ -30,18 +30,18 @@ type CaseRecord struct {
 
 // ActionRow is one action in a list.
 type ActionRow struct {
-	ID          int64     `json:"id"`
-	Panel       string    `json:"panel"`
-	Area        string    `json:"area"`
-	Description string    `json:"description"`
-	Kind        string    `json:"kind"`
-	Audience    string    `json:"audience"`
-	OwnerName   string    `json:"owner_name"`
-	ManagerName string    `json:"manager_name"`
-	Due         time.Time `json:"due"`
-	Status      string    `json:"status"`
-	Response    string    `json:"response,omitempty"`
-	Overdue     bool      `json:"overdue"`
+	ID          int64        `json:"id"`
+	Panel       string       `json:"panel"`
+	Area        string       `json:"area"`
+	Description string       `json:"description"`
+	Kind        string       `json:"kind"`
+	Audience    string       `json:"audience"`
+	OwnerName   string       `json:"owner_name"`
+	ManagerName string       `json:"manager_name"`
+	Due         time.Time    `json:"due"`
+	Status      ActionStatus `json:"status"`
+	Response    string       `json:"response,omitempty"`
+	Overdue     bool         `json:"overdue"`
 }
 
 // Figures are the governance figures for one Area, or nationally.

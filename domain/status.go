@@ -79,5 +79,33 @@ const (
 	ActionCancelled  ActionStatus = "cancelled"
 )
 
+// MeetingStatus is whether a cycle's meeting is still to come, has been
+// held or was cancelled. Members answer the invitation only while it is
+// scheduled.
+type MeetingStatus string
+
+const (
+	MeetingScheduled MeetingStatus = "scheduled"
+	MeetingHeld      MeetingStatus = "held"
+	MeetingCancelled MeetingStatus = "cancelled"
+)
+
+// FileKind is what a stored file is: a member's pack, a cycle's minutes or
+// public key messages, an uploaded file, an export of the action log (the
+// weekly digest's attachment) or a report.
+type FileKind string
+
+const (
+	FilePack        FileKind = "pack"
+	FileMinutes     FileKind = "minutes"
+	FileKeyMessages FileKind = "key_messages"
+	FileUpload      FileKind = "upload"
+	FileExport      FileKind = "export"
+	FileReport      FileKind = "report"
+)
+
 // Label is the stage in words, as people see it: "conflict check".
 func (s Stage) Label() string { return strings.ReplaceAll(string(s), "_", " ") }
+
+// Label is the kind in words, as people see it: "key messages".
+func (k FileKind) Label() string { return strings.ReplaceAll(string(k), "_", " ") }

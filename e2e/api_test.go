@@ -151,7 +151,7 @@ func TestAPIJourney(t *testing.T) {
 	cyclePath := fmt.Sprintf("/api/v1/cycles/%d", cycleID)
 	waitFor(t, func() bool {
 		_, s := coord.do("GET", cyclePath, nil)
-		return s["stage"] == domain.StageCoordinatorCheck
+		return s["stage"] == string(domain.StageCoordinatorCheck)
 	})
 	if code, p := coord.do("POST", cyclePath+"/approve", nil); code != http.StatusOK {
 		t.Fatalf("approve: %d %v", code, p)
@@ -203,7 +203,7 @@ func TestAPIJourney(t *testing.T) {
 		t.Errorf("pack downloads audited: %d", audited)
 	}
 
-	waitFor(t, func() bool { _, s := coord.do("GET", cyclePath, nil); return s["stage"] == domain.StageMeeting })
+	waitFor(t, func() bool { _, s := coord.do("GET", cyclePath, nil); return s["stage"] == string(domain.StageMeeting) })
 	_, s := coord.do("GET", cyclePath, nil)
 	for _, cc := range s["cases"].([]any) {
 		cs := cc.(map[string]any)
@@ -226,7 +226,7 @@ func TestAPIJourney(t *testing.T) {
 	if code, p := chair.do("POST", cyclePath+"/approve-minutes", nil); code != http.StatusOK {
 		t.Fatalf("approve minutes: %d %v", code, p)
 	}
-	waitFor(t, func() bool { _, s := coord.do("GET", cyclePath, nil); return s["stage"] == domain.StageClosed })
+	waitFor(t, func() bool { _, s := coord.do("GET", cyclePath, nil); return s["stage"] == string(domain.StageClosed) })
 	// Finished: the status now comes from PostgreSQL and still tells the story.
 	_, final := coord.do("GET", cyclePath, nil)
 	if final["minutes_issued"] != true || len(final["findings"].([]any)) != 2 || final["seed"].(float64) != 11 {

@@ -128,7 +128,7 @@ func TestEveryRouteWithEveryRole(t *testing.T) {
 
 // TestEveryPageNeedsSignInOrALink walks every page route: staff pages send
 // an anonymous visitor to sign in, member pages refuse a bad link and admit
-// a good one, and only the sign-in page, static files and the home redirect
+// a good one, account links refuse a made-up token, and only the sign-in page, static files and the home redirect
 // are public. A manager cannot reach a coordinator's page.
 func TestEveryPageNeedsSignInOrALink(t *testing.T) {
 	st := testenv.DB(t)
@@ -156,6 +156,21 @@ func TestEveryPageNeedsSignInOrALink(t *testing.T) {
 		}
 		pages++
 		path := strings.NewReplacer(":id", strconv.FormatInt(cycle, 10), ":case", "1", ":file", strconv.FormatInt(member, 10)+".xlsx").Replace(r.Path)
+		if strings.HasPrefix(r.Path, "/account/") {
+			// Account links (first sign-in, invitation, reset) are their
+			// own credential: a made-up one is refused.
+			req, _ := http.NewRequest(r.Method, srv.URL+strings.Replace(path, ":token", "acl_not-a-link", 1), strings.NewReader(""))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			resp, err := noRedirect.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusGone {
+				t.Errorf("%s %s with a made-up link: %d, want 410", r.Method, r.Path, resp.StatusCode)
+			}
+			continue
+		}
 		if strings.HasPrefix(r.Path, "/m/") {
 			for _, tc := range []struct {
 				token string

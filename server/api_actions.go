@@ -27,7 +27,7 @@ func actionFilter(c *gin.Context) (store.ActionFilter, bool) {
 // parseActionFilter reads the list filters from the query string and limits
 // them to what the user may see.
 func parseActionFilter(c *gin.Context) (store.ActionFilter, []FieldError) {
-	var f store.ActionFilter
+	f := store.ActionFilter{Scope: userScope(c)}
 	var fields []FieldError
 	num := func(name string, set func(int64)) {
 		if v := c.Query(name); v != "" {
@@ -47,14 +47,14 @@ func parseActionFilter(c *gin.Context) (store.ActionFilter, []FieldError) {
 	num("per_page", func(n int64) { perPage = min(max(n, 1), 200) })
 	f.Limit, f.Offset = int(perPage), int((page-1)*perPage)
 	f.Owner = c.Query("owner")
-	if st := c.Query("status"); st != "" {
-		if !slices.Contains(actionStatuses, domain.ActionStatus(st)) {
+	if st := domain.ActionStatus(c.Query("status")); st != "" {
+		if !slices.Contains(actionStatuses, st) {
 			fields = append(fields, FieldError{Field: "status", Message: "must be open, in_progress, completed or cancelled"})
 		}
 		f.Status = st
 	}
 	f.Overdue = c.Query("overdue") == "true"
-	return userScope(c).LimitActions(f), fields
+	return f, fields
 }
 
 // actionStatuses are the statuses the action list filters by, in the
@@ -149,7 +149,7 @@ func (s *Server) actionState(c *gin.Context, id int64) (action.ActionState, erro
 	}
 	st := action.ActionState{ActionID: id, Status: rec.Status, Due: rec.Due, OwnerName: rec.OwnerName, OwnerEmail: rec.OwnerEmail,
 		ManagerName: rec.ManagerName, ManagerEmail: rec.ManagerEmail}
-	if rec.Status == domain.ActionOpen || rec.Status == domain.ActionInProgress {
+	if slices.Contains(store.OutstandingActions, rec.Status) {
 		if v, err := s.deps.Temporal.QueryWorkflow(ctx, action.WorkflowID(id), "", action.QueryActionState); err == nil {
 			var live action.ActionState
 			if v.Get(&live) == nil {

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -31,11 +30,11 @@ func (s *Server) importCases(c *gin.Context) {
 		writeProblem(c, Problem{Status: http.StatusRequestEntityTooLarge, Title: "The file is too large", Detail: "Split the extract into files under 50 MB."})
 		return
 	}
-	recs, err := caseimport.Parse(header.Filename, bytes.NewReader(data))
+	extract, err := caseimport.Check(header.Filename, data)
 	if importFailed(c, err) {
 		return
 	}
-	outside, err := s.areasOutside(c.Request.Context(), userScope(c), recs)
+	outside, err := s.areasOutside(c.Request.Context(), userScope(c), extract.Cases)
 	if err != nil {
 		internalError(c, err)
 		return
@@ -45,7 +44,7 @@ func (s *Server) importCases(c *gin.Context) {
 			Detail: "Your account can import cases only for the Areas it covers. Nothing was imported."})
 		return
 	}
-	res, err := caseimport.Import(c.Request.Context(), s.deps.Store, header.Filename, data, currentUser(c).Name)
+	res, err := caseimport.Save(c.Request.Context(), s.deps.Store, extract, currentUser(c).Name)
 	if importFailed(c, err) {
 		return
 	}

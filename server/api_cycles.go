@@ -238,7 +238,7 @@ func cycleUpdate[T any](s *Server, name string, prepare func(*gin.Context, *T)) 
 // noBody marks updates that take no arguments.
 type noBody struct{}
 
-func (s *Server) cycleFile(kind string) gin.HandlerFunc {
+func (s *Server) cycleFile(kind domain.FileKind) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		cr, ok := s.loadCycle(c)
 		if !ok {
@@ -246,7 +246,7 @@ func (s *Server) cycleFile(kind string) gin.HandlerFunc {
 		}
 		id, err := s.deps.Store.LatestCycleFile(c.Request.Context(), cr.ID, kind, 0)
 		if errors.Is(err, store.ErrNotFound) {
-			notFound(c, "The "+strings.ReplaceAll(kind, "_", " ")+" file")
+			notFound(c, "The "+kind.Label()+" file")
 			return
 		}
 		if err != nil {

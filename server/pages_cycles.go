@@ -24,7 +24,7 @@ func (s *Server) cyclePageRoutes(staff *gin.RouterGroup) {
 	staff.GET("/cycles/new", requireRole(coordinatorOnly), s.newCyclePage)
 	staff.POST("/cycles/new", requireRole(coordinatorOnly), s.newCycleSubmit)
 	staff.GET("/cycles/:id", requireRole(staffRoles), s.cyclePage)
-	staff.GET("/cycles/:id/minutes.xlsx", requireRole(staffRoles), s.cycleFile("minutes"))
+	staff.GET("/cycles/:id/minutes.xlsx", requireRole(staffRoles), s.cycleFile(domain.FileMinutes))
 	staff.POST("/cycles/:id/approve", requireRole(coordinatorOnly), s.cyclePost(cycle.UpdateApproveSelection, "The selection is approved.", func(*gin.Context) (any, string) { return nil, "" }))
 	staff.POST("/cycles/:id/replace", requireRole(coordinatorOnly), s.cyclePost(cycle.UpdateReplaceCase, "The case is withdrawn.", func(c *gin.Context) (any, string) {
 		id, err := strconv.ParseInt(c.PostForm("case_id"), 10, 64)
@@ -87,7 +87,7 @@ func (s *Server) coordinatorPack(c *gin.Context) {
 		noPack()
 		return
 	}
-	fileID, err := s.deps.Store.LatestCycleFile(c.Request.Context(), cr.ID, "pack", memberID)
+	fileID, err := s.deps.Store.LatestCycleFile(c.Request.Context(), cr.ID, domain.FilePack, memberID)
 	if errors.Is(err, store.ErrNotFound) {
 		noPack()
 		return

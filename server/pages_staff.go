@@ -112,13 +112,14 @@ func (s *Server) logout(c *gin.Context) {
 
 // board is the action board page's data.
 type board struct {
-	Items                    []domain.ActionRow
-	Total                    int
-	Counts                   map[string]int
-	Statuses                 []domain.ActionStatus
-	Status, Owner, DueWithin string
-	Overdue                  bool
-	Query, Next              string
+	Items            []domain.ActionRow
+	Total            int
+	Counts           map[domain.ActionStatus]int
+	Statuses         []domain.ActionStatus
+	Status           domain.ActionStatus
+	Owner, DueWithin string
+	Overdue          bool
+	Query, Next      string
 }
 
 func (s *Server) actionsPage(c *gin.Context) {

@@ -3,66 +3,65 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/lsip/scrutiny/domain"
 )
 
-// ActionFilter narrows the manager's action list. Zero values mean "any".
-// The scope fields restrict what a user may see at all.
+// OutstandingActions are the statuses of an action still to be done: open
+// or in progress. Only an outstanding action can be overdue, and the
+// weekly digest lists these alone.
+var OutstandingActions = []domain.ActionStatus{domain.ActionOpen, domain.ActionInProgress}
+
+// ActionFilter narrows the manager's action list. Zero values mean "any",
+// except Scope: the zero Scope sees nothing.
 type ActionFilter struct {
-	AreaID    int16
-	PanelID   int64
-	Owner     string // matched against name or email, case-insensitive
-	Status    string
-	Overdue   bool
-	DueWithin int // days from today
-	// Scope: a manager's Area, or a coordinator's or chair's panels.
-	ScopeAreaID   *int16
-	ScopePanelIDs []int64
+	// Scope is what the user may see at all.
+	Scope         Scope
+	AreaID        int16
+	PanelID       int64
+	Owner         string // matched against name or email, case-insensitive
+	Status        domain.ActionStatus
+	Overdue       bool
+	DueWithin     int // days from today
 	Limit, Offset int
 }
 
-// where builds the WHERE clause and its arguments for f.
-func (f ActionFilter) where() (string, []any) {
-	conds := []string{"true"}
-	var args []any
-	add := func(cond string, v any) {
-		args = append(args, v)
-		conds = append(conds, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
-	}
-	if f.ScopeAreaID != nil {
-		add("ac.area_id = ?", *f.ScopeAreaID)
-	}
-	if f.ScopePanelIDs != nil {
-		add("ac.panel_id = ANY(?)", f.ScopePanelIDs)
-	}
+// where is the filter's conditions, the scope's first.
+func (f ActionFilter) where() filter {
+	var w filter
+	f.Scope.limit(&w, "ac.panel_id", "ac.area_id")
 	if f.AreaID != 0 {
-		add("ac.area_id = ?", f.AreaID)
+		w.add("ac.area_id = ?", f.AreaID)
 	}
 	if f.PanelID != 0 {
-		add("ac.panel_id = ?", f.PanelID)
+		w.add("ac.panel_id = ?", f.PanelID)
 	}
 	if f.Owner != "" {
-		// Both placeholders become the same parameter.
-		add("(ac.owner_name ILIKE ? OR ac.owner_email ILIKE ?)", "%"+f.Owner+"%")
+		w.add("(ac.owner_name ILIKE ? OR ac.owner_email ILIKE ?)", "%"+f.Owner+"%")
 	}
 	if f.Status != "" {
-		add("ac.status = ?", f.Status)
+		w.add("ac.status = ?", f.Status)
 	}
 	if f.Overdue {
-		conds = append(conds, "ac.status IN ('open', 'in_progress') AND ac.due_on < current_date")
+		w.add("ac.status = ANY(?) AND ac.due_on < current_date", OutstandingActions)
 	}
 	if f.DueWithin > 0 {
-		add("ac.status IN ('open', 'in_progress') AND ac.due_on BETWEEN current_date AND current_date + ?::int", f.DueWithin)
+		w.add("ac.status = ANY(?)", OutstandingActions)
+		w.add("ac.due_on BETWEEN current_date AND current_date + ?::int", f.DueWithin)
 	}
-	return strings.Join(conds, " AND "), args
+	return w
 }
 
-const actionColumns = `ac.id, p.name, ar.name, ac.description, ac.kind, ac.audience, ac.owner_name, ac.manager_name, ac.due_on, ac.status,
-	coalesce(ac.response, ''), ac.status IN ('open', 'in_progress') AND ac.due_on < current_date`
+// selectActions is the query for the actions w matches, soonest due first.
+// It adds to w the parameter of its overdue column.
+func selectActions(w *filter) string {
+	return `SELECT ac.id, p.name, ar.name, ac.description, ac.kind, ac.audience, ac.owner_name, ac.manager_name, ac.due_on, ac.status,
+			coalesce(ac.response, ''), ac.status = ANY(` + w.param(OutstandingActions) + `) AND ac.due_on < current_date
+		FROM actions ac JOIN panels p ON p.id = ac.panel_id JOIN areas ar ON ar.id = ac.area_id
+		WHERE ` + w.sql() + ` ORDER BY ac.due_on, ac.id`
+}
 
 func scanAction(r pgx.CollectableRow) (domain.ActionRow, error) {
 	var a domain.ActionRow
@@ -72,21 +71,21 @@ func scanAction(r pgx.CollectableRow) (domain.ActionRow, error) {
 
 // ListActions returns one page of actions, soonest due first, with the
 // total matching and counts by status. It reads PostgreSQL only.
-func (q *Queries) ListActions(ctx context.Context, f ActionFilter) (rows []domain.ActionRow, total int, counts map[string]int, err error) {
-	where, args := f.where()
-	cr, err := q.db.Query(ctx, `SELECT ac.status, count(*) FROM actions ac WHERE `+where+` GROUP BY ac.status`, args...)
+func (q *Queries) ListActions(ctx context.Context, f ActionFilter) (rows []domain.ActionRow, total int, counts map[domain.ActionStatus]int, err error) {
+	w := f.where()
+	cr, err := q.db.Query(ctx, `SELECT ac.status, count(*) FROM actions ac WHERE `+w.sql()+` GROUP BY ac.status`, w.args...)
 	if err != nil {
 		return nil, 0, nil, fmt.Errorf("count actions: %w", err)
 	}
 	type statusCount struct {
-		Status string
+		Status domain.ActionStatus
 		N      int
 	}
 	byStatus, err := pgx.CollectRows(cr, pgx.RowToStructByPos[statusCount])
 	if err != nil {
 		return nil, 0, nil, fmt.Errorf("count actions: %w", err)
 	}
-	counts = make(map[string]int, len(byStatus))
+	counts = make(map[domain.ActionStatus]int, len(byStatus))
 	for _, c := range byStatus {
 		counts[c.Status] = c.N
 		total += c.N
@@ -94,8 +93,9 @@ func (q *Queries) ListActions(ctx context.Context, f ActionFilter) (rows []domai
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
-	r, err := q.db.Query(ctx, `SELECT `+actionColumns+` FROM actions ac JOIN panels p ON p.id = ac.panel_id JOIN areas ar ON ar.id = ac.area_id
-		WHERE `+where+fmt.Sprintf(` ORDER BY ac.due_on, ac.id LIMIT %d OFFSET %d`, f.Limit, f.Offset), args...)
+	sql := selectActions(&w)
+	sql += w.page(f.Limit, f.Offset)
+	r, err := q.db.Query(ctx, sql, w.args...)
 	if err != nil {
 		return nil, 0, nil, fmt.Errorf("list actions: %w", err)
 	}
@@ -110,9 +110,9 @@ func (q *Queries) ListActions(ctx context.Context, f ActionFilter) (rows []domai
 // streaming rather than loading them all, for the Excel export. An error
 // from fn stops the walk and is returned as it is.
 func (q *Queries) EachAction(ctx context.Context, f ActionFilter, fn func(domain.ActionRow) error) error {
-	where, args := f.where()
-	r, err := q.db.Query(ctx, `SELECT `+actionColumns+` FROM actions ac JOIN panels p ON p.id = ac.panel_id JOIN areas ar ON ar.id = ac.area_id
-		WHERE `+where+` ORDER BY ac.due_on, ac.id`, args...)
+	w := f.where()
+	sql := selectActions(&w) // before w.args is read: it adds to them
+	r, err := q.db.Query(ctx, sql, w.args...)
 	if err != nil {
 		return fmt.Errorf("list actions: %w", err)
 	}

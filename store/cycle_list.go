@@ -12,6 +12,10 @@ import (
 	"github.com/lsip/scrutiny/domain"
 )
 
+// notReturned are the statuses of a review its member has not returned:
+// not yet written, only drafted, or past the deadline unsubmitted.
+var notReturned = []domain.ReviewStatus{domain.ReviewOutstanding, domain.ReviewDraft, domain.ReviewNotSubmitted}
+
 // CyclesIn is a page of the review cycles in the scope, newest first, with
 // the number in scope and, for each, the reviews not yet returned.
 func (q *Queries) CyclesIn(ctx context.Context, sc Scope, limit, offset int) ([]domain.CycleListing, int, error) {
@@ -21,9 +25,10 @@ func (q *Queries) CyclesIn(ctx context.Context, sc Scope, limit, offset int) ([]
 	if err := q.db.QueryRow(ctx, `SELECT count(*) FROM cycles cy JOIN panels p ON p.id = cy.panel_id WHERE `+w.sql(), w.args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count cycles: %w", err)
 	}
+	unreturned := w.param(notReturned)
 	sql := `SELECT cy.id, p.name, to_char(cy.window_start, 'YYYY-MM-DD'), to_char(cy.window_end, 'YYYY-MM-DD'), cy.stage,
 			coalesce(m.starts_at, 'epoch'),
-			(SELECT count(*) FROM reviews r WHERE r.cycle_id = cy.id AND r.status IN ('outstanding', 'draft', 'not_submitted') AND NOT r.removed)
+			(SELECT count(*) FROM reviews r WHERE r.cycle_id = cy.id AND r.status = ANY(` + unreturned + `) AND NOT r.removed)
 		FROM cycles cy JOIN panels p ON p.id = cy.panel_id LEFT JOIN meetings m ON m.cycle_id = cy.id
 		WHERE ` + w.sql() + ` ORDER BY cy.id DESC` + w.page(limit, offset)
 	list, err := queryAll(ctx, q.db, "list cycles", func(r pgx.CollectableRow) (domain.CycleListing, error) {
@@ -77,7 +82,7 @@ func (q *Queries) LiveCycleFor(ctx context.Context, panelID int64, start, end ti
 // LatestCycleFile is the newest file of a kind (minutes, key_messages) the
 // cycle has, not purged. A member's pack also names the member; other
 // kinds take memberID 0.
-func (q *Queries) LatestCycleFile(ctx context.Context, cycleID int64, kind string, memberID int64) (int64, error) {
+func (q *Queries) LatestCycleFile(ctx context.Context, cycleID int64, kind domain.FileKind, memberID int64) (int64, error) {
 	var id int64
 	err := q.db.QueryRow(ctx, `SELECT id FROM files WHERE cycle_id = $1 AND kind = $2 AND ($3::bigint = 0 OR member_id = $3) AND purged_at IS NULL
 		ORDER BY id DESC LIMIT 1`, cycleID, kind, memberID).Scan(&id)

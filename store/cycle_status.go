@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/lsip/scrutiny/cycle"
+	"github.com/lsip/scrutiny/domain"
 )
 
 // StoredCycleStatus is a cycle's status as PostgreSQL holds it: what the
@@ -22,9 +23,9 @@ func (q *Queries) StoredCycleStatus(ctx context.Context, cycleID int64) (cycle.C
 	var cancelReason *string
 	err := q.db.QueryRow(ctx, `SELECT cy.stage, cy.schedule, cy.seed, cy.access_revoked_at IS NOT NULL, cy.cancel_reason,
 			coalesce(m.starts_at, 'epoch'), coalesce(m.ends_at, 'epoch'), coalesce(m.location, ''), coalesce(m.online_link, ''), coalesce(m.ics_sequence, 0),
-			(SELECT id FROM files WHERE cycle_id = cy.id AND kind = 'minutes' ORDER BY id DESC LIMIT 1),
+			(SELECT id FROM files WHERE cycle_id = cy.id AND kind = $2 ORDER BY id DESC LIMIT 1),
 			EXISTS (SELECT 1 FROM audit_log WHERE action = 'minutes_issued' AND subject_type = 'cycle' AND subject_id = cy.id::text)
-		FROM cycles cy LEFT JOIN meetings m ON m.cycle_id = cy.id WHERE cy.id = $1`, cycleID).
+		FROM cycles cy LEFT JOIN meetings m ON m.cycle_id = cy.id WHERE cy.id = $1`, cycleID, domain.FileMinutes).
 		Scan(&st.Stage, &schedule, &seed, &st.AccessRevoked, &cancelReason, &st.Meeting.Start, &st.Meeting.End, &st.Meeting.Location, &st.Meeting.OnlineLink,
 			&st.MeetingSequence, &minutesID, &st.MinutesIssued)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -70,12 +71,13 @@ func (q *Queries) cycleStatusLists(ctx context.Context, st *cycle.CycleStatus) e
 		var x cycle.MemberStatus
 		return x, r.Scan(&x.MemberID, &x.Name, &x.Unreachable, &x.Left, &x.Cases, &x.Submitted, &x.Drafts, &x.Outstanding, &x.Excused, &x.Late, &x.NotSubmitted, &x.PackSent)
 	}, `SELECT m.id, m.name, m.unreachable_since IS NOT NULL, m.left_at IS NOT NULL OR NOT m.active,
-			count(r.*) FILTER (WHERE NOT r.removed), count(*) FILTER (WHERE r.status = 'submitted' AND NOT r.removed),
-			count(*) FILTER (WHERE r.status = 'draft' AND NOT r.removed), count(*) FILTER (WHERE r.status = 'outstanding' AND NOT r.removed),
-			count(*) FILTER (WHERE r.status = 'excused'), count(*) FILTER (WHERE r.late AND r.status = 'submitted'),
-			count(*) FILTER (WHERE r.status = 'not_submitted' AND NOT r.removed),
-			EXISTS (SELECT 1 FROM outbox o WHERE o.message_key = 'pack/' || $1::bigint || '/' || m.id AND o.status = 'sent')
-		FROM reviews r JOIN members m ON m.id = r.member_id WHERE r.cycle_id = $1::bigint GROUP BY m.id ORDER BY m.id`, id); err != nil {
+			count(r.*) FILTER (WHERE NOT r.removed), count(*) FILTER (WHERE r.status = $2 AND NOT r.removed),
+			count(*) FILTER (WHERE r.status = $3 AND NOT r.removed), count(*) FILTER (WHERE r.status = $4 AND NOT r.removed),
+			count(*) FILTER (WHERE r.status = $5), count(*) FILTER (WHERE r.late AND r.status = $2),
+			count(*) FILTER (WHERE r.status = $6 AND NOT r.removed),
+			EXISTS (SELECT 1 FROM outbox o WHERE o.message_key = 'pack/' || $1::bigint || '/' || m.id AND o.status = $7)
+		FROM reviews r JOIN members m ON m.id = r.member_id WHERE r.cycle_id = $1::bigint GROUP BY m.id ORDER BY m.id`,
+		id, domain.ReviewSubmitted, domain.ReviewDraft, domain.ReviewOutstanding, domain.ReviewExcused, domain.ReviewNotSubmitted, domain.MailSent); err != nil {
 		return err
 	}
 	if st.Conflicts, err = queryAll(ctx, q.db, "conflicts", func(r pgx.CollectableRow) (cycle.ConflictRequest, error) {

@@ -9,13 +9,15 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/lsip/scrutiny/domain"
 )
 
 // File is a generated workbook or an upload. Files live in PostgreSQL so
 // that workflows pass only their IDs.
 type File struct {
 	ID          int64
-	Kind        string // pack, minutes, key_messages, upload, export, report
+	Kind        domain.FileKind
 	CycleID     *int64
 	MemberID    *int64
 	Filename    string

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/lsip/scrutiny/domain"
 )
 
 // MeetingPlan is when and where a cycle's meeting is.
@@ -48,7 +50,7 @@ func (q *Queries) MeetingInvite(ctx context.Context, cycleID int64) (uid string,
 // CancelMeeting marks the cycle's meeting cancelled and raises its invite
 // sequence, so calendars take the cancellation.
 func (q *Queries) CancelMeeting(ctx context.Context, cycleID int64) error {
-	if _, err := q.db.Exec(ctx, `UPDATE meetings SET status = 'cancelled', ics_sequence = ics_sequence + 1 WHERE cycle_id = $1`, cycleID); err != nil {
+	if _, err := q.db.Exec(ctx, `UPDATE meetings SET status = $2, ics_sequence = ics_sequence + 1 WHERE cycle_id = $1`, cycleID, domain.MeetingCancelled); err != nil {
 		return fmt.Errorf("cancel meeting of cycle %d: %w", cycleID, err)
 	}
 	return nil

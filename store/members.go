@@ -153,8 +153,8 @@ func (q *Queries) PackCases(ctx context.Context, cycleID, memberID int64) ([]dom
 			EXISTS (SELECT 1 FROM conflicts WHERE cycle_id = cc.cycle_id AND member_id = $2 AND case_id = c.id)
 		FROM cycle_cases cc JOIN cases c ON c.id = cc.case_id
 		LEFT JOIN reviews r ON r.cycle_id = cc.cycle_id AND r.case_id = c.id AND r.member_id = $2
-		WHERE cc.cycle_id = $1 AND cc.status IN ($3, $4) AND cc.role <> 'reserve' AND (r.removed IS NULL OR NOT r.removed)
-		ORDER BY c.reference`, cycleID, memberID, domain.CaseApproved, domain.CaseProposed)
+		WHERE cc.cycle_id = $1 AND cc.status IN ($3, $4) AND cc.role <> $5 AND (r.removed IS NULL OR NOT r.removed)
+		ORDER BY c.reference`, cycleID, memberID, domain.CaseApproved, domain.CaseProposed, DrawReserve)
 }
 
 // CaseReview is one case of a member's released pack with their review.
@@ -188,8 +188,8 @@ func (q *Queries) PackReleased(ctx context.Context, cycleID, memberID int64) (bo
 // scheduled it is ErrNotFound.
 func (q *Queries) RespondToMeeting(ctx context.Context, cycleID, memberID int64, response string) error {
 	tag, err := q.db.Exec(ctx, `INSERT INTO meeting_responses (meeting_id, member_id, response)
-		SELECT id, $2, $3 FROM meetings WHERE cycle_id = $1 AND status = 'scheduled'
-		ON CONFLICT (meeting_id, member_id) DO UPDATE SET response = EXCLUDED.response, responded_at = now()`, cycleID, memberID, response)
+		SELECT id, $2, $3 FROM meetings WHERE cycle_id = $1 AND status = $4
+		ON CONFLICT (meeting_id, member_id) DO UPDATE SET response = EXCLUDED.response, responded_at = now()`, cycleID, memberID, response, domain.MeetingScheduled)
 	if err != nil {
 		return fmt.Errorf("member %d's answer to the meeting: %w", memberID, err)
 	}

@@ -124,7 +124,7 @@ func (q *Queries) DrawCounts(ctx context.Context, cycleID int64) (DrawCounts, er
 
 // CycleFileID finds the ID of the cycle's file of the kind and name;
 // ErrNotFound if there is none.
-func (q *Queries) CycleFileID(ctx context.Context, cycleID int64, kind, filename string) (int64, error) {
+func (q *Queries) CycleFileID(ctx context.Context, cycleID int64, kind domain.FileKind, filename string) (int64, error) {
 	var id int64
 	err := q.db.QueryRow(ctx, `SELECT id FROM files WHERE cycle_id = $1 AND kind = $2 AND filename = $3`, cycleID, kind, filename).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {

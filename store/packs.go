@@ -25,8 +25,8 @@ func (q *Queries) StoredPack(ctx context.Context, cycleID, memberID int64, mailK
 	var p StoredPack
 	err := q.db.QueryRow(ctx, `SELECT f.id, o.id, ARRAY(SELECT r.case_id FROM reviews r JOIN cases c ON c.id = r.case_id
 			WHERE r.cycle_id = $2 AND r.member_id = $3 ORDER BY c.reference)
-		FROM outbox o, files f WHERE o.message_key = $1 AND f.kind = 'pack' AND f.cycle_id = $2 AND f.member_id = $3
-		ORDER BY f.id DESC LIMIT 1`, mailKey, cycleID, memberID).Scan(&p.FileID, &p.OutboxID, &p.CaseIDs)
+		FROM outbox o, files f WHERE o.message_key = $1 AND f.kind = $4 AND f.cycle_id = $2 AND f.member_id = $3
+		ORDER BY f.id DESC LIMIT 1`, mailKey, cycleID, memberID, domain.FilePack).Scan(&p.FileID, &p.OutboxID, &p.CaseIDs)
 	if errors.Is(err, pgx.ErrNoRows) {
 		err = ErrNotFound
 	}
@@ -53,6 +53,6 @@ func (q *Queries) MattersArising(ctx context.Context, panelID, cycleID int64) ([
 	return queryAll(ctx, q.db, fmt.Sprintf("matters arising for cycle %d", cycleID), pgx.RowToStructByPos[domain.MatterArising],
 		`SELECT 'A-' || id, description, owner_name, status, coalesce(response_rationale, completion_note, ''), due_on
 		FROM actions WHERE panel_id = $1 AND (cycle_id IS NULL OR cycle_id <> $2)
-		  AND (status IN ($3, $4) OR closed_at > now() - interval '6 months')
-		ORDER BY due_on, id`, panelID, cycleID, domain.ActionOpen, domain.ActionInProgress)
+		  AND (status = ANY($3) OR closed_at > now() - interval '6 months')
+		ORDER BY due_on, id`, panelID, cycleID, OutstandingActions)
 }

@@ -72,22 +72,6 @@ func (s Scope) limit(w *filter, panel, area string) {
 // areaOnly is limit's panel column for rows that have no panel.
 const areaOnly = ""
 
-// LimitActions sets f's scope fields from s.
-//
-// It stands in until ActionFilter takes a Scope and its where clause calls
-// limit("ac.panel_id", "ac.area_id") itself.
-func (s Scope) LimitActions(f ActionFilter) ActionFilter {
-	f.ScopeAreaID, f.ScopePanelIDs = nil, nil
-	switch s.kind {
-	case scopeArea:
-		id := s.areaID
-		f.ScopeAreaID = &id
-	case scopePanels:
-		f.ScopePanelIDs = append([]int64{}, s.panelIDs...)
-	}
-	return f
-}
-
 // AreasIn lists the Areas the scope reaches, by name: every Area for an
 // admin, a manager's own, and the Areas of a coordinator's or chair's
 // panels. The governance report and the case import both go by it.
@@ -110,15 +94,20 @@ type filter struct {
 
 // add appends cond with its value.
 func (w *filter) add(cond string, v any) {
+	w.conds = append(w.conds, strings.ReplaceAll(cond, "?", w.param(v)))
+}
+
+// param adds v as the next parameter and returns its placeholder, for a
+// part of the statement other than its conditions, such as a column.
+func (w *filter) param(v any) string {
 	w.args = append(w.args, v)
-	w.conds = append(w.conds, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(w.args))))
+	return fmt.Sprintf("$%d", len(w.args))
 }
 
 // page adds the parameters of one page of rows and returns the clause
 // that takes it. A limit of 0 takes every row.
 func (w *filter) page(limit, offset int) string {
-	w.args = append(w.args, limit, offset)
-	return fmt.Sprintf(" LIMIT NULLIF($%d::int, 0) OFFSET $%d", len(w.args)-1, len(w.args))
+	return " LIMIT NULLIF(" + w.param(limit) + "::int, 0) OFFSET " + w.param(offset)
 }
 
 // test is the conditions as one boolean column for a single-item lookup.

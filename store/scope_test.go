@@ -96,7 +96,7 @@ func TestScopeForEachRole(t *testing.T) {
 			check(t, "CyclesIn", err, total, len(want))
 			sameNames(t, "CyclesIn", want, names(cycles, func(c domain.CycleListing) string { return c.Panel }))
 
-			actions, total, _, err := st.ListActions(ctx, sc.LimitActions(store.ActionFilter{Limit: 50}))
+			actions, total, _, err := st.ListActions(ctx, store.ActionFilter{Scope: sc, Limit: 50})
 			check(t, "ListActions", err, total, len(want))
 			sameNames(t, "ListActions", want, names(actions, func(a domain.ActionRow) string { return a.Panel }))
 

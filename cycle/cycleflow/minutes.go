@@ -146,7 +146,7 @@ func (a *Activities) DraftMinutes(ctx context.Context, cycleID int64) (int64, er
 	if err != nil {
 		return 0, err
 	}
-	return a.Store.SaveFile(ctx, store.File{Kind: "minutes", CycleID: &c.ID, Filename: fmt.Sprintf("minutes-%d-draft.xlsx", c.ID), ContentType: workbook.ContentType, Content: data})
+	return a.Store.SaveFile(ctx, store.File{Kind: domain.FileMinutes, CycleID: &c.ID, Filename: fmt.Sprintf("minutes-%d-draft.xlsx", c.ID), ContentType: workbook.ContentType, Content: data})
 }
 
 // IssueMinutes stores the final minutes and the public key messages and
@@ -160,7 +160,7 @@ func (a *Activities) IssueMinutes(ctx context.Context, cycleID int64, approvedBy
 	}
 	issuedName := fmt.Sprintf("minutes-%d.xlsx", c.ID)
 	var out IssuedMinutes
-	out.FileID, err = a.Store.CycleFileID(ctx, c.ID, "minutes", issuedName)
+	out.FileID, err = a.Store.CycleFileID(ctx, c.ID, domain.FileMinutes, issuedName)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return out, err
 	}
@@ -207,7 +207,7 @@ func (a *Activities) storeIssuedMinutes(ctx context.Context, tx *store.Tx, c cyc
 	if err != nil {
 		return 0, err
 	}
-	fileID, err := tx.SaveFile(ctx, store.File{Kind: "minutes", CycleID: &c.ID, Filename: filename, ContentType: workbook.ContentType, Content: data})
+	fileID, err := tx.SaveFile(ctx, store.File{Kind: domain.FileMinutes, CycleID: &c.ID, Filename: filename, ContentType: workbook.ContentType, Content: data})
 	if err != nil {
 		return 0, err
 	}
@@ -216,7 +216,7 @@ func (a *Activities) storeIssuedMinutes(ctx context.Context, tx *store.Tx, c cyc
 	if err != nil {
 		return 0, err
 	}
-	if _, err := tx.SaveFile(ctx, store.File{Kind: "key_messages", CycleID: &c.ID, Filename: fmt.Sprintf("key-messages-%d.xlsx", c.ID), ContentType: workbook.ContentType, Content: km}); err != nil {
+	if _, err := tx.SaveFile(ctx, store.File{Kind: domain.FileKeyMessages, CycleID: &c.ID, Filename: fmt.Sprintf("key-messages-%d.xlsx", c.ID), ContentType: workbook.ContentType, Content: km}); err != nil {
 		return 0, err
 	}
 	return fileID, tx.Audit(ctx, approvedBy, "minutes_issued", "cycle", strconv.FormatInt(c.ID, 10), map[string]any{"file_id": fileID, "approved_by": approvedBy})

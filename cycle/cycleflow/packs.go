@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/mailtext"
 	"github.com/lsip/scrutiny/outbox"
 	"github.com/lsip/scrutiny/pack"
@@ -66,7 +67,7 @@ func (a *Activities) PreparePack(ctx context.Context, in PackInput) (Pack, error
 	out := Pack{CaseIDs: built.CaseIDs}
 	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
 		cycleID, memberID := c.ID, m.ID
-		fileID, err := tx.SaveFile(ctx, store.File{Kind: "pack", CycleID: &cycleID, MemberID: &memberID,
+		fileID, err := tx.SaveFile(ctx, store.File{Kind: domain.FilePack, CycleID: &cycleID, MemberID: &memberID,
 			Filename: built.Filename, ContentType: workbook.ContentType, Content: built.Workbook})
 		if err != nil {
 			return err

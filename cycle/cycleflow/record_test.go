@@ -13,13 +13,14 @@ import (
 	"github.com/lsip/scrutiny/testenv/flowtest"
 
 	"github.com/lsip/scrutiny/cycle"
+	"github.com/lsip/scrutiny/domain"
 )
 
 func TestStagesAndAccess(t *testing.T) {
 	f := newFlow(t)
 	moved := schedule()
 	moved.Meeting = moved.Meeting.AddDate(0, 0, 7)
-	if err := runErr(t, f.acts, f.acts.SetStage, f.cycleID, "reviewing", moved); err != nil {
+	if err := runErr(t, f.acts, f.acts.SetStage, f.cycleID, domain.StageReviewing, moved); err != nil {
 		t.Fatal(err)
 	}
 	var stage string
