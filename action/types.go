@@ -38,6 +38,14 @@ const (
 	NoticeEscalation = "escalation" // once, to each rung as it is reached
 )
 
+// Who a notice goes to: the rungs of the ladder. A rung with its own
+// Email may carry another label.
+const (
+	RungOwner   = "owner"   // the action's owner
+	RungManager = "manager" // the action's manager
+	RungSenior  = "senior"  // the Area's senior lead (ActionInput.SeniorName, SeniorEmail)
+)
+
 // EscalationStep is one rung of the ladder: once the action is After
 // overdue, the rung's person is told, and reminded every Repeat until the
 // next rung is reached. Who is "manager" (the action's manager) or
@@ -73,7 +81,7 @@ type ActionTiming struct {
 func DefaultActionTiming() ActionTiming {
 	return ActionTiming{
 		Reminders: []time.Duration{14 * uktime.Day, 3 * uktime.Day},
-		Ladder:    []EscalationStep{{After: 14 * uktime.Day, Who: "manager"}, {After: 30 * uktime.Day, Who: "senior"}},
+		Ladder:    []EscalationStep{{After: 14 * uktime.Day, Who: RungManager}, {After: 30 * uktime.Day, Who: RungSenior}},
 		Repeat:    7 * uktime.Day,
 		SendAt:    9 * time.Hour,
 	}

@@ -64,11 +64,11 @@ func (p noticePlan) notices(until time.Time) []action.ActionNotice {
 	var out []action.ActionNotice
 	for _, r := range t.Reminders {
 		if r > 0 {
-			out = append(out, action.ActionNotice{At: p.at(-r), Key: fmt.Sprintf("remind/%s/%s", ds, actionOffsetLabel(r)), Kind: action.NoticeReminder, To: "owner"})
+			out = append(out, action.ActionNotice{At: p.at(-r), Key: fmt.Sprintf("remind/%s/%s", ds, actionOffsetLabel(r)), Kind: action.NoticeReminder, To: action.RungOwner})
 		}
 	}
-	out = append(out, action.ActionNotice{At: p.at(0), Key: fmt.Sprintf("remind/%s/0d", ds), Kind: action.NoticeDue, To: "owner"})
-	rungs := append([]action.EscalationStep{{Who: "owner"}}, t.Ladder...)
+	out = append(out, action.ActionNotice{At: p.at(0), Key: fmt.Sprintf("remind/%s/0d", ds), Kind: action.NoticeDue, To: action.RungOwner})
+	rungs := append([]action.EscalationStep{{Who: action.RungOwner}}, t.Ladder...)
 	for i, step := range rungs {
 		start := p.at(step.After)
 		if i > 0 {

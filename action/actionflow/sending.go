@@ -18,20 +18,20 @@ import (
 
 // recipient is who a notice goes to; note explains a fallback.
 func (w *actionRun) recipient(n action.ActionNotice) (name, email, note string) {
-	step := action.EscalationStep{Who: "owner"}
+	step := action.EscalationStep{Who: action.RungOwner}
 	if n.Step > 0 && n.Step <= len(w.in.Timing.Ladder) {
 		step = w.in.Timing.Ladder[n.Step-1]
 	}
 	switch {
 	case step.Email != "":
 		return step.Name, step.Email, ""
-	case step.Who == "owner":
+	case step.Who == action.RungOwner:
 		return w.s.OwnerName, w.s.OwnerEmail, ""
-	case step.Who == "senior" && w.in.SeniorEmail != "":
+	case step.Who == action.RungSenior && w.in.SeniorEmail != "":
 		return w.in.SeniorName, w.in.SeniorEmail, ""
-	case step.Who == "senior":
+	case step.Who == action.RungSenior:
 		return w.s.ManagerName, w.s.ManagerEmail, "No senior lead is set for this Area, so this escalation comes to you as the manager."
-	case step.Who == "manager":
+	case step.Who == action.RungManager:
 		return w.s.ManagerName, w.s.ManagerEmail, ""
 	}
 	return w.s.ManagerName, w.s.ManagerEmail, fmt.Sprintf("The escalation ladder names %q without an address, so this comes to you as the manager.", step.Who)
@@ -69,7 +69,7 @@ func (w *actionRun) send(ctx workflow.Context, n action.ActionNotice) {
 // reportBounce tells the manager that a notice to someone else bounced, so
 // that they can correct the address or reassign the action.
 func (w *actionRun) reportBounce(ctx workflow.Context, n action.ActionNotice, name, email string) {
-	m := ActionMail{ActionID: w.s.ActionID, Key: "bounce/" + n.Key, Kind: "bounce", Role: "manager",
+	m := ActionMail{ActionID: w.s.ActionID, Key: "bounce/" + n.Key, Kind: "bounce", Role: action.RungManager,
 		ToName: w.s.ManagerName, ToEmail: w.s.ManagerEmail, Due: w.s.Due, At: workflow.Now(ctx),
 		OwnerName: w.s.OwnerName, ManagerName: w.s.ManagerName, BouncedName: name, BouncedEmail: email, BouncedKind: n.Kind, BouncedRole: n.To}
 	if _, err := w.mail(ctx, m); err != nil {

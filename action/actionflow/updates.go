@@ -65,7 +65,7 @@ func (w *actionRun) complete(_ workflow.Context, u action.ActionUpdate) domain.A
 	if s.CompletionEvidence != "" {
 		detail += " Evidence: " + s.CompletionEvidence
 	}
-	return domain.ActionChange{Actor: u.Actor, Kind: "completed", Detail: detail}
+	return domain.ActionChange{Actor: u.Actor, Kind: string(domain.ActionCompleted), Detail: detail}
 }
 
 func (w *actionRun) checkReassign(_ workflow.Context, u action.ActionUpdate) error {
@@ -151,5 +151,5 @@ func (w *actionRun) cancel(_ workflow.Context, u action.ActionUpdate) domain.Act
 	w.s.Status, w.s.CancelReason = domain.ActionCancelled, strings.TrimSpace(u.Note)
 	w.s.PendingExtension = nil
 	w.replanned = true
-	return domain.ActionChange{Actor: u.Actor, Kind: "cancelled", Detail: w.s.CancelReason}
+	return domain.ActionChange{Actor: u.Actor, Kind: string(domain.ActionCancelled), Detail: w.s.CancelReason}
 }

@@ -114,7 +114,7 @@ func (a *Activities) CancelCycle(ctx context.Context, cycleID int64, reason stri
 		if err := tx.CancelMeeting(ctx, cycleID); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, "coordinator", "cycle_cancelled", "cycle", strconv.FormatInt(cycleID, 10), nil)
+		return tx.Audit(ctx, string(domain.StaffCoordinator), "cycle_cancelled", "cycle", strconv.FormatInt(cycleID, 10), nil)
 	})
 	if err != nil {
 		return nil, err

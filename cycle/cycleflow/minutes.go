@@ -181,7 +181,7 @@ func (a *Activities) IssueMinutes(ctx context.Context, cycleID int64, approvedBy
 			if err != nil {
 				return err
 			}
-			who := "coordinator"
+			who := string(domain.StaffCoordinator)
 			if m.ID != 0 {
 				who = strconv.FormatInt(m.ID, 10)
 			}

@@ -113,7 +113,7 @@ func (a *Activities) ExcuseReviews(ctx context.Context, cycleID, memberID int64)
 		if excused == 0 {
 			return nil
 		}
-		return tx.Audit(ctx, "coordinator", "reviews_excused", "cycle", strconv.FormatInt(cycleID, 10), map[string]any{"member_id": memberID, "excused": excused})
+		return tx.Audit(ctx, string(domain.StaffCoordinator), "reviews_excused", "cycle", strconv.FormatInt(cycleID, 10), map[string]any{"member_id": memberID, "excused": excused})
 	})
 	return n, err
 }

@@ -139,7 +139,7 @@ func (a *Activities) ApproveSelection(ctx context.Context, cycleID int64) ([]cyc
 		if err != nil || !changed {
 			return err
 		}
-		return tx.Audit(ctx, "coordinator", "selection_approved", "cycle", strconv.FormatInt(cycleID, 10), nil)
+		return tx.Audit(ctx, string(domain.StaffCoordinator), "selection_approved", "cycle", strconv.FormatInt(cycleID, 10), nil)
 	})
 	if err != nil {
 		return nil, err
