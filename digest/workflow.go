@@ -10,13 +10,14 @@ import (
 
 	"github.com/lsip/scrutiny/flowopts"
 	"github.com/lsip/scrutiny/outbox"
+	"github.com/lsip/scrutiny/outbox/outboxflow"
 )
 
 // a and delivery name the activities this workflow calls; their methods are
 // used only as references, never called directly.
 var (
 	a        *Activities
-	delivery *outbox.Activities
+	delivery *outboxflow.Activities
 )
 
 // ScheduleID is the one Temporal Schedule that sends the weekly

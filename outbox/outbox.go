@@ -1,22 +1,29 @@
-// Package outbox is the one way scrutiny sends email. Activities queue a
-// message in PostgreSQL's outbox table under a key unique to that message,
-// in the same transaction as the change it reports, and get back a Ref; the
-// DeliverMail activity then sends the row once. A retried activity finds
-// its row by key, so no email is queued or sent twice.
+// Package outbox is the one way scrutiny sends email. A message is queued
+// in PostgreSQL's outbox table under a key unique to that message, in the
+// same transaction as the change it reports, and the caller gets back a
+// Ref; the DeliverMail activity (package outboxflow) then sends the row
+// once. A retried activity finds its row by key, so no email is queued or
+// sent twice.
+//
+// Workflows deliver their own mail. Mail that no workflow owns (an
+// invitation, a password reset) is delivered by the send-mail workflow,
+// which the API starts by the name and ID below.
 package outbox
 
 import (
 	"context"
+	"fmt"
 
-	"github.com/lsip/scrutiny/mailer"
 	"github.com/lsip/scrutiny/store"
 )
 
-// Activities delivers queued mail. Register one value with the worker.
-type Activities struct {
-	Store  *store.Store
-	Mailer *mailer.Sender
-}
+// SendWorkflowName is the workflow that delivers one queued message no
+// other workflow owns. Its input is the outbox row's ID.
+const SendWorkflowName = "SendMailWorkflow"
+
+// SendWorkflowID is the send-mail workflow's ID for an outbox row, so
+// starting it twice for one message runs it once.
+func SendWorkflowID(outboxID int64) string { return fmt.Sprintf("mail-%d", outboxID) }
 
 // Ref is one queued email, to be delivered by DeliverMail. It is recorded
 // in workflow history.

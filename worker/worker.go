@@ -18,6 +18,7 @@ import (
 	"github.com/lsip/scrutiny/links"
 	"github.com/lsip/scrutiny/mailer"
 	"github.com/lsip/scrutiny/outbox"
+	"github.com/lsip/scrutiny/outbox/outboxflow"
 	"github.com/lsip/scrutiny/store"
 )
 
@@ -50,6 +51,7 @@ func RegisterWorkflows(r sdkworker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(cycleflow.MemberReviewWorkflow, workflow.RegisterOptions{Name: cycle.MemberReviewWorkflowName})
 	r.RegisterWorkflowWithOptions(actionflow.ActionWorkflow, workflow.RegisterOptions{Name: action.WorkflowName})
 	r.RegisterWorkflowWithOptions(digest.DigestWorkflow, workflow.RegisterOptions{Name: digest.WorkflowName})
+	r.RegisterWorkflowWithOptions(outboxflow.SendMailWorkflow, workflow.RegisterOptions{Name: outbox.SendWorkflowName})
 }
 
 // RegisterActivities registers each context's activities. Activity type
@@ -58,5 +60,5 @@ func RegisterActivities(r sdkworker.ActivityRegistry, d Deps) {
 	r.RegisterActivityWithOptions(&cycleflow.Activities{Store: d.Store, Links: d.Links, PublicURL: d.PublicURL, AttachPacks: d.AttachPacks}, activity.RegisterOptions{})
 	r.RegisterActivityWithOptions(&actionflow.Activities{Store: d.Store, PublicURL: d.PublicURL}, activity.RegisterOptions{})
 	r.RegisterActivityWithOptions(&digest.Activities{Store: d.Store, PublicURL: d.PublicURL}, activity.RegisterOptions{})
-	r.RegisterActivityWithOptions(&outbox.Activities{Store: d.Store, Mailer: d.Mailer}, activity.RegisterOptions{})
+	r.RegisterActivityWithOptions(&outboxflow.Activities{Store: d.Store, Mailer: d.Mailer}, activity.RegisterOptions{})
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/lsip/scrutiny/action/actionflow"
 	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/outbox"
+	"github.com/lsip/scrutiny/outbox/outboxflow"
 	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/testenv"
 )
@@ -235,7 +236,7 @@ func TestActionLoadAndRecordChanges(t *testing.T) {
 func TestActionMailQueuedOnce(t *testing.T) {
 	f := newActionFixture(t)
 	catcher, sender := testenv.SMTP(t, nil)
-	delivery := &outbox.Activities{Store: f.st, Mailer: sender}
+	delivery := &outboxflow.Activities{Store: f.st, Mailer: sender}
 	ctx := context.Background()
 
 	reminder := actionflow.ActionMail{ActionID: f.actionID, Key: "remind/2027-04-09/14d", Kind: "reminder", Role: "owner",

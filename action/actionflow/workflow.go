@@ -18,14 +18,14 @@ import (
 	"github.com/lsip/scrutiny/action"
 	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/flowopts"
-	"github.com/lsip/scrutiny/outbox"
+	"github.com/lsip/scrutiny/outbox/outboxflow"
 )
 
 // a and delivery name the activities this workflow calls; their methods are
 // used only as references, never called directly.
 var (
 	a        *Activities
-	delivery *outbox.Activities
+	delivery *outboxflow.Activities
 )
 
 // actionHistoryCap bounds one run's history well below Temporal's limits;

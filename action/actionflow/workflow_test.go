@@ -23,6 +23,7 @@ import (
 
 	"github.com/lsip/scrutiny/action"
 	"github.com/lsip/scrutiny/outbox"
+	"github.com/lsip/scrutiny/outbox/outboxflow"
 	"github.com/lsip/scrutiny/uktime"
 )
 
@@ -91,7 +92,7 @@ func newActionWorld(t *testing.T, rec *actionRecorder, load domain.ActionRecord)
 	w.env.SetStartTime(actionStart)
 	w.env.RegisterWorkflow(ActionWorkflow)
 	w.env.RegisterActivity(&Activities{})
-	w.env.RegisterActivity(&outbox.Activities{})
+	w.env.RegisterActivity(&outboxflow.Activities{})
 	w.env.OnActivity(a.LoadAction, mock.Anything, mock.Anything).AfterFn(func() time.Duration {
 		rec.mu.Lock()
 		defer rec.mu.Unlock()

@@ -11,6 +11,7 @@ import (
 	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/flowopts"
 	"github.com/lsip/scrutiny/outbox"
+	"github.com/lsip/scrutiny/outbox/outboxflow"
 	"github.com/lsip/scrutiny/reviewform"
 )
 
@@ -21,7 +22,7 @@ var form = reviewform.Default()
 // are used only as references, never called directly.
 var (
 	a        *Activities
-	delivery *outbox.Activities
+	delivery *outboxflow.Activities
 )
 
 // cycleRun is the state of one running review cycle. PostgreSQL holds the

@@ -19,6 +19,7 @@ import (
 	"github.com/lsip/scrutiny/cycle"
 	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/outbox"
+	"github.com/lsip/scrutiny/outbox/outboxflow"
 	"github.com/lsip/scrutiny/reviewform"
 )
 
@@ -75,7 +76,7 @@ func newWorld(t *testing.T) *world {
 	w.env.RegisterWorkflow(MemberReviewWorkflow)
 	w.env.RegisterWorkflow(actionflow.ActionWorkflow)
 	w.env.RegisterActivity(&Activities{})
-	w.env.RegisterActivity(&outbox.Activities{})
+	w.env.RegisterActivity(&outboxflow.Activities{})
 	w.mockActivities()
 	return w
 }

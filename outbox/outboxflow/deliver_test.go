@@ -1,14 +1,15 @@
-package outbox_test
+package outboxflow_test
 
 import (
 	"context"
 	"strings"
 	"testing"
 
+	"github.com/lsip/scrutiny/outbox/outboxflow"
+
 	"github.com/lsip/scrutiny/testenv/flowtest"
 
 	"github.com/lsip/scrutiny/domain"
-	"github.com/lsip/scrutiny/outbox"
 	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/testenv"
 )
@@ -32,7 +33,7 @@ func addMember(t *testing.T, st *store.Store, email string) int64 {
 func TestDeliverMailSendsOnceAndMarksBounces(t *testing.T) {
 	st := testenv.DB(t)
 	catcher, m := testenv.SMTP(t, func(rcpt string) bool { return strings.HasPrefix(rcpt, "gone@") })
-	acts := &outbox.Activities{Store: st, Mailer: m}
+	acts := &outboxflow.Activities{Store: st, Mailer: m}
 	ctx := context.Background()
 
 	member := addMember(t, st, "aled@example.org")

@@ -1,4 +1,7 @@
-package outbox
+// Package outboxflow delivers the mail queued in the outbox: the
+// DeliverMail activity, which sends one row once, and the send-mail
+// workflow, for mail that no other workflow owns.
+package outboxflow
 
 import (
 	"context"
@@ -9,7 +12,14 @@ import (
 
 	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/mailer"
+	"github.com/lsip/scrutiny/store"
 )
+
+// Activities delivers queued mail. Register one value with the worker.
+type Activities struct {
+	Store  *store.Store
+	Mailer *mailer.Sender
+}
 
 // DeliverMail sends the outbox row outboxID once. A row already sent,
 // bounced or held is left alone, so retries and replays never send twice. A

@@ -1,4 +1,4 @@
-package outbox
+package outboxflow
 
 import (
 	"crypto/sha256"
