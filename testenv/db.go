@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/lsip/scrutiny/store"
@@ -70,7 +71,7 @@ func DB(t testing.TB) *store.Store {
 	urls.Store(st, url)
 	t.Cleanup(func() {
 		if raw, ok := sqlPools.LoadAndDelete(st); ok {
-			raw.(*pgxpool.Pool).Close()
+			raw.(interface{ Close() }).Close()
 		}
 		urls.Delete(st)
 		st.Close()
@@ -93,13 +94,20 @@ func DB(t testing.TB) *store.Store {
 // pool SQL opened on it.
 var urls, sqlPools sync.Map
 
+// RawSQL runs statements on a test database directly.
+type RawSQL interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
 // SQL is a second connection pool to st's test database, for a test that
 // sets up or inspects rows no store method covers: fixtures, and checks of
 // what was written. Application code never sees a pgx handle; tests may.
-func SQL(t testing.TB, st *store.Store) *pgxpool.Pool {
+func SQL(t testing.TB, st *store.Store) RawSQL {
 	t.Helper()
 	if raw, ok := sqlPools.Load(st); ok {
-		return raw.(*pgxpool.Pool)
+		return raw.(RawSQL)
 	}
 	url, ok := urls.Load(st)
 	if !ok {
@@ -111,7 +119,7 @@ func SQL(t testing.TB, st *store.Store) *pgxpool.Pool {
 	}
 	if raw, loaded := sqlPools.LoadOrStore(st, pool); loaded {
 		pool.Close()
-		return raw.(*pgxpool.Pool)
+		return raw.(RawSQL)
 	}
 	return pool
 }

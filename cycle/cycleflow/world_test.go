@@ -10,7 +10,6 @@ import (
 	"github.com/lsip/scrutiny/testenv/flowtest"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/lsip/scrutiny/cycle"
@@ -33,7 +32,7 @@ var (
 // cycle of the panel.
 type world struct {
 	st      *store.Store
-	sql     *pgxpool.Pool // raw SQL for fixtures and checks
+	sql     testenv.RawSQL // raw SQL for fixtures and checks
 	acts    *cycleflow.Activities
 	panelID int64
 	prevID  int64 // the panel's earlier, closed cycle
