@@ -1,9 +1,3 @@
-// Package cycle is the contract of the review-cycle and member-review
-// workflows: what starts them, their update, signal and query names, the
-// payloads those carry, the status they report and their workflow IDs.
-// Everything here is recorded in the history of running workflows, so names
-// and JSON field names change only with a versioning plan. The workflows and
-// their activities live in cycle/cycleflow; the server needs only this.
 package cycle
 
 import (
