@@ -59,7 +59,7 @@ func notFound(c *gin.Context, what string) {
 // internalError logs err and answers with a generic problem: SQL, stack
 // traces and internal names never reach the caller.
 func internalError(c *gin.Context, err error) {
-	slog.Error("request failed", "path", c.Request.URL.Path, "error", err)
+	slog.Error("request failed", "route", routeOf(c), "error", err)
 	writeProblem(c, serverProblem)
 }
 

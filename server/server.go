@@ -39,7 +39,7 @@ type Server struct {
 func New(deps Deps) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{deps: deps, links: deps.Links, engine: gin.New()}
-	s.engine.Use(gin.Recovery())
+	s.engine.Use(recoverPanics, s.securityHeaders)
 	s.engine.GET("/healthz", s.healthz)
 	s.engine.GET("/readyz", s.readyz)
 	s.routes()
