@@ -4,6 +4,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -120,7 +121,27 @@ func (c Config) RequireProduction() error {
 	if len(missing) > 0 {
 		return fmt.Errorf("set %s", strings.Join(missing, " and "))
 	}
+	if placeholder(c.LinkSigningKey) {
+		return errors.New("LINK_SIGNING_KEY is a placeholder or too predictable; generate one, for example with `openssl rand -base64 48`")
+	}
 	return nil
+}
+
+// placeholder reports whether a secret is one an attacker would try: the
+// sample values from docker-compose.yml and the README, words such as
+// "change me", or a string with too few different characters to be random.
+func placeholder(secret string) bool {
+	folded := strings.ToLower(secret)
+	for _, word := range []string{"change", "example", "placeholder", "secret", "password", "scrutiny", "dev-only"} {
+		if strings.Contains(folded, word) {
+			return true
+		}
+	}
+	distinct := map[rune]bool{}
+	for _, r := range secret {
+		distinct[r] = true
+	}
+	return len(distinct) < 16
 }
 
 // env returns the variable's value, or its documented default when unset or

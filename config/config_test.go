@@ -2,6 +2,7 @@ package config_test
 
 import (
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -55,5 +56,30 @@ func TestREADMEListsEveryVariable(t *testing.T) {
 		if !strings.Contains(string(readme), row) {
 			t.Errorf("README.md lacks the row:\n%s", row)
 		}
+	}
+}
+
+// TestRequireProductionRefusesPlaceholders: the sample key in
+// docker-compose.yml, the dev stack's key and other guessable keys are
+// long enough but refused; a random key is accepted.
+func TestRequireProductionRefusesPlaceholders(t *testing.T) {
+	compose, err := os.ReadFile("../docker-compose.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`LINK_SIGNING_KEY:\s*(\S+)`).FindSubmatch(compose)
+	if m == nil {
+		t.Fatal("docker-compose.yml sets no LINK_SIGNING_KEY")
+	}
+	for _, key := range []string{string(m[1]), "scrutiny-dev-only-link-signing-key-do-not-use-in-production",
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "0123456789012345678901234567890123456789", "ChangeMe-ChangeMe-ChangeMe-ChangeMe!!"} {
+		c := config.Config{DatabaseURL: "postgres://db/scrutiny", LinkSigningKey: key}
+		if err := c.RequireProduction(); err == nil || !strings.Contains(err.Error(), "placeholder") {
+			t.Errorf("RequireProduction accepted the key %q (%v)", key, err)
+		}
+	}
+	c := config.Config{DatabaseURL: "postgres://db/scrutiny", LinkSigningKey: "kT9vQ2mZ7xLp4RwB8nYc3HsJ6dFg1VeU5aOiE0tKqMr="}
+	if err := c.RequireProduction(); err != nil {
+		t.Errorf("a random key was refused: %v", err)
 	}
 }

@@ -66,7 +66,7 @@ func runDev(ctx context.Context, args []string) error {
 		}
 	}()
 
-	dbURL, stopDB, err := devPostgres(ctx, cfg)
+	dbURL, devOwned, stopDB, err := devPostgres(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -123,7 +123,11 @@ func runDev(ctx context.Context, args []string) error {
 		return err
 	}
 
-	if !*noDemo {
+	// Demo accounts, with their published password, only ever go into a
+	// database dev made for itself and filled with the demo data: never
+	// into one named by DATABASE_URL, and not with -no-demo.
+	demo := devOwned && !*noDemo
+	if demo {
 		loaded, err := demodata.Loaded(ctx, st)
 		if err != nil {
 			return err
@@ -138,9 +142,11 @@ func runDev(ctx context.Context, args []string) error {
 		}
 	}
 
-	tokens, err := demodata.DevTokens(ctx, st)
-	if err != nil {
-		return fmt.Errorf("dev API tokens: %w", err)
+	var tokens []demodata.DevToken
+	if demo {
+		if tokens, err = demodata.DevTokens(ctx, st); err != nil {
+			return fmt.Errorf("dev API tokens: %w", err)
+		}
 	}
 
 	httpErr := make(chan error, 1)
@@ -156,11 +162,14 @@ scrutiny dev is running. Ctrl-C stops everything.
   PostgreSQL       %[7]s
   State            %[8]s
 
-Demo staff (sign in to the pages with the email and password %[9]q; for the
-API send "Authorization: Bearer <token>"):
-`, cfg.HTTPAddress, *mailHTTP, smtpAddr, cfg.TemporalAddress, cfg.TemporalNamespace, cfg.TaskQueue, redactURL(dbURL), cfg.DataDir, demodata.DevPassword)
-	for _, t := range tokens {
-		fmt.Printf("  %-32s %-32s %s\n", t.Who, t.Email, t.Token)
+`, cfg.HTTPAddress, *mailHTTP, smtpAddr, cfg.TemporalAddress, cfg.TemporalNamespace, cfg.TaskQueue, redactURL(dbURL), cfg.DataDir)
+	if demo {
+		fmt.Printf("Demo staff (sign in to the pages with the email and password %q; for the\nAPI send \"Authorization: Bearer <token>\"):\n", demodata.DevPassword)
+		for _, t := range tokens {
+			fmt.Printf("  %-32s %-32s %s\n", t.Who, t.Email, t.Token)
+		}
+	} else {
+		fmt.Println("No demo accounts here. Create the first admin with:\n  scrutiny users create -admin EMAIL")
 	}
 	fmt.Println()
 
@@ -175,33 +184,33 @@ API send "Authorization: Bearer <token>"):
 
 // devPostgres picks the database: DATABASE_URL if set; else the local
 // server if it answers (creating scrutiny_dev on it); else a throwaway
-// cluster under the data folder, started from the system's binaries. The
+// cluster under the data folder, started from the system's binaries. owned
+// says the database is one dev made for itself (not DATABASE_URL's). The
 // returned stop function is non-nil only for a cluster dev started.
-func devPostgres(ctx context.Context, cfg config.Config) (string, func(), error) {
+func devPostgres(ctx context.Context, cfg config.Config) (url string, owned bool, stop func(), err error) {
 	if cfg.DatabaseURL != "" {
-		return cfg.DatabaseURL, nil, nil
+		return cfg.DatabaseURL, false, nil, nil
 	}
 	if url, err := ensureDatabase(ctx, localPostgres); err == nil {
-		return url, nil, nil
+		return url, true, nil, nil
 	}
 	logger.Info("no PostgreSQL on 127.0.0.1:5432; starting a throwaway cluster", "dir", filepath.Join(cfg.DataDir, "postgres"))
 	cluster, err := pgcluster.Start(ctx, filepath.Join(cfg.DataDir, "postgres"), 0)
 	if err != nil {
-		return "", nil, fmt.Errorf("start PostgreSQL: %w", err)
+		return "", false, nil, fmt.Errorf("start PostgreSQL: %w", err)
 	}
-	stop := func() {
+	stop = func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		if err := cluster.Stop(ctx); err != nil {
 			logger.Error("stop PostgreSQL", "error", err)
 		}
 	}
-	url, err := ensureDatabase(ctx, cluster.URL("postgres"))
-	if err != nil {
+	if url, err = ensureDatabase(ctx, cluster.URL("postgres")); err != nil {
 		stop()
-		return "", nil, err
+		return "", false, nil, err
 	}
-	return url, stop, nil
+	return url, true, stop, nil
 }
 
 // ensureDatabase creates the dev database on the server at adminURL if it
