@@ -89,3 +89,49 @@ const (
 	WorkflowName             = "CycleWorkflow"
 	MemberReviewWorkflowName = "MemberReviewWorkflow"
 )
+
+// Bounds on a cycle's offsets: wide enough for any real panel's calendar
+// (and for tests that compress a cycle into seconds), narrow enough that a
+// typing slip can neither flood a coordinator with nudges nor keep a
+// member's link alive for a century.
+const (
+	maxLeadTime     = 120 * uktime.Day // conflict check, packs or deadline before the meeting
+	maxRevokeAfter  = 30 * uktime.Day  // links stay valid after the meeting
+	maxReminders    = 10
+	minNudgeEvery   = time.Hour
+	maxNudgeEvery   = 60 * uktime.Day
+	maxReminderLead = 60 * uktime.Day
+)
+
+// Problems checks t with its defaults filled, and names each field that is
+// out of bounds or out of order, with the reason in words. None means the
+// timing is usable.
+func (t Timing) Problems() map[string]string {
+	t = t.WithDefaults()
+	p := map[string]string{}
+	for field, d := range map[string]time.Duration{
+		"conflict_check_before": t.ConflictCheckBefore, "packs_before": t.PacksBefore, "reviews_due_before": t.ReviewsDueBefore,
+	} {
+		if d <= 0 || d > maxLeadTime {
+			p[field] = "must be more than 0 and at most 120 days"
+		}
+	}
+	if len(p) == 0 && !(t.ConflictCheckBefore >= t.PacksBefore && t.PacksBefore > t.ReviewsDueBefore) {
+		p["packs_before"] = "the conflict check must start no later than the packs go out, and the packs must go out before reviews are due"
+	}
+	if t.RevokeAfter <= 0 || t.RevokeAfter > maxRevokeAfter {
+		p["revoke_after"] = "must be more than 0 and at most 30 days"
+	}
+	if len(t.Reminders) > maxReminders {
+		p["reminders"] = "at most 10 reminders"
+	}
+	for _, r := range t.Reminders {
+		if r <= 0 || r > maxReminderLead {
+			p["reminders"] = "each reminder must be more than 0 and at most 60 days before the deadline"
+		}
+	}
+	if t.ApprovalNudgeEvery < minNudgeEvery || t.ApprovalNudgeEvery > maxNudgeEvery {
+		p["approval_nudge_every"] = "must be at least 1 hour and at most 60 days"
+	}
+	return p
+}
