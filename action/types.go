@@ -75,23 +75,50 @@ type ActionTiming struct {
 	SendAt time.Duration `json:"send_at"`
 }
 
+// The usual escalation ladder: the manager is told 14 days after the due
+// date and the Area's senior lead 30 days after. An Area may set its own
+// days (see AreaLadder).
+const (
+	DefaultManagerDays = 14
+	DefaultSeniorDays  = 30
+)
+
 // DefaultActionTiming: the owner at 09:00 UK time 14 and 3 days before the
 // due date and on it, then weekly; the manager at 14 days overdue, a senior
 // lead at 30; each reminded weekly until the next rung or closure.
 func DefaultActionTiming() ActionTiming {
 	return ActionTiming{
 		Reminders: []time.Duration{14 * uktime.Day, 3 * uktime.Day},
-		Ladder:    []EscalationStep{{After: 14 * uktime.Day, Who: RungManager}, {After: 30 * uktime.Day, Who: RungSenior}},
+		Ladder:    AreaLadder(DefaultManagerDays, DefaultSeniorDays),
 		Repeat:    7 * uktime.Day,
 		SendAt:    9 * time.Hour,
 	}
+}
+
+// AreaLadder is the ladder of an Area that tells the manager managerDays
+// after the due date and its senior lead seniorDays after. Days that are
+// not positive and in order give the usual ladder.
+func AreaLadder(managerDays, seniorDays int) []EscalationStep {
+	if managerDays <= 0 || seniorDays <= managerDays {
+		managerDays, seniorDays = DefaultManagerDays, DefaultSeniorDays
+	}
+	return []EscalationStep{
+		{After: time.Duration(managerDays) * uktime.Day, Who: RungManager},
+		{After: time.Duration(seniorDays) * uktime.Day, Who: RungSenior},
+	}
+}
+
+// IsZero reports whether no field of the timing is set: the caller left
+// it to the defaults (and to the action's Area for the ladder).
+func (t ActionTiming) IsZero() bool {
+	return t.Reminders == nil && t.Ladder == nil && t.Repeat == 0 && t.SendAt == 0
 }
 
 // WithDefaults: a zero Timing is DefaultActionTiming. A Timing with any
 // field set is taken as given (nil Reminders or Ladder mean none, SendAt
 // zero means midnight), except that Repeat defaults to a week.
 func (t ActionTiming) WithDefaults() ActionTiming {
-	if t.Reminders == nil && t.Ladder == nil && t.Repeat == 0 && t.SendAt == 0 {
+	if t.IsZero() {
 		return DefaultActionTiming()
 	}
 	if t.Repeat <= 0 {
@@ -107,8 +134,11 @@ func (t ActionTiming) WithDefaults() ActionTiming {
 // ActionInput starts the tracking of one action or, after continue-as-new,
 // resumes it with State.
 type ActionInput struct {
-	ActionID int64        `json:"action_id"`
-	Timing   ActionTiming `json:"timing"`
+	ActionID int64 `json:"action_id"`
+	// Timing left zero is DefaultActionTiming with the ladder of the
+	// action's Area, fixed when the action is loaded and carried across
+	// continue-as-new.
+	Timing ActionTiming `json:"timing"`
 	// SeniorName and SeniorEmail are the "senior" rung of the ladder. When
 	// empty, the Area's senior lead (typically the DCCP) is used; when the
 	// Area has none, the manager is told instead, and told why.

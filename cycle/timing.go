@@ -78,6 +78,17 @@ func CycleWorkflowID(panelID int64, windowStart, windowEnd time.Time) string {
 	return fmt.Sprintf("cycle-%d-%s-%s", panelID, windowStart.Format(time.DateOnly), windowEnd.Format(time.DateOnly))
 }
 
+// RestartedCycleWorkflowID is the ID of a cycle started again for a panel
+// and window after cancelled earlier ones had first: the first cycle's ID
+// with the number of cancelled cycles before it. It stays deterministic,
+// so starting the same restart twice still finds the first.
+func RestartedCycleWorkflowID(firstID string, cancelledBefore int) string {
+	if cancelledBefore == 0 {
+		return firstID
+	}
+	return fmt.Sprintf("%s-after-%d-cancelled", firstID, cancelledBefore)
+}
+
 // MemberReviewWorkflowID is the ID of one member's review in a cycle.
 func MemberReviewWorkflowID(cycleWorkflowID string, memberID int64) string {
 	return fmt.Sprintf("%s-member-%d", cycleWorkflowID, memberID)

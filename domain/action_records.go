@@ -33,6 +33,11 @@ type ActionRecord struct {
 	// of the escalation ladder; empty when the Area has none set.
 	SeniorName  string `json:"senior_name"`
 	SeniorEmail string `json:"senior_email"`
+	// EscalateManagerDays and EscalateSeniorDays are the Area's escalation
+	// ladder: the days after the due date on which the manager, then the
+	// senior lead, are told. Both zero when the Area keeps the usual ladder.
+	EscalateManagerDays int `json:"escalate_manager_days,omitempty"`
+	EscalateSeniorDays  int `json:"escalate_senior_days,omitempty"`
 	// LastSeq is the highest event number already written, so a workflow
 	// started again for the action numbers on from it.
 	LastSeq int `json:"last_seq"`

@@ -66,6 +66,8 @@ type PanelMember struct {
 	Name  string
 	Email string
 	Role  Role
+	// LinkEpoch is the epoch the member's personal links are made in.
+	LinkEpoch int
 }
 
 // CaseFacts are the anonymised fields of a case that a member's pack and

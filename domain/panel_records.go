@@ -16,6 +16,9 @@ type Panel struct {
 	Covers  string   `json:"covers"` // hate_crime, vawg or both
 	Strands []string `json:"strands"`
 	Members int      `json:"members"`
+	// Active is false once an admin has closed the panel: it starts no
+	// new cycles, and its cycles and members stay on record.
+	Active bool `json:"active"`
 }
 
 // NewPanel is a panel as an admin creates it; the strands are codes
@@ -28,10 +31,20 @@ type NewPanel struct {
 }
 
 // PanelRef is what starting a cycle needs of a panel: its Area, for the
-// scope, and the strands it reviews.
+// scope, the strands it reviews, and whether it is still open (a closed
+// panel starts no cycles).
 type PanelRef struct {
 	ID      int64
 	AreaID  int16
+	Strands []string
+	Active  bool
+}
+
+// PanelChange is an admin's edit of a panel: its name, what it covers and
+// its strands, already checked against each other.
+type PanelChange struct {
+	Name    string
+	Covers  string
 	Strands []string
 }
 
@@ -49,20 +62,21 @@ type Member struct {
 
 // NewMember is a member as a coordinator adds them, already checked.
 type NewMember struct {
-	Name                    string
-	Email                   string
-	Role                    Role
-	ConfidentialitySignedOn *time.Time
-	Language                string
+	Name     string
+	Email    string
+	Role     Role
+	Language string
 }
 
-// MemberChange changes a member; nil fields stay as they are. An empty
-// ConfidentialitySignedOn clears the date.
+// MemberChange changes a member; nil fields stay as they are. The
+// confidentiality agreement is not among them: members accept it
+// themselves on their personal page.
 type MemberChange struct {
-	Email                   *string
-	Active                  *bool
-	ConfidentialitySignedOn *string
-	Language                *string
+	Name     *string
+	Role     *Role
+	Email    *string
+	Active   *bool
+	Language *string
 }
 
 // CaseListing is a closed case as a search lists it: anonymised fields
@@ -113,6 +127,7 @@ type MemberLink struct {
 	PanelID int64
 	Active  bool // a member still, and not left
 	Revoked bool // the cycle's access revoked, or the cycle over
+	Epoch   int  // the member's link epoch: links from earlier ones are refused
 }
 
 // MemberCycle is the head of a member's page: their panel's cycle and

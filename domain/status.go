@@ -104,8 +104,81 @@ const (
 	FileReport      FileKind = "report"
 )
 
+// The Label methods below give each value in plain English, lower case so
+// that it reads inside a sentence ("the cycle is at conflict check");
+// pages capitalise it where it stands alone. A value without a label of
+// its own falls back to its code with spaces for underscores.
+
+// label is words[v], or v with spaces for underscores.
+func label[T ~string](v T, words map[T]string) string {
+	if w, ok := words[v]; ok {
+		return w
+	}
+	return strings.ReplaceAll(string(v), "_", " ")
+}
+
 // Label is the stage in words, as people see it: "conflict check".
-func (s Stage) Label() string { return strings.ReplaceAll(string(s), "_", " ") }
+func (s Stage) Label() string {
+	return label(s, map[Stage]string{
+		StageSelecting:        "drawing the cases",
+		StageCoordinatorCheck: "coordinator's check",
+		StageReviewing:        "members reviewing",
+		StageMinutes:          "minutes awaiting approval",
+		StageTracking:         "tracking actions",
+	})
+}
+
+// Label is the role in words: "administrator".
+func (r StaffRole) Label() string {
+	return label(r, map[StaffRole]string{StaffAdmin: "administrator"})
+}
+
+// Label is where a drawn case stands, in words: "reserve not needed".
+func (s CaseStatus) Label() string {
+	return label(s, map[CaseStatus]string{
+		CaseProposed:      "proposed, awaiting the coordinator's check",
+		CaseUnusedReserve: "reserve not needed",
+		CasePulled:        "removed from every pack",
+	})
+}
+
+// Label is where a review stands, as the member and coordinator see it:
+// "draft saved".
+func (s ReviewStatus) Label() string {
+	return label(s, map[ReviewStatus]string{
+		ReviewOutstanding:  "not started",
+		ReviewDraft:        "draft saved",
+		ReviewSubmitted:    "sent",
+		ReviewNotSubmitted: "not returned",
+	})
+}
+
+// Label is where an email stands, in words: "held until the address is
+// corrected".
+func (s MailStatus) Label() string {
+	return label(s, map[MailStatus]string{
+		MailPending: "waiting to be sent",
+		MailBounced: "refused by the mail server",
+		MailHeld:    "held until the address is corrected",
+	})
+}
+
+// Label is where an action stands, in words: "in progress".
+func (s ActionStatus) Label() string { return label(s, map[ActionStatus]string{}) }
+
+// Label is where a meeting stands, in words: "scheduled".
+func (s MeetingStatus) Label() string { return label(s, map[MeetingStatus]string{}) }
 
 // Label is the kind in words, as people see it: "key messages".
-func (k FileKind) Label() string { return strings.ReplaceAll(string(k), "_", " ") }
+func (k FileKind) Label() string { return label(k, map[FileKind]string{}) }
+
+// Label is the panel role in words, as people see it: "Adviser".
+func (r Role) Label() string {
+	if r == "" {
+		return ""
+	}
+	return strings.ToUpper(string(r[:1])) + string(r[1:])
+}
+
+// Label is the outcome in words, as people see it.
+func (o Outcome) Label() string { return OutcomeLabel(o) }

@@ -14,11 +14,14 @@ import (
 	"time"
 )
 
-// Claims are what a link grants.
+// Claims are what a link grants. Epoch is the member's link epoch when the
+// link was made: re-issuing a member's link moves their epoch on, and the
+// server refuses a link from an earlier one.
 type Claims struct {
 	MemberID int64
 	CycleID  int64
 	Expires  time.Time
+	Epoch    int
 }
 
 // Signer signs and verifies tokens with an HMAC-SHA256 key.
@@ -34,14 +37,28 @@ func NewSigner(key []byte) (*Signer, error) {
 	return &Signer{key: key}, nil
 }
 
-const payloadLen = 8 + 8 + 8
+// A token's payload is the member, the cycle and the expiry (version 1),
+// followed by the epoch in version 2. Epoch 0 is written as version 1, so
+// links made before epochs existed, and those of members whose link was
+// never re-issued, are the same tokens as ever.
+const (
+	payloadV1 = 8 + 8 + 8
+	payloadV2 = payloadV1 + 8
+)
 
 // Token encodes the claims and their signature, URL-safe.
 func (s *Signer) Token(c Claims) string {
-	payload := make([]byte, payloadLen, payloadLen+sha256.Size)
+	n := payloadV1
+	if c.Epoch != 0 {
+		n = payloadV2
+	}
+	payload := make([]byte, n, n+sha256.Size)
 	binary.BigEndian.PutUint64(payload[0:], uint64(c.MemberID))
 	binary.BigEndian.PutUint64(payload[8:], uint64(c.CycleID))
 	binary.BigEndian.PutUint64(payload[16:], uint64(c.Expires.Unix()))
+	if c.Epoch != 0 {
+		binary.BigEndian.PutUint64(payload[24:], uint64(c.Epoch))
+	}
 	return base64.RawURLEncoding.EncodeToString(append(payload, s.mac(payload)...))
 }
 
@@ -54,10 +71,11 @@ var (
 // Verify checks the signature (in constant time) and the expiry.
 func (s *Signer) Verify(token string, now time.Time) (Claims, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(token)
-	if err != nil || len(raw) != payloadLen+sha256.Size {
+	n := len(raw) - sha256.Size
+	if err != nil || (n != payloadV1 && n != payloadV2) {
 		return Claims{}, ErrInvalid
 	}
-	payload, sig := raw[:payloadLen], raw[payloadLen:]
+	payload, sig := raw[:n], raw[n:]
 	if !hmac.Equal(sig, s.mac(payload)) {
 		return Claims{}, ErrInvalid
 	}
@@ -65,6 +83,9 @@ func (s *Signer) Verify(token string, now time.Time) (Claims, error) {
 		MemberID: int64(binary.BigEndian.Uint64(payload[0:])),
 		CycleID:  int64(binary.BigEndian.Uint64(payload[8:])),
 		Expires:  time.Unix(int64(binary.BigEndian.Uint64(payload[16:])), 0),
+	}
+	if n == payloadV2 {
+		c.Epoch = int(binary.BigEndian.Uint64(payload[24:]))
 	}
 	if !now.Before(c.Expires) {
 		return c, ErrExpired
@@ -74,7 +95,11 @@ func (s *Signer) Verify(token string, now time.Time) (Claims, error) {
 
 func (s *Signer) mac(payload []byte) []byte {
 	m := hmac.New(sha256.New, s.key)
-	m.Write([]byte("scrutiny member link v1\x00"))
+	label := "scrutiny member link v1\x00"
+	if len(payload) == payloadV2 {
+		label = "scrutiny member link v2\x00"
+	}
+	m.Write([]byte(label))
 	m.Write(payload)
 	return m.Sum(nil)
 }

@@ -36,3 +36,31 @@ func TestTokenRoundTripAndTampering(t *testing.T) {
 		t.Error("short key accepted")
 	}
 }
+
+// TestEpochTokens: a link made in epoch 0 is the same token as before
+// epochs existed; a later epoch is carried in the token and signed, so it
+// cannot be changed without breaking the signature.
+func TestEpochTokens(t *testing.T) {
+	s, _ := NewSigner([]byte(strings.Repeat("k", 32)))
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	base := Claims{MemberID: 42, CycleID: 7, Expires: now.Add(time.Hour)}
+	old := s.Token(base)
+	if len(old) != 75 { // 24-byte payload and 32-byte MAC, base64 without padding
+		t.Errorf("epoch 0 token is %d characters, want the original 75", len(old))
+	}
+	later := base
+	later.Epoch = 3
+	tok := s.Token(later)
+	got, err := s.Verify(tok, now)
+	if err != nil || got.Epoch != 3 || got.MemberID != 42 {
+		t.Fatalf("Verify epoch 3 = %+v, %v", got, err)
+	}
+	if got, err := s.Verify(old, now); err != nil || got.Epoch != 0 {
+		t.Errorf("Verify epoch 0 = %+v, %v", got, err)
+	}
+	b := []byte(tok)
+	b[len(b)-45] ^= 1 // inside the epoch
+	if _, err := s.Verify(string(b), now); !errors.Is(err, ErrInvalid) {
+		t.Errorf("token with a changed epoch: %v", err)
+	}
+}

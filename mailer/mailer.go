@@ -35,9 +35,12 @@ type Message struct {
 	// MessageID is stable per outbox row, so a receiving system that sees
 	// the same message twice (after a crash between SMTP acceptance and our
 	// commit) can tell it is one message. Give it without angle brackets.
-	MessageID   string
-	To          string
-	ToName      string
+	MessageID string
+	To        string
+	ToName    string
+	// ReplyTo is where replies go (the cycle's coordinator), or empty for
+	// no Reply-To header.
+	ReplyTo     string
 	Subject     string
 	Text        string
 	HTML        string
@@ -77,6 +80,11 @@ func (s *Sender) Send(ctx context.Context, m Message) error {
 	}
 	if err := msg.AddToFormat(m.ToName, m.To); err != nil {
 		return fmt.Errorf("%w: address %q: %v", ErrRejected, m.To, err)
+	}
+	if m.ReplyTo != "" {
+		if err := msg.ReplyTo(m.ReplyTo); err != nil {
+			return fmt.Errorf("mailer: Reply-To %q: %w", m.ReplyTo, err)
+		}
 	}
 	msg.Subject(m.Subject)
 	msg.SetDateWithValue(time.Now())

@@ -35,8 +35,11 @@ You do not need to do anything. The review cycle for this meeting has ended and 
 
   When: {{uktime .Start}} to {{ukclock .End}}{{if .Location}}
   Where: {{.Location}}{{end}}{{if .OnlineLink}}
-  Online: {{.OnlineLink}}{{end}}
-
+  Online: {{.OnlineLink}}{{end}}{{if .Sequence}}{{with .Deadline}}
+  Reviews due: {{uktime .}}{{end}}{{end}}
+{{if .Sequence}}{{with .Deadline}}
+Please send your reviews by the new deadline, {{uktime .}}. Reminders will follow the new date.
+{{end}}{{end}}
 Please tell us whether you will attend or send your apologies, using the buttons on your personal page:
 {{.Link}}
 

@@ -14,6 +14,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/lsip/scrutiny/mailtext"
 	"github.com/lsip/scrutiny/store"
 )
 
@@ -39,8 +40,12 @@ type Enqueuer interface {
 
 // Queue enqueues m through q (the store or the caller's transaction) and
 // returns its reference. A message whose key is already queued returns the
-// existing row.
+// existing row. Every email gets an HTML part beside its text, readable on
+// a phone: the text rendered as HTML, unless the caller gave its own.
 func Queue(ctx context.Context, q Enqueuer, m store.Mail) (Ref, error) {
+	if m.BodyHTML == "" {
+		m.BodyHTML = mailtext.HTML(m.Subject, m.BodyText)
+	}
 	id, err := q.EnqueueMail(ctx, m)
 	ref := Ref{OutboxID: id}
 	if m.MemberID != nil {

@@ -19,7 +19,8 @@ import (
 
 // TestFirstSignInLink: the link `scrutiny users create -admin` prints
 // greets the admin, refuses a weak or mistyped password with the reason
-// beside the field, then sets the password, signs the admin in and stops
+// beside the field, then sets the password, signs the admin in to set up
+// their second factor (and nothing else until they do), and stops
 // working.
 func TestFirstSignInLink(t *testing.T) {
 	st := testenv.DB(t)
@@ -71,18 +72,21 @@ func TestFirstSignInLink(t *testing.T) {
 			session = ck
 		}
 	}
-	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/actions") || session == nil || !session.HttpOnly {
+	// An admin must set up a second factor before anything else.
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/me/two-factor") || session == nil || !session.HttpOnly {
 		t.Fatalf("good password = %d to %q, session cookie %+v", resp.StatusCode, resp.Header.Get("Location"), session)
 	}
-	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/cycles", nil)
-	req.AddCookie(session)
-	signedIn, err := noRedirect.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	signedIn.Body.Close()
-	if signedIn.StatusCode != http.StatusOK {
-		t.Errorf("the new session was refused: %d", signedIn.StatusCode)
+	for path, want := range map[string]int{"/me/two-factor": http.StatusOK, "/cycles": http.StatusSeeOther} {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+		req.AddCookie(session)
+		signedIn, err := noRedirect.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		signedIn.Body.Close()
+		if signedIn.StatusCode != want {
+			t.Errorf("GET %s with the new session: %d, want %d", path, signedIn.StatusCode, want)
+		}
 	}
 
 	code, body = fetch(t, noRedirect, http.MethodPost, link, form)

@@ -30,41 +30,44 @@ func (s *Server) importCases(c *gin.Context) {
 		writeProblem(c, Problem{Status: http.StatusRequestEntityTooLarge, Title: "The file is too large", Detail: "Split the extract into files under 50 MB."})
 		return
 	}
-	extract, err := caseimport.Check(header.Filename, data)
-	if importFailed(c, err) {
-		return
-	}
-	outside, err := s.areasOutside(c.Request.Context(), userScope(c), extract.Cases)
-	if err != nil {
-		internalError(c, err)
-		return
-	}
-	if len(outside) > 0 {
-		writeProblem(c, Problem{Status: http.StatusForbidden, Title: "Not allowed", Errors: outside,
-			Detail: "Your account can import cases only for the Areas it covers. Nothing was imported."})
-		return
-	}
-	res, err := caseimport.Save(c.Request.Context(), s.deps.Store, extract, currentUser(c).Name)
-	if importFailed(c, err) {
-		return
-	}
-	c.JSON(http.StatusCreated, res)
-}
-
-// importFailed writes the problem when an import did not go through: the
-// file's problems, every one, or else the logged failure.
-func importFailed(c *gin.Context, err error) bool {
-	var problems caseimport.Errors
+	res, problems, outside, err := s.importExtract(c, header.Filename, data)
 	switch {
-	case err == nil:
-		return false
-	case errors.As(err, &problems):
+	case err != nil:
+		internalError(c, err)
+	case len(problems) > 0:
 		c.JSON(http.StatusUnprocessableEntity, gin.H{"type": problemType + "import-refused", "title": "Nothing was imported",
 			"status": http.StatusUnprocessableEntity, "detail": "Correct these problems and upload the file again.", "problems": problems})
+	case len(outside) > 0:
+		writeProblem(c, Problem{Status: http.StatusForbidden, Title: "Not allowed", Errors: outside,
+			Detail: "Your account can import cases only for the Areas it covers. Nothing was imported."})
 	default:
-		internalError(c, err)
+		c.JSON(http.StatusCreated, res)
 	}
-	return true
+}
+
+// importExtract checks an extract and imports it for the signed-in user:
+// the one way the API and the upload page import. Nothing is imported
+// while the file has any problem (each comes back, by row and column) or
+// any case is for an Area the user does not cover (each such Area comes
+// back against the area column).
+func (s *Server) importExtract(c *gin.Context, filename string, data []byte) (caseimport.Result, caseimport.Errors, []FieldError, error) {
+	var problems caseimport.Errors
+	extract, err := caseimport.Check(filename, data)
+	if errors.As(err, &problems) {
+		return caseimport.Result{}, problems, nil, nil
+	}
+	if err != nil {
+		return caseimport.Result{}, nil, nil, err
+	}
+	outside, err := s.areasOutside(c.Request.Context(), userScope(c), extract.Cases)
+	if err != nil || len(outside) > 0 {
+		return caseimport.Result{}, nil, outside, err
+	}
+	res, err := caseimport.Save(c.Request.Context(), s.deps.Store, extract, currentUser(c).Name)
+	if errors.As(err, &problems) {
+		return res, problems, nil, nil
+	}
+	return res, nil, nil, err
 }
 
 // areasOutside names, against the file's area column, each Area the
@@ -100,36 +103,7 @@ func (s *Server) areasOutside(ctx context.Context, sc store.Scope, recs []domain
 // offence text. It never returns a URN.
 func (s *Server) searchCases(c *gin.Context) {
 	limit, offset, page := paging(c)
-	var f store.CaseFilter
-	var fields []FieldError
-	if v := c.Query("strand"); v != "" {
-		if st, ok := domain.StrandByCode(v); ok {
-			f.Strand = st.Code
-		} else {
-			fields = append(fields, FieldError{"strand", "is not a known strand"})
-		}
-	}
-	if v := c.Query("area"); v != "" {
-		if a, ok := domain.AreaByName(v); ok {
-			f.AreaCode = a.Code
-		} else {
-			fields = append(fields, FieldError{"area", "is not a CPS Area"})
-		}
-	}
-	for _, p := range []struct {
-		name string
-		set  **time.Time
-	}{{"finalised_from", &f.FinalisedFrom}, {"finalised_to", &f.FinalisedTo}} {
-		if v := c.Query(p.name); v != "" {
-			d, err := time.Parse(time.DateOnly, v)
-			if err != nil {
-				fields = append(fields, FieldError{p.name, "must be a date as YYYY-MM-DD"})
-				continue
-			}
-			*p.set = &d
-		}
-	}
-	f.Text = strings.TrimSpace(c.Query("q"))
+	f, fields := caseFilter(c.Query)
 	if len(fields) > 0 {
 		badRequest(c, "Some filters are not valid.", fields...)
 		return
@@ -140,4 +114,41 @@ func (s *Server) searchCases(c *gin.Context) {
 		return
 	}
 	pageOf(c, items, total, page, limit)
+}
+
+// caseFilter reads a case search's filters through get (the query string,
+// for the API and the search page alike): Area (by code or name), strand,
+// finalised dates and text. Every filter that is not valid is named.
+func caseFilter(get func(string) string) (store.CaseFilter, []FieldError) {
+	var f store.CaseFilter
+	var fields []FieldError
+	if v := get("strand"); v != "" {
+		if st, ok := domain.StrandByCode(v); ok {
+			f.Strand = st.Code
+		} else {
+			fields = append(fields, FieldError{"strand", "is not a known strand"})
+		}
+	}
+	if v := get("area"); v != "" {
+		if a, ok := domain.AreaByName(v); ok {
+			f.AreaCode = a.Code
+		} else {
+			fields = append(fields, FieldError{"area", "is not a CPS Area"})
+		}
+	}
+	for _, p := range []struct {
+		name string
+		set  **time.Time
+	}{{"finalised_from", &f.FinalisedFrom}, {"finalised_to", &f.FinalisedTo}} {
+		if v := get(p.name); v != "" {
+			d, err := time.Parse(time.DateOnly, v)
+			if err != nil {
+				fields = append(fields, FieldError{p.name, "must be a date as YYYY-MM-DD"})
+				continue
+			}
+			*p.set = &d
+		}
+	}
+	f.Text = strings.TrimSpace(get("q"))
+	return f, fields
 }

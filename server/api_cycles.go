@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -65,6 +66,8 @@ func (s *Server) beginCycle(c *gin.Context, req startCycleRequest) (cycle.CycleS
 	case err != nil:
 		p := lookupProblem(c, err, "The panel")
 		return started, &p
+	case !panel.Active:
+		bad("panel_id", "this panel is closed and starts no new cycles")
 	}
 	start, errStart := time.Parse(time.DateOnly, req.WindowStart)
 	end, errEnd := time.Parse(time.DateOnly, req.WindowEnd)
@@ -106,6 +109,18 @@ func (s *Server) beginCycle(c *gin.Context, req startCycleRequest) (cycle.CycleS
 	if strings.TrimSpace(req.Meeting.Location) == "" && strings.TrimSpace(req.Meeting.OnlineLink) == "" {
 		bad("meeting.location", "give a place or an online link")
 	}
+	// The timing is resolved here, defaults included, and recorded in the
+	// workflow's input, so a later change of defaults never alters a
+	// running cycle.
+	var timing cycle.Timing
+	if req.Timing != nil {
+		timing = *req.Timing
+	}
+	timing = timing.WithDefaults()
+	problems := timing.Problems()
+	for _, field := range slices.Sorted(maps.Keys(problems)) {
+		bad("timing."+field, problems[field])
+	}
 	if len(fields) > 0 {
 		return started, &Problem{Status: http.StatusBadRequest, Title: "The request is not valid", Detail: "Some fields need correcting.", Errors: fields}
 	}
@@ -124,10 +139,14 @@ func (s *Server) beginCycle(c *gin.Context, req startCycleRequest) (cycle.CycleS
 	in := cycle.CycleInput{PanelID: req.PanelID, WindowStart: start, WindowEnd: end, Theme: req.Theme, Quotas: req.Quotas,
 		TotalQuota: req.TotalQuota, ReservesPerStratum: reserves, WidenMonths: req.WidenMonths, Meeting: req.Meeting,
 		StartedBy: u.Name, CoordinatorName: u.Name, CoordinatorEmail: u.Email, Seed: req.Seed}
-	if req.Timing != nil {
-		in.Timing = *req.Timing
+	in.Timing = timing
+	cancelled, err := s.deps.Store.CancelledCycles(ctx, req.PanelID, start, end)
+	if err != nil {
+		slog.Error("start cycle", "error", err)
+		p := serverProblem
+		return started, &p
 	}
-	id := cycle.CycleWorkflowID(req.PanelID, start, end)
+	id := cycle.RestartedCycleWorkflowID(cycle.CycleWorkflowID(req.PanelID, start, end), cancelled)
 	op := s.deps.Temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
 		ID: id, TaskQueue: s.deps.Config.TaskQueue, WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
@@ -258,27 +277,40 @@ func (s *Server) cycleFile(kind domain.FileKind) gin.HandlerFunc {
 }
 
 // memberLeft marks a member as having left the panel (ending their access
-// at once) and tells the running cycle, which excuses their open reviews.
+// at once) and tells the panel's running cycles, which excuse their open
+// reviews. The member must be on the cycle's panel.
 func (s *Server) memberLeft(c *gin.Context) {
 	cr, ok := s.loadCycle(c)
 	if !ok {
 		return
 	}
-	memberID, err := strconv.ParseInt(c.Param("member"), 10, 64)
+	n, p := s.memberLeaves(c, cr, c.Param("member"))
+	if p != nil {
+		writeProblem(c, *p)
+		return
+	}
+	memberID, _ := strconv.ParseInt(c.Param("member"), 10, 64)
+	c.JSON(http.StatusOK, gin.H{"member_id": memberID, "left": true, "cycles_told": n})
+}
+
+// memberLeaves makes the member named by param, who must be on the cycle's
+// panel, leave it: their access ends and every running cycle is told. It
+// returns how many cycles were told.
+func (s *Server) memberLeaves(c *gin.Context, cr domain.CycleRef, param string) (int, *Problem) {
+	memberID, err := strconv.ParseInt(param, 10, 64)
+	notOnPanel := &Problem{Status: http.StatusNotFound, Title: "Not found", Detail: "That member of this panel was not found"}
 	if err != nil {
-		notFound(c, "The member")
-		return
+		return 0, notOnPanel
 	}
-	err = s.deps.Store.MemberLeaves(c.Request.Context(), cr.PanelID, memberID)
-	if errors.Is(err, store.ErrNotFound) {
-		notFound(c, "That member of this panel")
-		return
+	panelID, err := s.deps.Store.MemberPanelIn(c.Request.Context(), userScope(c), memberID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && panelID != cr.PanelID) {
+		return 0, notOnPanel
 	}
 	if err != nil {
-		internalError(c, err)
-		return
+		p := lookupProblem(c, err, "The member")
+		return 0, &p
 	}
-	if s.sendUpdate(c, cr.WorkflowID, cycle.UpdateMemberLeft, cycle.MemberLeftRequest{MemberID: memberID}, nil) {
-		c.JSON(http.StatusOK, gin.H{"member_id": memberID, "left": true})
-	}
+	inactive := false
+	res, p := s.changeMember(c.Request.Context(), memberID, domain.MemberChange{Active: &inactive}, currentUser(c).Name)
+	return res.CyclesTold, p
 }

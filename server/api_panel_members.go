@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -28,13 +27,16 @@ func (s *Server) listMembers(c *gin.Context) {
 	pageOf(c, items, total, page, limit)
 }
 
-// memberRequest adds a member.
+// memberRequest adds a member. There is no confidentiality date: members
+// accept the agreement themselves on their personal page, and a request
+// that still sends confidentiality_signed_on is refused with a problem
+// naming it (decodeJSON refuses unknown fields), rather than ignored, so
+// no client believes it recorded a signature.
 type memberRequest struct {
-	Name                    string `json:"name"`
-	Email                   string `json:"email"`
-	Role                    string `json:"role"`
-	ConfidentialitySignedOn string `json:"confidentiality_signed_on"`
-	Language                string `json:"language"`
+	Name     string `json:"name"`
+	Email    string `json:"email"`
+	Role     string `json:"role"`
+	Language string `json:"language"`
 }
 
 // languages are the languages a member may be written to in.
@@ -53,13 +55,6 @@ func (r memberRequest) member() (domain.NewMember, []FieldError) {
 	}
 	if !slices.Contains(domain.Roles, m.Role) {
 		f = append(f, FieldError{"role", "must be chair, member, adviser or staff"})
-	}
-	if r.ConfidentialitySignedOn != "" {
-		d, err := time.Parse(time.DateOnly, r.ConfidentialitySignedOn)
-		if err != nil {
-			f = append(f, FieldError{"confidentiality_signed_on", "must be a date as YYYY-MM-DD"})
-		}
-		m.ConfidentialitySignedOn = &d
 	}
 	if r.Language != "" && !slices.Contains(languages, r.Language) {
 		f = append(f, FieldError{"language", "must be en or cy"})
@@ -97,25 +92,28 @@ func (s *Server) addMember(c *gin.Context) {
 	c.JSON(http.StatusCreated, m)
 }
 
-// memberPatch changes a member; absent fields stay as they are.
+// memberPatch changes a member; absent fields stay as they are. Like
+// memberRequest it has no confidentiality date.
 type memberPatch struct {
-	Email                   *string `json:"email"`
-	Active                  *bool   `json:"active"`
-	ConfidentialitySignedOn *string `json:"confidentiality_signed_on"`
-	Language                *string `json:"language"`
+	Name     *string `json:"name"`
+	Role     *string `json:"role"`
+	Email    *string `json:"email"`
+	Active   *bool   `json:"active"`
+	Language *string `json:"language"`
 }
 
 // problems lists every field of the patch that needs correcting.
 func (p memberPatch) problems() []FieldError {
 	var fields []FieldError
+	if p.Name != nil && strings.TrimSpace(*p.Name) == "" {
+		fields = append(fields, FieldError{"name", "is required"})
+	}
+	if p.Role != nil && !slices.Contains(domain.Roles, domain.Role(*p.Role)) {
+		fields = append(fields, FieldError{"role", "must be chair, member, adviser or staff"})
+	}
 	if p.Email != nil {
 		if _, err := mail.ParseAddress(*p.Email); err != nil {
 			fields = append(fields, FieldError{"email", "is not an email address"})
-		}
-	}
-	if p.ConfidentialitySignedOn != nil && *p.ConfidentialitySignedOn != "" {
-		if _, err := time.Parse(time.DateOnly, *p.ConfidentialitySignedOn); err != nil {
-			fields = append(fields, FieldError{"confidentiality_signed_on", "must be a date as YYYY-MM-DD"})
 		}
 	}
 	if p.Language != nil && !slices.Contains(languages, *p.Language) {
@@ -124,8 +122,9 @@ func (p memberPatch) problems() []FieldError {
 	return fields
 }
 
-// updateMember applies a change. A corrected email clears a bounce, so mail
-// flows again; making a member inactive ends their access at once.
+// updateMember applies a change. A corrected email clears a bounce and
+// sends again the mail held for it; making a member inactive ends their
+// access at once and tells every running cycle of their panel.
 func (s *Server) updateMember(c *gin.Context) {
 	ctx := c.Request.Context()
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
@@ -145,11 +144,24 @@ func (s *Server) updateMember(c *gin.Context) {
 		badRequest(c, "Some fields need correcting.", fields...)
 		return
 	}
-	m, err := s.deps.Store.UpdateMember(ctx, id, domain.MemberChange{Email: p.Email, Active: p.Active, ConfidentialitySignedOn: p.ConfidentialitySignedOn, Language: p.Language},
-		currentUser(c).Name)
-	if err != nil {
-		internalError(c, err)
+	res, prob := s.changeMember(ctx, id, p.change(), currentUser(c).Name)
+	if prob != nil {
+		writeProblem(c, *prob)
 		return
 	}
-	c.JSON(http.StatusOK, m)
+	c.JSON(http.StatusOK, res.Member)
+}
+
+// change is the checked patch as the store's change.
+func (p memberPatch) change() domain.MemberChange {
+	ch := domain.MemberChange{Email: p.Email, Active: p.Active, Language: p.Language}
+	if p.Name != nil {
+		name := strings.TrimSpace(*p.Name)
+		ch.Name = &name
+	}
+	if p.Role != nil {
+		role := domain.Role(*p.Role)
+		ch.Role = &role
+	}
+	return ch
 }

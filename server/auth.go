@@ -58,7 +58,7 @@ func lookupProblem(c *gin.Context, err error, what string) Problem {
 	case errors.Is(err, store.ErrOutOfScope):
 		return forbiddenProblem
 	}
-	slog.Error("lookup failed", "path", c.Request.URL.Path, "error", err)
+	slog.Error("lookup failed", "route", routeOf(c), "error", err)
 	return serverProblem
 }
 
@@ -89,7 +89,9 @@ func (s *Server) requireMember(c *gin.Context) {
 }
 
 // checkLink verifies the personal link in the path for the API and the
-// pages alike.
+// pages alike: its signature and expiry, that the member and the cycle are
+// still open, and that the link is from the member's current link epoch
+// (re-issuing a link moves the epoch on, so older links stop working).
 func (s *Server) checkLink(c *gin.Context) (memberAccess, *Problem) {
 	claims, err := s.links.Verify(c.Param("token"), time.Now())
 	if err != nil {
@@ -105,6 +107,10 @@ func (s *Server) checkLink(c *gin.Context) (memberAccess, *Problem) {
 	if err != nil || !l.Active || l.Revoked {
 		return memberAccess{}, &Problem{Status: http.StatusForbidden, Title: "This link no longer works",
 			Detail: "access to this review cycle has ended. If you think this is wrong, please contact your panel coordinator"}
+	}
+	if claims.Epoch != l.Epoch {
+		return memberAccess{}, &Problem{Status: http.StatusForbidden, Title: "This link has been replaced",
+			Detail: "Your coordinator has sent you a new personal link. Please use the link in their latest email, or ask them for a new one."}
 	}
 	return memberAccess{Claims: claims, Name: l.Name, PanelID: l.PanelID}, nil
 }

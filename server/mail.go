@@ -2,9 +2,6 @@ package server
 
 import (
 	"context"
-	"fmt"
-
-	"go.temporal.io/sdk/client"
 
 	"github.com/lsip/scrutiny/outbox"
 	"github.com/lsip/scrutiny/store"
@@ -21,12 +18,5 @@ func (s *Server) sendMail(ctx context.Context, m store.Mail) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.deps.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID:        outbox.SendWorkflowID(ref.OutboxID),
-		TaskQueue: s.deps.Config.TaskQueue,
-	}, outbox.SendWorkflowName, ref.OutboxID)
-	if err != nil {
-		return fmt.Errorf("start delivery of outbox %d: %w", ref.OutboxID, err)
-	}
-	return nil
+	return s.startDelivery(ctx, ref.OutboxID)
 }

@@ -30,7 +30,23 @@ var staticFiles embed.FS
 var pageTemplates = template.Must(template.New("").Funcs(template.FuncMap{
 	"ukdate": uktime.Date,
 	"uktime": uktime.Time,
+	// label shows a stage, status or role in plain English, standing
+	// alone: "Conflict check".
+	"label": func(v interface{ Label() string }) string { return capital(v.Label()) },
+	// caseStatus labels a cycle case's status, which the status query
+	// carries as a string.
+	"caseStatus": func(s string) string { return capital(domain.CaseStatus(s).Label()) },
+	// words shows any other code as words: "carried forward".
+	"words": func(s string) string { return capital(strings.ReplaceAll(s, "_", " ")) },
 }).ParseFS(templateFiles, "templates/*.html"))
+
+// capital gives s a capital first letter.
+func capital(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
 
 // page is what every template receives.
 type page struct {
@@ -44,6 +60,9 @@ type page struct {
 	Next        string
 	NextLabel   string
 	Base        string // a member's page address
+	// Agreements are where a panel's members stand with the
+	// confidentiality agreement, on the cycle page.
+	Agreements []store.MemberAgreement
 	// Page-specific data.
 	Page    any
 	Case    caseView
@@ -72,7 +91,11 @@ func (s *Server) pageRoutes() {
 	s.engine.StaticFS("/static", http.FS(sub))
 	s.staffPageRoutes()
 	s.accountPageRoutes()
+	s.coordinatorPageRoutes()
+	s.adminPageRoutes()
 	m := s.engine.Group("/m/:token", s.requireMemberPage)
+	m.POST("/agreement", s.memberAgreementSubmit)
+	m = m.Group("", s.requireAgreement)
 	m.GET("", s.memberHomePage)
 	m.GET("/cases/:case", s.memberCasePage)
 	m.POST("/cases/:case", s.memberCaseSubmit)
@@ -86,7 +109,7 @@ func (s *Server) pageRoutes() {
 func (s *Server) requireMemberPage(c *gin.Context) {
 	ma, p := s.checkLink(c)
 	if p != nil {
-		errorPage(c, *p, "", "")
+		memberLinkFailed(c, *p)
 		c.Abort()
 		return
 	}
@@ -106,7 +129,7 @@ func (s *Server) memberHomePage(c *gin.Context) {
 }
 
 func (s *Server) pageError(c *gin.Context, err error) {
-	slog.Error("page failed", "path", c.Request.URL.Path, "error", err)
+	slog.Error("page failed", "route", routeOf(c), "error", err)
 	errorPage(c, Problem{Status: http.StatusInternalServerError, Title: "Sorry, something went wrong",
 		Detail: "The problem has been logged. Please try again in a few minutes; nothing you saved has been lost."}, "", "")
 }
@@ -147,13 +170,22 @@ func answersFromForm(c *gin.Context, form reviewform.Form) reviewform.Answers {
 // at the top, linked to their fields, and nothing typed is lost.
 func (s *Server) memberCaseSubmit(c *gin.Context) {
 	m := currentMember(c)
-	v, err := s.memberCase(c.Request.Context(), m, c.Param("case"))
-	if err != nil {
-		errorPage(c, Problem{Status: http.StatusNotFound, Title: "This case is not in your pack", Detail: "It may have been removed after a conflict was declared or a problem was reported."}, memberBase(c), "Back to your cases")
-		return
-	}
 	form := reviewform.Default()
 	answers := answersFromForm(c, form)
+	v, err := s.memberCase(c.Request.Context(), m, c.Param("case"))
+	if errors.Is(err, store.ErrNotFound) {
+		render(c, http.StatusNotFound, "member_unsaved.html", page{Title: "Your answers have not been saved", Base: memberBase(c), Form: form, Answers: answers,
+			Message: "This case is no longer in your pack: it may have been removed after a conflict was declared or a problem was reported."})
+		return
+	}
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	if isAutosave(c) {
+		s.autosaveDraft(c, m, v.CaseID, form, answers)
+		return
+	}
 	final := c.PostForm("submit") != string(domain.ReviewDraft)
 	show := func(status int, errs []FieldError) {
 		fe := map[string]string{}
@@ -170,11 +202,7 @@ func (s *Server) memberCaseSubmit(c *gin.Context) {
 		show(http.StatusUnprocessableEntity, errs)
 		return
 	}
-	var stored cycle.StoredReview
-	wf, p := s.reviewWorkflowID(c.Request.Context(), m)
-	if p == nil {
-		p = s.runUpdate(c.Request.Context(), wf, cycle.UpdateSaveReview, cycle.ReviewSubmission{CaseID: v.CaseID, Answers: answers, Final: final, Source: "web"}, &stored)
-	}
+	stored, p := s.saveReview(c.Request.Context(), m, v.CaseID, answers, final)
 	if p != nil {
 		show(p.Status, []FieldError{{Field: "main", Message: p.Detail}})
 		return

@@ -22,6 +22,8 @@ import (
 func (s *Server) accountPageRoutes() {
 	s.engine.GET("/account/:token", s.accountLinkPage)
 	s.engine.POST("/account/:token", s.useAccountLink)
+	s.meRoutes()
+	s.peopleRoutes()
 }
 
 // accountLinkView is what the choose-a-password page shows.
@@ -63,16 +65,32 @@ func (s *Server) useAccountLink(c *gin.Context) {
 			Page:        accountLinkView{Name: l.User.Name, Email: l.User.Email, Purpose: l.Purpose, Action: c.Request.URL.Path}})
 		return
 	}
-	if _, err := s.deps.Store.UseAccountLink(ctx, token, password); err != nil {
+	u, err := s.deps.Store.UseAccountLink(ctx, token, password)
+	if err != nil {
 		s.accountLinkError(c, err)
 		return
 	}
-	cookie, _, err := s.deps.Store.Login(ctx, l.User.Email, password, sessionTTL)
+	// Someone with a second factor signs in with it: a reset link alone,
+	// which anyone who can read their email holds, is not enough.
+	on, err := s.deps.Store.SecondFactorOn(ctx, u.ID)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	if on {
+		c.Redirect(http.StatusSeeOther, "/login?done="+url.QueryEscape("Your password is saved. Sign in with it and the code from your app."))
+		return
+	}
+	cookie, _, err := s.deps.Store.OpenSession(ctx, u, sessionTTL, device(c), needsSecondFactor(u.Role))
 	if err != nil {
 		s.pageError(c, err)
 		return
 	}
 	s.setSession(c, cookie)
+	if needsSecondFactor(u.Role) {
+		c.Redirect(http.StatusSeeOther, twoFactorPath+"?done="+url.QueryEscape("Your password is saved. Now set up two-step sign-in."))
+		return
+	}
 	c.Redirect(http.StatusSeeOther, "/actions?done="+url.QueryEscape("Your password is saved and you are signed in."))
 }
 

@@ -107,10 +107,9 @@ type newCycleForm struct {
 	OnlineLink                              string
 }
 
-// panelsFor is every panel the user may start a cycle for.
+// panelsFor is every panel the user may start a cycle for: the open ones.
 func (s *Server) panelsFor(c *gin.Context) ([]domain.Panel, error) {
-	panels, _, err := s.deps.Store.PanelsIn(c.Request.Context(), userScope(c), 0, 0)
-	return panels, err
+	return s.deps.Store.OpenPanelsIn(c.Request.Context(), userScope(c))
 }
 
 func (s *Server) newCyclePage(c *gin.Context) {
@@ -207,7 +206,18 @@ func (s *Server) renderCycle(c *gin.Context, cr domain.CycleRef, status int, err
 		s.pageError(c, err)
 		return
 	}
-	render(c, status, "cycle.html", s.staffPage(c, page{Title: fmt.Sprintf("Cycle %d", cr.ID), Page: st, Form: reviewform.Default(), Errors: errs, Flash: c.Query("done")}))
+	rsvps, err := s.deps.Store.MeetingResponses(c.Request.Context(), cr.ID)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	p, err := s.withAgreements(c, cr.PanelID, page{Title: fmt.Sprintf("Cycle %d", cr.ID), Page: cycleView{CycleStatus: st, RSVPs: rsvps},
+		Form: reviewform.Default(), Errors: errs, Flash: c.Query("done")})
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	render(c, status, "cycle.html", s.staffPage(c, p))
 }
 
 // cyclePost sends one cycle update from a page form: the form reader turns

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -42,26 +41,33 @@ func (s *Server) staffPageRoutes() {
 }
 
 // requireSession finds the signed-in user from the session cookie, and on
-// every POST checks the form's CSRF token against the session's.
+// every POST checks the form's CSRF token against the session's. A session
+// that must first enrol a second factor reaches only the enrolment page
+// and sign-out.
 func (s *Server) requireSession(c *gin.Context) {
 	cookie, err := c.Cookie(sessionCookie)
-	var u store.User
-	var csrf string
+	var ses store.Session
 	if err == nil {
-		u, csrf, err = s.deps.Store.UserBySession(c.Request.Context(), cookie)
+		ses, err = s.deps.Store.SessionByCookie(c.Request.Context(), cookie)
 	}
 	if err != nil {
 		c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request.URL.RequestURI()))
 		c.Abort()
 		return
 	}
-	if c.Request.Method == http.MethodPost && c.PostForm("csrf") != csrf {
+	if c.Request.Method == http.MethodPost && c.PostForm("csrf") != ses.CSRF {
 		errorPage(c, Problem{Status: http.StatusForbidden, Title: "Please try again", Detail: "The form had expired. Go back, reload the page and send it again."}, "/actions", "Back to actions")
 		c.Abort()
 		return
 	}
-	c.Set(userKey, u)
-	c.Set("csrf", csrf)
+	if ses.MustEnrol && c.FullPath() != twoFactorPath && c.FullPath() != "/logout" {
+		c.Redirect(http.StatusSeeOther, twoFactorPath)
+		c.Abort()
+		return
+	}
+	c.Set(userKey, ses.User)
+	c.Set("csrf", ses.CSRF)
+	c.Set(sessionKey, ses.ID)
 	c.Next()
 }
 
@@ -72,32 +78,6 @@ func (s *Server) staffPage(c *gin.Context, p page) page {
 	return p
 }
 
-func (s *Server) loginPage(c *gin.Context) {
-	render(c, http.StatusOK, "login.html", page{Title: "Sign in", Next: c.Query("next")})
-}
-
-func (s *Server) login(c *gin.Context) {
-	email := strings.TrimSpace(c.PostForm("email"))
-	cookie, _, err := s.deps.Store.Login(c.Request.Context(), email, c.PostForm("password"), sessionTTL)
-	if errors.Is(err, store.ErrBadLogin) {
-		fe := FieldError{Field: "email", Message: "The email address or password is not right"}
-		render(c, http.StatusUnauthorized, "login.html", page{Title: "Sign in", Errors: []FieldError{fe}, FieldErrors: map[string]string{"email": fe.Message}, Message: email, Next: c.PostForm("next")})
-		return
-	}
-	if err != nil {
-		s.pageError(c, err)
-		return
-	}
-	secure := strings.HasPrefix(s.deps.Config.PublicURL, "https://")
-	c.SetSameSite(http.SameSiteLaxMode)
-	c.SetCookie(sessionCookie, cookie, int(sessionTTL.Seconds()), "/", "", secure, true)
-	next := c.PostForm("next")
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
-		next = "/actions"
-	}
-	c.Redirect(http.StatusSeeOther, next)
-}
-
 func (s *Server) logout(c *gin.Context) {
 	if cookie, err := c.Cookie(sessionCookie); err == nil {
 		// The cookie is cleared whatever happens; a session left behind
@@ -106,7 +86,7 @@ func (s *Server) logout(c *gin.Context) {
 			slog.Error("log out", "error", err)
 		}
 	}
-	c.SetCookie(sessionCookie, "", -1, "/", "", false, true)
+	s.clearSession(c)
 	c.Redirect(http.StatusSeeOther, "/login")
 }
 

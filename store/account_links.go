@@ -36,21 +36,29 @@ var (
 // same purpose retires the user's earlier unused ones, so only the latest
 // email works.
 func (s *Store) IssueAccountLink(ctx context.Context, userID int64, purpose LinkPurpose, ttl time.Duration, createdBy string) (string, error) {
+	var token string
+	err := s.InTx(ctx, func(tx *Tx) error {
+		var err error
+		token, err = tx.issueAccountLink(ctx, userID, purpose, ttl, createdBy)
+		return err
+	})
+	return token, err
+}
+
+// issueAccountLink is IssueAccountLink inside the caller's transaction.
+func (q *Queries) issueAccountLink(ctx context.Context, userID int64, purpose LinkPurpose, ttl time.Duration, createdBy string) (string, error) {
 	token := "acl_" + randomToken()
 	sum := sha256.Sum256([]byte(token))
-	err := s.InTx(ctx, func(tx *Tx) error {
-		if _, err := tx.db.Exec(ctx, `UPDATE account_links SET used_at = now()
-			WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL`, userID, purpose); err != nil {
-			return err
-		}
-		if _, err := tx.db.Exec(ctx, `INSERT INTO account_links (token_hash, user_id, purpose, created_by, expires_at)
-			VALUES ($1, $2, $3, $4, now() + $5::interval)`, sum[:], userID, purpose, createdBy, ttl.String()); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, createdBy, "account_link_issued", "user", fmt.Sprint(userID), map[string]any{"purpose": string(purpose)})
-	})
-	if err != nil {
+	if _, err := q.db.Exec(ctx, `UPDATE account_links SET used_at = now()
+		WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL`, userID, purpose); err != nil {
 		return "", fmt.Errorf("issue %s link for user %d: %w", purpose, userID, err)
+	}
+	if _, err := q.db.Exec(ctx, `INSERT INTO account_links (token_hash, user_id, purpose, created_by, expires_at)
+		VALUES ($1, $2, $3, $4, now() + $5::interval)`, sum[:], userID, purpose, createdBy, ttl.String()); err != nil {
+		return "", fmt.Errorf("issue %s link for user %d: %w", purpose, userID, err)
+	}
+	if err := q.Audit(ctx, createdBy, "account_link_issued", "user", fmt.Sprint(userID), map[string]any{"purpose": string(purpose)}); err != nil {
+		return "", err
 	}
 	return token, nil
 }

@@ -70,6 +70,20 @@ func (q *Queries) UserIDByEmail(ctx context.Context, email string) (int64, error
 	return id, nil
 }
 
+// ActiveUserByEmail finds an active staff account by its address, in any
+// case; ErrNotFound when there is none.
+func (q *Queries) ActiveUserByEmail(ctx context.Context, email string) (User, error) {
+	var u User
+	err := scanUser(q.db.QueryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE lower(u.email) = lower($1) AND u.active`, email), &u)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return User{}, ErrNotFound
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("user %s: %w", email, err)
+	}
+	return u, nil
+}
+
 // RevokeTokens revokes every live API token with the label, as the dev
 // stack does with its own tokens each time it starts.
 func (q *Queries) RevokeTokens(ctx context.Context, label string) error {
@@ -83,20 +97,27 @@ func (q *Queries) RevokeTokens(ctx context.Context, label string) error {
 var ErrBadToken = errors.New("the token is not valid")
 
 // UserByToken finds the active user a token belongs to. The stored hash is
-// compared in constant time after the lookup.
+// compared in constant time after the lookup. Each use is noted on the
+// token and written to the audit log.
 func (q *Queries) UserByToken(ctx context.Context, token string) (User, error) {
 	sum := sha256.Sum256([]byte(token))
 	var u User
 	var stored []byte
-	err := q.db.QueryRow(ctx, `SELECT u.id, u.name, u.email, u.role, u.area_id, t.token_hash,
-			ARRAY(SELECT panel_id FROM user_panels WHERE user_id = u.id ORDER BY panel_id)
+	var tokenID int64
+	err := scanUser(q.db.QueryRow(ctx, `SELECT `+userColumns+`, t.token_hash, t.id
 		FROM api_tokens t JOIN users u ON u.id = t.user_id
-		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active`, sum[:]).Scan(&u.ID, &u.Name, &u.Email, &u.Role, &u.AreaID, &stored, &u.PanelIDs)
+		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active`, sum[:]), &u, &stored, &tokenID)
 	if errors.Is(err, pgx.ErrNoRows) || (err == nil && subtle.ConstantTimeCompare(stored, sum[:]) != 1) {
 		return User{}, ErrBadToken
 	}
 	if err != nil {
 		return User{}, fmt.Errorf("user by token: %w", err)
+	}
+	if _, err := q.db.Exec(ctx, `UPDATE api_tokens SET last_used_at = now() WHERE id = $1`, tokenID); err != nil {
+		return User{}, fmt.Errorf("note use of token %d: %w", tokenID, err)
+	}
+	if err := q.Audit(ctx, u.Email, "token_used", "api_token", fmt.Sprint(tokenID), nil); err != nil {
+		return User{}, err
 	}
 	return u, nil
 }
@@ -113,63 +134,6 @@ func (q *Queries) SetPassword(ctx context.Context, userID int64, password string
 	return nil
 }
 
-// ErrBadLogin means the email or password is wrong; which is not said.
-var ErrBadLogin = errors.New("the email address or password is not right")
-
-// Login checks a password and opens a session, returning the cookie value
-// and the session's CSRF token.
-func (q *Queries) Login(ctx context.Context, email, password string, ttl time.Duration) (cookie, csrf string, err error) {
-	var id int64
-	var hash *string
-	err = q.db.QueryRow(ctx, `SELECT id, password_hash FROM users WHERE lower(email) = lower($1) AND active`, email).Scan(&id, &hash)
-	if errors.Is(err, pgx.ErrNoRows) || (err == nil && hash == nil) {
-		// Spend the same time as a real check, so timing does not reveal
-		// which addresses have accounts.
-		bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
-		return "", "", ErrBadLogin
-	}
-	if err != nil {
-		return "", "", fmt.Errorf("log in: %w", err)
-	}
-	if bcrypt.CompareHashAndPassword([]byte(*hash), []byte(password)) != nil {
-		return "", "", ErrBadLogin
-	}
-	cookie, csrf = randomToken(), randomToken()
-	sum := sha256.Sum256([]byte(cookie))
-	if _, err := q.db.Exec(ctx, `INSERT INTO sessions (id_hash, user_id, csrf, expires_at) VALUES ($1, $2, $3, now() + $4::interval)`,
-		sum[:], id, csrf, fmt.Sprintf("%d seconds", int(ttl.Seconds()))); err != nil {
-		return "", "", fmt.Errorf("open session for user %d: %w", id, err)
-	}
-	return cookie, csrf, nil
-}
-
-// UserBySession finds the user of an unexpired session and its CSRF token.
-func (q *Queries) UserBySession(ctx context.Context, cookie string) (User, string, error) {
-	sum := sha256.Sum256([]byte(cookie))
-	var u User
-	var csrf string
-	err := q.db.QueryRow(ctx, `SELECT u.id, u.name, u.email, u.role, u.area_id, s.csrf,
-			ARRAY(SELECT panel_id FROM user_panels WHERE user_id = u.id ORDER BY panel_id)
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND s.expires_at > now() AND u.active`, sum[:]).
-		Scan(&u.ID, &u.Name, &u.Email, &u.Role, &u.AreaID, &csrf, &u.PanelIDs)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return User{}, "", ErrBadToken
-	}
-	if err != nil {
-		return User{}, "", fmt.Errorf("user by session: %w", err)
-	}
-	return u, csrf, nil
-}
-
-// Logout ends a session.
-func (q *Queries) Logout(ctx context.Context, cookie string) error {
-	sum := sha256.Sum256([]byte(cookie))
-	if _, err := q.db.Exec(ctx, `DELETE FROM sessions WHERE id_hash = $1`, sum[:]); err != nil {
-		return fmt.Errorf("log out: %w", err)
-	}
-	return nil
-}
-
 // dummyHash is compared against when there is no account, made once.
 var dummyHash = sync.OnceValue(func() []byte {
 	h, _ := bcrypt.GenerateFromPassword([]byte("no account"), bcrypt.DefaultCost)
@@ -182,4 +146,163 @@ func randomToken() string {
 	raw := make([]byte, 32)
 	rand.Read(raw)
 	return base64.RawURLEncoding.EncodeToString(raw)
+}
+
+// TokenInfo is one of a person's API tokens as their tokens page lists
+// it; the token itself is never shown again.
+type TokenInfo struct {
+	ID                    int64
+	Label                 string
+	CreatedAt             time.Time
+	LastUsedAt, RevokedAt *time.Time
+}
+
+// CreateToken issues a token for the user and writes it to the audit log.
+func (s *Store) CreateToken(ctx context.Context, u User, label string) (string, error) {
+	var token string
+	err := s.InTx(ctx, func(tx *Tx) error {
+		var err error
+		if token, err = tx.IssueToken(ctx, u.ID, label); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, u.Email, "token_issued", "user", fmt.Sprint(u.ID), nil)
+	})
+	return token, err
+}
+
+// TokensOf lists a user's tokens, newest first.
+func (q *Queries) TokensOf(ctx context.Context, userID int64) ([]TokenInfo, error) {
+	return queryAll(ctx, q.db, "list tokens", pgx.RowToStructByPos[TokenInfo],
+		`SELECT id, label, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, id DESC`, userID)
+}
+
+// RevokeToken revokes one of the user's own live tokens; ErrNotFound when
+// they have no such live token.
+func (s *Store) RevokeToken(ctx context.Context, u User, tokenID int64) error {
+	return s.InTx(ctx, func(tx *Tx) error {
+		tag, err := tx.db.Exec(ctx, `UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL`, tokenID, u.ID)
+		if err != nil {
+			return fmt.Errorf("revoke token %d: %w", tokenID, err)
+		}
+		if tag.RowsAffected() == 0 {
+			return ErrNotFound
+		}
+		return tx.Audit(ctx, u.Email, "token_revoked", "api_token", fmt.Sprint(tokenID), nil)
+	})
+}
+
+// StaffAccount is a staff account as the admins' pages show it.
+type StaffAccount struct {
+	User
+	Active, PasswordSet, SecondFactor bool
+	CreatedAt                         time.Time
+}
+
+const staffColumns = userColumns + `, u.active, u.password_hash IS NOT NULL,
+	EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL), u.created_at`
+
+func scanStaff(r pgx.Row) (StaffAccount, error) {
+	var a StaffAccount
+	err := scanUser(r, &a.User, &a.Active, &a.PasswordSet, &a.SecondFactor, &a.CreatedAt)
+	return a, err
+}
+
+// StaffAccounts lists every staff account, active first, by name.
+func (q *Queries) StaffAccounts(ctx context.Context) ([]StaffAccount, error) {
+	return queryAll(ctx, q.db, "list staff", func(r pgx.CollectableRow) (StaffAccount, error) { return scanStaff(r) }, `SELECT `+staffColumns+` FROM users u ORDER BY u.active DESC, lower(u.name), u.id`)
+}
+
+// StaffAccountByID loads one staff account; ErrNotFound when there is none.
+func (q *Queries) StaffAccountByID(ctx context.Context, id int64) (StaffAccount, error) {
+	a, err := scanStaff(q.db.QueryRow(ctx, `SELECT `+staffColumns+` FROM users u WHERE u.id = $1`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return a, ErrNotFound
+	}
+	if err != nil {
+		return a, fmt.Errorf("staff account %d: %w", id, err)
+	}
+	return a, nil
+}
+
+// InviteUser creates a staff account without a password and issues its
+// invitation link, in one transaction: either both exist or neither. A
+// clash with an existing address is a unique violation (IsUniqueViolation).
+func (s *Store) InviteUser(ctx context.Context, u User, ttl time.Duration, actor string) (int64, string, error) {
+	var id int64
+	var token string
+	err := s.InTx(ctx, func(tx *Tx) error {
+		if err := tx.db.QueryRow(ctx, `INSERT INTO users (name, email, role, area_id) VALUES ($1, $2, $3, $4) RETURNING id`,
+			u.Name, u.Email, u.Role, u.AreaID).Scan(&id); err != nil {
+			return err
+		}
+		if err := tx.setPanels(ctx, id, u.PanelIDs); err != nil {
+			return err
+		}
+		if err := tx.Audit(ctx, actor, "user_invited", "user", fmt.Sprint(id), map[string]any{"role": string(u.Role), "panels": len(u.PanelIDs)}); err != nil {
+			return err
+		}
+		var err error
+		token, err = tx.issueAccountLink(ctx, id, LinkInvitation, ttl, actor)
+		return err
+	})
+	if err != nil {
+		return 0, "", fmt.Errorf("invite %s: %w", u.Email, err)
+	}
+	return id, token, nil
+}
+
+// ChangeUser sets a person's role and scope: the Area of a manager, the
+// panels of a coordinator or chair. Their open sessions see the change on
+// their next request.
+func (s *Store) ChangeUser(ctx context.Context, u User, actor string) error {
+	return s.InTx(ctx, func(tx *Tx) error {
+		tag, err := tx.db.Exec(ctx, `UPDATE users SET role = $2, area_id = $3 WHERE id = $1`, u.ID, u.Role, u.AreaID)
+		if err != nil {
+			return fmt.Errorf("change user %d: %w", u.ID, err)
+		}
+		if tag.RowsAffected() == 0 {
+			return ErrNotFound
+		}
+		if err := tx.setPanels(ctx, u.ID, u.PanelIDs); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, actor, "user_changed", "user", fmt.Sprint(u.ID), map[string]any{"role": string(u.Role), "panels": len(u.PanelIDs), "area": u.AreaID})
+	})
+}
+
+func (q *Queries) setPanels(ctx context.Context, userID int64, panels []int64) error {
+	if _, err := q.db.Exec(ctx, `DELETE FROM user_panels WHERE user_id = $1`, userID); err != nil {
+		return fmt.Errorf("set panels of user %d: %w", userID, err)
+	}
+	if _, err := q.db.Exec(ctx, `INSERT INTO user_panels (user_id, panel_id) SELECT $1, unnest($2::bigint[])`, userID, panels); err != nil {
+		return fmt.Errorf("set panels of user %d: %w", userID, err)
+	}
+	return nil
+}
+
+// DeactivateUser closes an account at once: it can no longer sign in, its
+// sessions end, its API tokens are revoked and its unused account links
+// stop working. It returns how many sessions and tokens ended.
+func (s *Store) DeactivateUser(ctx context.Context, id int64, actor string) (sessions, tokens int64, err error) {
+	err = s.InTx(ctx, func(tx *Tx) error {
+		tag, err := tx.db.Exec(ctx, `UPDATE users SET active = false WHERE id = $1 AND active`, id)
+		if err != nil {
+			return fmt.Errorf("deactivate user %d: %w", id, err)
+		}
+		if tag.RowsAffected() == 0 {
+			return ErrNotFound
+		}
+		if sessions, err = tx.endSessionsOf(ctx, id); err != nil {
+			return err
+		}
+		if tag, err = tx.db.Exec(ctx, `UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, id); err != nil {
+			return fmt.Errorf("revoke tokens of user %d: %w", id, err)
+		}
+		tokens = tag.RowsAffected()
+		if _, err := tx.db.Exec(ctx, `UPDATE account_links SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, id); err != nil {
+			return fmt.Errorf("retire links of user %d: %w", id, err)
+		}
+		return tx.Audit(ctx, actor, "user_deactivated", "user", fmt.Sprint(id), map[string]any{"sessions": sessions, "tokens": tokens})
+	})
+	return sessions, tokens, err
 }

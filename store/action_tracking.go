@@ -26,11 +26,12 @@ func (q *Queries) ActionRecord(ctx context.Context, actionID int64) (domain.Acti
 			coalesce(ac.learning_point_id, 0), ac.due_on, ac.owner_name, ac.owner_email, ac.manager_name, ac.manager_email,
 			coalesce(ac.response, ''), coalesce(ac.response_rationale, ''), ac.extension_requested_to,
 			coalesce(ar.senior_lead_name, ''), coalesce(ar.senior_lead_email, ''),
+			coalesce(ar.escalate_manager_days, 0), coalesce(ar.escalate_senior_days, 0),
 			greatest(ac.last_event_seq, coalesce((SELECT max(seq) FROM action_events WHERE action_id = ac.id), 0))
 		FROM actions ac JOIN areas ar ON ar.id = ac.area_id WHERE ac.id = $1`, actionID).
 		Scan(&r.Status, &r.Kind, &r.Audience, &r.PanelID, &r.CycleID, &r.CaseID, &r.LearningPointID, &r.Due,
 			&r.OwnerName, &r.OwnerEmail, &r.ManagerName, &r.ManagerEmail, &r.Response, &r.ResponseRationale, &r.ExtensionTo,
-			&r.SeniorName, &r.SeniorEmail, &r.LastSeq)
+			&r.SeniorName, &r.SeniorEmail, &r.EscalateManagerDays, &r.EscalateSeniorDays, &r.LastSeq)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return r, fmt.Errorf("load action %d: %w", actionID, ErrNotFound)
 	}

@@ -79,6 +79,18 @@ func (q *Queries) LiveCycleFor(ctx context.Context, panelID int64, start, end ti
 	return id, nil
 }
 
+// CancelledCycles counts the panel's cancelled cycles for a window, which
+// a new cycle for the same window is started after.
+func (q *Queries) CancelledCycles(ctx context.Context, panelID int64, start, end time.Time) (int, error) {
+	var n int
+	err := q.db.QueryRow(ctx, `SELECT count(*) FROM cycles WHERE panel_id = $1 AND window_start = $2 AND window_end = $3 AND stage = $4`,
+		panelID, start, end, domain.StageCancelled).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("cancelled cycles of panel %d: %w", panelID, err)
+	}
+	return n, nil
+}
+
 // LatestCycleFile is the newest file of a kind (minutes, key_messages) the
 // cycle has, not purged. A member's pack also names the member; other
 // kinds take memberID 0.

@@ -35,8 +35,8 @@ func (q *Queries) MembersOf(ctx context.Context, panelID int64, limit, offset in
 // AddMember adds a member to a panel. An email already on the panel is a
 // unique violation.
 func (q *Queries) AddMember(ctx context.Context, panelID int64, m domain.NewMember) (domain.Member, error) {
-	rows, err := q.db.Query(ctx, `INSERT INTO members (panel_id, name, email, role, confidentiality_signed_on, language)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+memberColumns, panelID, m.Name, m.Email, m.Role, m.ConfidentialitySignedOn, m.Language)
+	rows, err := q.db.Query(ctx, `INSERT INTO members (panel_id, name, email, role, language)
+		VALUES ($1, $2, $3, $4, $5) RETURNING `+memberColumns, panelID, m.Name, m.Email, m.Role, m.Language)
 	var out domain.Member
 	if err == nil {
 		out, err = pgx.CollectExactlyOneRow(rows, scanMember)
@@ -57,62 +57,6 @@ func (q *Queries) MemberPanelIn(ctx context.Context, sc Scope, memberID int64) (
 	err := q.db.QueryRow(ctx, `SELECT p.id, `+w.test()+` FROM members m JOIN panels p ON p.id = m.panel_id WHERE m.id = $1`, w.args...).
 		Scan(&panelID, &in)
 	return panelID, visible(err, in, "look up member "+strconv.FormatInt(memberID, 10))
-}
-
-// UpdateMember applies ch and audits it, at once. A corrected email clears
-// a bounce, so mail flows again; making a member inactive records when they
-// left, which ends their access.
-func (s *Store) UpdateMember(ctx context.Context, id int64, ch domain.MemberChange, actor string) (domain.Member, error) {
-	var m domain.Member
-	err := s.InTx(ctx, func(tx *Tx) error {
-		rows, err := tx.db.Query(ctx, `UPDATE members SET
-				unreachable_since = CASE WHEN $2::text IS NOT NULL AND lower($2) <> lower(email) THEN NULL ELSE unreachable_since END,
-				email = coalesce($2, email), active = coalesce($3, active),
-				left_at = CASE WHEN $3 = false THEN coalesce(left_at, now()) WHEN $3 = true THEN NULL ELSE left_at END,
-				confidentiality_signed_on = CASE WHEN $4::text IS NULL THEN confidentiality_signed_on ELSE NULLIF($4, '')::date END,
-				language = coalesce($5, language)
-			WHERE id = $1 RETURNING `+memberColumns, id, ch.Email, ch.Active, ch.ConfidentialitySignedOn, ch.Language)
-		if err != nil {
-			return err
-		}
-		if m, err = pgx.CollectExactlyOneRow(rows, scanMember); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, actor, "member_changed", "member", strconv.FormatInt(id, 10), nil)
-	})
-	if err != nil {
-		return domain.Member{}, fmt.Errorf("update member %d: %w", id, err)
-	}
-	return m, nil
-}
-
-// MemberLeaves marks a member of the panel as having left, which ends
-// their access at once. A member of another panel is ErrNotFound.
-func (q *Queries) MemberLeaves(ctx context.Context, panelID, memberID int64) error {
-	tag, err := q.db.Exec(ctx, `UPDATE members SET active = false, left_at = coalesce(left_at, now()) WHERE id = $1 AND panel_id = $2`, memberID, panelID)
-	if err != nil {
-		return fmt.Errorf("member %d leaves: %w", memberID, err)
-	}
-	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("member %d of panel %d: %w", memberID, panelID, ErrNotFound)
-	}
-	return nil
-}
-
-// MemberLink is what a member's personal link for a cycle opens now. A
-// member not on the cycle's panel is ErrNotFound.
-func (q *Queries) MemberLink(ctx context.Context, memberID, cycleID int64) (domain.MemberLink, error) {
-	var l domain.MemberLink
-	err := q.db.QueryRow(ctx, `SELECT m.name, m.active AND m.left_at IS NULL, cy.access_revoked_at IS NOT NULL OR cy.stage IN ($3, $4), cy.panel_id
-		FROM members m JOIN cycles cy ON cy.panel_id = m.panel_id WHERE m.id = $1 AND cy.id = $2`,
-		memberID, cycleID, domain.StageCancelled, domain.StageClosed).Scan(&l.Name, &l.Active, &l.Revoked, &l.PanelID)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return l, fmt.Errorf("member %d in cycle %d: %w", memberID, cycleID, ErrNotFound)
-	}
-	if err != nil {
-		return l, fmt.Errorf("member %d in cycle %d: %w", memberID, cycleID, err)
-	}
-	return l, nil
 }
 
 // MemberCycle is the head of a member's page for a cycle.

@@ -14,9 +14,11 @@ import (
 // The records the minutes of a cycle's meeting are made from. Each field
 // list matches the workbook type it becomes (workbook.Attendee and so on).
 
-// Attendee is a member listed in the minutes and how they attended.
+// Attendee is a member listed in the minutes and how they attended. RSVP
+// is what they answered to the invitation beforehand (attending or
+// apologies), empty if they did not answer.
 type Attendee struct {
-	Name, Role, Status string
+	Name, Role, Status, RSVP string
 }
 
 // Declaration is a conflict of interest, with when it was declared in
@@ -63,12 +65,31 @@ type DrawCounts struct {
 
 // MinutesAttendance lists the panel's active members, and anyone else
 // recorded at the meeting, with how they attended (absent unless
-// recorded).
+// recorded) and what they answered to the invitation.
 func (q *Queries) MinutesAttendance(ctx context.Context, cycleID, panelID int64) ([]Attendee, error) {
 	return queryAll(ctx, q.db, fmt.Sprintf("attendance of cycle %d", cycleID), pgx.RowToStructByPos[Attendee],
-		`SELECT m.name, m.role, coalesce(at.status, 'absent') FROM members m
+		`SELECT m.name, m.role, coalesce(at.status, 'absent'), coalesce(mr.response, '') FROM members m
 		LEFT JOIN attendance at ON at.member_id = m.id AND at.meeting_id = (SELECT id FROM meetings WHERE cycle_id = $1)
+		LEFT JOIN meeting_responses mr ON mr.member_id = m.id AND mr.meeting_id = (SELECT id FROM meetings WHERE cycle_id = $1)
 		WHERE m.panel_id = $2 AND ((m.active AND m.left_at IS NULL) OR at.status IS NOT NULL) ORDER BY m.name`, cycleID, panelID)
+}
+
+// RSVP is a member's answer to the invitation to a cycle's meeting:
+// attending, apologies, or empty before they answer.
+type RSVP struct {
+	MemberID    int64
+	Name        string
+	Response    string
+	RespondedAt *time.Time
+}
+
+// MeetingResponses lists the panel's active members, and anyone else who
+// answered, with their answer to the cycle's meeting invitation, by name.
+func (q *Queries) MeetingResponses(ctx context.Context, cycleID int64) ([]RSVP, error) {
+	return queryAll(ctx, q.db, fmt.Sprintf("answers to the meeting of cycle %d", cycleID), pgx.RowToStructByPos[RSVP],
+		`SELECT m.id, m.name, coalesce(mr.response, ''), mr.responded_at FROM cycles cy JOIN members m ON m.panel_id = cy.panel_id
+		LEFT JOIN meeting_responses mr ON mr.member_id = m.id AND mr.meeting_id = (SELECT id FROM meetings WHERE cycle_id = cy.id)
+		WHERE cy.id = $1 AND ((m.active AND m.left_at IS NULL) OR mr.response IS NOT NULL) ORDER BY m.name, m.id`, cycleID)
 }
 
 // Declarations lists the cycle's conflicts of interest by member and case.

@@ -14,9 +14,12 @@ import (
 // Mail is one outgoing email as queued in the outbox. Key identifies the
 // message across retries: enqueuing the same key twice yields one row.
 type Mail struct {
-	Key              string
-	ToAddress        string
-	ToName           string
+	Key       string
+	ToAddress string
+	ToName    string
+	// ReplyTo is where replies go: the coordinator, since the emails say
+	// "reply to this email". Empty for none.
+	ReplyTo          string
 	MemberID         *int64
 	Subject          string
 	BodyText         string
@@ -40,10 +43,10 @@ type OutboxEntry struct {
 // idempotent: an activity that retries after a crash finds its own row.
 func (q *Queries) EnqueueMail(ctx context.Context, m Mail) (int64, error) {
 	var id int64
-	err := q.db.QueryRow(ctx, `INSERT INTO outbox (message_key, to_address, to_name, member_id, subject, body_text, body_html, attachment_file_id, calendar_ics)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULLIF($9, ''))
+	err := q.db.QueryRow(ctx, `INSERT INTO outbox (message_key, to_address, to_name, member_id, subject, body_text, body_html, attachment_file_id, calendar_ics, reply_to)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULLIF($9, ''), $10)
 		ON CONFLICT (message_key) DO NOTHING RETURNING id`,
-		m.Key, m.ToAddress, m.ToName, m.MemberID, m.Subject, m.BodyText, m.BodyHTML, m.AttachmentFileID, m.CalendarICS).Scan(&id)
+		m.Key, m.ToAddress, m.ToName, m.MemberID, m.Subject, m.BodyText, m.BodyHTML, m.AttachmentFileID, m.CalendarICS, m.ReplyTo).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		err = q.db.QueryRow(ctx, `SELECT id FROM outbox WHERE message_key = $1`, m.Key).Scan(&id)
 	}
@@ -58,9 +61,9 @@ func (q *Queries) OutboxByID(ctx context.Context, id int64) (OutboxEntry, error)
 	var e OutboxEntry
 	var lastErr, ics *string
 	err := q.db.QueryRow(ctx, `SELECT id, message_key, to_address, to_name, member_id, subject, body_text, body_html,
-			attachment_file_id, calendar_ics, status, attempts, last_error, sent_at
+			attachment_file_id, calendar_ics, status, attempts, last_error, sent_at, reply_to
 		FROM outbox WHERE id = $1`, id).Scan(&e.ID, &e.Key, &e.ToAddress, &e.ToName, &e.MemberID, &e.Subject, &e.BodyText, &e.BodyHTML,
-		&e.AttachmentFileID, &ics, &e.Status, &e.Attempts, &lastErr, &e.SentAt)
+		&e.AttachmentFileID, &ics, &e.Status, &e.Attempts, &lastErr, &e.SentAt, &e.ReplyTo)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return OutboxEntry{}, ErrNotFound
 	}

@@ -14,7 +14,7 @@ import (
 // those who have signed the confidentiality agreement, who alone may see
 // cases.
 func (q *Queries) ActiveMembers(ctx context.Context, panelID int64, signedOnly bool) ([]domain.PanelMember, error) {
-	rows, err := q.db.Query(ctx, `SELECT id, name, email, role FROM members
+	rows, err := q.db.Query(ctx, `SELECT id, name, email, role, link_epoch FROM members
 		WHERE panel_id = $1 AND active AND left_at IS NULL AND ($2 = false OR confidentiality_signed_on IS NOT NULL)
 		ORDER BY name, id`, panelID, signedOnly)
 	if err != nil {
@@ -29,7 +29,7 @@ func (q *Queries) ActiveMembers(ctx context.Context, panelID int64, signedOnly b
 
 // PanelMember loads one member, whether or not still active.
 func (q *Queries) PanelMember(ctx context.Context, memberID int64) (domain.PanelMember, error) {
-	rows, err := q.db.Query(ctx, `SELECT id, name, email, role FROM members WHERE id = $1`, memberID)
+	rows, err := q.db.Query(ctx, `SELECT id, name, email, role, link_epoch FROM members WHERE id = $1`, memberID)
 	if err != nil {
 		return domain.PanelMember{}, fmt.Errorf("load member %d: %w", memberID, err)
 	}
@@ -45,6 +45,6 @@ func (q *Queries) PanelMember(ctx context.Context, memberID int64) (domain.Panel
 
 func scanPanelMember(r pgx.CollectableRow) (domain.PanelMember, error) {
 	var m domain.PanelMember
-	err := r.Scan(&m.ID, &m.Name, &m.Email, &m.Role)
+	err := r.Scan(&m.ID, &m.Name, &m.Email, &m.Role, &m.LinkEpoch)
 	return m, err
 }

@@ -70,7 +70,7 @@ func (l *ActionLog) Add(a domain.ActionRow) error {
 		style = l.overdue
 	}
 	values := []any{fmt.Sprintf("A-%d", a.ID), a.Area, a.Panel, a.Description, strings.ReplaceAll(a.Kind, "_", " "), audienceLabel(a.Audience),
-		a.OwnerName, a.ManagerName, uktime.Date(a.Due), strings.ReplaceAll(string(a.Status), "_", " "), strings.ReplaceAll(a.Response, "_", " "), yesNo(a.Overdue)}
+		a.OwnerName, a.ManagerName, uktime.Date(a.Due), humanise(a.Status.Label()), strings.ReplaceAll(a.Response, "_", " "), yesNo(a.Overdue)}
 	cells := make([]any, len(values))
 	for i, v := range values {
 		cells[i] = excelize.Cell{StyleID: style, Value: v}

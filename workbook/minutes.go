@@ -31,9 +31,10 @@ type Minutes struct {
 }
 
 // Attendee is one person's attendance. Status is present, apologies or
-// absent.
+// absent; RSVP is what they answered to the invitation beforehand
+// (attending or apologies), empty if they did not answer.
 type Attendee struct {
-	Name, Role, Status string
+	Name, Role, Status, RSVP string
 }
 
 // Declaration is a conflict of interest declared in the cycle. When says
@@ -133,8 +134,8 @@ func BuildMinutes(m Minutes) ([]byte, error) {
 		columns []column
 		rows    [][]any
 	}{
-		{AttendanceSheet, []column{{"Name", 30, text}, {"Role", 18, text}, {"Attendance", 16, text}},
-			rowsOf(m.Attendance, func(a Attendee) []any { return []any{a.Name, humanise(a.Role), humanise(a.Status)} })},
+		{AttendanceSheet, []column{{"Name", 30, text}, {"Role", 18, text}, {"Attendance", 16, text}, {"Replied to the invitation", 26, text}},
+			rowsOf(m.Attendance, func(a Attendee) []any { return []any{a.Name, humanise(a.Role), humanise(a.Status), rsvpLabel(a.RSVP)} })},
 		{DeclarationsSheet, []column{{"Member", 30, text}, {"Case", 22, text}, {"Declared", 40, text}},
 			rowsOf(m.Declarations, func(d Declaration) []any { return []any{d.Member, d.CaseReference, d.When} })},
 		{CasesSheet, casesColumns, rowsOf(m.Cases, func(c MinutesCase) []any { return caseRow(m.Form, c) })},
@@ -148,7 +149,7 @@ func BuildMinutes(m Minutes) ([]byte, error) {
 			})},
 		{MattersArisingSheet, []column{{"Action", 12, text}, {"What was agreed", 60, text}, {"Owner", 24, text}, {"Status", 16, text}, {"Response", 60, text}, {"Due", 18, date}},
 			rowsOf(m.MattersArising, func(a ActionItem) []any {
-				return []any{a.Reference, a.Description, a.Owner, humanise(a.Status), a.Response, excelDate(a.Due)}
+				return []any{a.Reference, a.Description, a.Owner, humanise(domain.ActionStatus(a.Status).Label()), a.Response, excelDate(a.Due)}
 			})},
 	}
 	for _, sh := range sheets {
@@ -338,4 +339,12 @@ func selectionSheet(f *excelize.File, st styles, s SelectionRecord) error {
 		w.row++
 	}
 	return w.err
+}
+
+// rsvpLabel is a member's answer to the invitation in words.
+func rsvpLabel(rsvp string) string {
+	if rsvp == "" {
+		return "No reply"
+	}
+	return humanise(rsvp)
 }

@@ -173,7 +173,7 @@ func coverSheet(f *excelize.File, st styles, p Pack) error {
 			w.set("B", a.Description, st.wrap)
 			w.set("C", a.Owner, st.wrap)
 			w.set("D", uktime.Date(a.Due), st.wrap)
-			w.set("E", humanise(a.Status), st.wrap)
+			w.set("E", humanise(domain.ActionStatus(a.Status).Label()), st.wrap)
 			w.set("F", a.Response, st.wrap)
 			w.fit(a.Description+"\n"+a.Response, 70)
 			w.row++

@@ -496,7 +496,7 @@ func TestParsePackWholePackProblems(t *testing.T) {
 func minutes(status string) Minutes {
 	return Minutes{
 		Form: reviewform.Default(), PanelName: "Wales LSIP", AreaName: "Wales", CycleRef: "cycle-3", Meeting: meeting, Status: status,
-		Attendance:   []Attendee{{"Aled Jones", "member", "present"}, {"Bea Smith", "chair", "present"}, {"Cai Evans", "member", "apologies"}},
+		Attendance:   []Attendee{{"Aled Jones", "member", "present", "attending"}, {"Bea Smith", "chair", "present", ""}, {"Cai Evans", "member", "apologies", "apologies"}},
 		Declarations: []Declaration{{"Cai Evans", "WAL-HC-26-0002", "before the packs were released"}},
 		Cases: []MinutesCase{{Reference: "WAL-HC-26-0001", Strands: "Race", Offence: "Harassment", Outcome: "Conviction after guilty plea", Finding: "Concerns identified",
 			RatingCounts: map[string]map[string]int{"charging": {"yes": 3, "no": 1}}, Submitted: 4, NotSubmitted: 1,

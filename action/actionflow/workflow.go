@@ -41,11 +41,14 @@ const actionTimelineCap = 500
 const actionTextLimit = 5000
 
 type actionRun struct {
-	in        action.ActionInput
-	s         *action.ActionState
-	loaded    bool
-	replanned bool // the due date moved or the action closed: wake the loop
-	runEvents int  // events recorded in this run
+	in     action.ActionInput
+	s      *action.ActionState
+	loaded bool
+	// areaLadder: the input gave no timing, so the ladder is the one the
+	// action's Area sets, if it sets one.
+	areaLadder bool
+	replanned  bool // the due date moved or the action closed: wake the loop
+	runEvents  int  // events recorded in this run
 	// tickets and serving order the updates' changes: each takes a ticket
 	// when it starts and applies its change when served.
 	tickets, serving int
@@ -77,8 +80,9 @@ type actionRun struct {
 //     every notice; the workflow ends once running updates have finished.
 //  5. Reassigning the owner changes who receives the next notices, not when.
 func ActionWorkflow(ctx workflow.Context, in action.ActionInput) (action.ActionState, error) {
+	areaLadder := in.Timing.IsZero()
 	in.Timing = in.Timing.WithDefaults()
-	w := &actionRun{in: in, s: &action.ActionState{ActionID: in.ActionID, Timeline: []action.ActionEvent{}}}
+	w := &actionRun{in: in, s: &action.ActionState{ActionID: in.ActionID, Timeline: []action.ActionEvent{}}, areaLadder: areaLadder}
 	if in.State != nil {
 		w.s, w.loaded = in.State, true
 		w.s.Runs++
@@ -126,6 +130,13 @@ func (w *actionRun) load(ctx workflow.Context) error {
 	s.Seq = rec.LastSeq
 	if w.in.SeniorEmail == "" {
 		w.in.SeniorName, w.in.SeniorEmail = rec.SeniorName, rec.SeniorEmail
+	}
+	// The Area's ladder is fixed now, in the input that continue-as-new
+	// carries on, so a later change to the Area leaves this action as it
+	// was agreed. A history recorded before Areas had ladders loads zero
+	// days and keeps the usual ladder.
+	if w.areaLadder && rec.EscalateManagerDays > 0 {
+		w.in.Timing.Ladder = action.AreaLadder(rec.EscalateManagerDays, rec.EscalateSeniorDays)
 	}
 	w.loaded = true
 	return nil

@@ -50,5 +50,5 @@ func (a *Activities) QueueAlert(ctx context.Context, in Alert) (outbox.Ref, erro
 		return outbox.Ref{}, err
 	}
 	to := domain.PanelMember{Name: c.CoordinatorName, Email: c.CoordinatorEmail}
-	return queue(ctx, a.Store, fmt.Sprintf("alert/%d/%s", c.ID, in.Key), to, subject, body, nil, "")
+	return c.queue(ctx, a.Store, fmt.Sprintf("alert/%d/%s", c.ID, in.Key), to, subject, body, nil, "")
 }

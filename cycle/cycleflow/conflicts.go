@@ -42,11 +42,11 @@ func (a *Activities) QueueConflictTeasers(ctx context.Context, cycleID int64) ([
 	var refs []outbox.Ref
 	for _, m := range members {
 		subject, body, err := mailtext.Render("teaser", map[string]any{"Panel": c.PanelName, "Name": m.Name, "Cases": teasers,
-			"Link": a.memberLink(m.ID, c.ID, c.Dates.AccessRevoked), "Deadline": c.Dates.PacksRelease, "Coordinator": c.CoordinatorName})
+			"Link": a.memberLink(m, c.ID, c.Dates.AccessRevoked), "Deadline": c.Dates.PacksRelease, "Coordinator": c.CoordinatorName})
 		if err != nil {
 			return nil, err
 		}
-		ref, err := queue(ctx, a.Store, fmt.Sprintf("teaser/%d/%d", c.ID, m.ID), m, subject, body, nil, "")
+		ref, err := c.queue(ctx, a.Store, fmt.Sprintf("teaser/%d/%d", c.ID, m.ID), m, subject, body, nil, "")
 		if err != nil {
 			return nil, err
 		}

@@ -9,6 +9,7 @@ package cycleflow
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/activity"
@@ -32,9 +33,9 @@ type Activities struct {
 }
 
 // memberLink is a member's personal page for a cycle, valid until access
-// is revoked.
-func (a *Activities) memberLink(memberID, cycleID int64, expires time.Time) string {
-	return a.PublicURL + "/m/" + a.Links.Token(links.Claims{MemberID: memberID, CycleID: cycleID, Expires: expires})
+// is revoked or the member's link is re-issued (which moves their epoch on).
+func (a *Activities) memberLink(m domain.PanelMember, cycleID int64, expires time.Time) string {
+	return a.PublicURL + "/m/" + a.Links.Token(links.Claims{MemberID: m.ID, CycleID: cycleID, Expires: expires, Epoch: m.LinkEpoch})
 }
 
 // requestKey identifies this activity's request across retries, for
@@ -44,13 +45,19 @@ func requestKey(ctx context.Context) string {
 	return info.WorkflowExecution.RunID + "/" + info.ActivityID
 }
 
-// queue enqueues one email to a member (or to nobody in particular when
-// the member's ID is 0) and returns its reference.
-func queue(ctx context.Context, q outbox.Enqueuer, key string, to domain.PanelMember, subject, body string, attachment *int64, ics string) (outbox.Ref, error) {
+// queue enqueues one email of the cycle to a member (or to nobody in
+// particular when the member's ID is 0) and returns its reference. Replies
+// go to the cycle's coordinator, since the emails say "reply to this
+// email"; mail to the coordinator has no Reply-To.
+func (c cycleInfo) queue(ctx context.Context, q outbox.Enqueuer, key string, to domain.PanelMember, subject, body string, attachment *int64, ics string) (outbox.Ref, error) {
 	var member *int64
 	if to.ID != 0 {
 		member = &to.ID
 	}
-	return outbox.Queue(ctx, q, store.Mail{Key: key, ToAddress: to.Email, ToName: to.Name, MemberID: member,
+	replyTo := c.CoordinatorEmail
+	if strings.EqualFold(to.Email, replyTo) {
+		replyTo = ""
+	}
+	return outbox.Queue(ctx, q, store.Mail{Key: key, ToAddress: to.Email, ToName: to.Name, ReplyTo: replyTo, MemberID: member,
 		Subject: subject, BodyText: body, AttachmentFileID: attachment, CalendarICS: ics})
 }

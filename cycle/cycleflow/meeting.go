@@ -50,6 +50,14 @@ func (a *Activities) queueInvites(ctx context.Context, cycleID int64, cancel boo
 	if cancel {
 		method = "CANCEL"
 	}
+	// The stored schedule still has the old dates when a changed meeting is
+	// announced, but every date keeps its distance from the meeting, so
+	// the new review deadline follows from the new start.
+	var deadline *time.Time
+	if !c.Dates.Meeting.IsZero() {
+		d := c.MeetingStart.Add(c.Dates.ReviewsDue.Sub(c.Dates.Meeting))
+		deadline = &d
+	}
 	var refs []outbox.Ref
 	for _, m := range members {
 		ics := calendar.Event{
@@ -61,8 +69,8 @@ func (a *Activities) queueInvites(ctx context.Context, cycleID int64, cancel boo
 		}.ICS()
 		subject, body, err := mailtext.Render("invite", map[string]any{
 			"Panel": c.PanelName, "Name": m.Name, "Start": *c.MeetingStart, "End": *c.MeetingEnd,
-			"Location": c.MeetingLocation, "OnlineLink": c.MeetingOnlineLink, "Sequence": seq, "Cancelled": cancel, "Reason": reason,
-			"Link": a.memberLink(m.ID, c.ID, c.Dates.AccessRevoked), "Coordinator": c.CoordinatorName,
+			"Location": c.MeetingLocation, "OnlineLink": c.MeetingOnlineLink, "Sequence": seq, "Cancelled": cancel, "Reason": reason, "Deadline": deadline,
+			"Link": a.memberLink(m, c.ID, c.Dates.AccessRevoked), "Coordinator": c.CoordinatorName,
 		})
 		if err != nil {
 			return nil, err
@@ -71,7 +79,7 @@ func (a *Activities) queueInvites(ctx context.Context, cycleID int64, cancel boo
 		if cancel {
 			key = fmt.Sprintf("invite-cancel/%d/%d", c.ID, m.ID)
 		}
-		ref, err := queue(ctx, a.Store, key, m, subject, body, nil, string(ics))
+		ref, err := c.queue(ctx, a.Store, key, m, subject, body, nil, string(ics))
 		if err != nil {
 			return nil, err
 		}

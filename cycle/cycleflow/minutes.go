@@ -185,7 +185,7 @@ func (a *Activities) IssueMinutes(ctx context.Context, cycleID int64, approvedBy
 			if m.ID != 0 {
 				who = strconv.FormatInt(m.ID, 10)
 			}
-			ref, err := queue(ctx, tx, fmt.Sprintf("minutes/%d/%s", c.ID, who), m, subject, body, &out.FileID, "")
+			ref, err := c.queue(ctx, tx, fmt.Sprintf("minutes/%d/%s", c.ID, who), m, subject, body, &out.FileID, "")
 			if err != nil {
 				return err
 			}

@@ -16,7 +16,9 @@ import (
 )
 
 // PackRecipients lists, by name, the members who receive a pack: active,
-// still on the panel, and signed up to confidentiality. A member whose mail
+// still on the panel, and having accepted the confidentiality agreement on
+// their personal page (or signed it on paper before members accepted
+// online). A member who has not accepted gets no pack. A member whose mail
 // bounced is still listed: their mail is held and the coordinator told.
 func (a *Activities) PackRecipients(ctx context.Context, cycleID int64) ([]PackRecipient, error) {
 	c, err := a.loadCycle(ctx, cycleID)
@@ -54,7 +56,7 @@ func (a *Activities) PreparePack(ctx context.Context, in PackInput) (Pack, error
 	if err != nil {
 		return Pack{}, err
 	}
-	link := a.memberLink(m.ID, c.ID, in.Expires)
+	link := a.memberLink(m, c.ID, in.Expires)
 	built, err := pack.Build(ctx, a.Store, pack.Request{CycleID: c.ID, MemberID: m.ID, Link: link, Deadline: in.Deadline})
 	if err != nil {
 		return Pack{}, err
@@ -80,7 +82,7 @@ func (a *Activities) PreparePack(ctx context.Context, in PackInput) (Pack, error
 		if a.AttachPacks {
 			attachment = &fileID
 		}
-		if out.Mail, err = queue(ctx, tx, key, m, subject, body, attachment, ""); err != nil {
+		if out.Mail, err = c.queue(ctx, tx, key, m, subject, body, attachment, ""); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, "system", "pack_generated", "file", strconv.FormatInt(fileID, 10), map[string]any{"member_id": m.ID, "cycle_id": c.ID, "cases": len(built.CaseIDs)})

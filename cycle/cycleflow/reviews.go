@@ -64,11 +64,11 @@ func (a *Activities) QueueReminder(ctx context.Context, in ReminderInput) (outbo
 		return outbox.Ref{}, err
 	}
 	subject, body, err := mailtext.Render("reminder", map[string]any{"Panel": c.PanelName, "Name": m.Name, "Outstanding": in.Outstanding,
-		"Deadline": in.Deadline, "Link": a.memberLink(m.ID, c.ID, c.Dates.AccessRevoked), "Coordinator": c.CoordinatorName})
+		"Deadline": in.Deadline, "Link": a.memberLink(m, c.ID, c.Dates.AccessRevoked), "Coordinator": c.CoordinatorName})
 	if err != nil {
 		return outbox.Ref{}, err
 	}
-	return queue(ctx, a.Store, fmt.Sprintf("reminder/%d/%d/%s", c.ID, m.ID, in.Key), m, subject, body, nil, "")
+	return c.queue(ctx, a.Store, fmt.Sprintf("reminder/%d/%d/%s", c.ID, m.ID, in.Key), m, subject, body, nil, "")
 }
 
 // RecordNonReturns marks every review still missing at the deadline as not

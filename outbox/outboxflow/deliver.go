@@ -47,7 +47,7 @@ func (a *Activities) DeliverMail(ctx context.Context, outboxID int64) (domain.Ma
 	}
 	msg := mailer.Message{
 		MessageID: fmt.Sprintf("outbox-%d.%s@scrutiny", e.ID, shortHash(e.Key)),
-		To:        e.ToAddress, ToName: e.ToName, Subject: e.Subject, Text: e.BodyText, HTML: e.BodyHTML,
+		To:        e.ToAddress, ToName: e.ToName, ReplyTo: e.ReplyTo, Subject: e.Subject, Text: e.BodyText, HTML: e.BodyHTML,
 		Calendar: []byte(e.CalendarICS),
 	}
 	if e.AttachmentFileID != nil {

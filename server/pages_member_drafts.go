@@ -1,0 +1,83 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/lsip/scrutiny/cycle"
+	"github.com/lsip/scrutiny/reviewform"
+	"github.com/lsip/scrutiny/uktime"
+)
+
+// autosaveHeader marks a draft posted in the background by
+// static/autosave.js. Such a save is answered with JSON for the script to
+// report, not with a page; the form itself works without the script.
+const autosaveHeader = "X-Autosave"
+
+// autosaveResult is the answer to a background draft save.
+type autosaveResult struct {
+	Saved   bool   `json:"saved"`
+	Message string `json:"message"`
+}
+
+// isAutosave reports whether the request is a background draft save.
+func isAutosave(c *gin.Context) bool { return c.GetHeader(autosaveHeader) == "1" }
+
+// memberLinkFailed answers a member whose link no longer works. A review
+// form posted with such a link is not saved, so the answers typed are
+// shown back to copy, with what to do next, never a bare error that drops
+// them; the case summary is not shown again. Anything else gets the error
+// page.
+func memberLinkFailed(c *gin.Context, p Problem) {
+	review := c.Request.Method == http.MethodPost && c.FullPath() == "/m/:token/cases/:case"
+	switch {
+	case review && isAutosave(c):
+		c.JSON(p.Status, autosaveResult{Message: "Your draft could not be saved: " + strings.TrimSuffix(lowerFirst(p.Detail), ".") +
+			". Keep this page open and copy your answers somewhere safe before you leave it."})
+	case review:
+		form := reviewform.Default()
+		render(c, p.Status, "member_unsaved.html", page{Title: "Your answers have not been saved", Message: p.Detail,
+			Form: form, Answers: answersFromForm(c, form)})
+	default:
+		errorPage(c, p, "", "")
+	}
+}
+
+// lowerFirst gives s a lower-case first letter, to continue a sentence.
+func lowerFirst(s string) string {
+	if s == "" || s[0] < 'A' || s[0] > 'Z' {
+		return s
+	}
+	return string(s[0]+'a'-'A') + s[1:]
+}
+
+// saveReview sends a draft or a final review of one case to the member's
+// review workflow.
+func (s *Server) saveReview(ctx context.Context, m memberAccess, caseID int64, answers reviewform.Answers, final bool) (cycle.StoredReview, *Problem) {
+	var stored cycle.StoredReview
+	wf, p := s.reviewWorkflowID(ctx, m)
+	if p == nil {
+		p = s.runUpdate(ctx, wf, cycle.UpdateSaveReview, cycle.ReviewSubmission{CaseID: caseID, Answers: answers, Final: final, Source: "web"}, &stored)
+	}
+	return stored, p
+}
+
+// autosaveDraft saves what the member has typed so far as a draft, in the
+// background, and says how it went in words the script shows beside the
+// buttons. A background save never sends the review.
+func (s *Server) autosaveDraft(c *gin.Context, m memberAccess, caseID int64, form reviewform.Form, answers reviewform.Answers) {
+	if problems := form.Validate(answers, false); len(problems) > 0 {
+		c.JSON(http.StatusUnprocessableEntity, autosaveResult{Message: "Your draft could not be saved: " + problems[0].Message})
+		return
+	}
+	if _, p := s.saveReview(c.Request.Context(), m, caseID, answers, false); p != nil {
+		c.JSON(p.Status, autosaveResult{Message: "Your draft could not be saved: " + strings.TrimSuffix(lowerFirst(p.Detail), ".") +
+			". Your answers are still on this page; please try “Save as a draft”."})
+		return
+	}
+	c.JSON(http.StatusOK, autosaveResult{Saved: true, Message: "Draft saved at " + uktime.Clock(time.Now()) + "."})
+}
