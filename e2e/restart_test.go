@@ -35,11 +35,17 @@ func TestCycleStartsAgainAfterCancel(t *testing.T) {
 	}
 	firstID := int64(first["cycle_id"].(float64))
 	firstPath := fmt.Sprintf("/api/v1/cycles/%d", firstID)
-	waitFor(t, func() bool { _, s := coord.do("GET", firstPath, nil); return s["stage"] == string(domain.StageCoordinatorCheck) })
+	waitFor(t, func() bool {
+		_, s := coord.do("GET", firstPath, nil)
+		return s["stage"] == string(domain.StageCoordinatorCheck)
+	})
 	if code, p := coord.do("POST", firstPath+"/cancel", map[string]any{"reason": "The chair is unavailable"}); code != http.StatusOK {
 		t.Fatalf("cancel: %d %v", code, p)
 	}
-	waitFor(t, func() bool { _, s := coord.do("GET", firstPath, nil); return s["stage"] == string(domain.StageCancelled) })
+	waitFor(t, func() bool {
+		_, s := coord.do("GET", firstPath, nil)
+		return s["stage"] == string(domain.StageCancelled)
+	})
 
 	code, second := coord.do("POST", "/api/v1/cycles", body)
 	if code != http.StatusCreated {
