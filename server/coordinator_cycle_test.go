@@ -20,7 +20,8 @@ import (
 // TestCyclePageManagesTheCycle: on the cycle page a coordinator sees the
 // members' replies to the invitation; moving the meeting first shows each
 // stage's date before and after; a member leaving mid-cycle is told to the
-// cycle and their link stops; cancelling needs a reason, which the members
+// cycle and their link stops (and so is a deactivation through the API's
+// PATCH); cancelling needs a reason, which the members
 // are sent; the key messages download from the page.
 func TestCyclePageManagesTheCycle(t *testing.T) {
 	e := startCoordEnv(t, true)

@@ -54,7 +54,7 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/panels/{id}/members", authStaff, staffRoles, "List a panel's members", s.listMembers, nil, ""},
 		{"POST", "/panels/{id}/members", authStaff, coordinatorOnly, "Add a member to a panel", s.addMember, memberRequest{},
 			`{"name": "Aled Jones", "email": "aled@example.org", "role": "member", "language": "cy"}`},
-		{"PATCH", "/members/{id}", authStaff, coordinatorOnly, "Change a member: correct an email (clears a bounce), language, active", s.updateMember, memberPatch{},
+		{"PATCH", "/members/{id}", authStaff, coordinatorOnly, "Change a member: name, role, language; correct an email (clears a bounce and sends the held mail again); active (false tells every running cycle)", s.updateMember, memberPatch{},
 			`{"email": "aled.jones@example.org"}`},
 		{"POST", "/cases/import", authStaff, importers, "Import closed cases from a CSV or XLSX extract (multipart field 'file')", s.importCases, nil, ""},
 		{"GET", "/cases", authStaff, staffRoles, "Search closed cases (anonymised fields only)", s.searchCases, nil, ""},
