@@ -99,7 +99,9 @@ type board struct {
 	Status           domain.ActionStatus
 	Owner, DueWithin string
 	Overdue          bool
-	Query, Next      string
+	// ExportLink and NextLink are whole addresses, built here: in a
+	// template, a query string after "?" would have its = and & escaped.
+	ExportLink, NextLink string
 }
 
 func (s *Server) actionsPage(c *gin.Context) {
@@ -115,13 +117,13 @@ func (s *Server) actionsPage(c *gin.Context) {
 	q := c.Request.URL.Query()
 	q.Del("page")
 	b := board{Items: rows, Total: total, Counts: counts, Statuses: actionStatuses,
-		Status: f.Status, Owner: f.Owner, Overdue: f.Overdue, Query: q.Encode()}
+		Status: f.Status, Owner: f.Owner, Overdue: f.Overdue, ExportLink: "/actions/export.xlsx?" + q.Encode()}
 	if f.DueWithin > 0 {
 		b.DueWithin = strconv.Itoa(f.DueWithin)
 	}
 	if f.Offset+len(rows) < total {
 		q.Set("page", strconv.Itoa(f.Offset/f.Limit+2))
-		b.Next = q.Encode()
+		b.NextLink = "/actions?" + q.Encode()
 	}
 	render(c, http.StatusOK, "actions.html", s.staffPage(c, page{Title: "Actions", Page: b, Flash: c.Query("done")}))
 }
