@@ -6,6 +6,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -31,6 +32,7 @@ type Config struct {
 	DigestEnabled     bool          // DIGEST_ENABLED: weekly manager digest schedule
 	DataDir           string        // SCRUTINY_DATA_DIR: dev stack state
 	ShutdownTimeout   time.Duration // SHUTDOWN_TIMEOUT
+	TrustedProxies    []string      // TRUSTED_PROXIES: addresses whose X-Forwarded-For is believed
 }
 
 // Variable documents one environment variable. Variables is the single list
@@ -60,6 +62,7 @@ var Variables = []Variable{
 	{"DIGEST_ENABLED", "true", "Create the weekly manager digest schedule at start-up."},
 	{"SCRUTINY_DATA_DIR", ".scrutiny-dev", "Where dev keeps Temporal's SQLite file, its PostgreSQL cluster and caught mail."},
 	{"SHUTDOWN_TIMEOUT", "20s", "How long a stopping server waits for requests in flight."},
+	{"TRUSTED_PROXIES", "", "Comma-separated addresses or CIDRs of the reverse proxies in front of the server; only their X-Forwarded-For is believed when limiting sign-ins per address. Empty: the connection's own address is used."},
 }
 
 // FromEnv reads the environment, applying defaults, and reports every bad
@@ -81,6 +84,17 @@ func FromEnv() (Config, error) {
 		LinkSigningKey:    env("LINK_SIGNING_KEY"),
 		PackDelivery:      env("PACK_DELIVERY"),
 		DataDir:           env("SCRUTINY_DATA_DIR"),
+	}
+	for _, p := range strings.Split(env("TRUSTED_PROXIES"), ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			problems = append(problems, "TRUSTED_PROXIES must list IP addresses or CIDRs, such as 10.0.0.0/8")
+			break
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p)
 	}
 	var err error
 	if c.SMTPPort, err = strconv.Atoi(env("SMTP_PORT")); err != nil || c.SMTPPort <= 0 || c.SMTPPort > 65535 {

@@ -52,3 +52,24 @@ func TestPanicLogsTheRouteNotTheLink(t *testing.T) {
 		t.Errorf("log: %s", logs.String())
 	}
 }
+
+// TestForwardedForOnlyFromTrustedProxies: a client cannot choose the
+// address its sign-ins are counted against by sending X-Forwarded-For;
+// only a configured proxy is believed.
+func TestForwardedForOnlyFromTrustedProxies(t *testing.T) {
+	for _, c := range []struct {
+		proxies []string
+		want    string
+	}{{nil, "192.0.2.1"}, {[]string{"192.0.2.0/24"}, "203.0.113.9"}} {
+		s := New(Deps{Config: config.Config{TrustedProxies: c.proxies}})
+		s.engine.GET("/whoami", func(g *gin.Context) { g.String(http.StatusOK, g.ClientIP()) })
+		req := httptest.NewRequest(http.MethodGet, "/whoami", nil)
+		req.RemoteAddr = "192.0.2.1:4321"
+		req.Header.Set("X-Forwarded-For", "203.0.113.9")
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		if rec.Body.String() != c.want {
+			t.Errorf("proxies %v: client address %q, want %q", c.proxies, rec.Body.String(), c.want)
+		}
+	}
+}

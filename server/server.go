@@ -8,6 +8,7 @@ package server
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -39,6 +40,12 @@ type Server struct {
 func New(deps Deps) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{deps: deps, links: deps.Links, engine: gin.New()}
+	// gin believes every X-Forwarded-For by default, which would let anyone
+	// choose the address their sign-ins are counted against. Only the
+	// configured proxies are believed; with none, the peer address is used.
+	if err := s.engine.SetTrustedProxies(deps.Config.TrustedProxies); err != nil {
+		slog.Error("TRUSTED_PROXIES", "error", err)
+	}
 	s.engine.Use(recoverPanics, s.securityHeaders)
 	s.engine.GET("/healthz", s.healthz)
 	s.engine.GET("/readyz", s.readyz)
