@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/mail"
+	"net/url"
 	"strings"
 	"time"
 
@@ -170,10 +171,7 @@ func (s *Server) signIn(c *gin.Context, u store.User, mustEnrol bool) {
 		return
 	}
 	s.setSession(c, cookie)
-	next := c.PostForm("next")
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
-		next = "/actions"
-	}
+	next := localPath(c.PostForm("next"), "/actions")
 	if mustEnrol {
 		next = twoFactorPath
 	}
@@ -264,4 +262,19 @@ func device(c *gin.Context) store.Device {
 // clearSession tells the browser to forget its session cookie.
 func (s *Server) clearSession(c *gin.Context) {
 	c.SetCookie(sessionCookie, "", -1, "/", "", strings.HasPrefix(s.deps.Config.PublicURL, "https://"), true)
+}
+
+// localPath is next if it is a path on this site, and fallback otherwise.
+// Browsers read "//host", "/\\host" and "/\thost" as another site, and a
+// scheme or a host makes any address absolute, so only a clean path that
+// parses with neither is kept.
+func localPath(next, fallback string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\t\r\n") {
+		return fallback
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" {
+		return fallback
+	}
+	return next
 }
