@@ -265,7 +265,7 @@ func (s *Server) clearSession(c *gin.Context) {
 }
 
 // localPath is next if it is a path on this site, and fallback otherwise.
-// Browsers read "//host", "/\\host" and "/\thost" as another site, and a
+// Browsers read "//host", `/\host` and a slash then a tab as another site, and a
 // scheme or a host makes any address absolute, so only a clean path that
 // parses with neither is kept.
 func localPath(next, fallback string) string {
