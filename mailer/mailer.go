@@ -67,12 +67,17 @@ func New(cfg Config) (*Sender, error) {
 	return &Sender{cfg: cfg}, nil
 }
 
-// ErrRejected wraps a permanent refusal (an SMTP 5xx), such as an unknown
-// mailbox: retrying cannot help, so the outbox marks the address bounced.
+// ErrRejected wraps a permanent refusal of the recipient (an SMTP 5xx to
+// RCPT TO), such as an unknown mailbox: retrying cannot help, so the
+// outbox marks the address bounced.
 var ErrRejected = errors.New("rejected by the mail server")
 
 // Send delivers one message, dialling a fresh connection. A permanent
-// refusal is returned wrapped in ErrRejected; anything else is temporary.
+// refusal of the recipient is returned wrapped in ErrRejected. Anything
+// else, including a relay that refuses our sender or the message, is a
+// sending fault: it says nothing about the recipient's address, so it is
+// returned as a plain error for the caller to retry, and an operator to
+// see, until the relay is fixed.
 func (s *Sender) Send(ctx context.Context, m Message) error {
 	msg := mail.NewMsg()
 	if err := msg.From(s.cfg.From); err != nil {
@@ -129,7 +134,7 @@ func (s *Sender) Send(ctx context.Context, m Message) error {
 	}
 	if err := client.DialAndSendWithContext(ctx, msg); err != nil {
 		var sendErr *mail.SendError
-		if errors.As(err, &sendErr) && sendErr.ErrorCode() >= 500 && !sendErr.IsTemp() {
+		if errors.As(err, &sendErr) && sendErr.Reason == mail.ErrSMTPRcptTo && sendErr.ErrorCode() >= 500 && !sendErr.IsTemp() {
 			return fmt.Errorf("%w: %v", ErrRejected, err)
 		}
 		return fmt.Errorf("mailer: send to %s: %w", m.To, err)

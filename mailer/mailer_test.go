@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lsip/scrutiny/devstack/mailcatcher"
 	"github.com/lsip/scrutiny/mailer"
 	"github.com/lsip/scrutiny/testenv"
 )
@@ -68,5 +69,19 @@ func TestSendReportsPermanentRefusalAsRejected(t *testing.T) {
 	}
 	if n := len(catcher.Messages()); n != 0 {
 		t.Errorf("%d messages stored for a refused recipient", n)
+	}
+}
+
+// TestRelayRefusingTheSenderIsNotABounce: a relay that will not send for
+// our From address is a fault on our side; it must not be reported as the
+// recipient's address bouncing, which would mark a member unreachable.
+func TestRelayRefusingTheSenderIsNotABounce(t *testing.T) {
+	catcher, m := testenv.SMTPWith(t, mailcatcher.Options{RefuseSender: func(string) bool { return true }})
+	err := m.Send(context.Background(), mailer.Message{To: "aled@example.org", Subject: "s", Text: "t"})
+	if err == nil || errors.Is(err, mailer.ErrRejected) {
+		t.Fatalf("got %v, want a sending fault that is not ErrRejected", err)
+	}
+	if n := len(catcher.Messages()); n != 0 {
+		t.Errorf("%d messages stored by a relay that refused the sender", n)
 	}
 }

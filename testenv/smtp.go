@@ -14,7 +14,14 @@ import (
 // refused with a permanent 550, as a bounce.
 func SMTP(t testing.TB, reject func(rcpt string) bool) (*mailcatcher.Catcher, *mailer.Sender) {
 	t.Helper()
-	c, err := mailcatcher.New(mailcatcher.Options{Reject: reject})
+	return SMTPWith(t, mailcatcher.Options{Reject: reject})
+}
+
+// SMTPWith is SMTP with the server's every option, for tests of how a
+// relay's refusals are told apart.
+func SMTPWith(t testing.TB, opts mailcatcher.Options) (*mailcatcher.Catcher, *mailer.Sender) {
+	t.Helper()
+	c, err := mailcatcher.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

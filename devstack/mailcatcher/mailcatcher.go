@@ -25,6 +25,10 @@ type Options struct {
 	// permanent 550 5.1.1, as a real server does for an unknown mailbox.
 	// Tests use it to make mail bounce.
 	Reject func(rcpt string) bool
+	// RefuseSender refuses MAIL FROM for the senders it returns true for,
+	// with a permanent 550 5.7.1, as a relay does that will not send for
+	// an address. Tests use it to tell a sending fault from a bounce.
+	RefuseSender func(from string) bool
 	// MaxMessageBytes limits the size of one message; 0 means 25 MiB.
 	MaxMessageBytes int64
 }

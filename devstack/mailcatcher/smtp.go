@@ -10,8 +10,9 @@ import (
 	"github.com/emersion/go-smtp"
 )
 
-// session is one SMTP conversation. It accepts any sender, every recipient
-// that Options.Reject does not refuse, and any credentials.
+// session is one SMTP conversation. It accepts every sender that
+// Options.RefuseSender does not refuse, every recipient that
+// Options.Reject does not refuse, and any credentials.
 type session struct {
 	catcher *Catcher
 	from    string
@@ -34,6 +35,9 @@ func (s *session) Auth(mech string) (sasl.Server, error) {
 }
 
 func (s *session) Mail(from string, _ *smtp.MailOptions) error {
+	if s.catcher.opts.RefuseSender != nil && s.catcher.opts.RefuseSender(from) {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "relaying denied for " + from}
+	}
 	s.from = from
 	return nil
 }
