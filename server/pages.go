@@ -1,6 +1,7 @@
 package server
 
 import (
+	"crypto/rand"
 	"embed"
 	"errors"
 	"html/template"
@@ -29,7 +30,10 @@ var staticFiles embed.FS
 
 var pageTemplates = template.Must(template.New("").Funcs(template.FuncMap{
 	"ukdate": uktime.Date,
-	"uktime": uktime.Time,
+	// idempotencyKey is a fresh key for each form, so a form sent twice
+	// (a double click, a retry after an error) is one change.
+	"idempotencyKey": func() string { return rand.Text() },
+	"uktime":         uktime.Time,
 	// label shows a stage, status or role in plain English, standing
 	// alone: "Conflict check".
 	"label": func(v interface{ Label() string }) string { return capital(v.Label()) },

@@ -46,7 +46,7 @@ func New(deps Deps) *Server {
 	if err := s.engine.SetTrustedProxies(deps.Config.TrustedProxies); err != nil {
 		slog.Error("TRUSTED_PROXIES", "error", err)
 	}
-	s.engine.Use(recoverPanics, s.securityHeaders)
+	s.engine.Use(recoverPanics, s.securityHeaders, idempotencyKey)
 	s.engine.GET("/healthz", s.healthz)
 	s.engine.GET("/readyz", s.readyz)
 	s.routes()

@@ -2,9 +2,12 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/api/serviceerror"
@@ -16,12 +19,21 @@ import (
 // comes back as a Problem a person can act on: a validator's refusal is 422
 // with its reason, a finished workflow 409; anything unexpected is logged
 // and reported without detail.
+//
+// The update's ID comes from the request's idempotency key when there is
+// one (the API's Idempotency-Key header; every staff form carries one), so
+// a person who retries after "please try again" gets the first attempt's
+// result instead of a second action or note. No call waits longer than
+// temporalDeadline.
 func (s *Server) runUpdate(ctx context.Context, workflowID, name string, arg, result any) *Problem {
+	ctx, cancel := context.WithTimeout(ctx, temporalDeadline)
+	defer cancel()
 	var args []any
 	if arg != nil {
 		args = []any{arg}
 	}
 	h, err := s.deps.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		UpdateID:   updateID(ctx, workflowID, name),
 		WorkflowID: workflowID, UpdateName: name, Args: args, WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
 	if err == nil {
@@ -43,6 +55,39 @@ func (s *Server) runUpdate(ctx context.Context, workflowID, name string, arg, re
 	slog.Error("workflow update failed", "workflow", workflowID, "update", name, "error", err)
 	p := serverProblem
 	return &p
+}
+
+// temporalDeadline bounds every call the API makes to Temporal, so an
+// unreachable cluster is a prompt 503, never a hung request.
+const temporalDeadline = 30 * time.Second
+
+// idempotencyKeyCtx carries the request's Idempotency-Key to runUpdate.
+type idempotencyKeyCtx struct{}
+
+// idempotencyKey puts the Idempotency-Key header (the API) or the
+// idempotency_key form field (a page) into the request's context.
+func idempotencyKey(c *gin.Context) {
+	key := c.GetHeader("Idempotency-Key")
+	if key == "" && c.Request.Method == http.MethodPost && c.ContentType() == "application/x-www-form-urlencoded" {
+		key = c.PostForm("idempotency_key")
+	}
+	if key != "" {
+		c.Request = c.Request.WithContext(context.WithValue(c.Request.Context(), idempotencyKeyCtx{}, key))
+	}
+	c.Next()
+}
+
+// updateID names an update so that the same request sent twice is one
+// update. Without a key it is empty and Temporal picks a fresh ID: two
+// identical requests are then two updates, which the workflow's
+// validators judge (a second approval is refused as already done).
+func updateID(ctx context.Context, workflowID, name string) string {
+	key, ok := ctx.Value(idempotencyKeyCtx{}).(string)
+	if !ok {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(workflowID + "\x00" + name + "\x00" + key))
+	return name + "-" + hex.EncodeToString(sum[:16])
 }
 
 // sendUpdate runs an update for the API, writing the problem on failure.
