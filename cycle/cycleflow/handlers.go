@@ -24,13 +24,20 @@ func (c *cycleRun) validateApprove(workflow.Context) error {
 	if err := c.stageIs(domain.StageCoordinatorCheck); err != nil {
 		return err
 	}
-	if c.approved {
+	if c.approved || c.approving {
 		return errors.New("the selection is already approved")
 	}
 	return nil
 }
 
+// approveSelection re-checks what its validator checked: two approvals may
+// both pass validation before either handler runs.
 func (c *cycleRun) approveSelection(ctx workflow.Context) ([]cycle.CycleCase, error) {
+	if c.approved || c.approving {
+		return nil, errors.New("the selection is already approved")
+	}
+	c.approving = true
+	defer func() { c.approving = false }()
 	var cases []cycle.CycleCase
 	if err := workflow.ExecuteActivity(flowopts.Activity(ctx), a.ApproveSelection, c.status.CycleID).Get(ctx, &cases); err != nil {
 		return nil, err
@@ -415,7 +422,12 @@ func (c *cycleRun) validateCancel(_ workflow.Context, r cycle.CancelRequest) err
 	return nil
 }
 
+// cancel re-checks its validator's test: a second cancel may pass
+// validation before the first one's handler runs.
 func (c *cycleRun) cancel(_ workflow.Context, r cycle.CancelRequest) error {
+	if c.cancelled {
+		return errors.New("the cycle is already cancelled")
+	}
 	c.cancelled = true
 	c.status.CancelReason = r.Reason
 	return nil

@@ -35,6 +35,9 @@ type cycleRun struct {
 
 	members  map[int64]*cycle.MemberStatus
 	approved bool
+	// approving is set while an approval's activity runs, so a second
+	// approval that passed validation meanwhile is refused, not repeated.
+	approving bool
 	// scheduleChanged wakes any timer wait so it re-reads the schedule.
 	scheduleChanged bool
 	cancelled       bool

@@ -120,6 +120,7 @@ func (w *world) mockActivities() {
 		return nil
 	})
 	env.OnActivity(a.ApproveSelection, any2...).Return(func(_ context.Context, _ int64) ([]cycle.CycleCase, error) {
+		w.record("ApproveSelection")
 		cases := slices.Clone(w.selection.Cases)
 		for i := range cases {
 			if cases[i].Status == "proposed" {
