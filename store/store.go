@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -74,6 +75,18 @@ var ErrNotFound = errors.New("not found")
 // rolling back otherwise.
 func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return fn(&Tx{Queries{db: tx}}) })
+}
+
+// IsConstraintViolation reports whether PostgreSQL refused a write
+// because it breaks one of the schema's rules (SQLSTATE class 23: a check,
+// a foreign key, uniqueness, not-null), naming the rule. Retrying such a
+// write can never succeed.
+func IsConstraintViolation(err error) (constraint string, ok bool) {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && strings.HasPrefix(pgErr.Code, "23") {
+		return pgErr.ConstraintName, true
+	}
+	return "", false
 }
 
 // IsUniqueViolation reports whether err is PostgreSQL's unique_violation,

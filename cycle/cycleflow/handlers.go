@@ -3,6 +3,7 @@ package cycleflow
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/mail"
 	"slices"
 	"strings"
@@ -229,8 +230,11 @@ func (c *cycleRun) validateAttendance(_ workflow.Context, at cycle.Attendance) e
 	if err := c.meetingRecordOpen(); err != nil {
 		return err
 	}
-	for id, st := range at.Status {
-		if !slices.Contains([]string{"present", "apologies", "absent"}, st) {
+	for _, id := range slices.Sorted(maps.Keys(at.Status)) {
+		if c.members[id] == nil {
+			return fmt.Errorf("member %d is not on this cycle's panel", id)
+		}
+		if st := at.Status[id]; !slices.Contains([]string{"present", "apologies", "absent"}, st) {
 			return fmt.Errorf("attendance of member %d: %q is not present, apologies or absent", id, st)
 		}
 	}
@@ -289,6 +293,7 @@ func (c *cycleRun) addLearningPoint(ctx workflow.Context, lp cycle.LearningPoint
 		return 0, err
 	}
 	c.status.LearningPoints++
+	c.learningPoints = append(c.learningPoints, id)
 	return id, nil
 }
 
@@ -313,6 +318,15 @@ func (c *cycleRun) validateAction(ctx workflow.Context, in cycle.AgreedAction) e
 	}
 	if in.CaseID != 0 && c.caseIndex(in.CaseID) < 0 {
 		problems = append(problems, fmt.Sprintf("case %d is not in this cycle", in.CaseID))
+	}
+	if in.Kind != "" && !slices.Contains(actionKinds, in.Kind) {
+		problems = append(problems, "kind must be one of: "+strings.Join(actionKinds, ", "))
+	}
+	if in.Audience != "" && !slices.Contains(actionAudiences, in.Audience) {
+		problems = append(problems, "audience must be one of: "+strings.Join(actionAudiences, ", "))
+	}
+	if in.LearningPointID != 0 && !slices.Contains(c.learningPoints, in.LearningPointID) {
+		problems = append(problems, fmt.Sprintf("learning point %d is not one of this meeting's", in.LearningPointID))
 	}
 	if len(problems) > 0 {
 		slices.Sort(problems)
@@ -362,8 +376,9 @@ func (c *cycleRun) validateCloseMeeting(workflow.Context) error {
 	return nil
 }
 
-// closeMeeting drafts the minutes from the record. Closing again (after a
-// correction) drafts them afresh.
+// closeMeeting drafts the minutes from the record and tells the chairs
+// they wait for approval. Closing again (after a correction) drafts them
+// afresh.
 func (c *cycleRun) closeMeeting(ctx workflow.Context) (int64, error) {
 	var fileID int64
 	if err := workflow.ExecuteActivity(flowopts.Activity(ctx), a.DraftMinutes, c.status.CycleID).Get(ctx, &fileID); err != nil {
@@ -376,6 +391,7 @@ func (c *cycleRun) closeMeeting(ctx workflow.Context) (int64, error) {
 			return fileID, err
 		}
 	}
+	c.tellChairs(ctx, fileID)
 	return fileID, nil
 }
 
@@ -432,6 +448,14 @@ func (c *cycleRun) cancel(_ workflow.Context, r cycle.CancelRequest) error {
 	c.status.CancelReason = r.Reason
 	return nil
 }
+
+// The kinds and audiences an agreed action may have, as the actions
+// table allows them. Empty takes the default (a recommendation to the
+// prosecution).
+var (
+	actionKinds     = []string{"recommendation", "learning", "information_request"}
+	actionAudiences = []string{"prosecution", "police", "partners"}
+)
 
 func categoryKeys() string {
 	var keys []string

@@ -17,7 +17,7 @@ import (
 // RecordAttendance stores who was present, sent apologies or was absent;
 // recording a member again replaces their entry.
 func (a *Activities) RecordAttendance(ctx context.Context, in cycle.Attendance) error {
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+	return refusedForGood(a.Store.InTx(ctx, func(tx *store.Tx) error {
 		counts := map[string]int{}
 		for memberID, status := range in.Status {
 			err := tx.RecordAttendance(ctx, in.CycleID, memberID, status)
@@ -30,20 +30,20 @@ func (a *Activities) RecordAttendance(ctx context.Context, in cycle.Attendance) 
 			counts[status]++
 		}
 		return tx.Audit(ctx, "panel", "attendance_recorded", "cycle", strconv.FormatInt(in.CycleID, 10), map[string]any{"counts": counts})
-	})
+	}))
 }
 
 // RecordFinding stores (or replaces) the panel's finding on a case. A
 // could-not-agree finding marks the case to carry forward.
 func (a *Activities) RecordFinding(ctx context.Context, in cycle.Finding) error {
 	category, _ := reviewform.Default().Category(in.Category)
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+	return refusedForGood(a.Store.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.RecordFinding(ctx, store.Finding{CycleID: in.CycleID, CaseID: in.CaseID, Category: in.Category, Rationale: in.Rationale,
 			CarriedForward: category.CarriesForward, RecordedBy: in.RecordedBy}); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, in.RecordedBy, "finding_recorded", "cycle", strconv.FormatInt(in.CycleID, 10), map[string]any{"case_id": in.CaseID, "category": in.Category})
-	})
+	}))
 }
 
 // AddLearningPoint stores a learning point once, however often retried.
@@ -59,7 +59,7 @@ func (a *Activities) AddLearningPoint(ctx context.Context, in cycle.LearningPoin
 		}
 		return tx.Audit(ctx, "panel", "learning_point_added", "cycle", strconv.FormatInt(in.CycleID, 10), map[string]any{"learning_point_id": id, "tag": in.Tag})
 	})
-	return id, err
+	return id, refusedForGood(err)
 }
 
 // RecordAction stores an agreed action once, open, in the cycle's panel and
@@ -79,5 +79,16 @@ func (a *Activities) RecordAction(ctx context.Context, in cycle.AgreedAction) (c
 		}
 		return tx.Audit(ctx, "panel", "action_agreed", "action", strconv.FormatInt(out.ActionID, 10), map[string]any{"cycle_id": in.CycleID})
 	})
-	return out, err
+	return out, refusedForGood(err)
+}
+
+// refusedForGood makes a write the database refused by rule (a check, a
+// foreign key) a non-retryable error: retrying it can never succeed, and
+// the person who asked for it is told at once, as a refusal, rather than
+// the activity retrying for ever. Validators should have caught it first.
+func refusedForGood(err error) error {
+	if rule, ok := store.IsConstraintViolation(err); ok {
+		return temporal.NewNonRetryableApplicationError("the database refused this change ("+rule+"); check the values and try again", "InvalidInput", err)
+	}
+	return err
 }

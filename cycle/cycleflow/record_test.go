@@ -2,6 +2,7 @@ package cycleflow_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lsip/scrutiny/cycle/cycleflow"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/lsip/scrutiny/testenv/flowtest"
 
@@ -215,4 +217,19 @@ func TestMeetingRecordAndMinutes(t *testing.T) {
 		}
 	}
 	assertNothingRestricted(t, f.st)
+}
+
+// TestDatabaseRefusalIsNotRetried: a write the schema refuses (here an
+// action of a kind the actions table does not allow, as if a validator had
+// missed it) fails at once as a non-retryable refusal the API shows as
+// 422, instead of an activity retrying for ever.
+func TestDatabaseRefusalIsNotRetried(t *testing.T) {
+	f := newFlow(t)
+	err := runErr(t, f.acts, f.acts.RecordAction, cycle.AgreedAction{CycleID: f.cycleID, Kind: "wish", Audience: "prosecution",
+		Description: "Brief lawyers", OwnerName: "Owner", OwnerEmail: "owner@example.org", ManagerName: "Manager", ManagerEmail: "manager@example.org",
+		Due: time.Now().AddDate(0, 2, 0)})
+	var appErr *temporal.ApplicationError
+	if !errors.As(err, &appErr) || !appErr.NonRetryable() || appErr.Type() != "InvalidInput" {
+		t.Fatalf("RecordAction with a kind the schema refuses: %v, want a non-retryable InvalidInput", err)
+	}
 }

@@ -38,6 +38,9 @@ type cycleRun struct {
 	// approving is set while an approval's activity runs, so a second
 	// approval that passed validation meanwhile is refused, not repeated.
 	approving bool
+	// learningPoints are the IDs of this meeting's learning points, which
+	// an agreed action may refer to.
+	learningPoints []int64
 	// scheduleChanged wakes any timer wait so it re-reads the schedule.
 	scheduleChanged bool
 	cancelled       bool
