@@ -11,52 +11,71 @@ import (
 	"github.com/lsip/scrutiny/uktime"
 )
 
-// ActionLog streams an action log into a workbook with excelize's
-// StreamWriter, so an export of many thousands of actions stays small in
-// memory: a frozen header, filters, and overdue rows highlighted.
-type ActionLog struct {
-	f         *excelize.File
-	sw        *excelize.StreamWriter
-	row       int
-	overdue   int
-	plain     int
-	dateStyle int
+// ActionLogSheet is the action export's one sheet.
+const ActionLogSheet = "Actions"
+
+// actionLogColumns are the export's headings and widths in characters.
+// Long text wraps within its column, and the widths add up to what prints
+// across landscape A4 at a readable size.
+var actionLogColumns = []struct {
+	heading string
+	width   float64
+}{
+	{"Action", 9}, {"Area", 14}, {"Panel", 18}, {"Description", 46}, {"Type", 13}, {"For", 14},
+	{"Owner", 16}, {"Manager", 16}, {"Due", 13}, {"Status", 12}, {"Response", 14}, {"Overdue", 9},
 }
 
-var actionLogHeader = []string{"Action", "Area", "Panel", "Description", "Type", "For", "Owner", "Manager", "Due", "Status", "Response", "Overdue"}
+// ActionLog streams an action log into a workbook with excelize's
+// StreamWriter, so an export of many thousands of actions stays small in
+// memory: a frozen header, filters, overdue rows highlighted, each row tall
+// enough for its wrapped text, and printed landscape on A4 one page wide
+// with the header on every page.
+type ActionLog struct {
+	f       *excelize.File
+	sw      *excelize.StreamWriter
+	row     int
+	overdue int
+	plain   int
+}
 
 // NewActionLog starts an export; add rows with Add, then Close.
 func NewActionLog() (*ActionLog, error) {
 	f := excelize.NewFile()
-	const sheet = "Actions"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+	if err := f.SetSheetName("Sheet1", ActionLogSheet); err != nil {
 		return nil, err
 	}
-	sw, err := f.NewStreamWriter(sheet)
+	widths := make([]float64, len(actionLogColumns))
+	headings := make([]string, len(actionLogColumns))
+	for i, c := range actionLogColumns {
+		widths[i], headings[i] = c.width, c.heading
+	}
+	if err := setWidths(f, ActionLogSheet, widths); err != nil {
+		return nil, err
+	}
+	// Before the stream starts: it writes the sheet's properties first.
+	if err := printSetup(f, ActionLogSheet, printing{landscape: true, title: "Action log", columns: len(widths), headRows: 1}); err != nil {
+		return nil, err
+	}
+	sw, err := f.NewStreamWriter(ActionLogSheet)
 	if err != nil {
 		return nil, err
 	}
 	l := &ActionLog{f: f, sw: sw, row: 1}
-	head, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDE4EE"}}})
-	if l.overdue, err = f.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F8D7DA"}}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}); err != nil {
+	top := &excelize.Alignment{WrapText: true, Vertical: "top"}
+	head, err := newStyle(f, &excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDE4EE"}}, Alignment: top})
+	if err != nil {
 		return nil, err
 	}
-	if l.plain, err = f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}); err != nil {
+	if l.overdue, err = newStyle(f, &excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F8D7DA"}}, Alignment: top}); err != nil {
 		return nil, err
 	}
-	for i, w := range []float64{10, 20, 30, 60, 18, 22, 22, 22, 14, 14, 20, 10} {
-		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
-			return nil, err
-		}
+	if l.plain, err = newStyle(f, &excelize.Style{Alignment: top}); err != nil {
+		return nil, err
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return nil, err
 	}
-	cells := make([]any, len(actionLogHeader))
-	for i, h := range actionLogHeader {
-		cells[i] = excelize.Cell{StyleID: head, Value: h}
-	}
-	if err := sw.SetRow("A1", cells); err != nil {
+	if err := l.setRow(headings, head); err != nil {
 		return nil, err
 	}
 	return l, nil
@@ -69,22 +88,34 @@ func (l *ActionLog) Add(a domain.ActionRow) error {
 	if a.Overdue {
 		style = l.overdue
 	}
-	values := []any{fmt.Sprintf("A-%d", a.ID), a.Area, a.Panel, a.Description, strings.ReplaceAll(a.Kind, "_", " "), audienceLabel(a.Audience),
-		a.OwnerName, a.ManagerName, uktime.Date(a.Due), humanise(a.Status.Label()), strings.ReplaceAll(a.Response, "_", " "), yesNo(a.Overdue)}
-	cells := make([]any, len(values))
-	for i, v := range values {
-		cells[i] = excelize.Cell{StyleID: style, Value: v}
-	}
-	return l.sw.SetRow(fmt.Sprintf("A%d", l.row), cells)
+	return l.setRow([]string{fmt.Sprintf("A-%d", a.ID), a.Area, a.Panel, a.Description, strings.ReplaceAll(a.Kind, "_", " "), audienceLabel(a.Audience),
+		a.OwnerName, a.ManagerName, uktime.Date(a.Due), humanise(a.Status.Label()), strings.ReplaceAll(a.Response, "_", " "), yesNo(a.Overdue)}, style)
 }
 
-// Close finishes the sheet, adds the filters and returns the file.
+// setRow streams the current row, tall enough for its wrapped text.
+func (l *ActionLog) setRow(values []string, style int) error {
+	cells := make([]any, len(values))
+	lines := 1
+	for i, v := range values {
+		cells[i] = excelize.Cell{StyleID: style, Value: v}
+		lines = max(lines, wrappedLines(v, actionLogColumns[i].width))
+	}
+	var opts []excelize.RowOpts
+	if h := rowHeight(lines); h > 0 {
+		opts = append(opts, excelize.RowOpts{Height: h})
+	}
+	return l.sw.SetRow(fmt.Sprintf("A%d", l.row), cells, opts...)
+}
+
+// Close finishes the sheet with its filters and returns the file. The
+// filters are set before the stream is flushed, which writes them.
 func (l *ActionLog) Close() ([]byte, error) {
 	defer l.f.Close()
-	if err := l.sw.Flush(); err != nil {
+	last, _ := excelize.ColumnNumberToName(len(actionLogColumns))
+	if err := l.f.AutoFilter(ActionLogSheet, fmt.Sprintf("A1:%s%d", last, max(2, l.row)), nil); err != nil {
 		return nil, err
 	}
-	if err := l.f.AutoFilter("Actions", fmt.Sprintf("A1:L%d", max(2, l.row)), nil); err != nil {
+	if err := l.sw.Flush(); err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer

@@ -41,7 +41,7 @@ func BuildKeyMessages(k KeyMessages) ([]byte, error) {
 		return nil, err
 	}
 	w := &writer{f: f, sheet: KeyMessagesSheet, row: 1}
-	w.widths(map[string]float64{"A": 30, "B": 90})
+	w.widths(30, 90)
 	w.line(st.title, "Key messages: "+k.PanelName)
 	w.row++
 	for _, kv := range [][2]string{
@@ -56,7 +56,7 @@ func BuildKeyMessages(k KeyMessages) ([]byte, error) {
 	w.row++
 	w.long("A", "B", "Local scrutiny and involvement panels are members of the community who look at a random selection of finished hate crime "+
 		"and violence against women and girls cases, to help the Crown Prosecution Service learn and improve. "+
-		"To protect the people involved, these messages say nothing about any single case, and numbers under 5 are shown as \"fewer than 5\".", st.wrap, 110)
+		"To protect the people involved, these messages say nothing about any single case, and numbers under 5 are shown as \"fewer than 5\".", st.wrap)
 	w.row++
 	redact := redactor(k.LearningPoints)
 	for _, tag := range tagsInOrder(k.LearningPoints) {
@@ -73,18 +73,19 @@ func BuildKeyMessages(k KeyMessages) ([]byte, error) {
 		w.line(st.heading, "For the "+strings.ToLower(audienceLabel(tag)), "")
 		for _, t := range good {
 			w.set("A", "Good practice", st.label)
-			w.long("B", "B", t, st.wrap, 90)
+			w.long("B", "B", t, st.wrap)
 		}
 		for _, t := range learning {
 			w.set("A", "Learning", st.label)
-			w.long("B", "B", t, st.wrap, 90)
+			w.long("B", "B", t, st.wrap)
 		}
 		w.row++
 	}
 	if w.err != nil {
 		return nil, w.err
 	}
-	if err := printSetup(f, KeyMessagesSheet, "portrait", ""); err != nil {
+	title := "Key messages: " + k.PanelName + ", " + k.Meeting.In(uktime.London).Format("January 2006")
+	if err := printSetup(f, KeyMessagesSheet, printing{title: title, columns: 2}); err != nil {
 		return nil, err
 	}
 	return save(f)

@@ -119,62 +119,63 @@ func BuildMinutes(m Minutes) ([]byte, error) {
 	if err := f.SetSheetName("Sheet1", SummarySheet); err != nil {
 		return nil, err
 	}
-	if err := summarySheet(f, st, m); err != nil {
-		return nil, fmt.Errorf("summary: %w", err)
-	}
-	const text, date = false, true
-	casesColumns := []column{{"Case", 18, text}, {"Strands", 20, text}, {"Offence", 28, text}, {"Outcome", 20, text}, {"Finding", 22, text}, {"Rationale", 50, text}}
-	for _, q := range m.Form.Questions {
-		casesColumns = append(casesColumns, column{q.Text, 26, text})
-	}
-	casesColumns = append(casesColumns, column{"Reviews returned", 12, text}, column{"Not returned", 12, text}, column{"Excused", 12, text},
-		column{"Members' good practice", 50, text}, column{"Members' concerns", 50, text}, column{"Carried forward", 12, text})
-	sheets := []struct {
-		name    string
-		columns []column
-		rows    [][]any
-	}{
-		{AttendanceSheet, []column{{"Name", 30, text}, {"Role", 18, text}, {"Attendance", 16, text}, {"Replied to the invitation", 26, text}},
-			rowsOf(m.Attendance, func(a Attendee) []any { return []any{a.Name, humanise(a.Role), humanise(a.Status), rsvpLabel(a.RSVP)} })},
-		{DeclarationsSheet, []column{{"Member", 30, text}, {"Case", 22, text}, {"Declared", 40, text}},
-			rowsOf(m.Declarations, func(d Declaration) []any { return []any{d.Member, d.CaseReference, d.When} })},
-		{CasesSheet, casesColumns, rowsOf(m.Cases, func(c MinutesCase) []any { return caseRow(m.Form, c) })},
-		{LearningSheet, []column{{"Case", 18, text}, {"For", 24, text}, {"Learning point", 80, text}, {"Good practice", 14, text}},
-			rowsOf(m.LearningPoints, func(l LearningPoint) []any {
-				return []any{l.CaseReference, audienceLabel(l.Tag), l.Text, yesNo(l.GoodPractice)}
-			})},
-		{ActionsSheet, []column{{"Action", 12, text}, {"What was agreed", 70, text}, {"Owner", 24, text}, {"Manager", 24, text}, {"For", 24, text}, {"Due", 18, date}},
-			rowsOf(m.Actions, func(a ActionRow) []any {
-				return []any{a.Reference, a.Description, a.Owner, a.Manager, audienceLabel(a.Audience), excelDate(a.Due)}
-			})},
-		{MattersArisingSheet, []column{{"Action", 12, text}, {"What was agreed", 60, text}, {"Owner", 24, text}, {"Status", 16, text}, {"Response", 60, text}, {"Due", 18, date}},
-			rowsOf(m.MattersArising, func(a ActionItem) []any {
-				return []any{a.Reference, a.Description, a.Owner, humanise(domain.ActionStatus(a.Status).Label()), a.Response, excelDate(a.Due)}
-			})},
-	}
-	for _, sh := range sheets {
-		if err := table(f, st, sh.name, sh.columns, sh.rows); err != nil {
-			return nil, fmt.Errorf("sheet %s: %w", sh.name, err)
-		}
-	}
-	if err := selectionSheet(f, st, m.Selection); err != nil {
-		return nil, fmt.Errorf("selection record: %w", err)
-	}
 	header := `&C&"-,Bold"CONFIDENTIAL: panel and prosecution service only`
 	if IsDraft(m.Status) {
 		header = `&C&"-,Bold"&16DRAFT: not yet approved by the chair`
 	}
-	for _, name := range f.GetSheetList() {
-		if err := printSetup(f, name, "landscape", header); err != nil {
-			return nil, err
+	pr := printing{landscape: true, title: "Minutes: " + m.PanelName + ", meeting " + uktime.Date(m.Meeting), marking: header}
+	if err := summarySheet(f, st, m, pr); err != nil {
+		return nil, fmt.Errorf("summary: %w", err)
+	}
+	const text, date = false, true
+	casesColumns := []column{{"Case", 16, text}, {"Strands", 14, text}, {"Offence", 20, text}, {"Outcome", 16, text}, {"Finding", 16, text}, {"Rationale", 40, text}}
+	for _, q := range m.Form.Questions {
+		casesColumns = append(casesColumns, column{q.Text, 14, text})
+	}
+	casesColumns = append(casesColumns, column{"Reviews returned", 10, text}, column{"Not returned", 10, text}, column{"Excused", 10, text},
+		column{"Members' good practice", 40, text}, column{"Members' concerns", 40, text}, column{"Carried forward", 10, text})
+	sheets := []struct {
+		name    string
+		columns []column
+		rows    [][]any
+		// pagesWide is 2 for the cases sheet, whose many columns would
+		// print too small to read on one page width.
+		pagesWide int
+	}{
+		{AttendanceSheet, []column{{"Name", 30, text}, {"Role", 18, text}, {"Attendance", 16, text}, {"Replied to the invitation", 26, text}},
+			rowsOf(m.Attendance, func(a Attendee) []any { return []any{a.Name, humanise(a.Role), humanise(a.Status), rsvpLabel(a.RSVP)} }), 1},
+		{DeclarationsSheet, []column{{"Member", 30, text}, {"Case", 22, text}, {"Declared", 40, text}},
+			rowsOf(m.Declarations, func(d Declaration) []any { return []any{d.Member, d.CaseReference, d.When} }), 1},
+		{CasesSheet, casesColumns, rowsOf(m.Cases, func(c MinutesCase) []any { return caseRow(m.Form, c) }), 2},
+		{LearningSheet, []column{{"Case", 18, text}, {"For", 24, text}, {"Learning point", 80, text}, {"Good practice", 14, text}},
+			rowsOf(m.LearningPoints, func(l LearningPoint) []any {
+				return []any{l.CaseReference, audienceLabel(l.Tag), l.Text, yesNo(l.GoodPractice)}
+			}), 1},
+		{ActionsSheet, []column{{"Action", 12, text}, {"What was agreed", 60, text}, {"Owner", 22, text}, {"Manager", 22, text}, {"For", 22, text}, {"Due", 18, date}},
+			rowsOf(m.Actions, func(a ActionRow) []any {
+				return []any{a.Reference, a.Description, a.Owner, a.Manager, audienceLabel(a.Audience), excelDate(a.Due)}
+			}), 1},
+		{MattersArisingSheet, []column{{"Action", 12, text}, {"What was agreed", 50, text}, {"Owner", 22, text}, {"Status", 14, text}, {"Response", 50, text}, {"Due", 18, date}},
+			rowsOf(m.MattersArising, func(a ActionItem) []any {
+				return []any{a.Reference, a.Description, a.Owner, humanise(domain.ActionStatus(a.Status).Label()), a.Response, excelDate(a.Due)}
+			}), 1},
+	}
+	for _, sh := range sheets {
+		pr.pagesWide = sh.pagesWide
+		if err := table(f, st, sh.name, sh.columns, sh.rows, pr); err != nil {
+			return nil, fmt.Errorf("sheet %s: %w", sh.name, err)
 		}
+	}
+	pr.pagesWide = 1
+	if err := selectionSheet(f, st, m.Selection, pr); err != nil {
+		return nil, fmt.Errorf("selection record: %w", err)
 	}
 	return save(f)
 }
 
-func summarySheet(f *excelize.File, st styles, m Minutes) error {
+func summarySheet(f *excelize.File, st styles, m Minutes, pr printing) error {
 	w := &writer{f: f, sheet: SummarySheet, row: 1}
-	w.widths(map[string]float64{"A": 30, "B": 90})
+	w.widths(30, 90)
 	if IsDraft(m.Status) {
 		w.line(st.banner, "DRAFT")
 	}
@@ -225,8 +226,12 @@ func summarySheet(f *excelize.File, st styles, m Minutes) error {
 	}
 	w.row++
 	w.long("A", "B", "Confidential: for panel members and the prosecution service. The public key messages are a separate document. "+
-		"Members' comments are attributed by their role on the panel, never by name.", st.wrap, 110)
-	return w.err
+		"Members' comments are attributed by their role on the panel, never by name.", st.wrap)
+	if w.err != nil {
+		return w.err
+	}
+	pr.columns = 2
+	return printSetup(f, SummarySheet, pr)
 }
 
 func rowsOf[T any](items []T, row func(T) []any) [][]any {
@@ -245,16 +250,23 @@ type column struct {
 	isDate bool
 }
 
-// table writes a header and rows, with a frozen header row and filters.
-func table(f *excelize.File, st styles, name string, columns []column, rows [][]any) error {
+// table writes a header and rows, each row tall enough for its wrapped
+// text, with a frozen header row and filters; the header row prints on
+// every page, and when the table is printed more than one page wide its
+// first column does too.
+func table(f *excelize.File, st styles, name string, columns []column, rows [][]any, pr printing) error {
 	if _, err := f.NewSheet(name); err != nil {
 		return err
 	}
 	w := &writer{f: f, sheet: name, row: 1}
+	widths := make([]float64, len(columns))
+	for i, c := range columns {
+		widths[i] = c.width
+	}
+	w.widths(widths...)
 	for i, c := range columns {
 		col, _ := excelize.ColumnNumberToName(i + 1)
-		w.widths(map[string]float64{col: c.width})
-		w.set(col, c.title, st.heading)
+		w.set(col, c.title, st.columnHead)
 	}
 	w.row++
 	for _, r := range rows {
@@ -275,7 +287,14 @@ func table(f *excelize.File, st styles, name string, columns []column, rows [][]
 	if err := f.AutoFilter(name, fmt.Sprintf("A1:%s%d", last, max(2, w.row-1)), nil); err != nil {
 		return err
 	}
-	return f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+	if err := f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	pr.columns, pr.headRows = len(columns), 1
+	if pr.pagesWide > 1 {
+		pr.headCols = 1
+	}
+	return printSetup(f, name, pr)
 }
 
 // caseRow is one case on the Cases sheet, with the members' ratings of each
@@ -292,15 +311,15 @@ func caseRow(form reviewform.Form, c MinutesCase) []any {
 	return append(row, c.Submitted, c.NotSubmitted, c.Excused, strings.Join(c.GoodPractice, "\n"), strings.Join(c.Concerns, "\n"), yesNo(c.CarriedForward))
 }
 
-func selectionSheet(f *excelize.File, st styles, s SelectionRecord) error {
+func selectionSheet(f *excelize.File, st styles, s SelectionRecord, pr printing) error {
 	if _, err := f.NewSheet(SelectionSheet); err != nil {
 		return err
 	}
 	w := &writer{f: f, sheet: SelectionSheet, row: 1}
-	w.widths(map[string]float64{"A": 44, "B": 16, "C": 16, "D": 16})
+	w.widths(44, 16, 16, 16)
 	w.line(st.title, "How the cases were selected")
 	w.long("A", "D", "Cases were drawn at random within each strand from every eligible case finalised in the window, using the seed below. "+
-		"Anyone with the list of eligible cases can repeat the draw with the same seed and get the same cases.", st.wrap, 90)
+		"Anyone with the list of eligible cases can repeat the draw with the same seed and get the same cases.", st.wrap)
 	w.row++
 	w.set("A", "Seed", st.label)
 	w.set("B", fmt.Sprint(s.Seed), st.wrap) // text: Excel would round a large number
@@ -338,7 +357,11 @@ func selectionSheet(f *excelize.File, st styles, s SelectionRecord) error {
 		w.set("B", kv.n, 0)
 		w.row++
 	}
-	return w.err
+	if w.err != nil {
+		return w.err
+	}
+	pr.columns = 4
+	return printSetup(f, SelectionSheet, pr)
 }
 
 // rsvpLabel is a member's answer to the invitation in words.

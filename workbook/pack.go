@@ -114,7 +114,7 @@ func BuildPack(p Pack) ([]byte, error) {
 		return nil, fmt.Errorf("cover: %w", err)
 	}
 	for _, c := range p.Cases {
-		if err := caseSheet(f, st, c); err != nil {
+		if err := caseSheet(f, st, packTitle(p), c); err != nil {
 			return nil, fmt.Errorf("case %s: %w", c.Reference, err)
 		}
 	}
@@ -138,7 +138,7 @@ func BuildPack(p Pack) ([]byte, error) {
 
 func coverSheet(f *excelize.File, st styles, p Pack) error {
 	w := &writer{f: f, sheet: CoverSheet, row: 1}
-	w.widths(map[string]float64{"A": 28, "B": 80, "C": 22, "D": 18, "E": 14, "F": 50})
+	w.widths(28, 80, 22, 18, 14, 50)
 	w.line(st.title, "Review pack: "+p.PanelName)
 	w.row++
 	for _, kv := range [][2]string{
@@ -157,13 +157,13 @@ func coverSheet(f *excelize.File, st styles, p Pack) error {
 	w.row++
 	w.long("A", "B", "CONFIDENTIAL. These cases are about victims of hate crime and of violence against women and girls. "+
 		"By law, anyone who complains of a sexual offence keeps their anonymity for life: nothing that could identify them may ever be made public. "+
-		"Do not share or forward this pack, do not print it or read it where others can see it, and delete it after the meeting.", st.notice, 100)
+		"Do not share or forward this pack, do not print it or read it where others can see it, and delete it after the meeting.", st.notice)
 	w.row++
 	w.line(st.heading, "How to send your feedback", "")
 	w.long("A", "B", "Open your personal link:\n"+p.ReturnURL+"\n\n"+
 		"On that page you can either fill in a short form for each case, or upload this workbook once you have filled in the yellow cells on the \""+FormSheet+"\" sheet. "+
 		"Please do not email this workbook back: email is not secure enough for it. "+
-		"The link is personal to you, so please do not forward it.", st.wrap, 100)
+		"The link is personal to you, so please do not forward it.", st.wrap)
 	if len(p.MattersArising) > 0 {
 		w.row++
 		w.line(st.heading, "Matters arising: actions from previous meetings", "", "", "", "", "")
@@ -175,7 +175,6 @@ func coverSheet(f *excelize.File, st styles, p Pack) error {
 			w.set("D", uktime.Date(a.Due), st.wrap)
 			w.set("E", humanise(domain.ActionStatus(a.Status).Label()), st.wrap)
 			w.set("F", a.Response, st.wrap)
-			w.fit(a.Description+"\n"+a.Response, 70)
 			w.row++
 		}
 	}
@@ -183,12 +182,21 @@ func coverSheet(f *excelize.File, st styles, p Pack) error {
 	w.line(st.heading, "Words used in this pack", "")
 	for _, g := range glossary {
 		w.set("A", g[0], st.label)
-		w.long("B", "B", g[1], st.wrap, 80)
+		w.long("B", "B", g[1], st.wrap)
 	}
 	if w.err != nil {
 		return w.err
 	}
-	return printSetup(f, CoverSheet, "landscape", confidentialHeader)
+	columns := 2
+	if len(p.MattersArising) > 0 {
+		columns = 6
+	}
+	return printSetup(f, CoverSheet, printing{landscape: true, title: packTitle(p), marking: confidentialHeader, columns: columns})
+}
+
+// packTitle names a pack at the top of its printed pages.
+func packTitle(p Pack) string {
+	return "Review pack for " + p.MemberName + ": " + p.PanelName + ", meeting " + uktime.Date(p.Meeting)
 }
 
 // strandLabels names the strands, keeping any code the domain does not know
@@ -204,13 +212,13 @@ func strandLabels(codes []string) string {
 	return strings.Join(labels, ", ")
 }
 
-func caseSheet(f *excelize.File, st styles, c PackCase) error {
+func caseSheet(f *excelize.File, st styles, title string, c PackCase) error {
 	name := uniqueSheetName(f, c.Reference)
 	if _, err := f.NewSheet(name); err != nil {
 		return err
 	}
 	w := &writer{f: f, sheet: name, row: 1}
-	w.widths(map[string]float64{"A": 34, "B": 80})
+	w.widths(34, 80)
 	w.line(st.title, "Case "+c.Reference)
 	w.row++
 	for _, kv := range [][2]string{
@@ -232,11 +240,11 @@ func caseSheet(f *excelize.File, st styles, c PackCase) error {
 	}
 	w.row++
 	w.line(st.heading, "Anonymised summary", "")
-	w.long("A", "B", c.Summary, st.wrap, 110)
+	w.long("A", "B", c.Summary, st.wrap)
 	if w.err != nil {
 		return w.err
 	}
-	return printSetup(f, name, "portrait", confidentialHeader)
+	return printSetup(f, name, printing{title: title, marking: confidentialHeader, columns: 2})
 }
 
 // entry says which cell of the review form holds which answer.
@@ -252,11 +260,11 @@ func formSheet(f *excelize.File, st styles, p Pack) ([]entry, error) {
 		return nil, err
 	}
 	w := &writer{f: f, sheet: FormSheet, row: 1}
-	w.widths(map[string]float64{"A": 60, "B": 28, "C": 70})
+	w.widths(60, 28, 70)
 	w.line(st.title, "Review form")
 	w.long("A", "C", "Fill in the yellow cells for each case. Choose each rating and the overall category from the drop-down list "+
 		"(click the cell, then the arrow beside it). Write as much as you like in the comment cells. "+
-		"You can save the workbook and come back to it. When you have finished, upload it at your personal link.", st.wrap, 150)
+		"You can save the workbook and come back to it. When you have finished, upload it at your personal link.", st.wrap)
 	dropDown := func(cell, column, what string, choices []string) {
 		dv := excelize.NewDataValidation(true)
 		dv.Sqref = cell
@@ -320,7 +328,7 @@ func formSheet(f *excelize.File, st styles, p Pack) ([]entry, error) {
 	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", Scope: FormSheet, RefersTo: fmt.Sprintf("'%s'!$A$1:$C$%d", FormSheet, w.row-1)}); err != nil {
 		return nil, err
 	}
-	return entries, printSetup(f, FormSheet, "landscape", confidentialHeader)
+	return entries, printSetup(f, FormSheet, printing{landscape: true, title: packTitle(p), marking: confidentialHeader, columns: 3})
 }
 
 // identitySheet writes the very hidden sheet that ParsePack reads. Excel's

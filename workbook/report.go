@@ -34,7 +34,7 @@ func BuildGovernanceReport(from, to time.Time, sets []domain.Figures) ([]byte, e
 			return nil, err
 		}
 		w := &writer{f: f, sheet: name, row: 1}
-		w.widths(map[string]float64{"A": 34, "B": 16, "C": 16, "D": 16, "E": 16, "F": 16, "G": 16, "H": 16})
+		w.widths(34, 16, 16, 16, 16, 16, 16, 16)
 		w.line(st.title, "Local scrutiny panels: "+fig.Name)
 		w.line(0, "Period", uktime.Date(from)+" to "+uktime.Date(to))
 		w.row++
@@ -83,11 +83,15 @@ func BuildGovernanceReport(from, to time.Time, sets []domain.Figures) ([]byte, e
 		for _, a := range audiences {
 			for _, text := range fig.LearningByTag[a.key] {
 				w.set("A", a.label, st.label)
-				w.long("B", "H", text, st.wrap, 110)
+				w.long("B", "H", text, st.wrap)
 			}
 		}
 		if w.err != nil {
 			return nil, w.err
+		}
+		title := "Governance report: " + fig.Name + ", " + uktime.Date(from) + " to " + uktime.Date(to)
+		if err := printSetup(f, name, printing{landscape: true, title: title, columns: 8}); err != nil {
+			return nil, err
 		}
 	}
 	var buf bytes.Buffer

@@ -133,9 +133,10 @@ func truncateUTF16(s string, limit int) string {
 	return s
 }
 
-// styles are the few cell styles the workbooks use.
+// styles are the few cell styles the workbooks use. Every font names
+// bookFont: a font without a name prints in whatever the reader picks.
 type styles struct {
-	title, heading, label, wrap, date, input, notice, banner int
+	title, heading, columnHead, label, wrap, date, input, notice, banner int
 }
 
 func newStyles(f *excelize.File) (styles, error) {
@@ -146,14 +147,18 @@ func newStyles(f *excelize.File) (styles, error) {
 			return 0
 		}
 		var id int
-		id, err = f.NewStyle(st)
+		id, err = newStyle(f, st)
 		return id
 	}
 	wrapTop := &excelize.Alignment{WrapText: true, Vertical: "top"}
 	border := []excelize.Border{{Type: "left", Color: "505A5F", Style: 1}, {Type: "right", Color: "505A5F", Style: 1}, {Type: "top", Color: "505A5F", Style: 1}, {Type: "bottom", Color: "505A5F", Style: 1}}
+	headFill := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDE4EE"}}
 	dateFormat := "d mmmm yyyy"
 	s.title = mk(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 16}})
-	s.heading = mk(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 12}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDE4EE"}}, Alignment: wrapTop})
+	s.heading = mk(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 12}, Fill: headFill, Alignment: wrapTop})
+	// A table's column headings are the body's size, so that the row
+	// heights worked out for wrapped text hold for them too.
+	s.columnHead = mk(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: headFill, Alignment: wrapTop})
 	s.label = mk(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: wrapTop})
 	s.wrap = mk(&excelize.Style{Alignment: wrapTop})
 	s.date = mk(&excelize.Style{Alignment: wrapTop, CustomNumFmt: &dateFormat})
@@ -165,8 +170,20 @@ func newStyles(f *excelize.File) (styles, error) {
 	return s, err
 }
 
+// newStyle adds a cell style in bookFont.
+func newStyle(f *excelize.File, st *excelize.Style) (int, error) {
+	if st.Font == nil {
+		st.Font = &excelize.Font{}
+	}
+	st.Font.Family = bookFont
+	return f.NewStyle(st)
+}
+
 // writer puts values on a sheet row by row and keeps the first error, so
-// the code that lays out a sheet reads like the sheet.
+// the code that lays out a sheet reads like the sheet. Set the column
+// widths first: every styled text it writes makes its row tall enough to
+// show the text wrapped, since LibreOffice does not grow rows by itself
+// and neither application grows a row for merged cells.
 type writer struct {
 	f     *excelize.File
 	sheet string
@@ -174,15 +191,25 @@ type writer struct {
 	err   error
 }
 
-// set writes v into column col of the current row and returns the cell
+// put writes v into column col of the current row and returns the cell
 // name.
-func (w *writer) set(col string, v any, style int) string {
+func (w *writer) put(col string, v any, style int) string {
 	cell := fmt.Sprintf("%s%d", col, w.row)
 	if w.err == nil {
 		w.err = w.f.SetCellValue(w.sheet, cell, v)
 	}
 	if w.err == nil && style != 0 {
 		w.err = w.f.SetCellStyle(w.sheet, cell, cell, style)
+	}
+	return cell
+}
+
+// set writes v into column col of the current row, grows the row to show
+// styled text whole, and returns the cell name.
+func (w *writer) set(col string, v any, style int) string {
+	cell := w.put(col, v, style)
+	if s, ok := v.(string); ok && style != 0 {
+		w.grow(s, col, col)
 	}
 	return cell
 }
@@ -197,50 +224,44 @@ func (w *writer) line(style int, values ...any) {
 }
 
 // long writes text into from..to on the current row, merging the cells if
-// they are more than one, sets a row height that shows all of it (chars is
-// about how many characters fit on a line of the cell) and moves on.
-func (w *writer) long(from, to, text string, style, chars int) {
-	w.set(from, text, style)
+// they are more than one, makes the row tall enough to show all of it and
+// moves on.
+func (w *writer) long(from, to, text string, style int) {
+	w.put(from, text, style)
 	if from != to && w.err == nil {
 		w.err = w.f.MergeCell(w.sheet, fmt.Sprintf("%s%d", from, w.row), fmt.Sprintf("%s%d", to, w.row))
 	}
-	w.fit(text, chars)
+	w.grow(text, from, to)
 	w.row++
 }
 
-// fit makes the current row tall enough for text wrapped at chars
-// characters a line. Excel does not grow merged cells by itself.
-func (w *writer) fit(text string, chars int) {
-	lines := 0
-	for _, para := range strings.Split(text, "\n") {
-		lines += 1 + utf8.RuneCountInString(para)/chars
+// grow makes the current row tall enough for text wrapped across columns
+// from..to, never shorter than it is.
+func (w *writer) grow(text, from, to string) {
+	first, _ := excelize.ColumnNameToNumber(from)
+	last, _ := excelize.ColumnNameToNumber(to)
+	width := 0.0
+	for i := first; i <= last && w.err == nil; i++ {
+		col, _ := excelize.ColumnNumberToName(i)
+		var cw float64
+		cw, w.err = w.f.GetColWidth(w.sheet, col)
+		width += cw
 	}
-	if lines > 1 && w.err == nil {
-		w.err = w.f.SetRowHeight(w.sheet, w.row, min(409, float64(15*lines+4)))
+	need := rowHeight(wrappedLines(text, width))
+	if w.err != nil || need == 0 {
+		return
+	}
+	var have float64
+	if have, w.err = w.f.GetRowHeight(w.sheet, w.row); w.err == nil && need > have {
+		w.err = w.f.SetRowHeight(w.sheet, w.row, need)
 	}
 }
 
-func (w *writer) widths(widths map[string]float64) {
-	for col, width := range widths {
-		if w.err == nil {
-			w.err = w.f.SetColWidth(w.sheet, col, col, width)
-		}
+func (w *writer) widths(widths ...float64) {
+	if w.err == nil {
+		w.err = setWidths(w.f, w.sheet, widths)
 	}
 }
-
-// printSetup sets the page orientation, fits the sheet to one page wide and
-// puts header text and page numbers on every printed page.
-func printSetup(f *excelize.File, sheet, orientation, header string) error {
-	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
-		return err
-	}
-	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &orientation, FitToWidth: ptr(1), FitToHeight: ptr(0)}); err != nil {
-		return err
-	}
-	return f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddHeader: header, OddFooter: "&L&A&RPage &P of &N"})
-}
-
-func ptr[T any](v T) *T { return &v }
 
 // save writes the workbook with its first sheet active.
 func save(f *excelize.File) ([]byte, error) {
