@@ -60,6 +60,10 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "append-only") {
 		t.Errorf("DELETE audit_log: got %v, want append-only refusal", err)
 	}
+	_, err = db.Exec(ctx, `TRUNCATE audit_log`)
+	if err == nil || !strings.Contains(err.Error(), "append-only") {
+		t.Errorf("TRUNCATE audit_log: got %v, want append-only refusal", err)
+	}
 }
 
 func TestSchemaRefusesUnknownEnumerations(t *testing.T) {
