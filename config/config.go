@@ -57,7 +57,7 @@ var Variables = []Variable{
 	{"SMTP_PASSWORD", "", "SMTP password."},
 	{"SMTP_TLS", "none", "none, starttls or tls."},
 	{"MAIL_FROM", "LSIP scrutiny <scrutiny@localhost>", "From address of every email."},
-	{"LINK_SIGNING_KEY", "", "HMAC key (32+ characters) signing members' personal links. Required outside dev."},
+	{"LINK_SIGNING_KEY", "", "HMAC key (32+ characters) signing the personal links of panel members and action owners. Required outside dev."},
 	{"PACK_DELIVERY", "attach", "attach: the workbook rides on the email; link: the email carries only the personal link."},
 	{"DIGEST_ENABLED", "true", "Create the weekly manager digest schedule at start-up."},
 	{"SCRUTINY_DATA_DIR", ".scrutiny-dev", "Where dev keeps Temporal's SQLite file, its PostgreSQL cluster and caught mail."},

@@ -275,7 +275,14 @@ func TestReviewCycleJourney(t *testing.T) {
 	if actionsInDB != 1 || reviews != 5 || carried != 1 {
 		t.Errorf("in PostgreSQL: %d actions, %d submitted reviews, %d carried forward", actionsInDB, reviews, carried)
 	}
-	// Exactly one email per outbox key reached the server.
+	// Exactly one email per outbox key reached the server. Mail still
+	// going out (the action's agreed notice is sent as the cycle ends) is
+	// let finish first, so a message is never counted before its row.
+	waitFor(t, func() bool {
+		var pending int
+		testenv.SQL(t, st).QueryRow(ctx, `SELECT count(*) FROM outbox WHERE status = 'pending'`).Scan(&pending)
+		return pending == 0
+	})
 	var queued int
 	testenv.SQL(t, st).QueryRow(ctx, `SELECT count(*) FROM outbox WHERE status = 'sent'`).Scan(&queued)
 	if got := len(catcher.Messages()); got != queued {
