@@ -32,6 +32,7 @@ const (
 // The kinds of notice the workflow sends, and so the kinds of the timeline
 // events ("<kind>_sent") that record them.
 const (
+	NoticeAgreed     = "agreed"     // to the owner, once, when tracking starts
 	NoticeReminder   = "reminder"   // to the owner, before the due date
 	NoticeDue        = "due"        // to the owner, on the due date
 	NoticeOverdue    = "overdue"    // weekly, to the current rung while overdue

@@ -125,8 +125,8 @@ func TestAPIJourney(t *testing.T) {
 		"panel_id": f.panelID, "window_start": now.AddDate(0, -3, 0).Format(time.DateOnly), "window_end": now.Format(time.DateOnly),
 		"quotas": map[string]int{"race": 2}, "seed": 11,
 		"meeting": map[string]any{"start": meetingAt, "end": meetingAt.Add(2 * time.Hour), "location": "Cardiff office"},
-		"timing": map[string]any{"conflict_check_before": 30 * time.Second, "packs_before": 25 * time.Second, "reviews_due_before": 5 * time.Second,
-			"revoke_after": 10 * time.Second, "reminders": []time.Duration{}, "approval_nudge_every": time.Hour},
+		"timing": map[string]any{"conflict_check_before": "30s", "packs_before": "25s", "reviews_due_before": "5s",
+			"revoke_after": "10s", "reminders": []string{}, "approval_nudge_every": "PT1H"},
 	}
 	if code, p := (apiClient{t, api.URL, ""}).do("POST", "/api/v1/cycles", body); code != http.StatusUnauthorized {
 		t.Fatalf("anonymous start: %d %v", code, p)

@@ -1,8 +1,9 @@
-// Package links makes and checks members' personal links. Panel members
-// never have passwords: each gets a link that is signed, expires, and is
-// scoped to one member and one cycle. The signature stops forgery; whether
-// the member is still active and the cycle still open is checked against
-// the database on every use, so revocation is immediate.
+// Package links makes and checks personal links: members' (here) and
+// action owners' (owner.go). Panel members never have passwords: each gets
+// a link that is signed, expires, and is scoped to one member and one
+// cycle. The signature stops forgery; whether the member is still active
+// and the cycle still open is checked against the database on every use,
+// so revocation is immediate.
 package links
 
 import (

@@ -2,10 +2,13 @@ package mailtext
 
 import "text/template"
 
-// The action emails: reminders, escalations and bounce notices. Dates are
-// UK dates and times UK local time with the zone named. The link opens the
-// action's page, where a person signs in and presses a button: opening it
-// changes nothing.
+// The action emails: the agreed notice, reminders, escalations and bounce
+// notices. Dates are UK dates and times UK local time with the zone named.
+// The link opens the action's page: an owner without a staff account gets
+// a personal link (OwnerLink) that lets them record progress, ask for more
+// time and complete the action; everyone else signs in. Opening either
+// changes nothing: only the page's buttons do, because mail scanners open
+// links.
 var _ = template.Must(templates.Parse(`
 {{define "action-notice"}}{{if eq .Kind "escalation"}}Escalation: action A-{{.ActionID}} is {{.Overdue}}{{else if eq .Kind "overdue"}}Overdue: action A-{{.ActionID}} was due on {{.DueDate}}{{else if eq .Kind "due"}}Due today: action A-{{.ActionID}}{{else}}Reminder: action A-{{.ActionID}} is due on {{.DueDate}}{{end}}
 
@@ -22,11 +25,31 @@ Dear {{.Greeting}},
 {{if .Note}}
 {{.Note}}
 {{end}}
-To see the action and record progress, a response, a request for more time or its completion, sign in here (opening the link changes nothing):
-{{.Link}}
+{{template "action-link" .}}
 
 Sent {{.SentAt}}. This is an automatic message from scrutiny.
 {{end}}
+
+{{define "action-agreed"}}New action for you: A-{{.ActionID}}, due on {{.DueDate}}
+
+Dear {{.Greeting}},
+
+An action has been agreed and you are its owner. It is {{.Label}}, from {{.Source}}.
+
+  Action A-{{.ActionID}}: {{.Description}}
+  Owner: {{.OwnerName}}
+  Manager: {{.ManagerName}}
+  Due date: {{.DueDate}}
+
+Please complete it by {{.DueDate}}. As you go, you can record progress. If you need more time, ask for it: {{.ManagerName}}, the action's manager, decides. You will be reminded before the due date.
+
+{{template "action-link" .}}
+
+Sent {{.SentAt}}. This is an automatic message from scrutiny.
+{{end}}
+
+{{define "action-link"}}{{if .OwnerLink}}To record progress, ask for more time or complete the action, open your personal link (opening it changes nothing). It works until {{.LinkExpires}} and only while you own the action; please do not forward it:{{else}}To see the action and record progress, a response, a request for more time or its completion, sign in here (opening the link changes nothing):{{end}}
+{{.Link}}{{end}}
 
 {{define "action-bounce"}}Undelivered: the {{.BouncedWhat}} for action A-{{.ActionID}}
 

@@ -117,6 +117,20 @@ With thanks,
 {{.Coordinator}}
 {{end}}
 
+{{define "minutes_draft"}}Draft minutes to approve: {{.Panel}} meeting on {{ukdate .Meeting}}
+
+Dear {{.Name}},
+
+The draft minutes of the meeting on {{uktime .Meeting}} are ready and wait for your approval as chair.
+
+Please sign in, download the draft from the cycle page and read it. If it is right, approve it on the same page: the minutes are then sent to the panel's members, and the public key messages are made. If something needs correcting, reply to this email; the record is corrected and the minutes drafted again, and you will be told when they are.
+
+Cycle page: {{.Link}}
+
+With thanks,
+{{.Coordinator}}
+{{end}}
+
 {{define "alert"}}{{if eq .Kind "bounce"}}Email to a panel member bounced{{else if eq .Kind "non_returns"}}Reviews not returned by the deadline{{else if eq .Kind "identifying_detail"}}Case {{.Reference}} was pulled from every pack{{else}}The case selection is waiting for your check{{end}}: {{.Panel}}
 
 Dear {{.Coordinator}},

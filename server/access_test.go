@@ -127,9 +127,9 @@ func TestEveryRouteWithEveryRole(t *testing.T) {
 }
 
 // TestEveryPageNeedsSignInOrALink walks every page route: staff pages send
-// an anonymous visitor to sign in, member pages refuse a bad link and admit
-// a good one, account links refuse a made-up token, and only the sign-in page, static files and the home redirect
-// are public. A manager cannot reach a coordinator's page.
+// an anonymous visitor to sign in, member and action owner pages refuse a
+// bad link and admit a good one, account links refuse a made-up token, and
+// only the sign-in page, static files and the home redirect are public. A manager cannot reach a coordinator's page.
 func TestEveryPageNeedsSignInOrALink(t *testing.T) {
 	st := testenv.DB(t)
 	db := testenv.SQL(t, st)
@@ -171,11 +171,16 @@ func TestEveryPageNeedsSignInOrALink(t *testing.T) {
 			}
 			continue
 		}
-		if strings.HasPrefix(r.Path, "/m/") {
+		if strings.HasPrefix(r.Path, "/m/") || strings.HasPrefix(r.Path, "/o/") {
+			link := good
+			if strings.HasPrefix(r.Path, "/o/") {
+				// An action owner's link: a good one is for an open action.
+				link = ownerLinkFixture(t, st, signer, panel)
+			}
 			for _, tc := range []struct {
 				token string
 				in    bool
-			}{{"not-a-link", false}, {good, true}} {
+			}{{"not-a-link", false}, {link, true}} {
 				req, _ := http.NewRequest(r.Method, srv.URL+strings.Replace(path, ":token", tc.token, 1), strings.NewReader(""))
 				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 				resp, err := noRedirect.Do(req)

@@ -39,7 +39,12 @@ func parseActionFilter(c *gin.Context) (store.ActionFilter, []FieldError) {
 			set(n)
 		}
 	}
-	num("area", func(n int64) { f.AreaID = int16(n) })
+	if v := c.Query("area"); v != "" {
+		var ok bool
+		if f.AreaID, f.AreaCode, ok = areaParam(v); !ok {
+			fields = append(fields, FieldError{Field: "area", Message: areaParamMustBe})
+		}
+	}
 	num("panel", func(n int64) { f.PanelID = n })
 	num("due_within", func(n int64) { f.DueWithin = int(n) })
 	page, perPage := int64(1), int64(50)
@@ -74,7 +79,14 @@ func (s *Server) listActions(c *gin.Context) {
 	if rows == nil {
 		rows = []domain.ActionRow{}
 	}
-	c.JSON(http.StatusOK, gin.H{"items": rows, "total": total, "counts": counts, "page": f.Offset/f.Limit + 1, "per_page": f.Limit})
+	c.JSON(http.StatusOK, actionPage{listPage: listPage[domain.ActionRow]{Items: rows, Total: total, Page: f.Offset/f.Limit + 1, PerPage: f.Limit}, Counts: counts})
+}
+
+// actionPage is a page of the action board with the number of actions of
+// each status that match the other filters.
+type actionPage struct {
+	listPage[domain.ActionRow]
+	Counts map[domain.ActionStatus]int `json:"counts"`
 }
 
 // exportActions streams the filtered action log into a workbook.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,8 +36,8 @@ func (s *Server) importCases(c *gin.Context) {
 	case err != nil:
 		internalError(c, err)
 	case len(problems) > 0:
-		c.JSON(http.StatusUnprocessableEntity, gin.H{"type": problemType + "import-refused", "title": "Nothing was imported",
-			"status": http.StatusUnprocessableEntity, "detail": "Correct these problems and upload the file again.", "problems": problems})
+		c.JSON(http.StatusUnprocessableEntity, importRefused{Type: problemType + "import-refused", Title: "Nothing was imported",
+			Status: http.StatusUnprocessableEntity, Detail: "Correct these problems and upload the file again.", Problems: problems})
 	case len(outside) > 0:
 		writeProblem(c, Problem{Status: http.StatusForbidden, Title: "Not allowed", Errors: outside,
 			Detail: "Your account can import cases only for the Areas it covers. Nothing was imported."})
@@ -116,8 +117,22 @@ func (s *Server) searchCases(c *gin.Context) {
 	pageOf(c, items, total, page, limit)
 }
 
+// areaParam reads an Area filter: the Area's numeric ID, or its code
+// (such as "wales", see domain.Areas) or name. ok is false for anything
+// else.
+func areaParam(v string) (id int16, code string, ok bool) {
+	if n, err := strconv.ParseInt(v, 10, 16); err == nil {
+		return int16(n), "", n > 0
+	}
+	a, ok := domain.AreaByName(v)
+	return 0, a.Code, ok
+}
+
+// areaParamMustBe says what an Area filter takes.
+const areaParamMustBe = `must be a CPS Area's code (such as "wales") or its numeric ID`
+
 // caseFilter reads a case search's filters through get (the query string,
-// for the API and the search page alike): Area (by code or name), strand,
+// for the API and the search page alike): Area (by ID, code or name), strand,
 // finalised dates and text. Every filter that is not valid is named.
 func caseFilter(get func(string) string) (store.CaseFilter, []FieldError) {
 	var f store.CaseFilter
@@ -130,10 +145,9 @@ func caseFilter(get func(string) string) (store.CaseFilter, []FieldError) {
 		}
 	}
 	if v := get("area"); v != "" {
-		if a, ok := domain.AreaByName(v); ok {
-			f.AreaCode = a.Code
-		} else {
-			fields = append(fields, FieldError{"area", "is not a CPS Area"})
+		var ok bool
+		if f.AreaID, f.AreaCode, ok = areaParam(v); !ok {
+			fields = append(fields, FieldError{"area", areaParamMustBe})
 		}
 	}
 	for _, p := range []struct {

@@ -4,43 +4,65 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
 	"net/http"
-	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
-	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/client"
 
 	"github.com/lsip/scrutiny/cycle"
+	"github.com/lsip/scrutiny/cycle/start"
 	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/store"
 )
 
-// startCycleRequest is the body of POST /api/v1/cycles.
-type startCycleRequest struct {
-	PanelID            int64          `json:"panel_id"`
-	WindowStart        string         `json:"window_start"`
-	WindowEnd          string         `json:"window_end"`
-	Theme              string         `json:"theme"`
-	Quotas             map[string]int `json:"quotas"`
-	TotalQuota         int            `json:"total_quota"`
-	ReservesPerStratum *int           `json:"reserves_per_stratum"`
-	WidenMonths        int            `json:"widen_months"`
-	Meeting            cycle.Meeting  `json:"meeting"`
-	Timing             *cycle.Timing  `json:"timing"`
-	Seed               int64          `json:"seed"`
+// startCycleRequest is a request to start a cycle, as the form and the API
+// build it.
+type startCycleRequest = start.Request
+
+// startCycleBody is the body of POST /api/v1/cycles as the API reads it:
+// a start request with its timing in plain units (see timingRequest).
+type startCycleBody struct {
+	start.Request
+	Timing *timingRequest `json:"timing"`
+}
+
+// timingRequest is a cycle's timing as the API takes it, in plain units;
+// absent fields take the defaults. cycle.Timing keeps time.Duration,
+// whose nanoseconds are in recorded workflow histories and schedules.
+type timingRequest struct {
+	ConflictCheckBefore Duration   `json:"conflict_check_before"`
+	PacksBefore         Duration   `json:"packs_before"`
+	ReviewsDueBefore    Duration   `json:"reviews_due_before"`
+	RevokeAfter         Duration   `json:"revoke_after"`
+	Reminders           []Duration `json:"reminders"`
+	ApprovalNudgeEvery  Duration   `json:"approval_nudge_every"`
+}
+
+// timing is the request as the workflow's timing; nil stays nil (all
+// defaults), and so do absent reminders.
+func (t *timingRequest) timing() *cycle.Timing {
+	if t == nil {
+		return nil
+	}
+	out := cycle.Timing{ConflictCheckBefore: time.Duration(t.ConflictCheckBefore), PacksBefore: time.Duration(t.PacksBefore),
+		ReviewsDueBefore: time.Duration(t.ReviewsDueBefore), RevokeAfter: time.Duration(t.RevokeAfter), ApprovalNudgeEvery: time.Duration(t.ApprovalNudgeEvery)}
+	if t.Reminders != nil {
+		out.Reminders = make([]time.Duration, len(t.Reminders))
+		for i, r := range t.Reminders {
+			out.Reminders[i] = time.Duration(r)
+		}
+	}
+	return &out
 }
 
 func (s *Server) startCycle(c *gin.Context) {
-	var req startCycleRequest
-	if !decodeJSON(c, &req) {
+	var body startCycleBody
+	if !decodeJSON(c, &body) {
 		return
 	}
+	req := body.Request
+	req.Timing = body.Timing.timing()
 	started, p := s.beginCycle(c, req)
 	if p != nil {
 		writeProblem(c, *p)
@@ -52,123 +74,38 @@ func (s *Server) startCycle(c *gin.Context) {
 
 // beginCycle checks a request to start a cycle and starts it with
 // update-with-start, returning as soon as the cycle is stored. Field
-// problems come back in the Problem's Errors.
+// problems come back in the Problem's Errors. The work is start.Cycle's,
+// which a panel's recurring schedule calls too.
 func (s *Server) beginCycle(c *gin.Context, req startCycleRequest) (cycle.CycleStatus, *Problem) {
-	var started cycle.CycleStatus
-	ctx := c.Request.Context()
-	var fields []FieldError
-	bad := func(field, msg string) { fields = append(fields, FieldError{Field: field, Message: msg}) }
-	panel, err := s.deps.Store.PanelIn(ctx, userScope(c), req.PanelID)
-	panelFound := err == nil
+	started, r := start.Cycle(c.Request.Context(), s.startDeps(), currentUser(c), req)
+	if r == nil {
+		return started, nil
+	}
+	p := refusalProblem(c, r)
+	return started, &p
+}
+
+// startDeps are what start.Cycle needs, from the server's.
+func (s *Server) startDeps() start.Deps {
+	return start.Deps{Store: s.deps.Store, Temporal: s.deps.Temporal, TaskQueue: s.deps.Config.TaskQueue}
+}
+
+// refusalProblem is the problem that answers a refused start: 403 for a
+// panel outside the user's scope, the logged, undetailed 500 for a failure
+// on our side, and otherwise the refusal as it stands.
+func refusalProblem(c *gin.Context, r *start.Refusal) Problem {
 	switch {
-	case errors.Is(err, store.ErrNotFound):
-		bad("panel_id", "there is no panel with this ID")
-	case err != nil:
-		p := lookupProblem(c, err, "The panel")
-		return started, &p
-	case !panel.Active:
-		bad("panel_id", "this panel is closed and starts no new cycles")
+	case errors.Is(r.Err, store.ErrOutOfScope):
+		return forbiddenProblem
+	case r.Err != nil:
+		slog.Error("start cycle", "route", routeOf(c), "error", r.Err)
+		return serverProblem
 	}
-	start, errStart := time.Parse(time.DateOnly, req.WindowStart)
-	end, errEnd := time.Parse(time.DateOnly, req.WindowEnd)
-	if errStart != nil {
-		bad("window_start", "must be a date as YYYY-MM-DD")
+	p := Problem{Status: r.Status, Title: r.Title, Detail: r.Detail, Existing: r.Existing}
+	for _, f := range r.Fields {
+		p.Errors = append(p.Errors, FieldError{Field: f.Field, Message: f.Message})
 	}
-	if errEnd != nil {
-		bad("window_end", "must be a date as YYYY-MM-DD")
-	}
-	if errStart == nil && errEnd == nil && end.Before(start) {
-		bad("window_end", "must not be before window_start")
-	}
-	if len(req.Quotas) == 0 && req.TotalQuota <= 0 {
-		bad("quotas", "give per-strand quotas, or a total_quota shared across the panel's strands")
-	}
-	for strand, n := range req.Quotas {
-		if _, ok := domain.StrandByCode(strand); !ok {
-			bad("quotas."+strand, "is not a known strand")
-		} else if panelFound && !slices.Contains(panel.Strands, strand) {
-			bad("quotas."+strand, "is not a strand this panel reviews")
-		}
-		if n < 0 || n > 20 {
-			bad("quotas."+strand, "must be between 0 and 20")
-		}
-	}
-	reserves := 1
-	if req.ReservesPerStratum != nil {
-		reserves = *req.ReservesPerStratum
-		if reserves < 0 || reserves > 5 {
-			bad("reserves_per_stratum", "must be between 0 and 5")
-		}
-	}
-	if !req.Meeting.Start.After(time.Now()) {
-		bad("meeting.start", "must be in the future")
-	}
-	if !req.Meeting.End.After(req.Meeting.Start) {
-		bad("meeting.end", "must be after the start")
-	}
-	if strings.TrimSpace(req.Meeting.Location) == "" && strings.TrimSpace(req.Meeting.OnlineLink) == "" {
-		bad("meeting.location", "give a place or an online link")
-	}
-	// The timing is resolved here, defaults included, and recorded in the
-	// workflow's input, so a later change of defaults never alters a
-	// running cycle.
-	var timing cycle.Timing
-	if req.Timing != nil {
-		timing = *req.Timing
-	}
-	timing = timing.WithDefaults()
-	problems := timing.Problems()
-	for _, field := range slices.Sorted(maps.Keys(problems)) {
-		bad("timing."+field, problems[field])
-	}
-	if len(fields) > 0 {
-		return started, &Problem{Status: http.StatusBadRequest, Title: "The request is not valid", Detail: "Some fields need correcting.", Errors: fields}
-	}
-	// A live cycle for the same panel and window is refused by name.
-	existing, err := s.deps.Store.LiveCycleFor(ctx, req.PanelID, start, end)
-	if err == nil {
-		return started, &Problem{Status: http.StatusConflict, Title: "This cycle already exists",
-			Detail: fmt.Sprintf("Cycle %d already covers this panel and window.", existing), Existing: fmt.Sprintf("/api/v1/cycles/%d", existing)}
-	}
-	if !errors.Is(err, store.ErrNotFound) {
-		slog.Error("start cycle", "error", err)
-		p := serverProblem
-		return started, &p
-	}
-	u := currentUser(c)
-	in := cycle.CycleInput{PanelID: req.PanelID, WindowStart: start, WindowEnd: end, Theme: req.Theme, Quotas: req.Quotas,
-		TotalQuota: req.TotalQuota, ReservesPerStratum: reserves, WidenMonths: req.WidenMonths, Meeting: req.Meeting,
-		StartedBy: u.Name, CoordinatorName: u.Name, CoordinatorEmail: u.Email, Seed: req.Seed}
-	in.Timing = timing
-	cancelled, err := s.deps.Store.CancelledCycles(ctx, req.PanelID, start, end)
-	if err != nil {
-		slog.Error("start cycle", "error", err)
-		p := serverProblem
-		return started, &p
-	}
-	id := cycle.RestartedCycleWorkflowID(cycle.CycleWorkflowID(req.PanelID, start, end), cancelled)
-	op := s.deps.Temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-		ID: id, TaskQueue: s.deps.Config.TaskQueue, WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-	}, cycle.WorkflowName, in)
-	h, err := s.deps.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
-		StartWorkflowOperation: op,
-		UpdateOptions:          client.UpdateWorkflowOptions{UpdateName: cycle.UpdateStarted, WaitForStage: client.WorkflowUpdateStageCompleted},
-	})
-	if err == nil {
-		err = h.Get(ctx, &started)
-	}
-	var already *serviceerror.WorkflowExecutionAlreadyStarted
-	if errors.As(err, &already) {
-		return started, &Problem{Status: http.StatusConflict, Title: "This cycle already exists",
-			Detail: "A cycle for this panel and window was started before (workflow " + id + ").", Existing: id}
-	}
-	if err != nil {
-		slog.Error("start cycle", "error", err)
-		p := serverProblem
-		return started, &p
-	}
-	return started, nil
+	return p
 }
 
 func (s *Server) listCycles(c *gin.Context) {
@@ -250,7 +187,7 @@ func cycleUpdate[T any](s *Server, name string, prepare func(*gin.Context, *T)) 
 			statusFailed(c, err)
 			return
 		}
-		c.JSON(http.StatusOK, gin.H{"result": result, "cycle": st})
+		c.JSON(http.StatusOK, cycleUpdated{Result: result, Cycle: st})
 	}
 }
 
@@ -290,7 +227,7 @@ func (s *Server) memberLeft(c *gin.Context) {
 		return
 	}
 	memberID, _ := strconv.ParseInt(c.Param("member"), 10, 64)
-	c.JSON(http.StatusOK, gin.H{"member_id": memberID, "left": true, "cycles_told": n})
+	c.JSON(http.StatusOK, memberLeftAnswer{MemberID: memberID, Left: true, CyclesTold: n})
 }
 
 // memberLeaves makes the member named by param, who must be on the cycle's

@@ -259,7 +259,7 @@ func (s *Server) memberUpload(c *gin.Context) {
 	if len(problems) > 0 {
 		status = http.StatusUnprocessableEntity
 	}
-	c.JSON(status, gin.H{"saved": saved, "problems": problems})
+	c.JSON(status, uploadAnswer{Saved: saved, Problems: problems})
 }
 
 // acceptUpload reads a returned pack. It must be this member's pack for
@@ -315,7 +315,7 @@ func (s *Server) memberConflict(c *gin.Context) {
 		writeProblem(c, *p)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"declared": body})
+	c.JSON(http.StatusOK, conflictDeclared{Declared: body})
 }
 
 type identifyingBody struct {
@@ -333,7 +333,7 @@ func (s *Server) memberIdentifying(c *gin.Context) {
 		writeProblem(c, *p)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"reported": body.CaseID})
+	c.JSON(http.StatusOK, identifyingReported{Reported: body.CaseID})
 }
 
 // meetingResponses are a member's answers to a meeting invitation.
@@ -363,5 +363,5 @@ func (s *Server) memberRSVP(c *gin.Context) {
 		internalError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"response": body.Response})
+	c.JSON(http.StatusOK, body)
 }

@@ -46,7 +46,7 @@ func TestStartRefusesUnsafeTiming(t *testing.T) {
 	body, _ := json.Marshal(map[string]any{
 		"panel_id": panel, "window_start": "2026-07-01", "window_end": "2026-09-30", "quotas": map[string]int{"race": 1},
 		"meeting": map[string]any{"start": meeting, "end": meeting.Add(2 * time.Hour), "location": "Cardiff"},
-		"timing":  map[string]any{"approval_nudge_every": 1, "revoke_after": 100 * 365 * 24 * time.Hour},
+		"timing":  map[string]any{"approval_nudge_every": "1s", "revoke_after": "36500d"},
 	})
 	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/cycles", bytes.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+tok)

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestOpenAPIMatchesRoutes: every route is described, every described path
@@ -62,6 +63,17 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	}
 	if examples < 10 {
 		t.Errorf("only %d examples checked", examples)
+	}
+
+	for _, r := range s.apiRoutes() {
+		checkOperation(t, r, paths[r.Path].(map[string]any)[strings.ToLower(r.Method)].(map[string]any))
+		for _, v := range []any{r.Request, r.Docs.Response, r.Docs.Refused} {
+			if v != nil {
+				if at := nanoseconds(reflect.TypeOf(v), map[reflect.Type]bool{}); at != "" {
+					t.Errorf("%s %s: %s is a time.Duration, which JSON writes in nanoseconds; use Duration", r.Method, r.Path, at)
+				}
+			}
+		}
 	}
 
 	// The document is served.
@@ -129,4 +141,64 @@ func validate(schema map[string]any, v any, at string) error {
 		}
 	}
 	return nil
+}
+
+// checkOperation: the operation declares its credential, a success answer
+// with its schema or media type, and the problems its kind of route gives.
+func checkOperation(t *testing.T, r route, op map[string]any) {
+	t.Helper()
+	name := r.Method + " " + r.Path
+	if _, ok := op["security"]; !ok {
+		t.Errorf("%s declares no security", name)
+	}
+	if op["operationId"] == "" || len(op["tags"].([]any)) == 0 {
+		t.Errorf("%s has no operationId or tag", name)
+	}
+	responses := op["responses"].(map[string]any)
+	var success map[string]any
+	for code, resp := range responses {
+		if code[0] == '2' {
+			success = resp.(map[string]any)
+		}
+	}
+	if success == nil || success["content"] == nil {
+		t.Errorf("%s declares no success response with content", name)
+	}
+	want := []string{"500"}
+	if r.Auth != authPublic {
+		want = append(want, "401", "403")
+	}
+	if strings.Contains(r.Path, "{") {
+		want = append(want, "404")
+	}
+	if r.Request != nil || len(r.Docs.Query) > 0 {
+		want = append(want, "400")
+	}
+	for _, code := range want {
+		if responses[code] == nil {
+			t.Errorf("%s does not declare its %s problem", name, code)
+		}
+	}
+}
+
+// nanoseconds finds a time.Duration within t, naming the field.
+func nanoseconds(t reflect.Type, seen map[reflect.Type]bool) string {
+	if t == reflect.TypeFor[time.Duration]() {
+		return "a field"
+	}
+	if seen[t] {
+		return ""
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
+		return nanoseconds(t.Elem(), seen)
+	case reflect.Struct:
+		for name, ft := range jsonFields(t) {
+			if at := nanoseconds(ft, seen); at != "" {
+				return t.Name() + "." + name
+			}
+		}
+	}
+	return ""
 }

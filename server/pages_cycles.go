@@ -47,13 +47,7 @@ func (s *Server) cyclePageRoutes(staff *gin.RouterGroup) {
 		return at, ""
 	}))
 	staff.GET("/cycles/:id/packs/:file", requireRole(meetingRoles), s.coordinatorPack)
-	staff.POST("/cycles/:id/findings", requireRole(meetingRoles), s.cyclePost(cycle.UpdateRecordFinding, "The finding is recorded.", func(c *gin.Context) (any, string) {
-		id, _ := strconv.ParseInt(c.PostForm("case_id"), 10, 64)
-		if c.PostForm("category") == "" {
-			return nil, "Choose the panel's finding."
-		}
-		return cycle.Finding{CaseID: id, Category: c.PostForm("category"), Rationale: c.PostForm("rationale"), RecordedBy: currentUser(c).Name}, ""
-	}))
+	staff.POST("/cycles/:id/findings", requireRole(meetingRoles), s.cyclePost(cycle.UpdateRecordFinding, "The finding is recorded.", func(c *gin.Context) (any, string) { return readFinding(c) }))
 	staff.POST("/cycles/:id/learning-points", requireRole(meetingRoles), s.cyclePost(cycle.UpdateAddLearningPoint, "The learning point is added.", func(c *gin.Context) (any, string) {
 		return cycle.LearningPoint{Text: strings.TrimSpace(c.PostForm("text")), Tag: c.PostForm("tag")}, ""
 	}))

@@ -16,10 +16,18 @@ func paging(c *gin.Context) (limit, offset, page int) {
 	return limit, (page - 1) * limit, page
 }
 
+// listPage is a page of a list with the number of items in all.
+type listPage[T any] struct {
+	Items   []T `json:"items"`
+	Total   int `json:"total"`
+	Page    int `json:"page"`
+	PerPage int `json:"per_page"`
+}
+
 // pageOf writes a page of items with its total.
 func pageOf[T any](c *gin.Context, items []T, total, page, perPage int) {
 	if items == nil {
 		items = []T{}
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "total": total, "page": page, "per_page": perPage})
+	c.JSON(http.StatusOK, listPage[T]{Items: items, Total: total, Page: page, PerPage: perPage})
 }

@@ -43,6 +43,10 @@ func writeProblem(c *gin.Context, p Problem) {
 		p.Title = http.StatusText(p.Status)
 	}
 	p.Instance = c.Request.URL.Path
+	if p.Status == http.StatusServiceUnavailable {
+		// A client, or a person, may try again shortly.
+		c.Header("Retry-After", "5")
+	}
 	body, _ := json.Marshal(p)
 	c.Data(p.Status, "application/problem+json", body)
 	c.Abort()
@@ -92,6 +96,8 @@ func decodeJSON(c *gin.Context, v any) bool {
 		var typeErr *json.UnmarshalTypeError
 		var syntaxErr *json.SyntaxError
 		switch {
+		case errors.As(err, &typeErr) && typeErr.Type == durationType:
+			badRequest(c, "A duration is not in plain units.", FieldError{Field: typeErr.Field, Message: durationMustBe})
 		case errors.As(err, &typeErr):
 			badRequest(c, "A field has the wrong type.", FieldError{Field: typeErr.Field, Message: "must be " + jsonKind(typeErr.Type.Kind().String())})
 		case errors.As(err, &syntaxErr), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):

@@ -20,6 +20,7 @@ type ActionFilter struct {
 	// Scope is what the user may see at all.
 	Scope         Scope
 	AreaID        int16
+	AreaCode      string // the Area by its code, as in domain.Areas
 	PanelID       int64
 	Owner         string // matched against name or email, case-insensitive
 	Status        domain.ActionStatus
@@ -34,6 +35,9 @@ func (f ActionFilter) where() filter {
 	f.Scope.limit(&w, "ac.panel_id", "ac.area_id")
 	if f.AreaID != 0 {
 		w.add("ac.area_id = ?", f.AreaID)
+	}
+	if f.AreaCode != "" {
+		w.add("ac.area_id = (SELECT id FROM areas WHERE code = ?)", f.AreaCode)
 	}
 	if f.PanelID != 0 {
 		w.add("ac.panel_id = ?", f.PanelID)

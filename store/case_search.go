@@ -13,7 +13,8 @@ import (
 // CaseFilter narrows a case search. Zero values mean "any".
 type CaseFilter struct {
 	Strand        string // a strand code
-	AreaCode      string
+	AreaID        int16
+	AreaCode      string // the Area by its code, as in domain.Areas
 	FinalisedFrom *time.Time
 	FinalisedTo   *time.Time
 	Text          string // within the reference or the principal offence, case-insensitive
@@ -27,6 +28,9 @@ func (q *Queries) SearchCases(ctx context.Context, sc Scope, f CaseFilter, limit
 	sc.limit(&w, areaOnly, "c.area_id")
 	if f.Strand != "" {
 		w.add("EXISTS (SELECT 1 FROM case_strands cs WHERE cs.case_id = c.id AND cs.strand = ?)", f.Strand)
+	}
+	if f.AreaID != 0 {
+		w.add("c.area_id = ?", f.AreaID)
 	}
 	if f.AreaCode != "" {
 		w.add("c.area_id = (SELECT id FROM areas WHERE code = ?)", f.AreaCode)

@@ -1,7 +1,7 @@
 // Package worker is the one place that wires each of scrutiny's contexts
-// (the review cycle, action tracking, the weekly digest and the outbox) to
-// a Temporal worker. The `worker` command runs it alone; `dev` runs it
-// in-process.
+// (the review cycle and its recurring runs, action tracking, the weekly
+// digest and the outbox) to a Temporal worker. The `worker` command runs it
+// alone; `dev` runs it in-process.
 package worker
 
 import (
@@ -14,6 +14,9 @@ import (
 	"github.com/lsip/scrutiny/action/actionflow"
 	"github.com/lsip/scrutiny/cycle"
 	"github.com/lsip/scrutiny/cycle/cycleflow"
+	"github.com/lsip/scrutiny/cycle/recurring"
+	"github.com/lsip/scrutiny/cycle/recurring/recurringflow"
+	"github.com/lsip/scrutiny/cycle/start"
 	"github.com/lsip/scrutiny/digest"
 	"github.com/lsip/scrutiny/links"
 	"github.com/lsip/scrutiny/mailer"
@@ -39,7 +42,7 @@ type Deps struct {
 func New(c client.Client, taskQueue string, d Deps) sdkworker.Worker {
 	w := sdkworker.New(c, taskQueue, sdkworker.Options{})
 	RegisterWorkflows(w)
-	RegisterActivities(w, d)
+	RegisterActivities(w, c, taskQueue, d)
 	return w
 }
 
@@ -52,13 +55,17 @@ func RegisterWorkflows(r sdkworker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(actionflow.ActionWorkflow, workflow.RegisterOptions{Name: action.WorkflowName})
 	r.RegisterWorkflowWithOptions(digest.DigestWorkflow, workflow.RegisterOptions{Name: digest.WorkflowName})
 	r.RegisterWorkflowWithOptions(outboxflow.SendMailWorkflow, workflow.RegisterOptions{Name: outbox.SendWorkflowName})
+	r.RegisterWorkflowWithOptions(recurringflow.RecurringCycleWorkflow, workflow.RegisterOptions{Name: recurring.WorkflowName})
 }
 
 // RegisterActivities registers each context's activities. Activity type
-// names are the method names, which are unique across the contexts.
-func RegisterActivities(r sdkworker.ActivityRegistry, d Deps) {
+// names are the method names, which are unique across the contexts. A
+// recurring cycle's run starts its cycle through c on taskQueue, as the
+// server does.
+func RegisterActivities(r sdkworker.ActivityRegistry, c client.Client, taskQueue string, d Deps) {
 	r.RegisterActivityWithOptions(&cycleflow.Activities{Store: d.Store, Links: d.Links, PublicURL: d.PublicURL, AttachPacks: d.AttachPacks}, activity.RegisterOptions{})
-	r.RegisterActivityWithOptions(&actionflow.Activities{Store: d.Store, PublicURL: d.PublicURL}, activity.RegisterOptions{})
+	r.RegisterActivityWithOptions(&actionflow.Activities{Store: d.Store, Links: d.Links, PublicURL: d.PublicURL}, activity.RegisterOptions{})
 	r.RegisterActivityWithOptions(&digest.Activities{Store: d.Store, PublicURL: d.PublicURL}, activity.RegisterOptions{})
 	r.RegisterActivityWithOptions(&outboxflow.Activities{Store: d.Store, Mailer: d.Mailer}, activity.RegisterOptions{})
+	r.RegisterActivityWithOptions(&recurringflow.Activities{Start: start.Deps{Store: d.Store, Temporal: c, TaskQueue: taskQueue}}, activity.RegisterOptions{})
 }

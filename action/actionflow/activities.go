@@ -10,7 +10,9 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/lsip/scrutiny/action"
 	"github.com/lsip/scrutiny/domain"
+	"github.com/lsip/scrutiny/links"
 	"github.com/lsip/scrutiny/mailtext"
 	"github.com/lsip/scrutiny/outbox"
 	"github.com/lsip/scrutiny/store"
@@ -22,6 +24,9 @@ import (
 // activities.
 type Activities struct {
 	Store *store.Store
+	// Links signs action owners' personal links. Without it, every email
+	// links to the action's staff page.
+	Links *links.Signer
 	// PublicURL is the base of links placed in emails.
 	PublicURL string
 }
@@ -76,15 +81,15 @@ func notFound(actionID int64) error {
 	return temporal.NewNonRetryableApplicationError(fmt.Sprintf("action %d does not exist", actionID), "NotFound", nil)
 }
 
-// ActionMail asks for one email about an action: a reminder, due-date,
-// overdue or escalation notice, or (Kind "bounce") word to the manager that
+// ActionMail asks for one email about an action: the agreed notice, a
+// reminder, due-date, overdue or escalation notice, or (Kind "bounce") word to the manager that
 // an earlier one bounced. The workflow says who it goes to; the text comes
 // from the actions row.
 type ActionMail struct {
 	ActionID int64 `json:"action_id"`
 	// Key is unique within the action; the outbox key is action/<id>/<Key>.
 	Key         string    `json:"key"`
-	Kind        string    `json:"kind"` // reminder, due, overdue, escalation, bounce
+	Kind        string    `json:"kind"` // agreed, reminder, due, overdue, escalation, bounce
 	Role        string    `json:"role"` // owner, manager, senior, ...
 	ToName      string    `json:"to_name"`
 	ToEmail     string    `json:"to_email"`
@@ -120,7 +125,10 @@ func (a *Activities) QueueActionMail(ctx context.Context, in ActionMail) (outbox
 	if err != nil {
 		return outbox.Ref{}, err
 	}
-	v := actionEmail{ActionMail: in, ActionMailFacts: facts, Link: fmt.Sprintf("%s/actions/%d", a.PublicURL, in.ActionID)}
+	v := actionEmail{ActionMail: in, ActionMailFacts: facts}
+	if err := a.link(ctx, &v); err != nil {
+		return outbox.Ref{}, err
+	}
 	subject, body, err := renderActionEmail(v)
 	if err != nil {
 		return outbox.Ref{}, err
@@ -134,6 +142,65 @@ type actionEmail struct {
 	ActionMail
 	store.ActionMailFacts
 	Link string
+	// OwnerLink: Link is the owner's personal link, which works to the
+	// end of LastDay (a UK date, as midnight UTC).
+	OwnerLink bool
+	LastDay   time.Time
+}
+
+// LinkExpires says when the owner's link stops working: "the end of 8
+// June 2027".
+func (e actionEmail) LinkExpires() string { return "the end of " + e.LastDay.Format("2 January 2006") }
+
+// An owner's link works for 30 UK days after the email, and at least
+// until 60 days after the due date, so the link in the agreed notice lasts
+// until the overdue reminders bring new ones.
+const (
+	ownerLinkAfterMail = 30 * uktime.Day
+	ownerLinkAfterDue  = 60 * uktime.Day
+)
+
+// link sets where the email sends its reader. An email to the action's
+// owner carries their personal link unless they have an active staff
+// account that can work on the action, who (like everyone else) signs in
+// on the action's staff page.
+func (a *Activities) link(ctx context.Context, v *actionEmail) error {
+	v.Link = fmt.Sprintf("%s/actions/%d", a.PublicURL, v.ActionID)
+	if v.Role != action.RungOwner || a.Links == nil {
+		return nil
+	}
+	staff, err := a.staffCanAct(ctx, v.ToEmail, v.ActionID)
+	if err != nil || staff {
+		return err
+	}
+	v.OwnerLink = true
+	v.LastDay = uktime.CalendarDay(v.At).Add(ownerLinkAfterMail)
+	if due := actionDay(v.Due).Add(ownerLinkAfterDue); due.After(v.LastDay) {
+		v.LastDay = due
+	}
+	y, m, d := v.LastDay.Date()
+	expires := time.Date(y, m, d+1, 0, 0, 0, 0, uktime.London)
+	v.Link = a.PublicURL + "/o/" + a.Links.OwnerToken(links.OwnerClaims{ActionID: v.ActionID, Email: v.ToEmail, Expires: expires})
+	return nil
+}
+
+// staffCanAct reports whether email is an active staff account that may
+// record progress on the action: a coordinator, manager or admin whose
+// scope reaches it. A chair, or someone outside the action's panel and
+// Area, could not, so gets the owner's link instead.
+func (a *Activities) staffCanAct(ctx context.Context, email string, actionID int64) (bool, error) {
+	u, err := a.Store.ActiveUserByEmail(ctx, email)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && u.Role == domain.StaffChair) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	_, err = a.Store.ActionIn(ctx, store.ScopeOf(u), actionID)
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrOutOfScope) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // Source says where the action came from, in words.
@@ -206,8 +273,11 @@ func (e actionEmail) ResponseText() string { return strings.ReplaceAll(e.Respons
 
 // renderActionEmail renders an action email with the shared helper.
 func renderActionEmail(v actionEmail) (subject, body string, err error) {
-	if v.Kind == "bounce" {
+	switch v.Kind {
+	case "bounce":
 		return mailtext.Render("action-bounce", v)
+	case action.NoticeAgreed:
+		return mailtext.Render("action-agreed", v)
 	}
 	return mailtext.Render("action-notice", v)
 }

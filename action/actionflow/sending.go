@@ -95,6 +95,8 @@ func (w *actionRun) mail(ctx workflow.Context, m ActionMail) (domain.MailStatus,
 // actionNoticeLabel names a kind of notice in words: "due-date reminder".
 func actionNoticeLabel(kind string) string {
 	switch kind {
+	case action.NoticeAgreed:
+		return "notice of the agreed action"
 	case action.NoticeDue:
 		return "due-date reminder"
 	case action.NoticeOverdue:

@@ -54,8 +54,9 @@ type actionRun struct {
 	tickets, serving int
 }
 
-// ActionWorkflow tracks one action to closure. It reminds the owner before
-// and on the due date, escalates up the ladder once overdue with weekly
+// ActionWorkflow tracks one action to closure. It tells the owner what was
+// agreed when tracking starts (see agreedNotice), reminds them before and
+// on the due date, escalates up the ladder once overdue with weekly
 // repeats, accepts the validated updates of owners and managers, and writes
 // every change to PostgreSQL. It continues as new before its history grows
 // long, carrying its state and losing no update.
@@ -107,8 +108,26 @@ func ActionWorkflow(ctx workflow.Context, in action.ActionInput) (action.ActionS
 			Detail: "Tracking started; due " + actionDate(w.s.Due)}); err != nil {
 			return w.snapshot(), err
 		}
+		w.agreedNotice(ctx)
 	}
 	return w.run(ctx)
+}
+
+// agreedNoticeChange names the change that added the agreed notice. Old
+// histories must replay, so new commands are gated: GetVersion records a
+// marker in new runs (version 1) and returns DefaultVersion when replaying
+// a history recorded before the change, which then issues no new command.
+const agreedNoticeChange = "agreed-notice"
+
+// agreedNotice tells the owner, once, what was agreed, by when and where
+// to answer it. It runs only in the first run of a newly tracked action
+// (after continue-as-new the action is loaded from State and never comes
+// here), and only at version 1 of agreedNoticeChange.
+func (w *actionRun) agreedNotice(ctx workflow.Context) {
+	if workflow.GetVersion(ctx, agreedNoticeChange, workflow.DefaultVersion, 1) != 1 {
+		return
+	}
+	w.send(ctx, action.ActionNotice{At: workflow.Now(ctx), Key: action.NoticeAgreed, Kind: action.NoticeAgreed, To: action.RungOwner})
 }
 
 func (w *actionRun) load(ctx workflow.Context) error {

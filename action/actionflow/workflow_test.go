@@ -64,6 +64,11 @@ type actionWorld struct {
 	env     *testsuite.TestWorkflowEnvironment
 	rec     *actionRecorder
 	updates int
+	// agreed is the version of the agreed-notice change the run sees. The
+	// notice-plan tests keep DefaultVersion, as actions tracked before the
+	// notice existed, so their lists are the plan's alone; agreed_test.go
+	// sets 1, as a new action gets.
+	agreed workflow.Version
 }
 
 // actionRecorder is shared by the runs of one action across
@@ -88,8 +93,9 @@ func newActionWorld(t *testing.T, rec *actionRecorder, load domain.ActionRecord)
 	}
 	var suite testsuite.WorkflowTestSuite
 	suite.SetLogger(sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))))
-	w := &actionWorld{t: t, env: suite.NewTestWorkflowEnvironment(), rec: rec}
+	w := &actionWorld{t: t, env: suite.NewTestWorkflowEnvironment(), rec: rec, agreed: workflow.DefaultVersion}
 	w.env.SetStartTime(actionStart)
+	w.env.OnGetVersion(agreedNoticeChange, workflow.DefaultVersion, 1).Return(func(string, workflow.Version, workflow.Version) workflow.Version { return w.agreed })
 	w.env.RegisterWorkflow(ActionWorkflow)
 	w.env.RegisterActivity(&Activities{})
 	w.env.RegisterActivity(&outboxflow.Activities{})

@@ -9,8 +9,12 @@ import (
 	"strings"
 	"time"
 
+	"go.temporal.io/sdk/workflow"
+
 	"github.com/lsip/scrutiny/domain"
+	"github.com/lsip/scrutiny/flowopts"
 	"github.com/lsip/scrutiny/mailtext"
+	"github.com/lsip/scrutiny/outbox"
 	"github.com/lsip/scrutiny/reviewform"
 	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/uktime"
@@ -147,6 +151,65 @@ func (a *Activities) DraftMinutes(ctx context.Context, cycleID int64) (int64, er
 		return 0, err
 	}
 	return a.Store.SaveFile(ctx, store.File{Kind: domain.FileMinutes, CycleID: &c.ID, Filename: fmt.Sprintf("minutes-%d-draft.xlsx", c.ID), ContentType: workbook.ContentType, Content: data})
+}
+
+// QueueDraftMinutesMail tells the panel's chairs that the draft minutes
+// (file fileID) wait for their approval: one email to each, keyed by the
+// draft, so a retry queues nothing twice while a draft made afresh after a
+// correction is told again.
+//
+// The chairs are the staff accounts with the chair's role on the panel,
+// not the members whose panel role is chair: approving the minutes is a
+// signed-in staff action (only the chair's staff role may), so only an
+// account can act on the email. The members, their chair included, are
+// sent the minutes once they are issued.
+func (a *Activities) QueueDraftMinutesMail(ctx context.Context, cycleID, fileID int64) ([]outbox.Ref, error) {
+	c, err := a.loadCycle(ctx, cycleID)
+	if err != nil {
+		return nil, err
+	}
+	chairs, err := a.Store.PanelChairs(ctx, c.PanelID)
+	if err != nil {
+		return nil, err
+	}
+	var refs []outbox.Ref
+	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+		for _, chair := range chairs {
+			subject, body, err := mailtext.Render("minutes_draft", map[string]any{"Panel": c.PanelName, "Name": chair.Name, "Meeting": c.Meeting(),
+				"Link": fmt.Sprintf("%s/cycles/%d", a.PublicURL, c.ID), "Coordinator": c.CoordinatorName})
+			if err != nil {
+				return err
+			}
+			ref, err := c.queue(ctx, tx, fmt.Sprintf("minutes-draft/%d/%d/user-%d", c.ID, fileID, chair.ID),
+				domain.PanelMember{Name: chair.Name, Email: chair.Email}, subject, body, nil, "")
+			if err != nil {
+				return err
+			}
+			refs = append(refs, ref)
+		}
+		return nil
+	})
+	return refs, err
+}
+
+// draftMinutesMailChange marks the cycles whose closing of the meeting
+// emails the chairs; histories recorded before it replay without the step.
+const draftMinutesMailChange = "email-chairs-draft-minutes"
+
+// tellChairs queues the email telling the panel's chairs that the draft
+// minutes wait for them, and delivers it with the cycle's other mail. Like
+// an alert it is on top of the cycle page, so a failure is logged and the
+// draft stands.
+func (c *cycleRun) tellChairs(ctx workflow.Context, fileID int64) {
+	if workflow.GetVersion(ctx, draftMinutesMailChange, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return
+	}
+	var refs []outbox.Ref
+	if err := workflow.ExecuteActivity(flowopts.Activity(ctx), a.QueueDraftMinutesMail, c.status.CycleID, fileID).Get(ctx, &refs); err != nil {
+		workflow.GetLogger(ctx).Error("tell the chairs of the draft minutes", "error", err)
+		return
+	}
+	c.queueMail(refs...)
 }
 
 // IssueMinutes stores the final minutes and the public key messages and

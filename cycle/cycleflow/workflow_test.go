@@ -206,6 +206,10 @@ func (w *world) mockActivities() {
 	// Action tracking has its own tests; here it only has to start.
 	env.OnWorkflow(actionflow.ActionWorkflow, any2...).Return(action.ActionState{}, nil)
 	env.OnActivity(a.DraftMinutes, any2...).Return(int64(70), nil)
+	env.OnActivity(a.QueueDraftMinutesMail, any3...).Return(func(_ context.Context, _, fileID int64) ([]outbox.Ref, error) {
+		w.record("QueueDraftMinutesMail")
+		return []outbox.Ref{{OutboxID: 1400 + fileID}}, nil
+	})
 	env.OnActivity(a.IssueMinutes, any3...).Return(func(_ context.Context, _ int64, by string) (IssuedMinutes, error) {
 		w.record("IssueMinutes")
 		return IssuedMinutes{FileID: 71, Mail: []outbox.Ref{{OutboxID: 1201}}}, nil

@@ -1,0 +1,219 @@
+package server
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/lsip/scrutiny/action"
+	"github.com/lsip/scrutiny/domain"
+	"github.com/lsip/scrutiny/store"
+	"github.com/lsip/scrutiny/uktime"
+)
+
+// Action owners' pages. An owner without a staff account answers their
+// action from the personal link in its emails (/o/<token>, see
+// links.OwnerClaims): they add progress notes, ask for more time and
+// complete it with evidence, and nothing else; the response, decisions on
+// extensions, reassignment and cancellation stay with the manager. The
+// link is the credential, as a member's is, so the forms carry no CSRF
+// token. Opening the page changes nothing; every view is audited, and
+// every change is audited by the workflow, with the owner's address as
+// actor.
+
+const ownerKey = "owner"
+
+// ownerAccess is what an owner's link grants, once checked against the
+// database.
+type ownerAccess struct {
+	ActionID int64
+	Email    string
+	Record   domain.ActionRecord
+}
+
+func (s *Server) ownerPageRoutes() {
+	o := s.engine.Group("/o/:token", s.requireOwnerPage)
+	o.GET("", s.ownerPage)
+	o.POST("/notes", s.ownerPost(ownerNote))
+	o.POST("/extension", s.ownerPost(ownerExtension))
+	o.POST("/complete", s.ownerPost(ownerComplete))
+}
+
+// requireOwnerPage checks an owner's link: its signature and expiry, then
+// that the action is still outstanding and still owned at the address the
+// link was made for. Closing or reassigning the action therefore ends the
+// link at once.
+func (s *Server) requireOwnerPage(c *gin.Context) {
+	oa, p := s.checkOwnerLink(c)
+	if p != nil {
+		errorPage(c, *p, "", "")
+		c.Abort()
+		return
+	}
+	c.Set(ownerKey, oa)
+	c.Next()
+}
+
+func (s *Server) checkOwnerLink(c *gin.Context) (ownerAccess, *Problem) {
+	ctx := c.Request.Context()
+	claims, err := s.links.VerifyOwner(c.Param("token"), time.Now())
+	if err != nil {
+		return ownerAccess{}, &Problem{Status: http.StatusUnauthorized, Title: "This link does not work",
+			Detail: "This link has expired or is not valid. The latest email about your action has a link that works; or ask the action's manager to resend it."}
+	}
+	rec, err := s.deps.Store.ActionRecord(ctx, claims.ActionID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		slog.Error("check owner link", "action", claims.ActionID, "error", err)
+		p := serverProblem
+		return ownerAccess{}, &p
+	}
+	refuse := func(reason string, p Problem) (ownerAccess, *Problem) {
+		if err := s.deps.Store.Audit(ctx, "owner link", "owner_link_refused", "action", strconv.FormatInt(claims.ActionID, 10), map[string]any{"reason": reason}); err != nil {
+			slog.Error("audit owner link", "action", claims.ActionID, "error", err)
+		}
+		return ownerAccess{}, &p
+	}
+	switch {
+	case err != nil:
+		return refuse("missing", Problem{Status: http.StatusForbidden, Title: "This link no longer works", Detail: "The action it was for no longer exists."})
+	case !claims.Names(rec.OwnerEmail):
+		return refuse("reassigned", Problem{Status: http.StatusForbidden, Title: "This link no longer works",
+			Detail: "Action A-" + strconv.FormatInt(claims.ActionID, 10) + " now has another owner. If you think this is wrong, please contact its manager, " + rec.ManagerName + "."})
+	case !slices.Contains(store.OutstandingActions, rec.Status):
+		return refuse("closed", Problem{Status: http.StatusForbidden, Title: "This action is closed",
+			Detail: "Action A-" + strconv.FormatInt(claims.ActionID, 10) + " is " + rec.Status.Label() + ", so there is nothing more to do here. Thank you."})
+	}
+	return ownerAccess{ActionID: claims.ActionID, Email: rec.OwnerEmail, Record: rec}, nil
+}
+
+func currentOwner(c *gin.Context) ownerAccess {
+	o, _ := c.Get(ownerKey)
+	return o.(ownerAccess)
+}
+
+func ownerBase(c *gin.Context) string { return "/o/" + c.Param("token") }
+
+// ownerView is the owner's page: the action as it stands, and what was
+// typed into the form that was refused, so that nothing is lost.
+type ownerView struct {
+	ActionID   int64
+	Facts      store.ActionMailFacts
+	Record     domain.ActionRecord
+	Timeline   []domain.TimelineEntry
+	Form       string // the form that was refused: notes, extension or complete
+	Note, Due  string
+	Evidence   string
+	MinDueDate string // the earliest date an extension may ask for
+}
+
+// ownerForm is one of the owner's forms: the update it sends, the field of
+// its text and what to say when that is empty, the field beside which the
+// workflow's refusals are shown, and what the page says once it is done.
+type ownerForm struct {
+	name, update        string
+	noteField, noteMiss string
+	field, done         string
+}
+
+var (
+	ownerNote = ownerForm{name: "notes", update: action.UpdateProgressNote,
+		noteField: "progress", noteMiss: "Write the progress note: what has been done so far.",
+		field: "progress", done: "Your progress note is added."}
+	ownerExtension = ownerForm{name: "extension", update: action.UpdateRequestExtension,
+		noteField: "ext-reason", noteMiss: "Give the reason you need more time.",
+		field: "due", done: "Your request for more time is with the manager, who will decide."}
+	ownerComplete = ownerForm{name: "complete", update: action.UpdateCompleteAction,
+		noteField: "done-note", noteMiss: "Say what was done to complete the action.", field: "done-note"}
+	ownerDone = map[string]string{ownerNote.name: ownerNote.done, ownerExtension.name: ownerExtension.done}
+)
+
+func (s *Server) ownerPage(c *gin.Context) {
+	o := currentOwner(c)
+	if err := s.deps.Store.Audit(c.Request.Context(), o.Email, "owner_link_viewed", "action", strconv.FormatInt(o.ActionID, 10), nil); err != nil {
+		s.pageError(c, err)
+		return
+	}
+	s.renderOwner(c, http.StatusOK, ownerView{}, nil)
+}
+
+// renderOwner shows the owner's page, with the problems of a refused form.
+func (s *Server) renderOwner(c *gin.Context, status int, v ownerView, errs []FieldError) {
+	ctx := c.Request.Context()
+	o := currentOwner(c)
+	facts, err := s.deps.Store.ActionMailFacts(ctx, o.ActionID)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	timeline, err := s.deps.Store.ActionTimeline(ctx, o.ActionID)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	v.ActionID, v.Facts, v.Record, v.Timeline = o.ActionID, facts, o.Record, timeline
+	v.MinDueDate = earliestExtension(o.Record.Due)
+	fe := map[string]string{}
+	for _, e := range errs {
+		fe[e.Field] = e.Message
+	}
+	render(c, status, "owner.html", page{Title: "Action A-" + strconv.FormatInt(o.ActionID, 10), Base: ownerBase(c), Page: v,
+		Errors: errs, FieldErrors: fe, Flash: ownerDone[c.Query("done")]})
+}
+
+// ownerPost sends one of the owner's updates, with the owner's address as
+// actor, then shows the page again with a confirmation, or the form again
+// with what was typed and why it was refused.
+func (s *Server) ownerPost(f ownerForm) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		o := currentOwner(c)
+		v := ownerView{Form: f.name, Note: strings.TrimSpace(c.PostForm("note")), Due: strings.TrimSpace(c.PostForm("due")),
+			Evidence: strings.TrimSpace(c.PostForm("evidence"))}
+		u := action.ActionUpdate{Actor: o.Email, Note: v.Note, Evidence: v.Evidence}
+		var errs []FieldError
+		if f == ownerExtension {
+			due, err := time.Parse(time.DateOnly, v.Due)
+			if err != nil {
+				errs = append(errs, FieldError{Field: "due", Message: "Give the new due date as a date, such as " + earliestExtension(o.Record.Due) + "."})
+			}
+			u.Due = due
+		}
+		if v.Note == "" {
+			errs = append(errs, FieldError{Field: f.noteField, Message: f.noteMiss})
+		}
+		if len(errs) > 0 {
+			s.renderOwner(c, http.StatusUnprocessableEntity, v, errs)
+			return
+		}
+		var st action.ActionState
+		if p := s.runUpdate(c.Request.Context(), action.WorkflowID(o.ActionID), f.update, u, &st); p != nil {
+			msg := p.Detail
+			if p.Status == http.StatusConflict {
+				msg = "This action is no longer being tracked, so it cannot change. Please contact its manager, " + o.Record.ManagerName + "."
+			}
+			s.renderOwner(c, p.Status, v, []FieldError{{Field: f.field, Message: capital(msg)}})
+			return
+		}
+		if f == ownerComplete {
+			render(c, http.StatusOK, "owner_done.html", page{Title: "Action completed",
+				Message: "Thank you. Action A-" + strconv.FormatInt(o.ActionID, 10) + " is recorded as completed, and its manager, " + o.Record.ManagerName + ", can see what you wrote. There will be no more reminders."})
+			return
+		}
+		c.Redirect(http.StatusSeeOther, ownerBase(c)+"?done="+f.name)
+	}
+}
+
+// earliestExtension is the earliest new due date the workflow accepts:
+// after the current due date and after today (UK).
+func earliestExtension(due time.Time) string {
+	next := due.AddDate(0, 0, 1)
+	if tomorrow := uktime.CalendarDay(time.Now()).AddDate(0, 0, 1); tomorrow.After(next) {
+		next = tomorrow
+	}
+	return next.Format(time.DateOnly)
+}
