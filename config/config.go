@@ -7,10 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lsip/scrutiny/payloadcrypt"
 )
 
 // Config holds every setting the commands use.
@@ -28,6 +31,8 @@ type Config struct {
 	SMTPTLS           string        // SMTP_TLS: none, starttls or tls
 	MailFrom          string        // MAIL_FROM
 	LinkSigningKey    string        // LINK_SIGNING_KEY: HMAC key for member links
+	PayloadKeys       string        // PAYLOAD_KEYS: keys sealing Temporal payloads, current first
+	TemporalUIOrigin  string        // TEMPORAL_UI_ORIGIN: the Web UI allowed to call the codec endpoint
 	PackDelivery      string        // PACK_DELIVERY: attach or link
 	DigestEnabled     bool          // DIGEST_ENABLED: weekly manager digest schedule
 	DataDir           string        // SCRUTINY_DATA_DIR: dev stack state
@@ -58,6 +63,8 @@ var Variables = []Variable{
 	{"SMTP_TLS", "none", "none, starttls or tls."},
 	{"MAIL_FROM", "LSIP scrutiny <scrutiny@localhost>", "From address of every email."},
 	{"LINK_SIGNING_KEY", "", "HMAC key (32+ characters) signing the personal links of panel members and action owners. Required outside dev."},
+	{"PAYLOAD_KEYS", "", "AES-256 keys sealing every Temporal payload (review answers, notes, findings), as id:base64key pairs separated by commas; the first seals, all open. Generate a key with `openssl rand -base64 32`; to rotate, put the new key first and keep the old ones. Required outside dev."},
+	{"TEMPORAL_UI_ORIGIN", "", "Origin of the Temporal Web UI (such as https://temporal.example.org) allowed to call the codec endpoint /codec from the browser. Empty: no cross-origin calls."},
 	{"PACK_DELIVERY", "attach", "attach: the workbook rides on the email; link: the email carries only the personal link."},
 	{"DIGEST_ENABLED", "true", "Create the weekly manager digest schedule at start-up."},
 	{"SCRUTINY_DATA_DIR", ".scrutiny-dev", "Where dev keeps Temporal's SQLite file, its PostgreSQL cluster and caught mail."},
@@ -82,6 +89,8 @@ func FromEnv() (Config, error) {
 		SMTPTLS:           env("SMTP_TLS"),
 		MailFrom:          env("MAIL_FROM"),
 		LinkSigningKey:    env("LINK_SIGNING_KEY"),
+		PayloadKeys:       env("PAYLOAD_KEYS"),
+		TemporalUIOrigin:  strings.TrimRight(env("TEMPORAL_UI_ORIGIN"), "/"),
 		PackDelivery:      env("PACK_DELIVERY"),
 		DataDir:           env("SCRUTINY_DATA_DIR"),
 	}
@@ -105,6 +114,14 @@ func FromEnv() (Config, error) {
 	}
 	if c.ShutdownTimeout, err = time.ParseDuration(env("SHUTDOWN_TIMEOUT")); err != nil {
 		problems = append(problems, "SHUTDOWN_TIMEOUT must be a duration such as 20s")
+	}
+	if c.PayloadKeys != "" {
+		if _, err := payloadcrypt.ParseKeys(c.PayloadKeys); err != nil {
+			problems = append(problems, "PAYLOAD_KEYS: "+err.Error())
+		}
+	}
+	if c.TemporalUIOrigin != "" && !origin(c.TemporalUIOrigin) {
+		problems = append(problems, "TEMPORAL_UI_ORIGIN must be a scheme and host, such as https://temporal.example.org")
 	}
 	switch c.SMTPTLS {
 	case "none", "starttls", "tls":
@@ -132,13 +149,49 @@ func (c Config) RequireProduction() error {
 	if len(c.LinkSigningKey) < 32 {
 		missing = append(missing, "LINK_SIGNING_KEY (at least 32 characters)")
 	}
+	if c.PayloadKeys == "" {
+		missing = append(missing, "PAYLOAD_KEYS")
+	}
 	if len(missing) > 0 {
 		return fmt.Errorf("set %s", strings.Join(missing, " and "))
 	}
 	if placeholder(c.LinkSigningKey) {
 		return errors.New("LINK_SIGNING_KEY is a placeholder or too predictable; generate one, for example with `openssl rand -base64 48`")
 	}
+	keys, err := payloadcrypt.ParseKeys(c.PayloadKeys)
+	if err != nil {
+		return fmt.Errorf("PAYLOAD_KEYS: %w", err)
+	}
+	for _, k := range keys {
+		if placeholderKey(k.Secret) {
+			return fmt.Errorf("PAYLOAD_KEYS: key %q is a placeholder or too predictable; generate one, for example with `openssl rand -base64 32`", k.ID)
+		}
+	}
 	return nil
+}
+
+// placeholderKey reports whether a payload key's bytes are a sample or
+// test key (readable words such as the dev stack's) or have too few
+// different bytes to be random.
+func placeholderKey(secret []byte) bool {
+	folded := strings.ToLower(string(secret))
+	for _, word := range placeholderWords {
+		if strings.Contains(folded, word) {
+			return true
+		}
+	}
+	distinct := map[byte]bool{}
+	for _, b := range secret {
+		distinct[b] = true
+	}
+	return len(distinct) < 16
+}
+
+// origin reports whether s is a bare web origin: http or https, a host, and
+// nothing after it.
+func origin(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.Path == "" && u.RawQuery == "" && u.User == nil
 }
 
 // placeholder reports whether a secret is one an attacker would try: the
@@ -146,7 +199,7 @@ func (c Config) RequireProduction() error {
 // "change me", or a string with too few different characters to be random.
 func placeholder(secret string) bool {
 	folded := strings.ToLower(secret)
-	for _, word := range []string{"change", "example", "placeholder", "secret", "password", "scrutiny", "dev-only"} {
+	for _, word := range placeholderWords {
 		if strings.Contains(folded, word) {
 			return true
 		}
@@ -157,6 +210,9 @@ func placeholder(secret string) bool {
 	}
 	return len(distinct) < 16
 }
+
+// placeholderWords appear in sample and dev secrets, never in generated ones.
+var placeholderWords = []string{"change", "example", "placeholder", "secret", "password", "scrutiny", "dev-only", "test-only"}
 
 // env returns the variable's value, or its documented default when unset or
 // empty. Asking for a variable missing from Variables is a programming error.

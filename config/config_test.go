@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lsip/scrutiny/config"
+	"github.com/lsip/scrutiny/payloadcrypt/payloadcrypttest"
 )
 
 func TestFromEnvDefaults(t *testing.T) {
@@ -22,6 +23,9 @@ func TestFromEnvDefaults(t *testing.T) {
 	}
 	if err := c.RequireProduction(); err == nil || !strings.Contains(err.Error(), "DATABASE_URL") || !strings.Contains(err.Error(), "LINK_SIGNING_KEY") {
 		t.Errorf("RequireProduction = %v, want both missing settings named", err)
+	}
+	if err := c.RequireProduction(); err == nil || !strings.Contains(err.Error(), "PAYLOAD_KEYS") {
+		t.Errorf("RequireProduction = %v, want PAYLOAD_KEYS named", err)
 	}
 }
 
@@ -73,13 +77,58 @@ func TestRequireProductionRefusesPlaceholders(t *testing.T) {
 	}
 	for _, key := range []string{string(m[1]), "scrutiny-dev-only-link-signing-key-do-not-use-in-production",
 		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "0123456789012345678901234567890123456789", "ChangeMe-ChangeMe-ChangeMe-ChangeMe!!"} {
-		c := config.Config{DatabaseURL: "postgres://db/scrutiny", LinkSigningKey: key}
+		c := config.Config{DatabaseURL: "postgres://db/scrutiny", LinkSigningKey: key, PayloadKeys: randomPayloadKeys}
 		if err := c.RequireProduction(); err == nil || !strings.Contains(err.Error(), "placeholder") {
 			t.Errorf("RequireProduction accepted the key %q (%v)", key, err)
 		}
 	}
-	c := config.Config{DatabaseURL: "postgres://db/scrutiny", LinkSigningKey: "kT9vQ2mZ7xLp4RwB8nYc3HsJ6dFg1VeU5aOiE0tKqMr="}
+	c := config.Config{DatabaseURL: "postgres://db/scrutiny", LinkSigningKey: "kT9vQ2mZ7xLp4RwB8nYc3HsJ6dFg1VeU5aOiE0tKqMr=", PayloadKeys: randomPayloadKeys}
 	if err := c.RequireProduction(); err != nil {
 		t.Errorf("a random key was refused: %v", err)
+	}
+}
+
+// randomPayloadKeys is a PAYLOAD_KEYS value with two random keys, the
+// newer first.
+const randomPayloadKeys = "2026-06:9vCwOKfCgumBWud/dxWPZdxA8nHksS3cHgfeXLLKqKM=,2025-01:2wyg+AANn2TsUM/URpA7GRvJCqum/rSugQyxlL+gYDk="
+
+// TestPayloadKeys: PAYLOAD_KEYS is read and checked at start-up; a
+// malformed value or a bad Web UI origin is named; production refuses the
+// dev stack's key, the test environments' key and a key of repeated bytes,
+// whether current or kept for old payloads; random keys are accepted.
+func TestPayloadKeys(t *testing.T) {
+	for _, bad := range []string{"nokey", "k1:not base64!", "k1:c2hvcnQ=", "bad id:" + strings.Repeat("A", 43) + "=",
+		"k1:9vCwOKfCgumBWud/dxWPZdxA8nHksS3cHgfeXLLKqKM=,k1:2wyg+AANn2TsUM/URpA7GRvJCqum/rSugQyxlL+gYDk="} {
+		t.Setenv("PAYLOAD_KEYS", bad)
+		if _, err := config.FromEnv(); err == nil || !strings.Contains(err.Error(), "PAYLOAD_KEYS") {
+			t.Errorf("PAYLOAD_KEYS=%q: FromEnv = %v, want it named", bad, err)
+		}
+	}
+	t.Setenv("PAYLOAD_KEYS", randomPayloadKeys)
+	t.Setenv("TEMPORAL_UI_ORIGIN", "https://temporal.example.org/")
+	c, err := config.FromEnv()
+	if err != nil || c.PayloadKeys != randomPayloadKeys || c.TemporalUIOrigin != "https://temporal.example.org" {
+		t.Errorf("FromEnv = %+v, %v", c, err)
+	}
+	t.Setenv("TEMPORAL_UI_ORIGIN", "https://temporal.example.org/ui?x=1")
+	if _, err := config.FromEnv(); err == nil || !strings.Contains(err.Error(), "TEMPORAL_UI_ORIGIN") {
+		t.Errorf("a UI origin with a path: %v", err)
+	}
+
+	base := config.Config{DatabaseURL: "postgres://db/scrutiny", LinkSigningKey: "kT9vQ2mZ7xLp4RwB8nYc3HsJ6dFg1VeU5aOiE0tKqMr="}
+	for _, keys := range []string{
+		"dev:ZGV2LW9ubHktc2NydXRpbnktcGF5bG9hZC1rZXktMzI=",                                     // scrutiny dev's key
+		"new:9vCwOKfCgumBWud/dxWPZdxA8nHksS3cHgfeXLLKqKM=," + payloadcrypttest.Keys, // the tests' key, kept as an old one
+		"zero:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+	} {
+		c := base
+		c.PayloadKeys = keys
+		if err := c.RequireProduction(); err == nil || !strings.Contains(err.Error(), "placeholder") {
+			t.Errorf("RequireProduction accepted PAYLOAD_KEYS %q (%v)", keys, err)
+		}
+	}
+	base.PayloadKeys = randomPayloadKeys
+	if err := base.RequireProduction(); err != nil {
+		t.Errorf("random payload keys were refused: %v", err)
 	}
 }

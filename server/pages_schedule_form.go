@@ -134,17 +134,16 @@ func (f scheduleForm) schedule(panelID int64) (store.CycleSchedule, []FieldError
 	}
 	cs.FirstMonth = time.Month(number("first_month", f.FirstMonth, 1, 12, "Choose the month of the first cycle"))
 	cs.Weekday = time.Weekday(number("weekday", f.Weekday, 0, 6, "Choose the day of the week"))
-	cs.WindowMonths = number("window_months", f.WindowMonths, 1, 24, "Give the months of cases to review, from 1 to 24")
-	cs.MeetingWeeks = number("meeting_weeks", f.MeetingWeeks, 4, 26, "Give the weeks until the meeting, from 4 to 26: members need three weeks to declare conflicts and two to review")
 	var ok bool
 	if cs.RunAt, ok = minutesOf(f.RunAt); !ok {
 		bad("run_at", "Give the time the cycle starts as HH:MM, for example 09:00")
 	}
+	cs.WindowMonths = number("window_months", f.WindowMonths, 1, 24, "Give the months of cases to review, from 1 to 24")
+	cs.MeetingWeeks = number("meeting_weeks", f.MeetingWeeks, 4, 26, "Give the weeks until the meeting, from 4 to 26: members need three weeks to declare conflicts and two to review")
 	if cs.MeetingAt, ok = minutesOf(f.MeetingAt); !ok {
 		bad("meeting_at", "Give the meeting's start time as HH:MM, for example 18:00")
 	}
 	hours, err := strconv.ParseFloat(f.Hours, 64)
-	hours = max(hours, 0)
 	if err != nil || hours < 0.25 || hours > 12 {
 		bad("hours", "Give the meeting's length in hours, from 0.25 to 12, for example 2 or 1.5")
 	}
@@ -197,9 +196,9 @@ func describeSchedule(cs store.CycleSchedule) string {
 	}
 	in := ""
 	if len(months) > 1 && len(months) < 12 {
-		in = " (" + strings.Join(months[:len(months)-1], ", ") + " and " + months[len(months)-1] + ")"
+		in = ", in " + strings.Join(months[:len(months)-1], ", ") + " and " + months[len(months)-1]
 	} else if len(months) == 1 {
-		in = " (" + months[0] + ")"
+		in = ", in " + months[0]
 	}
 	return fmt.Sprintf("%s%s, on the first %s of the month at %s UK time", cadenceLabel(cs.EveryMonths), in, cs.Weekday, clock(cs.RunAt))
 }

@@ -15,11 +15,11 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/converter"
 
 	"github.com/lsip/scrutiny/cycle"
 	"github.com/lsip/scrutiny/cycle/recurring"
 	"github.com/lsip/scrutiny/domain"
+	"github.com/lsip/scrutiny/payloadcrypt/payloadcrypttest"
 	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/uktime"
 )
@@ -213,7 +213,7 @@ func (e *coordEnv) waitRun(h client.ScheduleHandle, n int) recurring.Result {
 }
 
 // cycleInput is the input the cycle's workflow was started with, from
-// its history.
+// its history, opened with the test environment's payload key.
 func (e *coordEnv) cycleInput(cycleID int64) cycle.CycleInput {
 	e.t.Helper()
 	ctx := context.Background()
@@ -223,7 +223,7 @@ func (e *coordEnv) cycleInput(cycleID int64) cycle.CycleInput {
 	ev, err := it.Next()
 	e.must(err)
 	var in cycle.CycleInput
-	e.must(converter.GetDefaultDataConverter().FromPayloads(ev.GetWorkflowExecutionStartedEventAttributes().GetInput(), &in))
+	e.must(payloadcrypttest.DataConverter().FromPayloads(ev.GetWorkflowExecutionStartedEventAttributes().GetInput(), &in))
 	return in
 }
 

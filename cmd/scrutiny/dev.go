@@ -26,6 +26,11 @@ import (
 // LINK_SIGNING_KEY (config.RequireProduction refuses to start without it).
 const devSigningKey = "scrutiny-dev-only-link-signing-key-do-not-use-in-production"
 
+// devPayloadKeys seal Temporal payloads in dev only: one key, the base64 of
+// "dev-only-scrutiny-payload-key-32". Production must set PAYLOAD_KEYS
+// (config.RequireProduction refuses to start without it, and refuses this).
+const devPayloadKeys = "dev:ZGV2LW9ubHktc2NydXRpbnktcGF5bG9hZC1rZXktMzI="
+
 // localPostgres is the machine's own server, used by dev when DATABASE_URL
 // is unset and it answers.
 const localPostgres = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
@@ -56,6 +61,9 @@ func runDev(ctx context.Context, args []string) error {
 	}
 	if cfg.LinkSigningKey == "" {
 		cfg.LinkSigningKey = devSigningKey
+	}
+	if cfg.PayloadKeys == "" {
+		cfg.PayloadKeys = devPayloadKeys
 	}
 
 	// stops run in reverse order on the way out.

@@ -16,6 +16,7 @@ import (
 	"github.com/lsip/scrutiny/digest"
 	"github.com/lsip/scrutiny/links"
 	"github.com/lsip/scrutiny/mailer"
+	"github.com/lsip/scrutiny/payloadcrypt"
 	"github.com/lsip/scrutiny/server"
 	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/worker"
@@ -26,7 +27,7 @@ var (
 	envTemporal  = "TEMPORAL_ADDRESS     Temporal frontend host:port (default 127.0.0.1:7233); TEMPORAL_NAMESPACE (default), TEMPORAL_TASK_QUEUE (scrutiny)"
 	envHTTP      = "HTTP_ADDR            listen address (default 127.0.0.1:8080); PUBLIC_URL base of links in emails"
 	envSMTP      = "SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD, SMTP_TLS (none|starttls|tls), MAIL_FROM"
-	envLinks     = "LINK_SIGNING_KEY     HMAC key (32+ characters) for members' personal links"
+	envLinks     = "LINK_SIGNING_KEY     HMAC key (32+ characters) for members' personal links; PAYLOAD_KEYS id:base64key,... sealing Temporal payloads"
 	envPublicURL = "PUBLIC_URL           the address people reach scrutiny at, the base of every link"
 )
 
@@ -46,11 +47,19 @@ func openStore(ctx context.Context, url string) (*store.Store, error) {
 	return st, nil
 }
 
+// dialTemporal connects to Temporal with the payload codec of
+// PAYLOAD_KEYS, so that everything this process (server or worker) puts
+// into workflow history is sealed, and what it reads back is opened.
 func dialTemporal(ctx context.Context, cfg config.Config) (client.Client, error) {
+	codec, err := payloadcrypt.FromConfig(cfg.PayloadKeys)
+	if err != nil {
+		return nil, err
+	}
 	c, err := client.DialContext(ctx, client.Options{
-		HostPort:  cfg.TemporalAddress,
-		Namespace: cfg.TemporalNamespace,
-		Logger:    sdklog.NewStructuredLogger(logger.With("component", "temporal-client")),
+		HostPort:      cfg.TemporalAddress,
+		Namespace:     cfg.TemporalNamespace,
+		Logger:        sdklog.NewStructuredLogger(logger.With("component", "temporal-client")),
+		DataConverter: codec.DataConverter(),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("connect to Temporal at %s: %w", cfg.TemporalAddress, err)
@@ -86,8 +95,8 @@ func workerDeps(cfg config.Config, st *store.Store) (worker.Deps, error) {
 }
 
 // connect checks the production settings and opens what the server and the
-// worker both need: the migrated store, a Temporal client and the
-// The caller closes the store and the client.
+// worker both need: the migrated store and a Temporal client that seals
+// payloads. The caller closes the store and the client.
 func connect(ctx context.Context, cfg config.Config) (*store.Store, client.Client, error) {
 	if err := cfg.RequireProduction(); err != nil {
 		return nil, nil, err

@@ -10,6 +10,8 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/lsip/scrutiny/payloadcrypt/payloadcrypttest"
 )
 
 // waitForSignal blocks until it is signalled, as a cycle waits for people.
@@ -68,7 +70,7 @@ func dial(t *testing.T, addr string) client.Client {
 	var c client.Client
 	var err error
 	for range 50 {
-		if c, err = client.Dial(client.Options{HostPort: addr, Namespace: "default"}); err == nil {
+		if c, err = client.Dial(client.Options{HostPort: addr, Namespace: "default", DataConverter: payloadcrypttest.DataConverter()}); err == nil {
 			return c
 		}
 		time.Sleep(200 * time.Millisecond)

@@ -2,6 +2,10 @@
 // through go.temporal.io/server's temporaltest package. It is separate from
 // testenv because linking the server makes a test binary slow to build;
 // only the end-to-end tests import it.
+//
+// Every client it hands out, and so every worker built on one, seals
+// payloads with the test key of payloadcrypttest, as production clients do
+// with PAYLOAD_KEYS: tests run against encrypted histories.
 package temporalenv
 
 import (
@@ -9,6 +13,8 @@ import (
 
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/server/temporaltest"
+
+	"github.com/lsip/scrutiny/payloadcrypt/payloadcrypttest"
 )
 
 // Server is a running in-process Temporal server with a fresh namespace.
@@ -23,7 +29,8 @@ func Start(t testing.TB) *Server {
 	if !ok {
 		t.Fatal("temporalenv.Start needs a *testing.T")
 	}
-	return &Server{ts: temporaltest.NewServer(temporaltest.WithT(tt))}
+	return &Server{ts: temporaltest.NewServer(temporaltest.WithT(tt),
+		temporaltest.WithBaseClientOptions(client.Options{DataConverter: payloadcrypttest.DataConverter()}))}
 }
 
 // Client returns a client on the test namespace; the server closes it.
@@ -31,7 +38,13 @@ func (s *Server) Client() client.Client { return s.ts.GetDefaultClient() }
 
 // NewClient returns an additional client, for example to play a second
 // process; the server closes it.
-func (s *Server) NewClient() client.Client { return s.ts.NewClientWithOptions(client.Options{}) }
+func (s *Server) NewClient() client.Client {
+	return s.ts.NewClientWithOptions(client.Options{DataConverter: payloadcrypttest.DataConverter()})
+}
+
+// RawClient returns a client without the payload codec: what someone
+// reading Temporal's history directly would see. The server closes it.
+func (s *Server) RawClient() client.Client { return s.ts.NewClientWithOptions(client.Options{}) }
 
 // HostPort is the frontend address.
 func (s *Server) HostPort() string { return s.ts.GetFrontendHostPort() }
