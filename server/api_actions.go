@@ -100,7 +100,12 @@ func (s *Server) exportActions(c *gin.Context) {
 		internalError(c, err)
 		return
 	}
-	if err := s.deps.Store.EachAction(c.Request.Context(), f, log.Add); err != nil {
+	rows := 0
+	err = s.deps.Store.EachAction(c.Request.Context(), f, func(a domain.ActionRow) error { rows++; return log.Add(a) })
+	if err == nil {
+		err = s.recordRead(c, "actions_exported", "actions", "", map[string]any{"rows": rows})
+	}
+	if err != nil {
 		internalError(c, err)
 		return
 	}

@@ -110,6 +110,9 @@ func (s *Server) searchCases(c *gin.Context) {
 		return
 	}
 	items, total, err := s.deps.Store.SearchCases(c.Request.Context(), userScope(c), f, limit, offset)
+	if err == nil {
+		err = s.recordRead(c, "cases_searched", "cases", "", map[string]any{"results": total})
+	}
 	if err != nil {
 		internalError(c, err)
 		return

@@ -153,6 +153,10 @@ func (s *Server) cycleStatus(c *gin.Context) {
 		statusFailed(c, err)
 		return
 	}
+	if err := s.recordRead(c, "cycle_viewed", "cycle", strconv.FormatInt(cr.ID, 10), nil); err != nil {
+		internalError(c, err)
+		return
+	}
 	c.JSON(http.StatusOK, st)
 }
 

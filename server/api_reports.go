@@ -68,6 +68,9 @@ func (s *Server) governanceWorkbook(c *gin.Context, from, to time.Time) ([]byte,
 		}
 		sets = append(sets, fig)
 	}
+	if err := s.recordRead(c, "report_produced", "report", "governance", map[string]any{"areas": len(areas)}); err != nil {
+		return nil, err
+	}
 	return workbook.BuildGovernanceReport(from, to, sets)
 }
 

@@ -77,6 +77,9 @@ func (s *Server) caseSearchPage(c *gin.Context) {
 	limit, offset, pg := paging(c)
 	if v.Searched {
 		items, total, err := s.deps.Store.SearchCases(c.Request.Context(), userScope(c), f, limit, offset)
+		if err == nil {
+			err = s.recordRead(c, "cases_searched", "cases", "", map[string]any{"results": total})
+		}
 		if err != nil {
 			s.pageError(c, err)
 			return
@@ -138,8 +141,11 @@ func (s *Server) caseImportSubmit(c *gin.Context) {
 	case err != nil:
 		s.pageError(c, err)
 	case len(problems) > 0:
-		msg := fmt.Sprintf("Nothing was imported: the file has %d problems, listed below. Correct them and upload the file again.", len(problems))
-		if len(problems) == 1 {
+		msg := fmt.Sprintf("Nothing was imported: the file has %d problems, listed below. Correct them and upload the file again.", problems.Total())
+		if problems.Total() > caseimport.MaxProblems {
+			msg = fmt.Sprintf("Nothing was imported: the file has %d problems; the first %d are listed below. Correct them and upload the file again.", problems.Total(), caseimport.MaxProblems)
+		}
+		if problems.Total() == 1 {
 			msg = "Nothing was imported: the file has 1 problem, shown below. Correct it and upload the file again."
 		}
 		refuse(http.StatusUnprocessableEntity, caseImport{Filename: header.Filename, Problems: problems}, FieldError{Field: "problems", Message: msg})

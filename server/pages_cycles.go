@@ -185,6 +185,10 @@ func (s *Server) cyclePage(c *gin.Context) {
 		errorPage(c, *p, "/cycles", "Back to cycles")
 		return
 	}
+	if err := s.recordRead(c, "cycle_viewed", "cycle", strconv.FormatInt(cr.ID, 10), nil); err != nil {
+		s.pageError(c, err)
+		return
+	}
 	s.renderCycle(c, cr, http.StatusOK, nil)
 }
 
