@@ -213,8 +213,10 @@ func (c *cycleRun) tellChairs(ctx workflow.Context, fileID int64) {
 }
 
 // IssueMinutes stores the final minutes and the public key messages and
-// queues the minutes, attached, to every active member and the
-// coordinator. Issuing again (a retry) finds the issued file and the keyed
+// queues the minutes, attached, to every active member who has accepted
+// the confidentiality agreement, and to the coordinator. The minutes name
+// cases, offences, outcomes and findings: a member who never accepted the
+// agreement is entitled to none of that, as they were to no pack. Issuing again (a retry) finds the issued file and the keyed
 // emails, so the same file and emails come back.
 func (a *Activities) IssueMinutes(ctx context.Context, cycleID int64, approvedBy string) (IssuedMinutes, error) {
 	c, err := a.loadCycle(ctx, cycleID)
@@ -227,7 +229,7 @@ func (a *Activities) IssueMinutes(ctx context.Context, cycleID int64, approvedBy
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return out, err
 	}
-	members, err := a.Store.ActiveMembers(ctx, c.PanelID, false)
+	members, err := a.Store.ActiveMembers(ctx, c.PanelID, true)
 	if err != nil {
 		return out, err
 	}
