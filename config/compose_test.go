@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/compose-spec/compose-go/v2/loader"
@@ -26,11 +27,19 @@ func TestDockerCompose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	project, err := loader.LoadWithContext(context.Background(), types.ConfigDetails{
-		WorkingDir:  root,
-		ConfigFiles: []types.ConfigFile{{Filename: "docker-compose.yml", Content: body}},
-		Environment: types.Mapping{},
-	}, func(o *loader.Options) { o.SetProjectName("scrutiny", true) })
+	load := func(env types.Mapping) (*types.Project, error) {
+		return loader.LoadWithContext(context.Background(), types.ConfigDetails{
+			WorkingDir:  root,
+			ConfigFiles: []types.ConfigFile{{Filename: "docker-compose.yml", Content: body}},
+			Environment: env,
+		}, func(o *loader.Options) { o.SetProjectName("scrutiny", true) })
+	}
+	// The secrets are not in the file: without them compose refuses to
+	// start, naming the one that is missing.
+	if _, err := load(types.Mapping{}); err == nil || !strings.Contains(err.Error(), "LINK_SIGNING_KEY") {
+		t.Errorf("compose without secrets: %v, want a refusal naming LINK_SIGNING_KEY", err)
+	}
+	project, err := load(types.Mapping{"LINK_SIGNING_KEY": "from-the-dot-env-file", "PAYLOAD_KEYS": "k1:from-the-dot-env-file"})
 	if err != nil {
 		t.Fatalf("compose loader: %v", err)
 	}
@@ -57,7 +66,7 @@ func TestDockerCompose(t *testing.T) {
 				t.Errorf("service %q sets %s, which scrutiny does not read", name, key)
 			}
 		}
-		for _, required := range []string{"DATABASE_URL", "TEMPORAL_ADDRESS", "LINK_SIGNING_KEY"} {
+		for _, required := range []string{"DATABASE_URL", "TEMPORAL_ADDRESS", "LINK_SIGNING_KEY", "PAYLOAD_KEYS"} {
 			if v := svc.Environment[required]; v == nil || *v == "" {
 				t.Errorf("service %q lacks %s", name, required)
 			}

@@ -2,7 +2,6 @@ package config_test
 
 import (
 	"os"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -63,19 +62,12 @@ func TestREADMEListsEveryVariable(t *testing.T) {
 	}
 }
 
-// TestRequireProductionRefusesPlaceholders: the sample key in
-// docker-compose.yml, the dev stack's key and other guessable keys are
-// long enough but refused; a random key is accepted.
+// TestRequireProductionRefusesPlaceholders: the sample key docker-compose.yml
+// once carried (its secrets now come from .env), the dev stack's key and
+// other guessable keys are long enough but refused; a random key is
+// accepted.
 func TestRequireProductionRefusesPlaceholders(t *testing.T) {
-	compose, err := os.ReadFile("../docker-compose.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := regexp.MustCompile(`LINK_SIGNING_KEY:\s*(\S+)`).FindSubmatch(compose)
-	if m == nil {
-		t.Fatal("docker-compose.yml sets no LINK_SIGNING_KEY")
-	}
-	for _, key := range []string{string(m[1]), "scrutiny-dev-only-link-signing-key-do-not-use-in-production",
+	for _, key := range []string{"change-me-to-a-long-random-secret-of-32-chars-or-more", "scrutiny-dev-only-link-signing-key-do-not-use-in-production",
 		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "0123456789012345678901234567890123456789", "ChangeMe-ChangeMe-ChangeMe-ChangeMe!!"} {
 		c := config.Config{DatabaseURL: "postgres://db/scrutiny", LinkSigningKey: key, PayloadKeys: randomPayloadKeys}
 		if err := c.RequireProduction(); err == nil || !strings.Contains(err.Error(), "placeholder") {
@@ -117,7 +109,7 @@ func TestPayloadKeys(t *testing.T) {
 
 	base := config.Config{DatabaseURL: "postgres://db/scrutiny", LinkSigningKey: "kT9vQ2mZ7xLp4RwB8nYc3HsJ6dFg1VeU5aOiE0tKqMr="}
 	for _, keys := range []string{
-		"dev:ZGV2LW9ubHktc2NydXRpbnktcGF5bG9hZC1rZXktMzI=",                                     // scrutiny dev's key
+		"dev:ZGV2LW9ubHktc2NydXRpbnktcGF5bG9hZC1rZXktMzI=",                          // scrutiny dev's key
 		"new:9vCwOKfCgumBWud/dxWPZdxA8nHksS3cHgfeXLLKqKM=," + payloadcrypttest.Keys, // the tests' key, kept as an old one
 		"zero:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
 	} {

@@ -19,8 +19,8 @@ import (
 )
 
 // stack is the whole system on real services: a fresh database with the
-// Wales fixture, an SMTP server, the Temporal server, a worker, and the
-// HTTP server.
+// Wales fixture (or with nothing: stackOptions.empty), an SMTP server, the
+// Temporal server, a worker, and the HTTP server.
 type stack struct {
 	st      *store.Store
 	catcher *mailcatcher.Catcher
@@ -37,15 +37,34 @@ type stack struct {
 // emails rather than behind the link.
 func newStack(t *testing.T, attachPacks bool) *stack {
 	t.Helper()
+	return newStackWith(t, stackOptions{attachPacks: attachPacks})
+}
+
+// stackOptions vary the stack for a journey.
+type stackOptions struct {
+	attachPacks bool
+	// empty leaves the database as the migrations make it, as a new
+	// installation's is: no panel, member, case or account (f is zero).
+	empty bool
+	// reject makes the SMTP server refuse these recipients with a
+	// permanent error, as a bounce.
+	reject func(rcpt string) bool
+}
+
+func newStackWith(t *testing.T, o stackOptions) *stack {
+	t.Helper()
 	st := testenv.DB(t)
-	catcher, sender := testenv.SMTP(t, nil)
+	catcher, sender := testenv.SMTP(t, o.reject)
 	c := temporalenv.Start(t).Client()
 	signer, _ := links.NewSigner([]byte(strings.Repeat("k", 32)))
 	api := httptest.NewServer(nil)
 	t.Cleanup(api.Close)
-	deps := worker.Deps{Store: st, Mailer: sender, Links: signer, PublicURL: api.URL, AttachPacks: attachPacks}
+	deps := worker.Deps{Store: st, Mailer: sender, Links: signer, PublicURL: api.URL, AttachPacks: o.attachPacks}
 	api.Config.Handler = server.New(server.Deps{Store: st, Temporal: c, Config: config.Config{TaskQueue: taskQueue, PublicURL: api.URL}, Links: signer}).Handler()
-	s := &stack{st: st, catcher: catcher, c: c, url: api.URL, signer: signer, deps: deps, f: seed(t, st, time.Now().UTC())}
+	s := &stack{st: st, catcher: catcher, c: c, url: api.URL, signer: signer, deps: deps}
+	if !o.empty {
+		s.f = seed(t, st, time.Now().UTC())
+	}
 	s.stopWorker = startWorker(t, c, deps)
 	t.Cleanup(func() { s.stopWorker() })
 	return s

@@ -40,6 +40,13 @@ var pageTemplates = template.Must(template.New("").Funcs(template.FuncMap{
 	// caseStatus labels a cycle case's status, which the status query
 	// carries as a string.
 	"caseStatus": func(s string) string { return capital(domain.CaseStatus(s).Label()) },
+	// strand names a strand code as people say it: "Sexual orientation".
+	"strand": func(code string) string {
+		if st, ok := domain.StrandByCode(code); ok {
+			return st.Label
+		}
+		return code
+	},
 	// words shows any other code as words: "carried forward".
 	"words": func(s string) string { return capital(strings.ReplaceAll(s, "_", " ")) },
 }).ParseFS(templateFiles, "templates/*.html"))
@@ -100,6 +107,7 @@ func (s *Server) pageRoutes() {
 	s.schedulePageRoutes()
 	s.ownerPageRoutes()
 	s.meetingPageRoutes()
+	s.codecRoutes()
 	m := s.engine.Group("/m/:token", s.requireMemberPage)
 	m.POST("/agreement", s.memberAgreementSubmit)
 	m = m.Group("", s.requireAgreement)

@@ -215,3 +215,14 @@ func randomHex(n int) string {
 	rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// URL is the connection URL of st's test database, for a test that runs
+// the scrutiny command against it as an operator would.
+func URL(t testing.TB, st *store.Store) string {
+	t.Helper()
+	url, ok := urls.Load(st)
+	if !ok {
+		t.Fatal("testenv.URL: the store was not made by testenv.DB")
+	}
+	return url.(string)
+}
