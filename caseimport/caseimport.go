@@ -26,6 +26,9 @@ type Problem struct {
 	Row    int    `json:"row"`
 	Column string `json:"column"`
 	Reason string `json:"reason"`
+	// more is set on the last problem of a capped list: how many problems
+	// it stands for.
+	more int
 }
 
 // String renders the problem as one line, for example
@@ -40,23 +43,67 @@ func (p Problem) String() string {
 	return fmt.Sprintf("row %d, column %q: %s", p.Row, p.Column, p.Reason)
 }
 
-// Errors is every problem found in a file, sorted by row and then by column
-// in the order of Columns. While there are any, nothing is imported.
+// Errors is the problems found in a file, sorted by row and then by column
+// in the order of Columns. While there are any, nothing is imported. A
+// file with more than MaxProblems lists the first MaxProblems, then one
+// more problem (Row 0) that says how many were left out.
 type Errors []Problem
 
-// Error lists every problem, one per line.
+// MaxProblems is the most problems listed for one file: enough for a round
+// of corrections, and a bound on what a damaged file costs to report.
+const MaxProblems = 200
+
+// Total is how many problems the file has, those left out included.
+func (e Errors) Total() int {
+	if n := len(e); n > 0 && e[n-1].more > 0 {
+		return n - 1 + e[n-1].more
+	}
+	return len(e)
+}
+
+// Error lists the problems, one per line.
 func (e Errors) Error() string {
 	var b strings.Builder
-	if len(e) == 1 {
+	if n := e.Total(); n == 1 {
 		b.WriteString("1 problem in the file:")
 	} else {
-		fmt.Fprintf(&b, "%d problems in the file:", len(e))
+		fmt.Fprintf(&b, "%d problems in the file:", n)
 	}
 	for _, p := range e {
 		b.WriteString("\n")
 		b.WriteString(p.String())
 	}
 	return b.String()
+}
+
+// problemList collects a file's problems as rows are checked, keeping
+// the first MaxProblems (rows arrive in order, so these are the first by
+// row) and counting the rest.
+type problemList struct {
+	kept Errors
+	more int
+}
+
+func (l *problemList) add(ps ...Problem) {
+	for _, p := range ps {
+		if len(l.kept) < MaxProblems {
+			l.kept = append(l.kept, p)
+		} else {
+			l.more++
+		}
+	}
+}
+
+func (l *problemList) empty() bool { return len(l.kept) == 0 }
+
+// errors is the list sorted, with the count of those left out.
+func (l *problemList) errors() Errors {
+	out := sorted(l.kept)
+	if l.more > 0 {
+		out = append(out, Problem{more: l.more, Reason: fmt.Sprintf(
+			"and %d more problems, not listed here; correct those above and check the file again to see the rest", l.more)})
+	}
+	return out
 }
 
 // Result says what an import did.

@@ -30,66 +30,107 @@ var Columns = []string{
 var flagColumns = Columns[8:17]
 
 // Parse reads a CSV or XLSX extract, chosen by the extension of filename,
-// and checks every row. It returns the cases, or Errors listing every
-// problem in the file.
+// and checks every row. It returns the cases, or Errors listing the
+// problems in the file (the first MaxProblems, and how many more).
 func Parse(filename string, r io.Reader) ([]domain.CaseRecord, error) {
-	t, err := read(filename, r)
+	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, err
 	}
-	recs, problems := check(t, uktime.CalendarDay(time.Now()))
+	ck := &checker{today: uktime.CalendarDay(time.Now()), firstRow: map[string]int{}}
+	if err := read(filename, data, &ck.format, ck); err != nil {
+		return nil, err
+	}
+	recs, problems := ck.finish()
 	if len(problems) > 0 {
 		return nil, problems
 	}
 	return recs, nil
 }
 
-// check validates the header and every row, returning the cases and every
-// problem found, sorted.
-func check(t table, today time.Time) ([]domain.CaseRecord, Errors) {
-	problems := slices.Clone(t.problems)
-	switch {
-	case len(t.rows) == 0 && t.excel:
-		return nil, Errors{{Row: 1, Reason: "the workbook's first sheet is empty; it must hold the extract, with the column names in row 1"}}
-	case len(t.rows) == 0:
-		return nil, Errors{{Row: 1, Reason: "the file is empty; its first row must name the columns"}}
-	case blank(t.rows[0]) && len(problems) == 0:
-		return nil, Errors{{Row: 1, Reason: "is empty, but the first row must name the columns"}}
-	case blank(t.rows[0]):
-		return nil, sorted(problems) // row 1 could not be read
-	}
-	h, headerProblems := readHeader(t.rows[0])
-	problems = append(problems, headerProblems...)
-	if len(h.index) == 0 {
-		return nil, sorted(problems)
-	}
+// Limits on one row, beyond which it is reported and not checked further:
+// a real extract has 18 columns and a summary of at most MaxSummary
+// characters.
+const (
+	maxCells     = 256
+	maxCellBytes = 32 << 10
+)
 
-	var recs []domain.CaseRecord
-	firstRow := map[string]int{} // Area and folded reference to the row that first used it
-	for i, cells := range t.rows[1:] {
-		if blank(cells) {
-			continue
+// checker checks the rows of a file as read delivers them: row 1 is the
+// header, and each later row is checked against it and the rows before.
+type checker struct {
+	format
+	today time.Time
+	// seen is set once any row, readable or not, has arrived.
+	seen bool
+	// header is row 1's, once read; noHeader is set when row 1 is blank
+	// or unreadable, or names no column, and later rows are not checked.
+	header   header
+	haveHead bool
+	noHeader bool
+	firstRow map[string]int // Area and folded reference to the row that first used it
+	recs     []domain.CaseRecord
+	problems problemList
+}
+
+func (ck *checker) unreadable(row int, reason string) {
+	if !ck.seen {
+		ck.noHeader = true // row 1 is blank, or is this row
+	}
+	ck.seen = true
+	ck.problems.add(Problem{Row: row, Reason: reason})
+}
+
+func (ck *checker) cells(row int, cells []string) {
+	switch {
+	case !ck.seen && (row > 1 || blank(cells)):
+		ck.seen, ck.noHeader = true, true
+		return
+	case !ck.seen:
+		ck.seen = true
+		h, problems := readHeader(cells)
+		ck.problems.add(problems...)
+		ck.header, ck.haveHead = h, len(h.index) > 0
+		ck.noHeader = !ck.haveHead
+		return
+	case ck.noHeader || blank(cells):
+		return
+	}
+	rc := rowChecker{f: &ck.format, header: ck.header, cells: cells, row: row, today: ck.today}
+	if rc.oversized() {
+		ck.problems.add(rc.problems...)
+		return
+	}
+	rec := rc.record()
+	if rec.AreaCode != "" && rec.Reference != "" {
+		key := rec.AreaCode + "\x00" + strings.ToLower(rec.Reference)
+		if first, ok := ck.firstRow[key]; ok {
+			rc.fail("reference", "%q repeats the reference on row %d for the same Area", rec.Reference, first)
+		} else {
+			ck.firstRow[key] = rc.row
 		}
-		rc := rowChecker{t: &t, header: h, cells: cells, row: i + 2, today: today}
-		rec := rc.record()
-		if rec.AreaCode != "" && rec.Reference != "" {
-			key := rec.AreaCode + "\x00" + strings.ToLower(rec.Reference)
-			if first, ok := firstRow[key]; ok {
-				rc.fail("reference", "%q repeats the reference on row %d for the same Area", rec.Reference, first)
-			} else {
-				firstRow[key] = rc.row
-			}
-		}
-		problems = append(problems, rc.problems...)
-		recs = append(recs, rec)
 	}
-	if len(recs) == 0 && len(problems) == 0 {
-		problems = append(problems, Problem{Row: 1, Reason: "the file names the columns but has no cases below them"})
+	ck.problems.add(rc.problems...)
+	if ck.problems.empty() {
+		ck.recs = append(ck.recs, rec) // once there is a problem, no case is imported
 	}
-	if len(problems) > 0 {
-		return nil, sorted(problems)
+}
+
+// finish returns the cases, or the problems found, sorted.
+func (ck *checker) finish() ([]domain.CaseRecord, Errors) {
+	switch {
+	case !ck.seen && ck.excel:
+		return nil, Errors{{Row: 1, Reason: "the workbook's first sheet is empty; it must hold the extract, with the column names in row 1"}}
+	case !ck.seen:
+		return nil, Errors{{Row: 1, Reason: "the file is empty; its first row must name the columns"}}
+	case ck.noHeader && !ck.haveHead && ck.problems.empty():
+		return nil, Errors{{Row: 1, Reason: "is empty, but the first row must name the columns"}}
+	case ck.haveHead && len(ck.recs) == 0 && ck.problems.empty():
+		return nil, Errors{{Row: 1, Reason: "the file names the columns but has no cases below them"}}
+	case !ck.problems.empty():
+		return nil, ck.problems.errors()
 	}
-	return recs, nil
+	return ck.recs, nil
 }
 
 // header records where each known column is and which positions have a

@@ -10,77 +10,94 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/lsip/scrutiny/xlsxguard"
 )
 
-// table is a file's cells as a spreadsheet shows them: rows[0] is row 1, and
-// a blank line or a line that could not be read is an empty row, so row
-// numbers match what a person sees.
-type table struct {
-	rows [][]string
+// MaxRows is the most rows of cases one file may hold, below the heading
+// row. Blank rows count towards it, so that a file of blank lines is
+// refused as quickly as a file of cases. An Area's extract for a year is
+// a few thousand rows.
+const MaxRows = 50_000
+
+// format says how a file's cells are written.
+type format struct {
 	// excel is set for workbooks, whose date cells arrive as serial numbers.
 	excel    bool
 	date1904 bool
-	// problems are lines that could not be read at all.
-	problems Errors
 }
 
-// maxUnzipped bounds how much a workbook may expand to when opened, so that a
-// small upload cannot exhaust memory. A full Area extract is far smaller.
-const maxUnzipped = 256 << 20
+// rowVisitor receives a file's rows in order, one at a time, so that no
+// file is ever held as a table. Row numbers are those a spreadsheet shows:
+// a blank line is not passed on but counts, and a value spread over
+// several lines is one row.
+type rowVisitor interface {
+	cells(row int, cells []string)
+	// unreadable is a row that could not be read at all.
+	unreadable(row int, reason string)
+}
 
-// read turns a CSV or XLSX file into a table, choosing by the file's
-// extension. A file it cannot read at all is reported as Errors; other errors
-// are reading r's.
-func read(filename string, r io.Reader) (table, error) {
+// xlsxLimits bound an uploaded workbook before it is read: far above a
+// real extract of MaxRows cases, far below what would exhaust memory.
+var xlsxLimits = xlsxguard.Limits{
+	Unzipped: 128 << 20, Spill: 4 << 20, Held: 32 << 20, Decoded: 4 << 20,
+	Rows: MaxRows + 1, Cells: maxCells, Strings: 1_000_000, Item: 128 << 10,
+}
+
+// read passes a CSV or XLSX file's rows to v, choosing by the file's
+// extension, having first set fm, which v's checks need. A file it cannot
+// read at all, or one over a limit, is reported as Errors.
+func read(filename string, data []byte, fm *format, v rowVisitor) error {
 	switch strings.ToLower(filepath.Ext(filename)) {
 	case ".csv":
-		return readCSV(r)
+		return readCSV(data, v)
 	case ".xlsx":
-		return readXLSX(r)
+		return readXLSX(data, fm, v)
 	}
-	return table{}, Errors{{Reason: fmt.Sprintf("%q is not a file this import reads; save the extract as .csv or .xlsx", filepath.Base(filename))}}
+	return Errors{{Reason: fmt.Sprintf("%q is not a file this import reads; save the extract as .csv or .xlsx", filepath.Base(filename))}}
+}
+
+// tooManyRows is the one problem of a file over MaxRows.
+func tooManyRows() Errors {
+	return Errors{{Reason: fmt.Sprintf("the file has more than %d rows below the heading row (blank rows count), the most one import takes; split it into smaller files, or delete the blank rows at its end", MaxRows)}}
 }
 
 // readCSV reads comma-separated values, ignoring a UTF-8 byte order mark (as
-// Excel writes one). A malformed line becomes a problem and reading goes on
-// with the next line, so later rows are still checked.
-func readCSV(r io.Reader) (table, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return table{}, err
-	}
+// Excel writes one). A malformed line is passed on as unreadable and
+// reading goes on with the next line, so later rows are still checked.
+func readCSV(data []byte, v rowVisitor) error {
 	cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\uFEFF"))))
 	cr.FieldsPerRecord = -1 // short and long rows are reported with their row number
-	var t table
-	lastLine := 0 // the last line of the file read so far
+	cr.ReuseRecord = true   // a row's cells are not kept
+	row, lastLine := 0, 0   // the row and the last line of the file read so far
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
-			return t, nil
+			return nil
 		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			t.blankLinesUntil(lastLine, pe.StartLine)
-			t.rows = append(t.rows, nil)
-			t.problems = append(t.problems, Problem{Row: len(t.rows), Reason: csvReason(pe)})
+			row += pe.StartLine - lastLine
+			if row > MaxRows+1 {
+				return tooManyRows()
+			}
+			v.unreadable(row, csvReason(pe))
 			lastLine = pe.Line
 			continue
 		}
 		if err != nil {
-			return table{}, err
+			return err
 		}
 		start, _ := cr.FieldPos(0)
-		t.blankLinesUntil(lastLine, start)
-		t.rows = append(t.rows, rec)
-		lastLine = start + strings.Count(strings.Join(rec, ""), "\n")
-	}
-}
-
-// blankLinesUntil adds an empty row for each blank line after line last and
-// before line next, which encoding/csv skips but a spreadsheet shows.
-func (t *table) blankLinesUntil(last, next int) {
-	for range next - last - 1 {
-		t.rows = append(t.rows, nil)
+		row += start - lastLine // the blank lines before it, and it
+		if row > MaxRows+1 {
+			return tooManyRows()
+		}
+		v.cells(row, rec)
+		lastLine = start
+		for _, cell := range rec {
+			lastLine += strings.Count(cell, "\n")
+		}
 	}
 }
 
@@ -99,34 +116,46 @@ func csvReason(pe *csv.ParseError) string {
 	return fmt.Sprintf("line %d of the file is not valid CSV: %s", pe.Line, what)
 }
 
-// readXLSX reads the first sheet of a workbook. Cells come raw, so a date
-// cell is its serial number whatever format it is displayed in.
-func readXLSX(r io.Reader) (table, error) {
-	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: maxUnzipped})
-	if err != nil {
-		return table{}, unreadableWorkbook(err)
+// readXLSX reads the first sheet of a workbook a row at a time, after
+// xlsxguard has checked the whole file against xlsxLimits. Cells come raw,
+// so a date cell is its serial number whatever format it is displayed in.
+func readXLSX(data []byte, fm *format, v rowVisitor) error {
+	fm.excel = true
+	f, err := xlsxguard.Open(data, xlsxLimits)
+	var refused *xlsxguard.Refused
+	switch {
+	case errors.As(err, &refused) && refused.Limit == xlsxguard.LimitRows:
+		return tooManyRows()
+	case errors.As(err, &refused):
+		return Errors{{Reason: "the workbook cannot be imported: " + refused.Reason}}
+	case err != nil:
+		return unreadableWorkbook(err)
 	}
 	defer f.Close()
-	t := table{excel: true}
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
-		t.date1904 = *props.Date1904
+		fm.date1904 = *props.Date1904
 	}
 	rows, err := f.Rows(f.GetSheetName(0))
 	if err != nil {
-		return table{}, unreadableWorkbook(err)
+		return unreadableWorkbook(err)
 	}
 	defer rows.Close()
-	for rows.Next() {
+	for row := 1; rows.Next(); row++ {
+		if row > MaxRows+1 {
+			return tooManyRows()
+		}
 		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
-			return table{}, unreadableWorkbook(err)
+			return unreadableWorkbook(err)
 		}
-		t.rows = append(t.rows, cells)
+		if !blank(cells) {
+			v.cells(row, cells)
+		}
 	}
 	if err := rows.Error(); err != nil {
-		return table{}, unreadableWorkbook(err)
+		return unreadableWorkbook(err)
 	}
-	return t, nil
+	return nil
 }
 
 func unreadableWorkbook(err error) Errors {

@@ -23,7 +23,7 @@ var earliestFinalised = time.Date(1986, time.January, 1, 0, 0, 0, 0, time.UTC)
 
 // rowChecker checks the cells of one row, collecting its problems.
 type rowChecker struct {
-	t *table
+	f *format
 	header
 	cells    []string
 	row      int
@@ -58,6 +58,22 @@ func (rc *rowChecker) required(col string) string {
 	return v
 }
 
+// oversized reports, as a problem, a row with more cells or a longer cell
+// than any extract has; such a row is not checked further.
+func (rc *rowChecker) oversized() bool {
+	if len(rc.cells) > maxCells {
+		rc.fail("", "has %d columns; an extract has %d, and at most %d are read", len(rc.cells), len(Columns), maxCells)
+		return true
+	}
+	for i, v := range rc.cells {
+		if len(v) > maxCellBytes {
+			rc.fail("", "the value in column %s is longer than %d characters, more than any column of an extract holds", columnLetter(i), maxCellBytes)
+			return true
+		}
+	}
+	return false
+}
+
 // record checks every column of the row and returns what it could read.
 func (rc *rowChecker) record() domain.CaseRecord {
 	rc.checkUnheaded()
@@ -88,7 +104,7 @@ func (rc *rowChecker) checkUnheaded() {
 			continue
 		}
 		reason := fmt.Sprintf("there is a value in column %s, which has no heading in row 1", columnLetter(i))
-		if !rc.t.excel {
+		if !rc.f.excel {
 			reason += "; a value that contains a comma must be put in double quotes"
 		}
 		rc.fail("", "%s", reason)
@@ -206,8 +222,8 @@ func (rc *rowChecker) parseDate(v string) (time.Time, string) {
 		layout = "2006-1-2"
 	case ukDate.MatchString(v):
 		layout = "2/1/2006"
-	case rc.t.excel:
-		if d, ok := excelDate(v, rc.t.date1904); ok {
+	case rc.f.excel:
+		if d, ok := excelDate(v, rc.f.date1904); ok {
 			return d, ""
 		}
 	}

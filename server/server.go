@@ -34,19 +34,22 @@ type Server struct {
 	deps   Deps
 	links  *links.Signer
 	engine *gin.Engine
+	rates  *rateLimits
 }
 
 // New builds the router.
 func New(deps Deps) *Server {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{deps: deps, links: deps.Links, engine: gin.New()}
+	s := &Server{deps: deps, links: deps.Links, engine: gin.New(), rates: newRateLimits()}
 	// gin believes every X-Forwarded-For by default, which would let anyone
 	// choose the address their sign-ins are counted against. Only the
 	// configured proxies are believed; with none, the peer address is used.
 	if err := s.engine.SetTrustedProxies(deps.Config.TrustedProxies); err != nil {
 		slog.Error("TRUSTED_PROXIES", "error", err)
 	}
-	s.engine.Use(recoverPanics, s.securityHeaders, idempotencyKey)
+	// Rates are checked before any body is read, and bodies are capped
+	// before any handler or middleware reads a form.
+	s.engine.Use(recoverPanics, s.securityHeaders, s.limitRates, limitBodies, idempotencyKey)
 	s.engine.GET("/healthz", s.healthz)
 	s.engine.GET("/readyz", s.readyz)
 	s.routes()

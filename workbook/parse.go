@@ -1,7 +1,6 @@
 package workbook
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"slices"
@@ -38,11 +37,6 @@ type Problem struct {
 // at all. Its message is written for the member who uploaded it.
 var ErrNotWorkbook = errors.New("this file could not be opened as an Excel workbook. Please upload the review pack you were sent, saved as an Excel workbook (.xlsx)")
 
-// maxUnzipped bounds how much a returned pack may expand to when opened; a
-// real pack is well under a megabyte, and the bound stops a crafted file
-// from exhausting memory.
-const maxUnzipped = 64 << 20
-
 // ParsePack reads a returned pack: the identity sheet says whose pack it is
 // and which cell of the review form holds which answer; each filled cell is
 // read, rating and category labels are turned back into keys (ignoring case
@@ -50,6 +44,9 @@ const maxUnzipped = 64 << 20
 // with form.Validate. Every problem comes with its sheet and cell. A
 // missing or damaged identity sheet, or a pack built for another form
 // version, is reported as a single problem with CaseID zero and no reviews.
+// A file that is not a workbook, or one far larger than any pack, is an
+// error whose message is written for the member; the pack is read a row at
+// a time within packLimits, and at most MaxProblems problems are listed.
 //
 // ParsePack trusts nothing about who sent the file. The caller must check
 // that MemberID and CycleID are those of the personal link the upload came
@@ -57,15 +54,15 @@ const maxUnzipped = 64 << 20
 // determined member can edit a hidden sheet.
 func ParsePack(data []byte, form reviewform.Form) (Returned, error) {
 	out := Returned{Reviews: map[int64]reviewform.Answers{}}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzipped})
+	f, err := openPack(data)
 	if err != nil {
-		return out, ErrNotWorkbook
+		return out, err
 	}
 	defer f.Close()
 	damaged := Problem{Sheet: IdentitySheet, Message: "This workbook is not a review pack from this system, or the hidden part that says whose pack it is has been removed or changed. " +
 		"Please download your pack again from your personal link and copy your answers into it."}
-	rows, err := f.GetRows(IdentitySheet)
-	if err != nil {
+	rows, ok := identityRows(f)
+	if !ok {
 		out.Problems = []Problem{damaged}
 		return out, nil
 	}
@@ -90,6 +87,14 @@ func ParsePack(data []byte, form reviewform.Form) (Returned, error) {
 		return out, nil
 	}
 
+	wanted := map[string]bool{}
+	for _, e := range entries {
+		wanted[e.cell] = true
+	}
+	values, err := formCells(f, wanted)
+	if err != nil {
+		return out, err
+	}
 	reference := map[int64]string{}
 	cellOf := map[int64]map[string]string{} // case -> field -> cell
 	flagged := map[string]bool{}            // cells already reported
@@ -103,11 +108,8 @@ func ParsePack(data []byte, form reviewform.Form) (Returned, error) {
 			cellOf[e.caseID] = map[string]string{}
 		}
 		cellOf[e.caseID][e.field] = e.cell
-		text, err := f.GetCellValue(FormSheet, e.cell)
-		if err != nil {
-			return out, err
-		}
-		if text = strings.TrimSpace(text); text == "" {
+		text := strings.TrimSpace(values[e.cell])
+		if text == "" {
 			continue
 		}
 		a, filled := out.Reviews[e.caseID]
@@ -152,6 +154,7 @@ func ParsePack(data []byte, form reviewform.Form) (Returned, error) {
 		}
 		return strings.Compare(a.Cell, b.Cell)
 	})
+	out.Problems = capProblems(out.Problems, out.Reviews)
 	return out, nil
 }
 

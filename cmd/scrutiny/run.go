@@ -113,9 +113,27 @@ func connect(ctx context.Context, cfg config.Config) (*store.Store, client.Clien
 	return st, tc, nil
 }
 
+// httpLimits bound what one connection may hold of the server: a slow or
+// idle client cannot keep connections open for ever, nor send headers of
+// any size. ReadTimeout is set for forms: the upload routes extend it for
+// their files, and downloads extend the WriteTimeout once they start
+// (server/limits_body.go); WriteTimeout is otherwise long enough for a page
+// that waits on Temporal's 30 s deadline.
+var httpLimits = struct {
+	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	MaxHeaderBytes                                            int
+}{
+	ReadHeaderTimeout: 10 * time.Second,
+	ReadTimeout:       time.Minute,
+	WriteTimeout:      2 * time.Minute,
+	IdleTimeout:       2 * time.Minute,
+	MaxHeaderBytes:    64 << 10,
+}
+
 // serveHTTP serves h on addr until ctx ends, then shuts down gracefully.
 func serveHTTP(ctx context.Context, addr string, h http.Handler, timeout time.Duration) error {
-	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: httpLimits.ReadHeaderTimeout, ReadTimeout: httpLimits.ReadTimeout,
+		WriteTimeout: httpLimits.WriteTimeout, IdleTimeout: httpLimits.IdleTimeout, MaxHeaderBytes: httpLimits.MaxHeaderBytes}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	select {
