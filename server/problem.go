@@ -42,7 +42,9 @@ func writeProblem(c *gin.Context, p Problem) {
 	if p.Title == "" {
 		p.Title = http.StatusText(p.Status)
 	}
-	p.Instance = c.Request.URL.Path
+	// The route pattern, not the path: a member's or an owner's path is
+	// their link, and problems are copied into tickets and logs.
+	p.Instance = c.FullPath()
 	if p.Status == http.StatusServiceUnavailable {
 		// A client, or a person, may try again shortly.
 		c.Header("Retry-After", "5")
