@@ -296,9 +296,13 @@ func (s *Server) memberUploadPage(c *gin.Context) {
 		return
 	}
 	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, maxUploadBytes))
+	data, err := io.ReadAll(io.LimitReader(file, maxUploadBytes+1))
 	if err != nil {
 		s.memberHomeWithError(c, FieldError{Field: "file", Message: "The file could not be read. Please choose it and upload it again."})
+		return
+	}
+	if len(data) > maxUploadBytes {
+		s.memberHomeWithError(c, FieldError{Field: "file", Message: "The file is too large: a review pack is well under 10 MB. Please check you chose the right file."})
 		return
 	}
 	saved, problems, p := s.acceptUpload(c.Request.Context(), m, data)
