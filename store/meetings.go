@@ -11,6 +11,9 @@ import (
 	"github.com/lsip/scrutiny/domain"
 )
 
+// ErrNotOnPanel means a member named for a cycle is not on its panel.
+var ErrNotOnPanel = errors.New("not on this panel")
+
 // MeetingPlan is when and where a cycle's meeting is.
 type MeetingPlan struct {
 	Start, End           time.Time
@@ -60,10 +63,18 @@ func (q *Queries) CancelMeeting(ctx context.Context, cycleID int64) error {
 // was absent, replacing any earlier entry. It returns ErrNotFound when the
 // cycle has no meeting.
 func (q *Queries) RecordAttendance(ctx context.Context, cycleID, memberID int64, status string) error {
-	tag, err := q.db.Exec(ctx, `INSERT INTO attendance (meeting_id, member_id, status) SELECT id, $2, $3 FROM meetings WHERE cycle_id = $1
-		ON CONFLICT (meeting_id, member_id) DO UPDATE SET status = EXCLUDED.status`, cycleID, memberID, status)
-	if err == nil && tag.RowsAffected() == 0 {
+	var meetingID, panelID int64
+	err := q.db.QueryRow(ctx, `SELECT m.id, cy.panel_id FROM meetings m JOIN cycles cy ON cy.id = m.cycle_id WHERE m.cycle_id = $1`, cycleID).Scan(&meetingID, &panelID)
+	if errors.Is(err, pgx.ErrNoRows) {
 		err = ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("attendance of member %d in cycle %d: %w", memberID, cycleID, err)
+	}
+	tag, err := q.db.Exec(ctx, `INSERT INTO attendance (meeting_id, member_id, status) SELECT $1, id, $3 FROM members WHERE id = $2 AND panel_id = $4
+		ON CONFLICT (meeting_id, member_id) DO UPDATE SET status = EXCLUDED.status`, meetingID, memberID, status, panelID)
+	if err == nil && tag.RowsAffected() == 0 {
+		err = ErrNotOnPanel
 	}
 	if err != nil {
 		return fmt.Errorf("attendance of member %d in cycle %d: %w", memberID, cycleID, err)

@@ -24,6 +24,9 @@ func (a *Activities) RecordAttendance(ctx context.Context, in cycle.Attendance) 
 			if errors.Is(err, store.ErrNotFound) {
 				return temporal.NewNonRetryableApplicationError(fmt.Sprintf("cycle %d has no meeting", in.CycleID), "NoMeeting", nil)
 			}
+			if errors.Is(err, store.ErrNotOnPanel) {
+				return temporal.NewNonRetryableApplicationError(fmt.Sprintf("member %d is not on this cycle's panel", memberID), "InvalidInput", nil)
+			}
 			if err != nil {
 				return err
 			}

@@ -235,3 +235,28 @@ func TestDatabaseRefusalIsNotRetried(t *testing.T) {
 		t.Fatalf("RecordAction with a kind the schema refuses: %v, want a non-retryable InvalidInput", err)
 	}
 }
+
+// TestAttendanceOfAStrangerIsRefused: attendance naming a member of
+// another panel (or no member at all) is refused for good, naming the
+// member, and records nothing.
+func TestAttendanceOfAStrangerIsRefused(t *testing.T) {
+	f := newFlow(t)
+	var stranger int64
+	if err := f.sql.QueryRow(context.Background(), `INSERT INTO panels (area_id, name, covers) SELECT id, 'Another panel', 'both' FROM areas WHERE code = 'london-north'
+		RETURNING id`).Scan(&stranger); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.sql.QueryRow(context.Background(), `INSERT INTO members (panel_id, name, email, role) VALUES ($1, 'Stranger', 'stranger@example.org', 'member') RETURNING id`, stranger).Scan(&stranger); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{stranger, 999999} {
+		err := runErr(t, f.acts, f.acts.RecordAttendance, cycle.Attendance{CycleID: f.cycleID, Status: map[int64]string{id: "present"}})
+		var appErr *temporal.ApplicationError
+		if !errors.As(err, &appErr) || !appErr.NonRetryable() || !strings.Contains(appErr.Message(), "not on this cycle's panel") {
+			t.Errorf("attendance of member %d: %v, want a non-retryable refusal", id, err)
+		}
+	}
+	if n := f.count(t, `SELECT count(*) FROM attendance`); n != 0 {
+		t.Errorf("%d attendance rows written", n)
+	}
+}
