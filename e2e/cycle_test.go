@@ -245,9 +245,16 @@ func TestReviewCycleJourney(t *testing.T) {
 	update(t, c, id, cycle.UpdateCloseMeeting, &draftID)
 	update(t, c, id, cycle.UpdateApproveMinutes, &issuedID, cycle.ApproveMinutesRequest{ApprovedBy: "chair"})
 
-	minutes, err := catcher.Wait(ctx, 4, func(m *mailcatcher.Message) bool { return strings.HasPrefix(m.Subject, "Minutes of") })
+	// The minutes go to Aled, Bea and the coordinator: Cai never accepted
+	// the confidentiality agreement, so they are not his to read.
+	minutes, err := catcher.Wait(ctx, 3, func(m *mailcatcher.Message) bool { return strings.HasPrefix(m.Subject, "Minutes of") })
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, m := range minutes {
+		if slices.Contains(m.EnvelopeTo, "cai@example.org") {
+			t.Error("the minutes reached a member who never accepted the confidentiality agreement")
+		}
 	}
 	wb, err := excelize.OpenReader(bytes.NewReader(minutes[0].Attachments[0].Data))
 	if err != nil {
@@ -290,6 +297,11 @@ func TestReviewCycleJourney(t *testing.T) {
 	}
 	if n := len(catcher.Messages()); n == 0 {
 		t.Error("no mail at all")
+	}
+	for _, m := range catcher.Messages() {
+		if strings.HasPrefix(m.Subject, "Minutes of") && slices.Contains(m.EnvelopeTo, "cai@example.org") {
+			t.Error("the minutes reached a member who never accepted the confidentiality agreement")
+		}
 	}
 	recordHistory(t, c, id, "cycle")
 	recordHistory(t, c, cycle.MemberReviewWorkflowID(id, f.bea), "member-review")
