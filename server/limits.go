@@ -23,8 +23,8 @@ import (
 var (
 	signInRate      = bucketRate{every: 2 * time.Second, burst: 30}         // POST /login, per address
 	accountLinkRate = bucketRate{every: 2 * time.Second, burst: 30}         // /account/:token, per address
-	memberAddrRate  = bucketRate{every: 250 * time.Millisecond, burst: 240} // /m/*, per address
-	memberLinkRate  = bucketRate{every: 500 * time.Millisecond, burst: 120} // /m/*, per link
+	memberAddrRate  = bucketRate{every: 250 * time.Millisecond, burst: 240} // /m/* and /o/*, per address
+	memberLinkRate  = bucketRate{every: 500 * time.Millisecond, burst: 120} // /m/* and /o/*, per link
 )
 
 // maxKeys bounds each limiter's memory: idle entries are dropped, and past
@@ -132,7 +132,8 @@ func (s *Server) limitRates(c *gin.Context) {
 		checks = []check{{s.rates.signIn, addr}}
 	case strings.HasPrefix(route, "/account/"):
 		checks = []check{{s.rates.accountLink, addr}}
-	case strings.HasPrefix(route, "/m/:token") || strings.HasPrefix(route, "/api/v1/m/:token"):
+	case strings.HasPrefix(route, "/m/:token") || strings.HasPrefix(route, "/api/v1/m/:token") || strings.HasPrefix(route, "/o/:token"):
+		// Members' and action owners' personal links alike.
 		checks = []check{{s.rates.memberAddr, addr}, {s.rates.memberLink, c.Param("token")}}
 	}
 	for _, ch := range checks {
@@ -168,6 +169,8 @@ func respondLimit(c *gin.Context, p Problem) {
 	switch route := c.FullPath(); {
 	case strings.HasPrefix(route, "/m/:token"):
 		back, label = "/m/"+c.Param("token"), "Back to your cases"
+	case strings.HasPrefix(route, "/o/:token"):
+		back, label = "/o/"+c.Param("token"), "Back to the action"
 	case route == "/login" || route == "/cases/import" || strings.HasPrefix(route, "/account/"):
 		back, label = c.Request.URL.Path, "Back"
 	}

@@ -112,6 +112,15 @@ func TestMemberRateLimits(t *testing.T) {
 	if w := serve(s, "GET", "/m/another-link", "203.0.113.9", nil, nil); w.Code == http.StatusTooManyRequests {
 		t.Error("another link was refused")
 	}
+	// An action owner's link is limited the same way.
+	for i := range memberLinkRate.burst {
+		if w := serve(s, "GET", "/o/owner-link", fmt.Sprintf("198.51.100.%d", i%200), nil, nil); w.Code == http.StatusTooManyRequests {
+			t.Fatalf("request %d on one owner link refused", i+1)
+		}
+	}
+	if w := serve(s, "GET", "/o/owner-link", "198.51.100.250", nil, nil); w.Code != http.StatusTooManyRequests {
+		t.Errorf("past an owner link's burst: %d", w.Code)
+	}
 
 	// Many links from one address, IPv6 addresses counted by their /64.
 	for i := range memberAddrRate.burst {
