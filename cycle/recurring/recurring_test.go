@@ -110,7 +110,7 @@ func TestSpecAndRequest(t *testing.T) {
 	}
 	req := recurring.Request(quarterly, london(2027, 1, 4, 9, 0))
 	if req.PanelID != 7 || req.WindowStart != "2026-10-01" || req.WindowEnd != "2026-12-31" || req.Quotas["race"] != 2 ||
-		!req.Meeting.Start.Equal(london(2027, 1, 18, 18, 0)) || req.Timing != nil || req.ReservesPerStratum != nil || req.Seed != 0 {
+		!req.Meeting.Start.Equal(london(2027, 1, 18, 18, 0)) || req.Timing != nil || req.ReservesPerStratum != nil {
 		t.Errorf("request %+v", req)
 	}
 }

@@ -38,7 +38,9 @@ type Request struct {
 	WidenMonths        int            `json:"widen_months"`
 	Meeting            cycle.Meeting  `json:"meeting"`
 	Timing             *cycle.Timing  `json:"-"`
-	Seed               int64          `json:"seed"`
+	// There is no seed: the workflow draws one from the system when the
+	// cycle starts and records it in the minutes, so nobody can choose
+	// which cases are drawn.
 }
 
 // Deps are what starting a cycle needs.
@@ -191,5 +193,5 @@ func Check(ctx context.Context, st *store.Store, by store.User, req Request) (cy
 	}
 	return cycle.CycleInput{PanelID: req.PanelID, WindowStart: start, WindowEnd: end, Theme: req.Theme, Quotas: req.Quotas,
 		TotalQuota: req.TotalQuota, ReservesPerStratum: reserves, WidenMonths: req.WidenMonths, Meeting: req.Meeting, Timing: timing,
-		StartedBy: by.Name, CoordinatorName: by.Name, CoordinatorEmail: by.Email, Seed: req.Seed}, nil
+		StartedBy: by.Name, CoordinatorName: by.Name, CoordinatorEmail: by.Email}, nil
 }
