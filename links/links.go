@@ -25,6 +25,21 @@ type Claims struct {
 	Epoch    int
 }
 
+// decodeToken reads a token strictly, so one link has exactly one
+// spelling: only the URL-safe base64 alphabet (the decoder would skip a
+// CR or LF), and zero unused bits at the end. Otherwise variants of a
+// token would all verify, and a limit or a revocation keyed by the token
+// could be sidestepped.
+func decodeToken(token string) ([]byte, error) {
+	for i := 0; i < len(token); i++ {
+		c := token[i]
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return nil, ErrInvalid
+		}
+	}
+	return base64.RawURLEncoding.Strict().DecodeString(token)
+}
+
 // Signer signs and verifies tokens with an HMAC-SHA256 key.
 type Signer struct {
 	key []byte
@@ -71,7 +86,7 @@ var (
 
 // Verify checks the signature (in constant time) and the expiry.
 func (s *Signer) Verify(token string, now time.Time) (Claims, error) {
-	raw, err := base64.RawURLEncoding.DecodeString(token)
+	raw, err := decodeToken(token)
 	n := len(raw) - sha256.Size
 	if err != nil || (n != payloadV1 && n != payloadV2) {
 		return Claims{}, ErrInvalid

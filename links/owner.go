@@ -62,7 +62,7 @@ func (s *Signer) OwnerToken(c OwnerClaims) string {
 // VerifyOwner checks an owner token's signature (in constant time) and
 // its expiry. A member's token is ErrInvalid here.
 func (s *Signer) VerifyOwner(token string, now time.Time) (OwnerClaims, error) {
-	raw, err := base64.RawURLEncoding.DecodeString(token)
+	raw, err := decodeToken(token)
 	if err != nil || len(raw) != payloadOwner+sha256.Size || raw[0] != ownerKind {
 		return OwnerClaims{}, ErrInvalid
 	}
