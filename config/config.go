@@ -35,6 +35,8 @@ type Config struct {
 	TemporalUIOrigin  string        // TEMPORAL_UI_ORIGIN: the Web UI allowed to call the codec endpoint
 	PackDelivery      string        // PACK_DELIVERY: attach or link
 	DigestEnabled     bool          // DIGEST_ENABLED: weekly manager digest schedule
+	RetentionEnabled  bool          // RETENTION_ENABLED: daily purge schedule
+	RetentionAfter    time.Duration // RETENTION_AFTER_MINUTES: how long a cycle's data is kept after its minutes
 	DataDir           string        // SCRUTINY_DATA_DIR: dev stack state
 	ShutdownTimeout   time.Duration // SHUTDOWN_TIMEOUT
 	TrustedProxies    []string      // TRUSTED_PROXIES: addresses whose X-Forwarded-For is believed
@@ -67,6 +69,8 @@ var Variables = []Variable{
 	{"TEMPORAL_UI_ORIGIN", "", "Origin of the Temporal Web UI (such as https://temporal.example.org) allowed to call the codec endpoint /codec from the browser. Empty: no cross-origin calls."},
 	{"PACK_DELIVERY", "attach", "attach: the workbook rides on the email; link: the email carries only the personal link."},
 	{"DIGEST_ENABLED", "true", "Create the weekly manager digest schedule at start-up."},
+	{"RETENTION_ENABLED", "true", "Create the daily retention schedule at start-up, which purges a cycle's packs, review answers, email bodies and identifying-detail reports once RETENTION_AFTER_MINUTES has passed, and expired sessions. false removes the schedule."},
+	{"RETENTION_AFTER_MINUTES", "2160h", "How long after a cycle's minutes are issued (or it is cancelled) its packs, review answers, email bodies and identifying-detail reports are kept: a duration in hours, at least 24h (2160h is 90 days). Findings, actions and the audit log are kept."},
 	{"SCRUTINY_DATA_DIR", ".scrutiny-dev", "Where dev keeps Temporal's SQLite file, its PostgreSQL cluster and caught mail."},
 	{"SHUTDOWN_TIMEOUT", "20s", "How long a stopping server waits for requests in flight."},
 	{"TRUSTED_PROXIES", "", "Comma-separated addresses or CIDRs of the reverse proxies in front of the server; only their X-Forwarded-For is believed when limiting sign-ins per address. Empty: the connection's own address is used."},
@@ -111,6 +115,12 @@ func FromEnv() (Config, error) {
 	}
 	if c.DigestEnabled, err = strconv.ParseBool(env("DIGEST_ENABLED")); err != nil {
 		problems = append(problems, "DIGEST_ENABLED must be true or false")
+	}
+	if c.RetentionEnabled, err = strconv.ParseBool(env("RETENTION_ENABLED")); err != nil {
+		problems = append(problems, "RETENTION_ENABLED must be true or false")
+	}
+	if c.RetentionAfter, err = time.ParseDuration(env("RETENTION_AFTER_MINUTES")); err != nil || c.RetentionAfter < 24*time.Hour {
+		problems = append(problems, "RETENTION_AFTER_MINUTES must be a duration of at least 24h, such as 2160h for 90 days")
 	}
 	if c.ShutdownTimeout, err = time.ParseDuration(env("SHUTDOWN_TIMEOUT")); err != nil {
 		problems = append(problems, "SHUTDOWN_TIMEOUT must be a duration such as 20s")

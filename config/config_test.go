@@ -4,6 +4,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lsip/scrutiny/config"
 	"github.com/lsip/scrutiny/payloadcrypt/payloadcrypttest"
@@ -17,7 +18,8 @@ func TestFromEnvDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.TemporalAddress != "127.0.0.1:7233" || c.SMTPPort != 1025 || c.PackDelivery != "attach" || !c.DigestEnabled {
+	if c.TemporalAddress != "127.0.0.1:7233" || c.SMTPPort != 1025 || c.PackDelivery != "attach" || !c.DigestEnabled ||
+		!c.RetentionEnabled || c.RetentionAfter != 90*24*time.Hour {
 		t.Errorf("defaults not applied: %+v", c)
 	}
 	if err := c.RequireProduction(); err == nil || !strings.Contains(err.Error(), "DATABASE_URL") || !strings.Contains(err.Error(), "LINK_SIGNING_KEY") {
@@ -32,11 +34,13 @@ func TestFromEnvReportsEveryBadValue(t *testing.T) {
 	t.Setenv("SMTP_PORT", "seventy")
 	t.Setenv("SMTP_TLS", "maybe")
 	t.Setenv("PACK_DELIVERY", "pigeon")
+	t.Setenv("RETENTION_AFTER_MINUTES", "1h")
+	t.Setenv("RETENTION_ENABLED", "sometimes")
 	_, err := config.FromEnv()
 	if err == nil {
 		t.Fatal("bad values accepted")
 	}
-	for _, name := range []string{"SMTP_PORT", "SMTP_TLS", "PACK_DELIVERY"} {
+	for _, name := range []string{"SMTP_PORT", "SMTP_TLS", "PACK_DELIVERY", "RETENTION_AFTER_MINUTES", "RETENTION_ENABLED"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error %q does not name %s", err, name)
 		}

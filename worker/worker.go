@@ -22,6 +22,7 @@ import (
 	"github.com/lsip/scrutiny/mailer"
 	"github.com/lsip/scrutiny/outbox"
 	"github.com/lsip/scrutiny/outbox/outboxflow"
+	"github.com/lsip/scrutiny/retention"
 	"github.com/lsip/scrutiny/store"
 )
 
@@ -56,6 +57,7 @@ func RegisterWorkflows(r sdkworker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(digest.DigestWorkflow, workflow.RegisterOptions{Name: digest.WorkflowName})
 	r.RegisterWorkflowWithOptions(outboxflow.SendMailWorkflow, workflow.RegisterOptions{Name: outbox.SendWorkflowName})
 	r.RegisterWorkflowWithOptions(recurringflow.RecurringCycleWorkflow, workflow.RegisterOptions{Name: recurring.WorkflowName})
+	r.RegisterWorkflowWithOptions(retention.RetentionWorkflow, workflow.RegisterOptions{Name: retention.WorkflowName})
 }
 
 // RegisterActivities registers each context's activities. Activity type
@@ -67,5 +69,6 @@ func RegisterActivities(r sdkworker.ActivityRegistry, c client.Client, taskQueue
 	r.RegisterActivityWithOptions(&actionflow.Activities{Store: d.Store, Links: d.Links, PublicURL: d.PublicURL}, activity.RegisterOptions{})
 	r.RegisterActivityWithOptions(&digest.Activities{Store: d.Store, PublicURL: d.PublicURL}, activity.RegisterOptions{})
 	r.RegisterActivityWithOptions(&outboxflow.Activities{Store: d.Store, Mailer: d.Mailer}, activity.RegisterOptions{})
+	r.RegisterActivityWithOptions(&retention.Activities{Store: d.Store}, activity.RegisterOptions{})
 	r.RegisterActivityWithOptions(&recurringflow.Activities{Start: start.Deps{Store: d.Store, Temporal: c, TaskQueue: taskQueue}}, activity.RegisterOptions{})
 }

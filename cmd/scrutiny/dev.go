@@ -17,6 +17,7 @@ import (
 	"github.com/lsip/scrutiny/devstack/mailcatcher"
 	"github.com/lsip/scrutiny/devstack/pgcluster"
 	"github.com/lsip/scrutiny/digest"
+	"github.com/lsip/scrutiny/retention"
 	"github.com/lsip/scrutiny/server"
 	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/worker"
@@ -128,6 +129,9 @@ func runDev(ctx context.Context, args []string) error {
 	}
 	stops = append(stops, w.Stop)
 	if err := digest.EnsureSchedule(ctx, tc, cfg.TaskQueue, cfg.DigestEnabled); err != nil {
+		return err
+	}
+	if err := retention.EnsureSchedule(ctx, tc, cfg.TaskQueue, cfg.RetentionEnabled, cfg.RetentionAfter); err != nil {
 		return err
 	}
 

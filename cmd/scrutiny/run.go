@@ -17,6 +17,7 @@ import (
 	"github.com/lsip/scrutiny/links"
 	"github.com/lsip/scrutiny/mailer"
 	"github.com/lsip/scrutiny/payloadcrypt"
+	"github.com/lsip/scrutiny/retention"
 	"github.com/lsip/scrutiny/server"
 	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/worker"
@@ -197,6 +198,9 @@ func runWorker(ctx context.Context, args []string) error {
 		return err
 	}
 	if err := digest.EnsureSchedule(ctx, tc, cfg.TaskQueue, cfg.DigestEnabled); err != nil {
+		return err
+	}
+	if err := retention.EnsureSchedule(ctx, tc, cfg.TaskQueue, cfg.RetentionEnabled, cfg.RetentionAfter); err != nil {
 		return err
 	}
 	logger.Info("worker running", "task_queue", cfg.TaskQueue)
