@@ -36,10 +36,10 @@ var pageTemplates = template.Must(template.New("").Funcs(template.FuncMap{
 	"uktime":         uktime.Time,
 	// label shows a stage, status or role in plain English, standing
 	// alone: "Conflict check".
-	"label": func(v interface{ Label() string }) string { return capital(v.Label()) },
+	"label": func(v interface{ Label() string }) string { return sentence(v.Label()) },
 	// caseStatus labels a cycle case's status, which the status query
 	// carries as a string.
-	"caseStatus": func(s string) string { return capital(domain.CaseStatus(s).Label()) },
+	"caseStatus": func(s string) string { return sentence(domain.CaseStatus(s).Label()) },
 	// strand names a strand code as people say it: "Sexual orientation".
 	"strand": func(code string) string {
 		if st, ok := domain.StrandByCode(code); ok {
@@ -48,16 +48,8 @@ var pageTemplates = template.Must(template.New("").Funcs(template.FuncMap{
 		return code
 	},
 	// words shows any other code as words: "carried forward".
-	"words": func(s string) string { return capital(strings.ReplaceAll(s, "_", " ")) },
+	"words": func(s string) string { return sentence(strings.ReplaceAll(s, "_", " ")) },
 }).ParseFS(templateFiles, "templates/*.html"))
-
-// capital gives s a capital first letter.
-func capital(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
 
 // page is what every template receives.
 type page struct {

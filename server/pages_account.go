@@ -105,7 +105,8 @@ func (s *Server) accountLinkError(c *gin.Context, err error) {
 	s.pageError(c, err)
 }
 
-// sentence starts an error's message with a capital, for a page.
+// sentence gives text a capital first letter, so an error's message or a
+// label can open a sentence on a page.
 func sentence(msg string) string {
 	if msg == "" {
 		return msg

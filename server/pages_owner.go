@@ -196,7 +196,7 @@ func (s *Server) ownerPost(f ownerForm) gin.HandlerFunc {
 			if p.Status == http.StatusConflict {
 				msg = "This action is no longer being tracked, so it cannot change. Please contact its manager, " + o.Record.ManagerName + "."
 			}
-			s.renderOwner(c, p.Status, v, []FieldError{{Field: f.field, Message: capital(msg)}})
+			s.renderOwner(c, p.Status, v, []FieldError{{Field: f.field, Message: sentence(msg)}})
 			return
 		}
 		if f == ownerComplete {

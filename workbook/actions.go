@@ -110,16 +110,23 @@ func (l *ActionLog) setRow(values []string, style int) error {
 // Close finishes the sheet with its filters and returns the file. The
 // filters are set before the stream is flushed, which writes them.
 func (l *ActionLog) Close() ([]byte, error) {
-	defer l.f.Close()
-	last, _ := excelize.ColumnNumberToName(len(actionLogColumns))
-	if err := l.f.AutoFilter(ActionLogSheet, fmt.Sprintf("A1:%s%d", last, max(2, l.row)), nil); err != nil {
+	return finishStream(l.f, l.sw, ActionLogSheet, len(actionLogColumns), l.row)
+}
+
+// finishStream sets the autofilter over a streamed sheet's columns and
+// rows, flushes the stream (which writes the filter) and returns the file.
+// The filter must be set before the flush to reach the sheet.
+func finishStream(f *excelize.File, sw *excelize.StreamWriter, sheet string, columns, lastRow int) ([]byte, error) {
+	defer f.Close()
+	last, _ := excelize.ColumnNumberToName(columns)
+	if err := f.AutoFilter(sheet, fmt.Sprintf("A1:%s%d", last, max(2, lastRow)), nil); err != nil {
 		return nil, err
 	}
-	if err := l.sw.Flush(); err != nil {
+	if err := sw.Flush(); err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer
-	if err := l.f.Write(&buf); err != nil {
+	if err := f.Write(&buf); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil

@@ -1,7 +1,6 @@
 package workbook
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 	"time"
@@ -115,19 +114,7 @@ func (l *AuditLog) Add(e domain.AuditEntry) error {
 // Close finishes the sheet with its filters and returns the file. The
 // filters are set before the stream is flushed, which writes them.
 func (l *AuditLog) Close() ([]byte, error) {
-	defer l.f.Close()
-	last, _ := excelize.ColumnNumberToName(len(auditColumns))
-	if err := l.f.AutoFilter(AuditSheet, fmt.Sprintf("A1:%s%d", last, max(2, l.row)), nil); err != nil {
-		return nil, err
-	}
-	if err := l.sw.Flush(); err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	if err := l.f.Write(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return finishStream(l.f, l.sw, AuditSheet, len(auditColumns), l.row)
 }
 
 // wallClock is t's UK date and time as a time Excel shows unchanged:
