@@ -23,11 +23,16 @@ var Columns = []string{
 	"area", "reference", "urn", "category", "strands", "principal_offence", "finalised_date", "outcome",
 	"uplift_applied", "victim_personal_statement", "community_impact_statement", "special_measures",
 	"appeal_pending", "vrr_pending", "codefendant_outstanding", "complainant_anonymity", "youth", "summary",
+	"victim_group", "youth_victim", "online_offending",
 }
 
 // flagColumns are the yes/no columns. They may be left out of the file, and
 // a blank cell means no.
-var flagColumns = Columns[8:17]
+var flagColumns = slices.Concat(Columns[8:17], Columns[19:21])
+
+// optionalColumns may be left out of the file: the flags, and the coded
+// victim group (blank for none).
+var optionalColumns = slices.Concat(flagColumns, Columns[18:19])
 
 // Parse reads a CSV or XLSX extract, chosen by the extension of filename,
 // and checks every row. It returns the cases, or Errors listing the
@@ -168,7 +173,7 @@ func readHeader(cells []string) (header, Errors) {
 	}
 	problems = append(problems, unknown...)
 	for _, col := range Columns {
-		if _, ok := h.index[col]; !ok && !slices.Contains(flagColumns, col) {
+		if _, ok := h.index[col]; !ok && !slices.Contains(optionalColumns, col) {
 			problems = append(problems, Problem{Row: 1, Column: col, Reason: "required column is missing"})
 		}
 	}

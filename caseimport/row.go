@@ -88,8 +88,10 @@ func (rc *rowChecker) record() domain.CaseRecord {
 		Summary:          rc.summary(),
 	}
 	rec.Strands = rc.strands(rec.Category)
+	rec.VictimGroup = rc.victimGroup()
 	flags := []*bool{&rec.UpliftApplied, &rec.VictimPersonalStatement, &rec.CommunityImpactStatement, &rec.SpecialMeasures,
-		&rec.AppealPending, &rec.VRRPending, &rec.CodefendantOutstanding, &rec.ComplainantAnonymity, &rec.Youth}
+		&rec.AppealPending, &rec.VRRPending, &rec.CodefendantOutstanding, &rec.ComplainantAnonymity, &rec.Youth,
+		&rec.YouthVictim, &rec.OnlineOffending}
 	for i, col := range flagColumns {
 		*flags[i] = rc.flag(col)
 	}
@@ -279,6 +281,27 @@ func (rc *rowChecker) flag(col string) bool {
 	}
 	rc.fail(col, "%s is not yes or no", shown(v))
 	return false
+}
+
+// victimGroup reads the coded group a case was flagged for; blank, or the
+// column left out, is none. Only a code (or its label) is taken: the column
+// never holds free text about a person, and a wrong value is not repeated.
+func (rc *rowChecker) victimGroup() domain.VictimGroup {
+	v, _ := rc.cell("victim_group")
+	if v == "" {
+		return ""
+	}
+	g, ok := domain.ParseVictimGroup(v)
+	if !ok {
+		codes := make([]string, len(domain.VictimGroups))
+		for i, x := range domain.VictimGroups {
+			codes[i] = string(x)
+		}
+		// The value is not repeated: a column about the victim may hold
+		// text that should never have been typed there.
+		rc.fail("victim_group", "is not a known victim group code; use one of %s, or leave it blank", strings.Join(codes, ", "))
+	}
+	return g
 }
 
 // summary checks the anonymised summary, never repeating its text.

@@ -18,7 +18,8 @@ import (
 
 // Config holds every setting the commands use.
 type Config struct {
-	DatabaseURL       string        // DATABASE_URL
+	DatabaseURL       string        // DATABASE_URL: the app role the server and worker work as
+	MigrateURL        string        // MIGRATE_DATABASE_URL: the schema owner migrations run as; empty means DatabaseURL
 	TemporalAddress   string        // TEMPORAL_ADDRESS
 	TemporalNamespace string        // TEMPORAL_NAMESPACE
 	TaskQueue         string        // TEMPORAL_TASK_QUEUE
@@ -52,7 +53,8 @@ type Variable struct {
 
 // Variables lists every setting scrutiny reads.
 var Variables = []Variable{
-	{"DATABASE_URL", "", "PostgreSQL URL. Required outside dev; dev uses the local server or starts its own cluster."},
+	{"DATABASE_URL", "", "PostgreSQL URL the server, the worker and the commands work through. Required outside dev. In production it names the role `scrutiny_app`, which the migrations create without a password (the operator sets one: `ALTER ROLE scrutiny_app PASSWORD '...'`); it reads and writes rows but cannot alter the schema, nor change, delete or truncate the audit log. dev migrates its own database as the owner, then connects as `scrutiny_app`."},
+	{"MIGRATE_DATABASE_URL", "", "PostgreSQL URL of the schema's owner, which `scrutiny migrate` and the migrations at start-up run as. Empty: DATABASE_URL. Set it for `scrutiny migrate` only and the server and worker never hold the owner's password: at start-up, with nothing pending, they only check the schema is current."},
 	{"TEMPORAL_ADDRESS", "127.0.0.1:7233", "Temporal frontend host:port. dev serves its own here."},
 	{"TEMPORAL_NAMESPACE", "default", "Temporal namespace."},
 	{"TEMPORAL_TASK_QUEUE", "scrutiny", "Task queue the worker polls."},
@@ -82,6 +84,7 @@ func FromEnv() (Config, error) {
 	var problems []string
 	c := Config{
 		DatabaseURL:       env("DATABASE_URL"),
+		MigrateURL:        env("MIGRATE_DATABASE_URL"),
 		TemporalAddress:   env("TEMPORAL_ADDRESS"),
 		TemporalNamespace: env("TEMPORAL_NAMESPACE"),
 		TaskQueue:         env("TEMPORAL_TASK_QUEUE"),
@@ -147,6 +150,15 @@ func FromEnv() (Config, error) {
 		return c, fmt.Errorf("configuration: %s", strings.Join(problems, "; "))
 	}
 	return c, nil
+}
+
+// MigrationURL is where migrations run: MIGRATE_DATABASE_URL, else
+// DATABASE_URL.
+func (c Config) MigrationURL() string {
+	if c.MigrateURL != "" {
+		return c.MigrateURL
+	}
+	return c.DatabaseURL
 }
 
 // RequireProduction reports the settings that have no safe default outside

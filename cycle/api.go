@@ -29,6 +29,10 @@ const (
 	UpdateCloseMeeting      = "close-meeting"
 	UpdateApproveMinutes    = "approve-minutes"
 	UpdateCancel            = "cancel"
+	// A forum's updates: its agenda before the meeting, and the notes of
+	// each item's discussion at it.
+	UpdateSetAgenda   = "set-agenda"
+	UpdateAgendaNotes = "agenda-notes"
 	// UpdateStarted returns once the cycle is stored, so the caller that
 	// started it (with update-with-start) learns its ID at once.
 	UpdateStarted = "started"
@@ -58,6 +62,23 @@ type CycleInput struct {
 	CoordinatorEmail string  `json:"coordinator_email"`
 	// Seed fixes the draw; zero means draw a fresh one and record it.
 	Seed int64 `json:"seed"`
+	// ThemeFilter narrows the cases the draw may take (strands, outcomes,
+	// finalised dates, case flags); Theme stays its label. Absent in
+	// cycles started before themes existed.
+	ThemeFilter *domain.ThemeFilter `json:"theme_filter,omitempty"`
+	// Forum runs the cycle of a forum: a meeting with an agenda and no case
+	// stages (no draw, conflict check, packs or reviews). Absent in every
+	// cycle started before forums existed, which run as a panel's.
+	Forum bool `json:"forum,omitempty"`
+	// Agenda is a forum meeting's agenda as the cycle was started with it.
+	Agenda []AgendaItem `json:"agenda,omitempty"`
+}
+
+// ApproveSelectionRequest is the coordinator's approval of the selection.
+// By is the email of the person approving, which the audit log names;
+// approvals sent before it existed carry none.
+type ApproveSelectionRequest struct {
+	By string `json:"by,omitempty"`
 }
 
 // ReplaceRequest withdraws a case, or asks for a fresh draw in its place.
@@ -144,4 +165,6 @@ type CycleStatus struct {
 	// Notices are plain-English facts the coordinator should see, such as
 	// a shortfall or a withdrawal with no reserve left.
 	Notices []string `json:"notices"`
+	// Forum is set on a forum's cycle, which has no cases.
+	Forum bool `json:"forum,omitempty"`
 }

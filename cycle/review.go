@@ -3,6 +3,7 @@ package cycle
 import (
 	"time"
 
+	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/reviewform"
 )
 
@@ -25,6 +26,21 @@ type MemberReviewInput struct {
 	Deadline     time.Time       `json:"deadline"`
 	MeetingStart time.Time       `json:"meeting_start"`
 	Reminders    []time.Duration `json:"reminders"`
+	// ContinueAsNewAfter, when positive, continues as new once a run has
+	// saved that many reviews (for tests). Whatever it is, the workflow
+	// continues as new when Temporal suggests it or its history grows long.
+	ContinueAsNewAfter int `json:"continue_as_new_after,omitempty"`
+	// State carries the review across continue-as-new; the first run has
+	// none and starts every case outstanding.
+	State *MemberReviewState `json:"state,omitempty"`
+}
+
+// MemberReviewState is a member's review as one run hands it to the next.
+type MemberReviewState struct {
+	Status   map[int64]domain.ReviewStatus `json:"status"`
+	Late     map[int64]bool                `json:"late,omitempty"`
+	Reminded []time.Duration               `json:"reminded,omitempty"` // reminder offsets already dealt with
+	Runs     int                           `json:"runs"`               // earlier runs of this review
 }
 
 // ReviewSubmission is one save (a draft) or submission of a case's review.

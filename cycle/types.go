@@ -58,6 +58,8 @@ type StoredReview struct {
 type Attendance struct {
 	CycleID int64            `json:"cycle_id"`
 	Status  map[int64]string `json:"status"` // member id -> present, apologies, absent
+	// By is the email of the person recording it, for the audit log.
+	By string `json:"by,omitempty"`
 }
 
 // Finding is the panel's finding on one case.
@@ -77,6 +79,10 @@ type LearningPoint struct {
 	Text         string `json:"text"`
 	Tag          string `json:"tag"` // prosecution, police, partners
 	GoodPractice bool   `json:"good_practice"`
+	By           string `json:"by,omitempty"` // email of the person adding it, for the audit log
+	// Theme is the code of its theme on the shared list
+	// (docs/feedback-framework.md); empty for none.
+	Theme string `json:"theme,omitempty"`
 }
 
 // AgreedAction is an action the panel agreed at the meeting, as the chair
@@ -94,9 +100,39 @@ type AgreedAction struct {
 	ManagerName     string    `json:"manager_name"`
 	ManagerEmail    string    `json:"manager_email"`
 	Due             time.Time `json:"due"`
+	// Area is, for a national panel, the code of the Area that owns the
+	// action, whose manager board then shows it; empty means the panel's
+	// Area. A local panel's actions are always its Area's.
+	Area string `json:"area,omitempty"`
+	// By is the email of the person recording it, for the audit log.
+	By string `json:"by,omitempty"`
 }
 
 // RecordedAction is a stored action.
 type RecordedAction struct {
 	ActionID int64 `json:"action_id"`
+}
+
+// AgendaItem is one item of a forum meeting's agenda: a short title, who
+// leads it and how many minutes it is given. Notes are the discussion's,
+// recorded at the meeting.
+type AgendaItem struct {
+	Title   string `json:"title"`
+	Lead    string `json:"lead,omitempty"`
+	Minutes int    `json:"minutes,omitempty"`
+	Notes   string `json:"notes,omitempty"`
+}
+
+// SetAgendaRequest replaces a forum's agenda before its meeting.
+type SetAgendaRequest struct {
+	Items []AgendaItem `json:"items"`
+	By    string       `json:"by,omitempty"`
+}
+
+// AgendaNotes records the discussion of one agenda item (Item counts
+// from 1) at a forum's meeting; recording again replaces it.
+type AgendaNotes struct {
+	Item  int    `json:"item"`
+	Notes string `json:"notes"`
+	By    string `json:"by,omitempty"`
 }

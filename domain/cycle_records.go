@@ -24,6 +24,10 @@ type Cycle struct {
 	Quotas             CycleQuotas
 	ReservesPerStratum int
 	Stage              Stage
+	// PanelKind is the panel's kind: a national panel draws from every Area.
+	PanelKind PanelKind
+	// ThemeFilter narrows the cases the cycle draws from.
+	ThemeFilter ThemeFilter
 	// Schedule is the workflow's schedule (cycle.Schedule) as JSON; the
 	// store keeps it without reading it, except for ReviewsDue.
 	Schedule   json.RawMessage

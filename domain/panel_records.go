@@ -16,6 +16,8 @@ type Panel struct {
 	Covers  string   `json:"covers"` // hate_crime, vawg or both
 	Strands []string `json:"strands"`
 	Members int      `json:"members"`
+	// Kind is local, national or forum; a national panel's Area hosts it.
+	Kind PanelKind `json:"kind"`
 	// Active is false once an admin has closed the panel: it starts no
 	// new cycles, and its cycles and members stay on record.
 	Active bool `json:"active"`
@@ -28,6 +30,7 @@ type NewPanel struct {
 	Name     string
 	Covers   string
 	Strands  []string
+	Kind     PanelKind // "" is local
 }
 
 // PanelRef is what starting a cycle needs of a panel: its Area, for the

@@ -24,8 +24,13 @@ type CaseRecord struct {
 	VRRPending               bool
 	CodefendantOutstanding   bool
 	ComplainantAnonymity     bool
-	Youth                    bool
-	Summary                  string
+	// Youth is a youth case: the defendant was under 18.
+	Youth bool
+	// The coded attributes a theme selects on (docs/case-import.md).
+	VictimGroup     VictimGroup // "" when flagged for none
+	YouthVictim     bool        // a victim was under 18
+	OnlineOffending bool        // the offending was wholly or partly online
+	Summary         string
 }
 
 // ActionRow is one action in a list.

@@ -57,6 +57,21 @@ const (
 	ReviewExcused      ReviewStatus = "excused"
 )
 
+// PanelKind is what sort of panel it is. A local panel draws its cases
+// from its own Area; a national panel is hosted by an Area but draws from
+// every Area's cases on a theme, stratified by Area as well as strand; a
+// forum meets and agrees actions without reviewing cases.
+type PanelKind string
+
+const (
+	PanelLocal    PanelKind = "local"
+	PanelNational PanelKind = "national"
+	PanelForum    PanelKind = "forum"
+)
+
+// PanelKinds are the kinds in the order forms offer them.
+var PanelKinds = []PanelKind{PanelLocal, PanelNational, PanelForum}
+
 // MailStatus is where an outbox message stands. Pending mail is still to
 // be sent; the others are final, and are what delivery reports.
 type MailStatus string
@@ -165,6 +180,15 @@ func (s MailStatus) Label() string {
 
 // Label is where an action stands, in words: "in progress".
 func (s ActionStatus) Label() string { return label(s, map[ActionStatus]string{}) }
+
+// Label is the panel's kind in words: "national scrutiny panel".
+func (k PanelKind) Label() string {
+	return label(k, map[PanelKind]string{
+		PanelLocal:    "local scrutiny and involvement panel",
+		PanelNational: "national scrutiny panel",
+		PanelForum:    "forum",
+	})
+}
 
 // Label is where a meeting stands, in words: "scheduled".
 func (s MeetingStatus) Label() string { return label(s, map[MeetingStatus]string{}) }

@@ -1,7 +1,9 @@
-// Package mailtext holds the wording of every email scrutiny sends, as
-// text templates, and renders them. Keeping the words in one place lets a
-// reviewer check, in one read, that no email carries a case summary, a URN
-// or a victim's details.
+// Package mailtext renders every email scrutiny sends. The emails to panel
+// members are worded in the message catalogues (package i18n, keys
+// mail.<name>), in each member's language; the emails to staff and to
+// action owners are the text templates here. Keeping the words in those
+// two places lets a reviewer check, in one read, that no email carries a
+// case summary, a URN or a victim's details.
 //
 // This file and action.go are data: the templates themselves.
 package mailtext
@@ -12,10 +14,12 @@ import (
 	"strings"
 	"text/template"
 
+	"github.com/lsip/scrutiny/i18n"
 	"github.com/lsip/scrutiny/uktime"
 )
 
-// Every email scrutiny sends is one of these templates: a subject line, a
+// Every email scrutiny sends is one of these templates, or a catalogue
+// message mail.<name>: a subject line, a
 // blank line, then the plain-text body. They carry pseudonymous references,
 // counts and dates, never a case summary, a URN or a victim's details, and
 // their links lead to pages where a person presses a button: opening a link
@@ -25,98 +29,6 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	"ukclock": uktime.Clock,
 	"ukdate":  uktime.Date,
 }).Parse(`
-{{define "invite"}}{{if .Cancelled}}Cancelled: {{.Panel}} meeting on {{ukdate .Start}}{{else if .Sequence}}Meeting changed: {{.Panel}}, {{uktime .Start}}{{else}}Meeting invitation: {{.Panel}}, {{uktime .Start}}{{end}}
-
-Dear {{.Name}},
-
-{{if .Cancelled}}The meeting of the {{.Panel}} on {{uktime .Start}} has been cancelled{{if .Reason}}. The reason given: {{.Reason}}{{end}}.
-
-You do not need to do anything. The review cycle for this meeting has ended and your personal page for it is closed. Open the attached update and your calendar will remove the meeting.{{else}}{{if .Sequence}}The meeting of the {{.Panel}} has changed. It is now:{{else}}You are invited to the meeting of the {{.Panel}}:{{end}}
-
-  When: {{uktime .Start}} to {{ukclock .End}}{{if .Location}}
-  Where: {{.Location}}{{end}}{{if .OnlineLink}}
-  Online: {{.OnlineLink}}{{end}}{{if .Sequence}}{{with .Deadline}}
-  Reviews due: {{uktime .}}{{end}}{{end}}
-{{if .Sequence}}{{with .Deadline}}
-Please send your reviews by the new deadline, {{uktime .}}. Reminders will follow the new date.
-{{end}}{{end}}
-Please tell us whether you will attend or send your apologies, using the buttons on your personal page:
-{{.Link}}
-
-Open the attached invitation and your calendar will {{if .Sequence}}move the meeting{{else}}add it{{end}}.{{end}}
-
-With thanks,
-{{.Coordinator}}
-{{end}}
-
-{{define "teaser"}}Before the packs go out: any conflicts of interest? ({{.Panel}})
-
-Dear {{.Name}},
-
-These are the cases the panel will review. Before the review packs go out, please tell us if you know, or are connected to, anyone who may be involved in any of them. Only the type of each case is shown here.
-
-{{range .Cases}}  {{.Reference}}: {{.Strands}}; {{.Offence}}; {{.Outcome}}; finalised {{.Month}}
-{{end}}
-To declare a conflict, use your personal page:
-{{.Link}}
-
-Please do this before {{uktime .Deadline}}, when the packs go out. If you have no conflicts, you do not need to do anything.
-
-With thanks,
-{{.Coordinator}}
-{{end}}
-
-{{define "pack"}}Your review pack for the {{.Panel}} meeting on {{ukdate .Meeting}}
-
-Dear {{.Name}},
-
-Your review pack is ready. It has {{.Cases}} case{{if ne .Cases 1}}s{{end}} for you to review before the meeting on {{uktime .Meeting}}.
-
-Please send your reviews by {{uktime .Deadline}}.
-
-There are two ways to review:
-  - online: open your personal page and fill in the form for each case. Your answers are kept as a draft until you submit them;
-  - in Excel: {{if .Attached}}the pack is attached{{else}}download the pack from your personal page{{end}}. Fill in the yellow cells and upload it on your personal page. Please do not email it back.
-
-Your personal page:
-{{.Link}}
-
-The pack is confidential. Complainants of sexual offences have lifelong anonymity in law. Do not share, forward or print it, and delete it after the meeting. The link is personal to you: please do not forward this email.
-
-With thanks,
-{{.Coordinator}}
-{{end}}
-
-{{define "reminder"}}Reminder: {{.Outstanding}} review{{if ne .Outstanding 1}}s{{end}} to send by {{ukdate .Deadline}}
-
-Dear {{.Name}},
-
-You have {{.Outstanding}} case review{{if ne .Outstanding 1}}s{{end}} still to send for the {{.Panel}}. Please send {{if eq .Outstanding 1}}it{{else}}them{{end}} by {{uktime .Deadline}}.
-
-Your personal page:
-{{.Link}}
-
-If you cannot review a case, just let your coordinator know by replying to this email.
-
-With thanks,
-{{.Coordinator}}
-{{end}}
-
-{{define "minutes"}}Minutes of the {{.Panel}} meeting on {{ukdate .Meeting}}
-
-Dear {{.Name}},
-
-The chair has approved the minutes of the meeting on {{uktime .Meeting}}. They are attached.
-
-The minutes are confidential to the panel and the prosecution service. Please do not share them.
-
-{{if .ForCoordinator}}The public key messages, which carry the learning and no case detail, can be downloaded from the cycle page:
-{{.Link}}{{else}}Your coordinator will publish the key messages: a short public summary of the learning, with no case detail.{{end}}
-
-With thanks,
-{{.Coordinator}}
-{{end}}
-
 {{define "minutes_draft"}}Draft minutes to approve: {{.Panel}} meeting on {{ukdate .Meeting}}
 
 Dear {{.Name}},
@@ -149,12 +61,51 @@ Cycle page: {{.Link}}
 // AlertKinds are the coordinator alerts the "alert" template words.
 var AlertKinds = []string{"bounce", "non_returns", "identifying_detail", "awaiting_approval"}
 
-// Render executes an email template and splits its subject from its body.
+// Render words an email and splits its subject from its body. An email
+// the catalogues word (mail.<name>) is written in the languages data asks
+// for: data is then a map whose "Lang" is the person's language ("en" or
+// "cy"; English if absent) and whose "Bilingual", when true, writes the
+// email in Welsh then English, one above the other, with both subjects
+// joined by " / ". Any other email is a template of this package, in
+// English.
 func Render(name string, data any) (subject, body string, err error) {
-	var b bytes.Buffer
-	if err := templates.ExecuteTemplate(&b, name, data); err != nil {
-		return "", "", fmt.Errorf("render %s email: %w", name, err)
+	key := "mail." + name
+	if _, ok := i18n.Lookup(i18n.English, key); !ok {
+		var b bytes.Buffer
+		if err := templates.ExecuteTemplate(&b, name, data); err != nil {
+			return "", "", fmt.Errorf("render %s email: %w", name, err)
+		}
+		subject, body = split(b.String())
+		return subject, body, nil
 	}
-	subject, body, _ = strings.Cut(strings.TrimLeft(b.String(), "\n"), "\n\n")
-	return strings.TrimSpace(subject), strings.TrimSpace(body) + "\n", nil
+	var subjects, bodies []string
+	var divider string
+	for _, lang := range i18n.MailLangs(audience(data)) {
+		l := i18n.For(lang)
+		text, err := l.Text(key, data)
+		if err != nil {
+			return "", "", fmt.Errorf("render %s email: %w", name, err)
+		}
+		s, b := split(text)
+		subjects, bodies = append(subjects, s), append(bodies, strings.TrimSpace(b))
+		if divider == "" {
+			divider = l.T("mail.bilingual_divider")
+		}
+	}
+	return strings.Join(subjects, " / "), strings.Join(bodies, "\n\n"+divider+"\n\n") + "\n", nil
+}
+
+// split separates an email's subject line from its body.
+func split(text string) (subject, body string) {
+	subject, body, _ = strings.Cut(strings.TrimLeft(text, "\n"), "\n\n")
+	return strings.TrimSpace(subject), strings.TrimSpace(body) + "\n"
+}
+
+// audience reads the language and the bilingual flag from an email's data.
+func audience(data any) (lang string, bilingual bool) {
+	if m, ok := data.(map[string]any); ok {
+		lang, _ = m["Lang"].(string)
+		bilingual, _ = m["Bilingual"].(bool)
+	}
+	return lang, bilingual
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lsip/scrutiny/i18n"
 	"github.com/lsip/scrutiny/reviewform"
 	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/workbook"
@@ -38,7 +39,8 @@ type Pack struct {
 	CaseIDs []int64
 }
 
-// Build makes the member's pack from the cycle's cases as they are now.
+// Build makes the member's pack from the cycle's cases as they are now,
+// in the member's language.
 func Build(ctx context.Context, st *store.Store, r Request) (Pack, error) {
 	c, err := st.Cycle(ctx, r.CycleID)
 	if err != nil {
@@ -53,6 +55,10 @@ func Build(ctx context.Context, st *store.Store, r Request) (Pack, error) {
 		return Pack{}, err
 	}
 	conflicted, err := st.ConflictedCases(ctx, c.ID, m.ID)
+	if err != nil {
+		return Pack{}, err
+	}
+	lang, _, err := st.MemberLanguage(ctx, m.ID)
 	if err != nil {
 		return Pack{}, err
 	}
@@ -77,7 +83,7 @@ func Build(ctx context.Context, st *store.Store, r Request) (Pack, error) {
 		deadline = c.ReviewsDue
 	}
 	out.Workbook, err = workbook.BuildPack(workbook.Pack{
-		Form: reviewform.Default(), PanelName: c.PanelName, AreaName: c.AreaName, CycleRef: c.WorkflowID, CycleID: c.ID,
+		Form: reviewform.In(i18n.Parse(lang)), PanelName: c.PanelName, AreaName: c.AreaName, CycleRef: c.WorkflowID, CycleID: c.ID,
 		MemberID: m.ID, MemberName: m.Name, Meeting: c.Meeting(), MeetingPlace: c.MeetingPlace(),
 		Deadline: deadline, ReturnURL: r.Link, Cases: cases, MattersArising: items,
 	})

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/lsip/scrutiny/i18n"
 )
 
 // Form is one version of the review form. A returned workbook names the
@@ -19,6 +21,8 @@ type Form struct {
 	Questions  []Question
 	Ratings    []Rating
 	Categories []Category
+	// lang is the language the form's words and messages are in.
+	lang i18n.Lang
 }
 
 // Question is one rated question.
@@ -62,7 +66,8 @@ type TextField struct {
 	Label string
 }
 
-// TextFields lists the free-text answers in the order the form shows them.
+// TextFields lists the free-text answers in the order the form shows them,
+// labelled in English; Form.TextFields labels them in the form's language.
 var TextFields = []TextField{
 	{"good_practice", "Good practice"},
 	{"concerns", "Concerns"},
@@ -114,32 +119,47 @@ type FieldError struct {
 // characters.
 const MaxText = 4000
 
-// Default is the domain's standard form.
-func Default() Form {
-	return Form{
-		Version: "2026-1",
-		Questions: []Question{
-			{"charging", "Was the charging decision in line with the Code for Crown Prosecutors?"},
-			{"strand_flagged", "Was the hate crime or VAWG strand identified and flagged?"},
-			{"hostility_uplift", "Was hostility evidenced and a sentence uplift sought (s.66 Sentencing Act 2020)?"},
-			{"victim_care", "Victim care: special measures, victim personal statement, letters"},
-			{"language", "The language used in the file"},
-			{"joint_working", "Joint working with the police and with ISVA and IDVA advocates"},
-			{"timeliness", "Timeliness"},
-		},
-		Ratings: []Rating{
-			{"yes", "Yes"},
-			{"partly", "Partly"},
-			{"no", "No"},
-			{"na", "Not applicable / not known"},
-		},
-		Categories: []Category{
-			{Key: "handled_well", Label: "Handled well"},
-			{Key: "handled_well_observations", Label: "Handled well, with observations"},
-			{Key: "concerns", Label: "Concerns identified"},
-			{Key: "not_agreed", Label: "The panel could not agree", CarriesForward: true},
-		},
+// questionKeys, ratingKeys and categoryKeys are the standard form's
+// items in the order it shows them; their words are in the catalogues
+// under form.q.<key>, form.rating.<key> and form.category.<key>.
+var (
+	questionKeys = []string{"charging", "strand_flagged", "hostility_uplift", "victim_care", "language", "joint_working", "timeliness"}
+	ratingKeys   = []string{"yes", "partly", "no", "na"}
+	categoryKeys = []string{"handled_well", "handled_well_observations", "concerns", "not_agreed"}
+)
+
+// Default is the domain's standard form, in English.
+func Default() Form { return In(i18n.English) }
+
+// In is the standard form worded in lang: the same version and keys, so
+// answers given in either language are the same answers.
+func In(lang i18n.Lang) Form {
+	l := i18n.For(lang)
+	f := Form{Version: "2026-1", lang: l.Lang()}
+	for _, key := range questionKeys {
+		f.Questions = append(f.Questions, Question{key, l.T("form.q." + key)})
 	}
+	for _, key := range ratingKeys {
+		f.Ratings = append(f.Ratings, Rating{key, l.T("form.rating." + key)})
+	}
+	for _, key := range categoryKeys {
+		f.Categories = append(f.Categories, Category{Key: key, Label: l.T("form.category." + key), CarriesForward: key == "not_agreed"})
+	}
+	return f
+}
+
+// Lang is the language the form is worded in.
+func (f Form) Lang() i18n.Lang { return i18n.Parse(string(f.lang)) }
+
+// TextFields lists the free-text answers in the order the form shows them,
+// labelled in the form's language.
+func (f Form) TextFields() []TextField {
+	l := i18n.For(f.Lang())
+	out := make([]TextField, len(TextFields))
+	for i, tf := range TextFields {
+		out[i] = TextField{tf.Field, l.T("form.text." + tf.Field)}
+	}
+	return out
 }
 
 // Question returns the question with key.
@@ -171,26 +191,40 @@ func (f Form) RatingLabel(key string) string {
 }
 
 // RatingKey finds a rating by key or label, ignoring case and spacing,
-// because people type over drop-downs in a workbook.
+// because people type over drop-downs in a workbook. A label in any
+// language with a catalogue is found, so a Welsh pack reads back the same
+// as an English one.
 func (f Form) RatingKey(s string) (string, bool) {
 	s = fold(s)
 	for _, r := range f.Ratings {
-		if fold(r.Key) == s || fold(r.Label) == s {
+		if fold(r.Key) == s || fold(r.Label) == s || anyLabel("form.rating."+r.Key, s) {
 			return r.Key, true
 		}
 	}
 	return "", false
 }
 
-// CategoryKey finds a category by key or label, ignoring case and spacing.
+// CategoryKey finds a category by key or label (in any language), ignoring
+// case and spacing.
 func (f Form) CategoryKey(s string) (string, bool) {
 	s = fold(s)
 	for _, c := range f.Categories {
-		if fold(c.Key) == s || fold(c.Label) == s {
+		if fold(c.Key) == s || fold(c.Label) == s || anyLabel("form.category."+c.Key, s) {
 			return c.Key, true
 		}
 	}
 	return "", false
+}
+
+// anyLabel reports whether folded is the message key's text, folded, in
+// any language.
+func anyLabel(key, folded string) bool {
+	for _, lang := range i18n.Langs {
+		if e, ok := i18n.Lookup(lang, key); ok && fold(e.Other) == folded {
+			return true
+		}
+	}
+	return false
 }
 
 func fold(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
@@ -206,38 +240,39 @@ func fold(s string) string { return strings.Join(strings.Fields(strings.ToLower(
 // partial.
 func (f Form) Validate(a Answers, final bool) []FieldError {
 	var errs []FieldError
-	add := func(field, format string, args ...any) {
-		errs = append(errs, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	l := i18n.For(f.Lang())
+	add := func(field, key string, args ...any) {
+		errs = append(errs, FieldError{Field: field, Message: l.T("form.err."+key, args...)})
 	}
 	for _, q := range f.Questions {
 		rating := a.Ratings[q.Key]
 		switch {
 		case rating == "" && final:
-			add("ratings."+q.Key, "Choose a rating for “%s”.", q.Text)
+			add("ratings."+q.Key, "rating_missing", "Question", q.Text)
 		case rating != "" && !slices.ContainsFunc(f.Ratings, func(r Rating) bool { return r.Key == rating }):
-			add("ratings."+q.Key, "Choose a rating for “%s” from the list: %s.", q.Text, f.ratingChoices())
+			add("ratings."+q.Key, "rating_unknown", "Question", q.Text, "Choices", f.ratingChoices())
 		}
 		if n := utf8.RuneCountInString(a.Comments[q.Key]); n > MaxText {
-			add("comments."+q.Key, "Your comment on “%s” is %s characters long. Please shorten it to %s characters or fewer.", q.Text, thousands(n), thousands(MaxText))
+			add("comments."+q.Key, "comment_long", "Question", q.Text, "Length", thousands(n), "Max", thousands(MaxText))
 		}
 	}
 	for _, key := range unknownKeys(f, a.Ratings) {
-		add("ratings."+key, "This form has no question called “%s”, so its rating cannot be saved.", key)
+		add("ratings."+key, "unknown_rating", "Key", key)
 	}
 	for _, key := range unknownKeys(f, a.Comments) {
-		add("comments."+key, "This form has no question called “%s”, so its comment cannot be saved.", key)
+		add("comments."+key, "unknown_comment", "Key", key)
 	}
 	switch {
 	case a.Overall == "" && final:
-		add("overall", "Choose an overall category for the case.")
+		add("overall", "overall_missing")
 	case a.Overall != "":
 		if _, ok := f.Category(a.Overall); !ok {
-			add("overall", "Choose an overall category from the list: %s.", f.categoryChoices())
+			add("overall", "overall_unknown", "Choices", f.categoryChoices())
 		}
 	}
-	for _, tf := range TextFields {
+	for _, tf := range f.TextFields() {
 		if n := utf8.RuneCountInString(a.Text(tf.Field)); n > MaxText {
-			add(tf.Field, "“%s” is %s characters long. Please shorten it to %s characters or fewer.", tf.Label, thousands(n), thousands(MaxText))
+			add(tf.Field, "text_long", "Label", tf.Label, "Length", thousands(n), "Max", thousands(MaxText))
 		}
 	}
 	return errs
@@ -262,7 +297,7 @@ func (f Form) ratingChoices() string {
 	for i, r := range f.Ratings {
 		labels[i] = r.Label
 	}
-	return orList(labels)
+	return f.orList(labels)
 }
 
 // categoryChoices lists the category labels, quoted because a label may
@@ -272,14 +307,15 @@ func (f Form) categoryChoices() string {
 	for i, c := range f.Categories {
 		labels[i] = "“" + c.Label + "”"
 	}
-	return orList(labels)
+	return f.orList(labels)
 }
 
-func orList(items []string) string {
+// orList joins items as a sentence in the form's language: "a, b or c".
+func (f Form) orList(items []string) string {
 	if len(items) < 2 {
 		return strings.Join(items, "")
 	}
-	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
+	return strings.Join(items[:len(items)-1], ", ") + " " + i18n.For(f.Lang()).T("form.or") + " " + items[len(items)-1]
 }
 
 // thousands writes n with comma separators, as people read numbers.

@@ -2,7 +2,8 @@
 // stratified random draw that anyone can repeat from the recorded seed and
 // eligible set, which is how a panel shows its "random" selection was
 // random. It is pure: the caller loads the eligible cases and records the
-// result.
+// result. docs/selection.md describes the algorithm exactly, so that it can
+// be written again in another language; Verify re-runs a published draw.
 package selection
 
 import (
@@ -126,11 +127,11 @@ func stream(seed int64, strand string, attempt int) *rand.Rand {
 }
 
 // shuffle is a Fisher–Yates shuffle over a sorted slice, so the order the
-// caller loaded the cases in does not matter.
-func shuffle(ids []int64, r *rand.Rand) {
-	for i := len(ids) - 1; i > 0; i-- {
+// caller loaded the cases (or Areas) in does not matter.
+func shuffle[T any](items []T, r *rand.Rand) {
+	for i := len(items) - 1; i > 0; i-- {
 		j := r.IntN(i + 1)
-		ids[i], ids[j] = ids[j], ids[i]
+		items[i], items[j] = items[j], items[i]
 	}
 }
 

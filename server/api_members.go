@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -48,6 +49,10 @@ type memberPage struct {
 	CycleID   int64        `json:"cycle_id"`
 	MemberID  int64        `json:"member_id"`
 	FormItems any          `json:"form"`
+	// MeetingAt and DeadlineAt are Meeting and Deadline as times, for
+	// the page to write in the member's language.
+	MeetingAt  time.Time `json:"-"`
+	DeadlineAt time.Time `json:"-"`
 }
 
 func (s *Server) memberHome(c *gin.Context) {
@@ -71,7 +76,7 @@ func (s *Server) memberPageData(ctx context.Context, m memberAccess) (memberPage
 	}
 	p := memberPage{Name: m.Name, Panel: mc.Panel, Stage: mc.Stage, Meeting: uktime.Time(mc.Meeting), Deadline: uktime.Time(mc.ReviewsDue),
 		Released: mc.Released, Response: mc.Response, Cases: make([]memberCase, len(cases)), CycleID: m.CycleID, MemberID: m.MemberID,
-		FormItems: reviewform.Default()}
+		FormItems: reviewform.Default(), MeetingAt: mc.Meeting, DeadlineAt: mc.ReviewsDue}
 	for i, x := range cases {
 		p.Cases[i] = memberCase{CaseID: x.CaseID, Reference: x.Reference, Strands: x.Strands, Offence: x.Offence, Outcome: domain.OutcomeLabel(x.Outcome),
 			Finalised: x.Finalised, ReviewStatus: x.ReviewStatus, Conflicted: x.Conflicted}

@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -28,6 +29,9 @@ type panelRequest struct {
 	Name    string   `json:"name"`
 	Covers  string   `json:"covers"`
 	Strands []string `json:"strands"`
+	// Kind is local (the default), national or forum. A national panel's
+	// area is the Area that hosts it; it draws from every Area.
+	Kind domain.PanelKind `json:"kind"`
 }
 
 // coversBoth is a panel's covers when it reviews both categories.
@@ -54,6 +58,9 @@ func (s *Server) createPanel(c *gin.Context) {
 	if len(req.Strands) == 0 {
 		fields = append(fields, FieldError{"strands", "name at least one strand"})
 	}
+	if req.Kind != "" && !slices.Contains(domain.PanelKinds, req.Kind) {
+		fields = append(fields, FieldError{"kind", "must be local, national or forum"})
+	}
 	for i, code := range req.Strands {
 		st, ok := domain.StrandByCode(code)
 		switch {
@@ -69,7 +76,7 @@ func (s *Server) createPanel(c *gin.Context) {
 		badRequest(c, "Some fields need correcting.", fields...)
 		return
 	}
-	out, err := s.deps.Store.CreatePanel(c.Request.Context(), domain.NewPanel{AreaCode: area.Code, Name: req.Name, Covers: req.Covers, Strands: req.Strands},
+	out, err := s.deps.Store.CreatePanel(c.Request.Context(), domain.NewPanel{AreaCode: area.Code, Name: req.Name, Covers: req.Covers, Strands: req.Strands, Kind: req.Kind},
 		currentUser(c).Name)
 	if _, dup := store.IsUniqueViolation(err); dup {
 		writeProblem(c, Problem{Status: http.StatusConflict, Title: "That panel exists", Detail: "The Area already has a panel with this name.", Errors: []FieldError{{"name", "is already used in this Area"}}})

@@ -65,7 +65,11 @@ func TestMeetingPageShowsReviewsByRole(t *testing.T) {
 	_, err := e.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: wf, TaskQueue: coordQueue}, cycle.WorkflowName, in)
 	e.must(err)
 	e.waitFor("the selection", func() bool { return e.cycleStatus(wf).Stage == domain.StageCoordinatorCheck })
-	e.update(wf, cycle.UpdateApproveSelection)
+	// Approved from the page, so that the audit log names the coordinator.
+	cyclePage := fmt.Sprintf("/cycles/%d", e.cycleStatus(wf).CycleID)
+	if code, to, body := coord.post(cyclePage+"/approve", url.Values{}, cyclePage); code != http.StatusSeeOther {
+		t.Fatalf("approve the selection = %d %s\n%s", code, to, body)
+	}
 	e.waitFor("the meeting", func() bool { return e.cycleStatus(wf).Stage == domain.StageMeeting })
 	st := e.cycleStatus(wf)
 	var inReview []cycle.CycleCase
@@ -174,6 +178,26 @@ func TestMeetingPageShowsReviewsByRole(t *testing.T) {
 	}
 	if _, _, body := coord.get(to); !strings.Contains(body, "Recorded ") || !strings.Contains(body, `value="concerns" checked`) {
 		t.Errorf("the page after recording the finding:\n%s", body)
+	}
+
+	// The meeting's record made from the pages is audited under the email
+	// of the person signed in, as is the approval.
+	for path, form := range map[string]url.Values{
+		"/attendance":      {fmt.Sprintf("m%d", e.aled): {"present"}},
+		"/learning-points": {"text": {"Record hostility at charge"}, "tag": {"prosecution"}},
+		"/actions": {"description": {"Brief lawyers"}, "owner_name": {"Area lead"}, "owner_email": {"lead@example.org"},
+			"manager_name": {"DCCP"}, "manager_email": {"dccp@example.org"}, "due": {now.AddDate(0, 3, 0).Format(time.DateOnly)}},
+	} {
+		if code, to, body := coord.post(cyclePage+path, form, cyclePage); code != http.StatusSeeOther || !strings.Contains(to, "done=") {
+			t.Errorf("POST %s = %d %s\n%s", path, code, to, body)
+		}
+	}
+	for _, action := range []string{"selection_approved", "attendance_recorded", "learning_point_added", "action_agreed"} {
+		var actors string
+		e.must(e.db.QueryRow(ctx, `SELECT coalesce(string_agg(actor, ','), '') FROM audit_log WHERE action = $1`, action).Scan(&actors))
+		if actors != "cath@example.org" {
+			t.Errorf("%s audited as %q, want cath@example.org", action, actors)
+		}
 	}
 
 	// Closing the meeting tells the chair's account, once.

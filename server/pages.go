@@ -17,6 +17,7 @@ import (
 
 	"github.com/lsip/scrutiny/cycle"
 	"github.com/lsip/scrutiny/domain"
+	"github.com/lsip/scrutiny/i18n"
 	"github.com/lsip/scrutiny/reviewform"
 	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/uktime"
@@ -71,6 +72,9 @@ type page struct {
 	Case    caseView
 	Form    reviewform.Form
 	Answers reviewform.Answers
+	// L writes a member's or owner's page in their language; staff pages
+	// leave it nil, for English.
+	L *i18n.Localizer
 }
 
 func render(c *gin.Context, status int, name string, p page) {
@@ -99,6 +103,9 @@ func (s *Server) pageRoutes() {
 	s.schedulePageRoutes()
 	s.ownerPageRoutes()
 	s.meetingPageRoutes()
+	s.comparisonPageRoutes()
+	s.themePageRoutes()
+	s.boardPageRoutes()
 	s.codecRoutes()
 	m := s.engine.Group("/m/:token", s.requireMemberPage)
 	m.POST("/agreement", s.memberAgreementSubmit)
@@ -120,8 +127,30 @@ func (s *Server) requireMemberPage(c *gin.Context) {
 		c.Abort()
 		return
 	}
+	lang, _, err := s.deps.Store.MemberLanguage(c.Request.Context(), ma.MemberID)
+	if err != nil {
+		s.pageError(c, err)
+		c.Abort()
+		return
+	}
 	c.Set(memberKey, ma)
+	c.Set(localizerKey, i18n.For(i18n.Lang(lang)))
 	c.Next()
+}
+
+// memberView is a page of a member's personal site, in their language.
+func memberView(c *gin.Context, p page) page {
+	p.Base, p.L = memberBase(c), localizer(c)
+	return p
+}
+
+// memberFlash is the confirmation named by the done parameter, in the
+// member's language, or nothing for a code it does not know.
+func memberFlash(c *gin.Context) string {
+	if done := c.Query("done"); slices.Contains(memberFlashes, done) {
+		return localizer(c).T("member.done." + done)
+	}
+	return ""
 }
 
 func memberBase(c *gin.Context) string { return "/m/" + c.Param("token") }
@@ -132,7 +161,7 @@ func (s *Server) memberHomePage(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	render(c, http.StatusOK, "member_home.html", page{Title: p.Panel, Base: memberBase(c), Page: p, Flash: c.Query("done")})
+	render(c, http.StatusOK, "member_home.html", memberView(c, page{Title: p.Panel, Page: p, Flash: memberFlash(c)}))
 }
 
 func (s *Server) pageError(c *gin.Context, err error) {
@@ -143,15 +172,17 @@ func (s *Server) pageError(c *gin.Context, err error) {
 
 func (s *Server) memberCasePage(c *gin.Context) {
 	v, err := s.memberCase(c.Request.Context(), currentMember(c), c.Param("case"))
+	l := localizer(c)
 	if errors.Is(err, store.ErrNotFound) {
-		errorPage(c, Problem{Status: http.StatusNotFound, Title: "This case is not in your pack", Detail: "It may have been removed after a conflict was declared or a problem was reported."}, memberBase(c), "Back to your cases")
+		render(c, http.StatusNotFound, "error.html", memberView(c, page{Title: l.T("member.missing.title"), Message: l.T("member.missing.detail"),
+			Next: memberBase(c), NextLabel: l.T("member.back")}))
 		return
 	}
 	if err != nil {
 		s.pageError(c, err)
 		return
 	}
-	render(c, http.StatusOK, "member_case.html", page{Title: "Case " + v.Reference, Base: memberBase(c), Case: v, Form: reviewform.Default(), Answers: v.Answers})
+	render(c, http.StatusOK, "member_case.html", memberView(c, page{Title: l.T("member.case.title", "Reference", v.Reference), Case: v, Form: memberReviewForm(c), Answers: v.Answers}))
 }
 
 // answersFromForm reads the review form's fields.
@@ -177,12 +208,13 @@ func answersFromForm(c *gin.Context, form reviewform.Form) reviewform.Answers {
 // at the top, linked to their fields, and nothing typed is lost.
 func (s *Server) memberCaseSubmit(c *gin.Context) {
 	m := currentMember(c)
-	form := reviewform.Default()
+	l := localizer(c)
+	form := memberReviewForm(c)
 	answers := answersFromForm(c, form)
 	v, err := s.memberCase(c.Request.Context(), m, c.Param("case"))
 	if errors.Is(err, store.ErrNotFound) {
-		render(c, http.StatusNotFound, "member_unsaved.html", page{Title: "Your answers have not been saved", Base: memberBase(c), Form: form, Answers: answers,
-			Message: "This case is no longer in your pack: it may have been removed after a conflict was declared or a problem was reported."})
+		render(c, http.StatusNotFound, "member_unsaved.html", memberView(c, page{Title: l.T("member.unsaved.title"), Form: form, Answers: answers,
+			Message: l.T("member.unsaved.gone")}))
 		return
 	}
 	if err != nil {
@@ -199,7 +231,7 @@ func (s *Server) memberCaseSubmit(c *gin.Context) {
 		for _, e := range errs {
 			fe[e.Field] = e.Message
 		}
-		render(c, status, "member_case.html", page{Title: "Case " + v.Reference, Base: memberBase(c), Case: v, Form: form, Answers: answers, Errors: errs, FieldErrors: fe})
+		render(c, status, "member_case.html", memberView(c, page{Title: l.T("member.case.title", "Reference", v.Reference), Case: v, Form: form, Answers: answers, Errors: errs, FieldErrors: fe}))
 	}
 	if problems := form.Validate(answers, final); len(problems) > 0 {
 		errs := make([]FieldError, len(problems))
@@ -215,21 +247,21 @@ func (s *Server) memberCaseSubmit(c *gin.Context) {
 		return
 	}
 	if !final {
-		render(c, http.StatusOK, "member_done.html", page{Title: "Draft saved", Message: "Your answers for case " + v.Reference + " are saved. You can come back and finish them before the deadline.", Base: memberBase(c)})
+		render(c, http.StatusOK, "member_done.html", memberView(c, page{Title: l.T("member.saved.title"), Message: l.T("member.saved.message", "Reference", v.Reference)}))
 		return
 	}
-	msg := "Thank you. Your review of case " + v.Reference + " has been sent."
+	msg := l.T("member.sent.message", "Reference", v.Reference)
 	if stored.Late {
-		msg += " It arrived after the deadline, so it is marked late, but the panel will still see it."
+		msg += l.T("member.sent.late")
 	}
-	render(c, http.StatusOK, "member_done.html", page{Title: "Review sent", Message: msg, Base: memberBase(c)})
+	render(c, http.StatusOK, "member_done.html", memberView(c, page{Title: l.T("member.sent.title"), Message: msg}))
 }
 
 func (s *Server) memberRSVPPage(c *gin.Context) {
 	m := currentMember(c)
 	resp := c.PostForm("response")
 	if !slices.Contains(meetingResponses, resp) {
-		s.memberHomeWithError(c, FieldError{Field: "main", Message: "Choose whether you will attend."})
+		s.memberHomeWithError(c, FieldError{Field: "main", Message: localizer(c).T("member.err.rsvp")})
 		return
 	}
 	// With no meeting scheduled there is nothing to answer; the page
@@ -238,7 +270,7 @@ func (s *Server) memberRSVPPage(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, memberBase(c)+"?done=Thank+you.+Your+answer+is+saved.")
+	c.Redirect(http.StatusSeeOther, memberBase(c)+"?done=rsvp")
 }
 
 func (s *Server) memberHomeWithError(c *gin.Context, fe FieldError) {
@@ -247,14 +279,14 @@ func (s *Server) memberHomeWithError(c *gin.Context, fe FieldError) {
 		s.pageError(c, err)
 		return
 	}
-	render(c, http.StatusUnprocessableEntity, "member_home.html", page{Title: p.Panel, Base: memberBase(c), Page: p, Errors: []FieldError{fe}})
+	render(c, http.StatusUnprocessableEntity, "member_home.html", memberView(c, page{Title: p.Panel, Page: p, Errors: []FieldError{fe}}))
 }
 
 func (s *Server) memberConflictPage(c *gin.Context) {
 	m := currentMember(c)
 	caseID, err := strconv.ParseInt(c.PostForm("case_id"), 10, 64)
 	if err != nil {
-		s.memberHomeWithError(c, FieldError{Field: "main", Message: "Choose the case you have a conflict with."})
+		s.memberHomeWithError(c, FieldError{Field: "main", Message: localizer(c).T("member.err.conflict_case")})
 		return
 	}
 	if p := s.cycleUpdateFor(c.Request.Context(), m, cycle.UpdateDeclareConflict,
@@ -262,39 +294,40 @@ func (s *Server) memberConflictPage(c *gin.Context) {
 		s.memberHomeWithError(c, FieldError{Field: "main", Message: p.Detail})
 		return
 	}
-	c.Redirect(http.StatusSeeOther, memberBase(c)+"?done=Thank+you.+Your+conflict+of+interest+is+recorded.")
+	c.Redirect(http.StatusSeeOther, memberBase(c)+"?done=conflict")
 }
 
 func (s *Server) memberIdentifyingPage(c *gin.Context) {
 	m := currentMember(c)
 	caseID, err := strconv.ParseInt(c.PostForm("case_id"), 10, 64)
 	if err != nil {
-		s.memberHomeWithError(c, FieldError{Field: "main", Message: "Choose the case that reveals identifying detail."})
+		s.memberHomeWithError(c, FieldError{Field: "main", Message: localizer(c).T("member.err.identifying_case")})
 		return
 	}
 	if p := s.cycleUpdateFor(c.Request.Context(), m, cycle.UpdateReportIdentifying,
 		cycle.IdentifyingRequest{MemberID: m.MemberID, CaseID: caseID, Detail: c.PostForm("detail")}); p != nil {
-		errorPage(c, *p, memberBase(c), "Back to your cases")
+		render(c, p.Status, "error.html", memberView(c, page{Title: p.Title, Message: p.Detail, Next: memberBase(c), NextLabel: localizer(c).T("member.back")}))
 		return
 	}
-	c.Redirect(http.StatusSeeOther, memberBase(c)+"?done=Thank+you.+The+case+has+been+removed+from+every+pack+and+the+coordinator+told.")
+	c.Redirect(http.StatusSeeOther, memberBase(c)+"?done=identifying")
 }
 
 func (s *Server) memberUploadPage(c *gin.Context) {
 	m := currentMember(c)
+	l := localizer(c)
 	file, _, err := c.Request.FormFile("file")
 	if err != nil {
-		s.memberHomeWithError(c, FieldError{Field: "file", Message: "Choose the completed workbook to upload."})
+		s.memberHomeWithError(c, FieldError{Field: "file", Message: l.T("member.err.no_file")})
 		return
 	}
 	defer file.Close()
 	data, err := io.ReadAll(io.LimitReader(file, maxUploadBytes+1))
 	if err != nil {
-		s.memberHomeWithError(c, FieldError{Field: "file", Message: "The file could not be read. Please choose it and upload it again."})
+		s.memberHomeWithError(c, FieldError{Field: "file", Message: l.T("member.err.unreadable")})
 		return
 	}
 	if len(data) > maxUploadBytes {
-		s.memberHomeWithError(c, FieldError{Field: "file", Message: "The file is too large: a review pack is well under 10 MB. Please check you chose the right file."})
+		s.memberHomeWithError(c, FieldError{Field: "file", Message: l.T("member.err.too_large")})
 		return
 	}
 	saved, problems, p := s.acceptUpload(c.Request.Context(), m, data)
@@ -310,12 +343,11 @@ func (s *Server) memberUploadPage(c *gin.Context) {
 		}
 		var errs []FieldError
 		for _, pr := range problems {
-			errs = append(errs, FieldError{Field: "file", Message: "Sheet \u201c" + pr.Sheet + "\u201d, cell " + pr.Cell + ": " + pr.Message})
+			errs = append(errs, FieldError{Field: "file", Message: l.T("member.err.problem", "Sheet", pr.Sheet, "Cell", pr.Cell, "Message", pr.Message)})
 		}
-		render(c, http.StatusUnprocessableEntity, "member_home.html", page{Title: pd.Panel, Base: memberBase(c), Page: pd, Errors: errs,
-			Flash: strconv.Itoa(len(saved)) + " review(s) from the workbook were saved; please correct the rest."})
+		render(c, http.StatusUnprocessableEntity, "member_home.html", memberView(c, page{Title: pd.Panel, Page: pd, Errors: errs,
+			Flash: l.T("member.upload.partly", "Count", len(saved))}))
 		return
 	}
-	render(c, http.StatusOK, "member_done.html", page{Title: "Workbook received", Base: memberBase(c),
-		Message: "Thank you. " + strconv.Itoa(len(saved)) + " review(s) from your workbook have been sent."})
+	render(c, http.StatusOK, "member_done.html", memberView(c, page{Title: l.T("member.upload.received"), Message: l.T("member.upload.sent", "Count", len(saved))}))
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"slices"
@@ -42,8 +43,10 @@ type panelForm struct {
 	Areas   []domain.AreaRef
 	Strands []domain.Strand
 	Covers  []panelCover
+	Kinds   []domain.PanelKind
 	// What was typed or is stored.
 	AreaCode, Name, Cover string
+	Kind                  domain.PanelKind
 	Chosen                map[string]bool
 }
 
@@ -59,7 +62,7 @@ func (s *Server) adminPanelsPage(c *gin.Context) {
 // newPanelForm is the form with its choices filled in.
 func (s *Server) newPanelForm(c *gin.Context) (panelForm, error) {
 	areas, err := s.deps.Store.AreasIn(c.Request.Context(), userScope(c))
-	return panelForm{Areas: areas, Strands: domain.Strands, Covers: panelCovers, Chosen: map[string]bool{}}, err
+	return panelForm{Areas: areas, Strands: domain.Strands, Covers: panelCovers, Kinds: domain.PanelKinds, Kind: domain.PanelLocal, Chosen: map[string]bool{}}, err
 }
 
 func (s *Server) adminNewPanelPage(c *gin.Context) {
@@ -89,12 +92,16 @@ func (s *Server) adminNewPanelSubmit(c *gin.Context) {
 		return
 	}
 	chosen := readPanelForm(c, &f)
+	f.Kind = cmp.Or(domain.PanelKind(c.PostForm("kind")), domain.PanelLocal)
 	strands, errs := checkPanelForm(f.Name, f.Cover, chosen)
 	if !slices.ContainsFunc(f.Areas, func(a domain.AreaRef) bool { return a.Code == f.AreaCode }) {
-		errs = append([]FieldError{{"area", "Choose the CPS Area the panel belongs to"}}, errs...)
+		errs = append([]FieldError{{"area", "Choose the CPS Area the panel belongs to (for a national panel, the Area that hosts it)"}}, errs...)
+	}
+	if !slices.Contains(domain.PanelKinds, f.Kind) {
+		errs = append(errs, FieldError{"kind", "Choose what kind of panel it is"})
 	}
 	if len(errs) == 0 {
-		created, err := s.deps.Store.CreatePanel(c.Request.Context(), domain.NewPanel{AreaCode: f.AreaCode, Name: f.Name, Covers: f.Cover, Strands: strands}, currentUser(c).Name)
+		created, err := s.deps.Store.CreatePanel(c.Request.Context(), domain.NewPanel{AreaCode: f.AreaCode, Name: f.Name, Covers: f.Cover, Strands: strands, Kind: f.Kind}, currentUser(c).Name)
 		switch errs = panelSaveErrors(err); {
 		case errs != nil:
 		case err != nil:

@@ -1,11 +1,13 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/lsip/scrutiny/domain"
+	"github.com/lsip/scrutiny/i18n"
 )
 
 // agreementPage is what the confidentiality agreement page shows.
@@ -42,8 +44,25 @@ func renderAgreement(c *gin.Context, status int, errs []FieldError) {
 	for _, e := range errs {
 		fe[e.Field] = e.Message
 	}
-	render(c, status, "member_agreement.html", page{Title: domain.CurrentAgreement.Title, Base: memberBase(c),
-		Page: agreementPage{Agreement: domain.CurrentAgreement}, Errors: errs, FieldErrors: fe})
+	ag := agreementIn(localizer(c))
+	render(c, status, "member_agreement.html", memberView(c, page{Title: ag.Title,
+		Page: agreementPage{Agreement: ag}, Errors: errs, FieldErrors: fe}))
+}
+
+// agreementParagraphs is how many paragraphs the current agreement has in
+// the catalogues (agreement.p1 to agreement.p6).
+const agreementParagraphs = 6
+
+// agreementIn is the current confidentiality agreement worded in the
+// member's language, under the current version: a member accepts, and the
+// store records word for word, the text they were shown. In English it is
+// domain.CurrentAgreement, as a test checks.
+func agreementIn(l *i18n.Localizer) domain.Agreement {
+	ag := domain.Agreement{Version: domain.CurrentAgreement.Version, Title: l.T("agreement.title")}
+	for i := 1; i <= agreementParagraphs; i++ {
+		ag.Paragraphs = append(ag.Paragraphs, l.T(fmt.Sprintf("agreement.p%d", i)))
+	}
+	return ag
 }
 
 // memberAgreementSubmit records the member's acceptance of the current
@@ -51,15 +70,14 @@ func renderAgreement(c *gin.Context, status int, errs []FieldError) {
 // ticked the agreement is shown again with the reason.
 func (s *Server) memberAgreementSubmit(c *gin.Context) {
 	if c.PostForm("accept") != "yes" {
-		renderAgreement(c, http.StatusUnprocessableEntity, []FieldError{{Field: "accept",
-			Message: "Tick the box to say you accept the agreement. If you cannot accept it, please contact your panel coordinator."}})
+		renderAgreement(c, http.StatusUnprocessableEntity, []FieldError{{Field: "accept", Message: localizer(c).T("agreement.err.tick")}})
 		return
 	}
-	if err := s.deps.Store.AcceptAgreement(c.Request.Context(), currentMember(c).MemberID, domain.CurrentAgreement); err != nil {
+	if err := s.deps.Store.AcceptAgreement(c.Request.Context(), currentMember(c).MemberID, agreementIn(localizer(c))); err != nil {
 		s.pageError(c, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, memberBase(c)+"?done=Thank+you.+You+have+accepted+the+confidentiality+agreement.")
+	c.Redirect(http.StatusSeeOther, memberBase(c)+"?done=agreement")
 }
 
 // withAgreements adds where each active member of the panel stands with

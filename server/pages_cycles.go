@@ -25,7 +25,9 @@ func (s *Server) cyclePageRoutes(staff *gin.RouterGroup) {
 	staff.POST("/cycles/new", requireRole(coordinatorOnly), s.newCycleSubmit)
 	staff.GET("/cycles/:id", requireRole(staffRoles), s.cyclePage)
 	staff.GET("/cycles/:id/minutes.xlsx", requireRole(staffRoles), s.cycleFile(domain.FileMinutes))
-	staff.POST("/cycles/:id/approve", requireRole(coordinatorOnly), s.cyclePost(cycle.UpdateApproveSelection, "The selection is approved.", func(*gin.Context) (any, string) { return nil, "" }))
+	staff.POST("/cycles/:id/approve", requireRole(coordinatorOnly), s.cyclePost(cycle.UpdateApproveSelection, "The selection is approved.", func(c *gin.Context) (any, string) {
+		return cycle.ApproveSelectionRequest{By: currentUser(c).Email}, ""
+	}))
 	staff.POST("/cycles/:id/replace", requireRole(coordinatorOnly), s.cyclePost(cycle.UpdateReplaceCase, "The case is withdrawn.", func(c *gin.Context) (any, string) {
 		id, err := strconv.ParseInt(c.PostForm("case_id"), 10, 64)
 		if err != nil {
@@ -34,7 +36,7 @@ func (s *Server) cyclePageRoutes(staff *gin.RouterGroup) {
 		return cycle.ReplaceRequest{CaseID: id, Reason: c.PostForm("reason"), Redraw: c.PostForm("redraw") == "true", By: currentUser(c).Name}, ""
 	}))
 	staff.POST("/cycles/:id/attendance", requireRole(meetingRoles), s.cyclePost(cycle.UpdateRecordAttendance, "Attendance is recorded.", func(c *gin.Context) (any, string) {
-		at := cycle.Attendance{Status: map[int64]string{}}
+		at := cycle.Attendance{Status: map[int64]string{}, By: currentUser(c).Email}
 		c.Request.ParseForm()
 		for key, vals := range c.Request.PostForm {
 			if id, err := strconv.ParseInt(strings.TrimPrefix(key, "m"), 10, 64); err == nil && strings.HasPrefix(key, "m") && len(vals) > 0 {
@@ -49,7 +51,7 @@ func (s *Server) cyclePageRoutes(staff *gin.RouterGroup) {
 	staff.GET("/cycles/:id/packs/:file", requireRole(meetingRoles), s.coordinatorPack)
 	staff.POST("/cycles/:id/findings", requireRole(meetingRoles), s.cyclePost(cycle.UpdateRecordFinding, "The finding is recorded.", func(c *gin.Context) (any, string) { return readFinding(c) }))
 	staff.POST("/cycles/:id/learning-points", requireRole(meetingRoles), s.cyclePost(cycle.UpdateAddLearningPoint, "The learning point is added.", func(c *gin.Context) (any, string) {
-		return cycle.LearningPoint{Text: strings.TrimSpace(c.PostForm("text")), Tag: c.PostForm("tag")}, ""
+		return cycle.LearningPoint{Text: strings.TrimSpace(c.PostForm("text")), Tag: c.PostForm("tag"), By: currentUser(c).Email}, ""
 	}))
 	staff.POST("/cycles/:id/actions", requireRole(meetingRoles), s.cyclePost(cycle.UpdateAddAction, "The action is added and its tracking has started.", func(c *gin.Context) (any, string) {
 		due, err := time.Parse(time.DateOnly, c.PostForm("due"))
@@ -57,7 +59,7 @@ func (s *Server) cyclePageRoutes(staff *gin.RouterGroup) {
 			return nil, "Give the due date as YYYY-MM-DD."
 		}
 		return cycle.AgreedAction{Description: strings.TrimSpace(c.PostForm("description")), OwnerName: c.PostForm("owner_name"), OwnerEmail: c.PostForm("owner_email"),
-			ManagerName: c.PostForm("manager_name"), ManagerEmail: c.PostForm("manager_email"), Due: due}, ""
+			ManagerName: c.PostForm("manager_name"), ManagerEmail: c.PostForm("manager_email"), Due: due, By: currentUser(c).Email}, ""
 	}))
 	staff.POST("/cycles/:id/close-meeting", requireRole(meetingRoles), s.cyclePost(cycle.UpdateCloseMeeting, "The draft minutes are ready for the chair.", func(*gin.Context) (any, string) { return nil, "" }))
 	staff.POST("/cycles/:id/approve-minutes", requireRole(chairOnly), s.cyclePost(cycle.UpdateApproveMinutes, "The minutes are issued and on their way to the members.", func(c *gin.Context) (any, string) {

@@ -22,6 +22,7 @@ func (s *Server) meetingPageRoutes() {
 	staff.GET("/cycles/:id/meeting", requireRole(meetingRoles), s.meetingIndexPage)
 	staff.GET("/cycles/:id/meeting/:case", requireRole(meetingRoles), s.meetingCasePage)
 	staff.POST("/cycles/:id/meeting/:case", requireRole(meetingRoles), s.meetingFindingSubmit)
+	s.forumPageRoutes(staff)
 }
 
 // meetingIndex is the meeting's list of cases.
@@ -56,6 +57,9 @@ func (s *Server) meetingIndexPage(c *gin.Context) {
 	cr, p := s.findCycle(c)
 	if p != nil {
 		errorPage(c, *p, "/cycles", "Back to cycles")
+		return
+	}
+	if s.forumMeetingPage(c, cr, http.StatusOK, nil) { // pages_forum.go: a forum has an agenda, not cases
 		return
 	}
 	cases, err := s.deps.Store.MeetingCases(c.Request.Context(), cr.ID)

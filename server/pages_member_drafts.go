@@ -36,11 +36,10 @@ func memberLinkFailed(c *gin.Context, p Problem) {
 	review := c.Request.Method == http.MethodPost && c.FullPath() == "/m/:token/cases/:case"
 	switch {
 	case review && isAutosave(c):
-		c.JSON(p.Status, autosaveResult{Message: "Your draft could not be saved: " + strings.TrimSuffix(lowerFirst(p.Detail), ".") +
-			". Keep this page open and copy your answers somewhere safe before you leave it."})
+		c.JSON(p.Status, autosaveResult{Message: localizer(c).T("member.autosave.keep", "Reason", strings.TrimSuffix(lowerFirst(p.Detail), "."))})
 	case review:
 		form := reviewform.Default()
-		render(c, p.Status, "member_unsaved.html", page{Title: "Your answers have not been saved", Message: p.Detail,
+		render(c, p.Status, "member_unsaved.html", page{Title: localizer(c).T("member.unsaved.title"), Message: p.Detail,
 			Form: form, Answers: answersFromForm(c, form)})
 	default:
 		errorPage(c, p, "", "")
@@ -71,13 +70,12 @@ func (s *Server) saveReview(ctx context.Context, m memberAccess, caseID int64, a
 // buttons. A background save never sends the review.
 func (s *Server) autosaveDraft(c *gin.Context, m memberAccess, caseID int64, form reviewform.Form, answers reviewform.Answers) {
 	if problems := form.Validate(answers, false); len(problems) > 0 {
-		c.JSON(http.StatusUnprocessableEntity, autosaveResult{Message: "Your draft could not be saved: " + problems[0].Message})
+		c.JSON(http.StatusUnprocessableEntity, autosaveResult{Message: localizer(c).T("member.autosave.failed", "Reason", problems[0].Message)})
 		return
 	}
 	if _, p := s.saveReview(c.Request.Context(), m, caseID, answers, false); p != nil {
-		c.JSON(p.Status, autosaveResult{Message: "Your draft could not be saved: " + strings.TrimSuffix(lowerFirst(p.Detail), ".") +
-			". Your answers are still on this page; please try “Save as a draft”."})
+		c.JSON(p.Status, autosaveResult{Message: localizer(c).T("member.autosave.retry", "Reason", strings.TrimSuffix(lowerFirst(p.Detail), "."))})
 		return
 	}
-	c.JSON(http.StatusOK, autosaveResult{Saved: true, Message: "Draft saved at " + uktime.Clock(time.Now()) + "."})
+	c.JSON(http.StatusOK, autosaveResult{Saved: true, Message: localizer(c).T("member.autosave.saved", "Clock", uktime.Clock(time.Now()))})
 }

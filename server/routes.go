@@ -11,6 +11,7 @@ import (
 	"github.com/lsip/scrutiny/caseimport"
 	"github.com/lsip/scrutiny/cycle"
 	"github.com/lsip/scrutiny/domain"
+	"github.com/lsip/scrutiny/selection"
 	"github.com/lsip/scrutiny/workbook"
 )
 
@@ -68,7 +69,7 @@ func (s *Server) apiRoutes() []route {
 			  "meeting": {"start": "2027-01-12T18:00:00Z", "end": "2027-01-12T20:00:00Z", "location": "Cardiff office", "online_link": ""},
 			  "timing": {"conflict_check_before": "21d", "packs_before": "P14D", "reminders": ["7d", "3d", "PT36H"]}}`, docs{Response: cycle.CycleStatus{}, Status: http.StatusCreated, Problems: []int{http.StatusConflict}}},
 		{"GET", "/cycles/{id}", authStaff, staffRoles, "A cycle's status", s.cycleStatus, nil, "", docs{Response: cycle.CycleStatus{}, Problems: statusProblems}},
-		{"POST", "/cycles/{id}/approve", authStaff, coordinatorOnly, "Approve the selection", cycleUpdate[noBody](s, cycle.UpdateApproveSelection, nil), nil, "", cycleUpdateDocs},
+		{"POST", "/cycles/{id}/approve", authStaff, coordinatorOnly, "Approve the selection", cycleUpdate(s, cycle.UpdateApproveSelection, func(c *gin.Context, r *cycle.ApproveSelectionRequest) { r.By = currentUser(c).Email }), nil, "", cycleUpdateDocs},
 		{"POST", "/cycles/{id}/replace", authStaff, coordinatorOnly, "Withdraw a case (a reserve or a fresh draw takes its place)",
 			cycleUpdate(s, cycle.UpdateReplaceCase, func(c *gin.Context, r *cycle.ReplaceRequest) { r.By = currentUser(c).Name }),
 			cycle.ReplaceRequest{}, `{"case_id": 1234, "reason": "Appeal lodged", "redraw": false}`, cycleUpdateDocs},
@@ -77,17 +78,17 @@ func (s *Server) apiRoutes() []route {
 			cycle.Meeting{}, `{"start": "2027-01-19T18:00:00Z", "end": "2027-01-19T20:00:00Z", "location": "", "online_link": "https://meet.example/lsip"}`, cycleUpdateDocs},
 		{"POST", "/cycles/{id}/members/{member}/leave", authStaff, coordinatorOnly, "A member leaves: access ends, open reviews are excused", s.memberLeft, nil, "", docs{Response: memberLeftAnswer{}, Problems: []int{http.StatusConflict}}},
 		{"POST", "/cycles/{id}/attendance", authStaff, meetingRoles, "Record attendance",
-			cycleUpdate(s, cycle.UpdateRecordAttendance, func(*gin.Context, *cycle.Attendance) {}),
+			cycleUpdate(s, cycle.UpdateRecordAttendance, func(c *gin.Context, at *cycle.Attendance) { at.By = currentUser(c).Email }),
 			cycle.Attendance{}, `{"status": {"101": "present", "102": "apologies"}}`, cycleUpdateDocs},
 		{"POST", "/cycles/{id}/findings", authStaff, meetingRoles, "Record the panel's finding on a case",
 			cycleUpdate(s, cycle.UpdateRecordFinding, func(c *gin.Context, f *cycle.Finding) { f.RecordedBy = currentUser(c).Name }),
 			cycle.Finding{}, `{"case_id": 1234, "category": "concerns", "rationale": "Hostility was evidenced but no uplift was sought."}`, cycleUpdateDocs},
 		{"GET", "/cycles/{id}/cases/{case}/reviews-summary", authStaff, meetingRoles, "The members' submitted reviews of an approved case added up: ratings per question, suggested findings, comments by panel role, never by name (audited)", s.reviewsSummaryAPI, nil, "", docs{Response: reviewsSummary{}}},
 		{"POST", "/cycles/{id}/learning-points", authStaff, meetingRoles, "Add a learning point or good practice",
-			cycleUpdate(s, cycle.UpdateAddLearningPoint, func(*gin.Context, *cycle.LearningPoint) {}),
+			cycleUpdate(s, cycle.UpdateAddLearningPoint, func(c *gin.Context, lp *cycle.LearningPoint) { lp.By = currentUser(c).Email }),
 			cycle.LearningPoint{}, `{"case_id": 1234, "text": "Record hostility evidence at charge.", "tag": "prosecution", "good_practice": false}`, cycleUpdateDocs},
 		{"POST", "/cycles/{id}/actions", authStaff, meetingRoles, "Agree an action",
-			cycleUpdate(s, cycle.UpdateAddAction, func(*gin.Context, *cycle.AgreedAction) {}),
+			cycleUpdate(s, cycle.UpdateAddAction, func(c *gin.Context, ac *cycle.AgreedAction) { ac.By = currentUser(c).Email }),
 			cycle.AgreedAction{}, `{"description": "Brief hate crime lawyers on s.66 uplifts", "kind": "recommendation", "audience": "prosecution",
 			  "owner_name": "Area hate crime lead", "owner_email": "lead@example.org", "manager_name": "DCCP", "manager_email": "dccp@example.org", "due": "2027-04-30T00:00:00Z"}`, cycleUpdateDocs},
 		{"POST", "/cycles/{id}/close-meeting", authStaff, meetingRoles, "Close the meeting's record and draft the minutes", cycleUpdate[noBody](s, cycle.UpdateCloseMeeting, nil), nil, "", cycleUpdateDocs},
@@ -96,6 +97,7 @@ func (s *Server) apiRoutes() []route {
 		{"POST", "/cycles/{id}/cancel", authStaff, coordinatorOnly, "Cancel the cycle",
 			cycleUpdate(s, cycle.UpdateCancel, func(c *gin.Context, r *cycle.CancelRequest) { r.By = currentUser(c).Name }),
 			cycle.CancelRequest{}, `{"reason": "The chair is unavailable; a new cycle will be started."}`, cycleUpdateDocs},
+		{"GET", "/cycles/{id}/draw", authStaff, staffRoles, "The published draw: seed, quotas, eligible cases as pseudonymous ordinals, and what was drawn (docs/selection.md)", s.cycleDraw, nil, "", docs{Response: selection.Record{}}},
 		{"GET", "/cycles/{id}/minutes", authStaff, staffRoles, "Download the minutes", s.cycleFile(domain.FileMinutes), nil, "", downloadDocs},
 		{"GET", "/cycles/{id}/key-messages", authStaff, staffRoles, "Download the public key messages", s.cycleFile(domain.FileKeyMessages), nil, "", downloadDocs},
 		{"GET", "/actions", authStaff, staffRoles, "The action board", s.listActions, nil, "", docs{Query: actionParams, Response: actionPage{}}},

@@ -15,6 +15,7 @@ import (
 	"github.com/lsip/scrutiny/cycle"
 	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/store"
+	"github.com/lsip/scrutiny/uktime"
 )
 
 // statusOf is the cycle's status from its one source at the time: the
@@ -30,13 +31,31 @@ func (s *Server) statusOf(ctx context.Context, cr domain.CycleRef) (cycle.CycleS
 			if err := v.Get(&st); err != nil {
 				return st, fmt.Errorf("read the status of cycle %d: %w", cr.ID, err)
 			}
-			return st, nil
+			return st, s.noteDelayedMail(ctx, &st)
 		}
 		if running, derr := s.workflowRunning(ctx, cr.WorkflowID); running || derr != nil {
 			return cycle.CycleStatus{}, &errNoAnswer{cycle: cr, err: err}
 		}
 	}
 	return s.deps.Store.StoredCycleStatus(ctx, cr.ID)
+}
+
+// noteDelayedMail tells the coordinator, among the running cycle's
+// notices, of its mail that delivery is still retrying after failures (the
+// mail server down, or refusing us), so a delay is seen, not guessed from
+// packs that have not gone.
+func (s *Server) noteDelayedMail(ctx context.Context, st *cycle.CycleStatus) error {
+	d, err := s.deps.Store.DelayedCycleMail(ctx, st.CycleID)
+	if err != nil || d.Count == 0 {
+		return err
+	}
+	what := "1 email of this cycle is"
+	if d.Count > 1 {
+		what = fmt.Sprintf("%d emails of this cycle are", d.Count)
+	}
+	st.Notices = append(st.Notices, fmt.Sprintf("%s delayed: waiting since %s because the mail server has not accepted them (last error: %s). Sending is retried automatically.",
+		what, d.Since.In(uktime.London).Format("2 January 2006 15:04"), d.LastError))
+	return nil
 }
 
 // workflowRunning reports whether the workflow is still running. One that

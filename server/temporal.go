@@ -7,12 +7,13 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
+
+	"github.com/lsip/scrutiny/cycle/start"
 )
 
 // runUpdate sends a workflow update and waits for its result. A failure
@@ -49,7 +50,7 @@ func (s *Server) runUpdate(ctx context.Context, workflowID, name string, arg, re
 		return &Problem{Status: http.StatusConflict, Title: "This has finished", Detail: "The review cycle or review this refers to is no longer running, so it cannot change."}
 	case errors.As(err, &appErr):
 		return &Problem{Status: http.StatusUnprocessableEntity, Title: "This cannot be done", Detail: appErr.Message()}
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+	case start.TemporalUnreachable(err):
 		return &Problem{Status: http.StatusServiceUnavailable, Title: "Please try again", Detail: "The request took too long. Nothing was lost; please try again in a moment."}
 	}
 	slog.Error("workflow update failed", "workflow", workflowID, "update", name, "error", err)
@@ -58,8 +59,9 @@ func (s *Server) runUpdate(ctx context.Context, workflowID, name string, arg, re
 }
 
 // temporalDeadline bounds every call the API makes to Temporal, so an
-// unreachable cluster is a prompt 503, never a hung request.
-const temporalDeadline = 30 * time.Second
+// unreachable cluster is a prompt 503, never a hung request. It is the
+// start of a cycle's own (package start), so both wait alike.
+const temporalDeadline = start.TemporalDeadline
 
 // idempotencyKeyCtx carries the request's Idempotency-Key to runUpdate.
 type idempotencyKeyCtx struct{}

@@ -23,7 +23,8 @@ func (tx *Tx) UpsertCases(ctx context.Context, recs []domain.CaseRecord) (insert
 		principal_offence text, finalised_on date, outcome text,
 		uplift_applied boolean, victim_personal_statement boolean, community_impact_statement boolean,
 		special_measures boolean, appeal_pending boolean, vrr_pending boolean,
-		codefendant_outstanding boolean, complainant_anonymity boolean, youth boolean, summary text
+		codefendant_outstanding boolean, complainant_anonymity boolean, youth boolean, summary text,
+		victim_group text, youth_victim boolean, online_offending boolean
 	) ON COMMIT DROP`); err != nil {
 		return 0, 0, fmt.Errorf("stage cases: %w", err)
 	}
@@ -31,11 +32,13 @@ func (tx *Tx) UpsertCases(ctx context.Context, recs []domain.CaseRecord) (insert
 		"area_code", "reference", "urn", "category", "strands", "principal_offence", "finalised_on", "outcome",
 		"uplift_applied", "victim_personal_statement", "community_impact_statement", "special_measures",
 		"appeal_pending", "vrr_pending", "codefendant_outstanding", "complainant_anonymity", "youth", "summary",
+		"victim_group", "youth_victim", "online_offending",
 	}, pgx.CopyFromSlice(len(recs), func(i int) ([]any, error) {
 		r := recs[i]
 		return []any{r.AreaCode, r.Reference, r.URN, string(r.Category), r.Strands, r.PrincipalOffence, r.FinalisedOn, string(r.Outcome),
 			r.UpliftApplied, r.VictimPersonalStatement, r.CommunityImpactStatement, r.SpecialMeasures,
-			r.AppealPending, r.VRRPending, r.CodefendantOutstanding, r.ComplainantAnonymity, r.Youth, r.Summary}, nil
+			r.AppealPending, r.VRRPending, r.CodefendantOutstanding, r.ComplainantAnonymity, r.Youth, r.Summary,
+			string(r.VictimGroup), r.YouthVictim, r.OnlineOffending}, nil
 	}))
 	if err != nil {
 		return 0, 0, fmt.Errorf("copy cases: %w", err)
@@ -53,10 +56,12 @@ func (tx *Tx) UpsertCases(ctx context.Context, recs []domain.CaseRecord) (insert
 		WITH upserted AS (
 			INSERT INTO cases (area_id, reference, category, principal_offence, finalised_on, outcome,
 				uplift_applied, victim_personal_statement, community_impact_statement, special_measures,
-				appeal_pending, vrr_pending, codefendant_outstanding, complainant_anonymity, youth, summary)
+				appeal_pending, vrr_pending, codefendant_outstanding, complainant_anonymity, youth, summary,
+				victim_group, youth_victim, online_offending)
 			SELECT a.id, i.reference, i.category, i.principal_offence, i.finalised_on, i.outcome,
 				i.uplift_applied, i.victim_personal_statement, i.community_impact_statement, i.special_measures,
-				i.appeal_pending, i.vrr_pending, i.codefendant_outstanding, i.complainant_anonymity, i.youth, i.summary
+				i.appeal_pending, i.vrr_pending, i.codefendant_outstanding, i.complainant_anonymity, i.youth, i.summary,
+				i.victim_group, i.youth_victim, i.online_offending
 			FROM incoming_cases i JOIN areas a ON a.code = i.area_code
 			ON CONFLICT (area_id, reference) DO UPDATE SET
 				category = EXCLUDED.category, principal_offence = EXCLUDED.principal_offence,
@@ -65,7 +70,8 @@ func (tx *Tx) UpsertCases(ctx context.Context, recs []domain.CaseRecord) (insert
 				community_impact_statement = EXCLUDED.community_impact_statement, special_measures = EXCLUDED.special_measures,
 				appeal_pending = EXCLUDED.appeal_pending, vrr_pending = EXCLUDED.vrr_pending,
 				codefendant_outstanding = EXCLUDED.codefendant_outstanding, complainant_anonymity = EXCLUDED.complainant_anonymity,
-				youth = EXCLUDED.youth, summary = EXCLUDED.summary, updated_at = now()
+				youth = EXCLUDED.youth, summary = EXCLUDED.summary, victim_group = EXCLUDED.victim_group,
+				youth_victim = EXCLUDED.youth_victim, online_offending = EXCLUDED.online_offending, updated_at = now()
 			RETURNING id, area_id, reference, (xmax = 0) AS inserted
 		), urns AS (
 			INSERT INTO case_urns (case_id, urn)

@@ -21,6 +21,8 @@ type NewCycle struct {
 	Theme              string
 	Quotas             domain.CycleQuotas
 	ReservesPerStratum int
+	// ThemeFilter narrows what the draw may take; the zero filter takes all.
+	ThemeFilter domain.ThemeFilter
 	// Schedule is the workflow's schedule as JSON.
 	Schedule         json.RawMessage
 	StartedBy        string
@@ -31,16 +33,16 @@ type NewCycle struct {
 // Cycle loads a cycle with its panel, Area and meeting.
 func (q *Queries) Cycle(ctx context.Context, id int64) (domain.Cycle, error) {
 	var c domain.Cycle
-	var quotas []byte
+	var quotas, theme []byte
 	var seed *int64
 	err := q.db.QueryRow(ctx, `SELECT cy.id, cy.workflow_id, cy.panel_id, p.name, ar.id, ar.name, cy.coordinator_name, cy.coordinator_email,
 			cy.window_start, cy.window_end, cy.schedule, cy.seed, cy.quotas, cy.reserves_per_stratum, cy.stage,
-			m.starts_at, m.ends_at, coalesce(m.location, ''), coalesce(m.online_link, '')
+			m.starts_at, m.ends_at, coalesce(m.location, ''), coalesce(m.online_link, ''), p.kind, cy.theme_filter
 		FROM cycles cy JOIN panels p ON p.id = cy.panel_id JOIN areas ar ON ar.id = p.area_id
 		LEFT JOIN meetings m ON m.cycle_id = cy.id
 		WHERE cy.id = $1`, id).Scan(&c.ID, &c.WorkflowID, &c.PanelID, &c.PanelName, &c.AreaID, &c.AreaName, &c.CoordinatorName, &c.CoordinatorEmail,
 		&c.WindowStart, &c.WindowEnd, &c.Schedule, &seed, &quotas, &c.ReservesPerStratum, &c.Stage,
-		&c.MeetingStart, &c.MeetingEnd, &c.MeetingLocation, &c.MeetingOnlineLink)
+		&c.MeetingStart, &c.MeetingEnd, &c.MeetingLocation, &c.MeetingOnlineLink, &c.PanelKind, &theme)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return c, fmt.Errorf("load cycle %d: %w", id, ErrNotFound)
 	}
@@ -52,6 +54,9 @@ func (q *Queries) Cycle(ctx context.Context, id int64) (domain.Cycle, error) {
 	}
 	if err := json.Unmarshal(quotas, &c.Quotas); err != nil {
 		return c, fmt.Errorf("quotas of cycle %d: %w", id, err)
+	}
+	if err := json.Unmarshal(theme, &c.ThemeFilter); err != nil {
+		return c, fmt.Errorf("theme filter of cycle %d: %w", id, err)
 	}
 	var due struct {
 		ReviewsDue time.Time `json:"reviews_due"`
@@ -81,12 +86,16 @@ func (q *Queries) CreateCycle(ctx context.Context, c NewCycle) (id int64, insert
 	if err != nil {
 		return 0, false, fmt.Errorf("create cycle: %w", err)
 	}
+	theme, err := json.Marshal(c.ThemeFilter)
+	if err != nil {
+		return 0, false, fmt.Errorf("create cycle: %w", err)
+	}
 	err = q.db.QueryRow(ctx, `INSERT INTO cycles (panel_id, workflow_id, window_start, window_end, theme, quotas, reserves_per_stratum,
-			schedule, started_by, coordinator_name, coordinator_email, stage)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+			schedule, started_by, coordinator_name, coordinator_email, stage, theme_filter)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 		ON CONFLICT (workflow_id) DO UPDATE SET workflow_id = EXCLUDED.workflow_id RETURNING id, (xmax = 0)`,
 		c.PanelID, c.WorkflowID, c.WindowStart, c.WindowEnd, c.Theme, quotas, c.ReservesPerStratum, c.Schedule,
-		c.StartedBy, c.CoordinatorName, c.CoordinatorEmail, domain.StageSelecting).Scan(&id, &inserted)
+		c.StartedBy, c.CoordinatorName, c.CoordinatorEmail, domain.StageSelecting, theme).Scan(&id, &inserted)
 	if err != nil {
 		return 0, false, fmt.Errorf("create cycle: %w", err)
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/lsip/scrutiny/domain"
 )
 
 // What the panel records at its meeting: findings, learning points and
@@ -37,6 +39,7 @@ type NewLearningPoint struct {
 	CaseID       int64 // zero for a point about no one case
 	Text, Tag    string
 	GoodPractice bool
+	Theme        string // a learning_themes code; empty for none
 	// RequestKey identifies the request across retries.
 	RequestKey string
 }
@@ -44,10 +47,10 @@ type NewLearningPoint struct {
 // AddLearningPoint stores a learning point once per request key and
 // returns its ID; inserted is false when the key was already stored.
 func (q *Queries) AddLearningPoint(ctx context.Context, lp NewLearningPoint) (id int64, inserted bool, err error) {
-	err = q.db.QueryRow(ctx, `INSERT INTO learning_points (cycle_id, case_id, text, tag, good_practice, request_key)
-		VALUES ($1, NULLIF($2, 0), $3, $4, $5, $6)
+	err = q.db.QueryRow(ctx, `INSERT INTO learning_points (cycle_id, case_id, text, tag, good_practice, request_key, theme)
+		VALUES ($1, NULLIF($2, 0), $3, $4, $5, $6, NULLIF($7, ''))
 		ON CONFLICT (request_key) DO UPDATE SET request_key = EXCLUDED.request_key RETURNING id, (xmax = 0)`,
-		lp.CycleID, lp.CaseID, lp.Text, lp.Tag, lp.GoodPractice, lp.RequestKey).Scan(&id, &inserted)
+		lp.CycleID, lp.CaseID, lp.Text, lp.Tag, lp.GoodPractice, lp.RequestKey, lp.Theme).Scan(&id, &inserted)
 	if err != nil {
 		return 0, false, fmt.Errorf("add learning point to cycle %d: %w", lp.CycleID, err)
 	}
@@ -66,6 +69,9 @@ type AgreedAction struct {
 	ManagerName     string
 	ManagerEmail    string
 	Due             time.Time
+	// AreaCode is the owning Area of a national panel's action; "" (and
+	// any action of a local panel) is the panel's Area.
+	AreaCode string
 	// RequestKey identifies the request across retries.
 	RequestKey string
 }
@@ -76,11 +82,12 @@ type AgreedAction struct {
 func (q *Queries) AddAgreedAction(ctx context.Context, a AgreedAction) (id int64, inserted bool, err error) {
 	err = q.db.QueryRow(ctx, `INSERT INTO actions (cycle_id, panel_id, area_id, case_id, learning_point_id, kind, audience, description,
 			owner_name, owner_email, manager_name, manager_email, due_on, request_key)
-		SELECT cy.id, cy.panel_id, p.area_id, NULLIF($2, 0), NULLIF($3, 0), $4, $5, $6, $7, $8, $9, $10, $11, $12
+		SELECT cy.id, cy.panel_id, CASE WHEN p.kind = $14 AND $13 <> '' THEN (SELECT id FROM areas WHERE code = $13) ELSE p.area_id END,
+			NULLIF($2, 0), NULLIF($3, 0), $4, $5, $6, $7, $8, $9, $10, $11, $12
 		FROM cycles cy JOIN panels p ON p.id = cy.panel_id WHERE cy.id = $1
 		ON CONFLICT (request_key) DO UPDATE SET request_key = EXCLUDED.request_key RETURNING id, (xmax = 0)`,
 		a.CycleID, a.CaseID, a.LearningPointID, a.Kind, a.Audience,
-		a.Description, a.OwnerName, a.OwnerEmail, a.ManagerName, a.ManagerEmail, a.Due, a.RequestKey).Scan(&id, &inserted)
+		a.Description, a.OwnerName, a.OwnerEmail, a.ManagerName, a.ManagerEmail, a.Due, a.RequestKey, a.AreaCode, domain.PanelNational).Scan(&id, &inserted)
 	if err != nil {
 		return 0, false, fmt.Errorf("add action to cycle %d: %w", a.CycleID, err)
 	}

@@ -3,13 +3,16 @@ package store
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/lsip/scrutiny/domain"
 )
@@ -20,6 +23,25 @@ var migrationFiles embed.FS
 // migrationLockKey is the advisory-lock key that serialises migrations, so
 // that a server and a worker starting together do not both apply them.
 const migrationLockKey int64 = 0x736372757469 // "scruti" in ASCII
+
+// AppRole is the role the server and the worker connect as (migration
+// 0012 creates it): it reads and writes rows but owns nothing, so it can
+// neither alter nor drop a table or trigger, and it may only append to the
+// audit log. The migrations run as the schema's owner.
+const AppRole = "scrutiny_app"
+
+// AppRoleURL is the connection URL url with its user replaced by AppRole
+// and no password, for a server that trusts local connections (the dev
+// stack's and the tests'). In production the operator writes DATABASE_URL
+// with the role's password.
+func AppRoleURL(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return "", errors.New("the database URL must be a postgres:// URL")
+	}
+	u.User = url.User(AppRole)
+	return u.String(), nil
+}
 
 // Migration is one versioned schema change.
 type Migration struct {
@@ -59,6 +81,10 @@ func Migrations() ([]Migration, error) {
 // transaction, then brings the reference data (Areas, strands) in line with
 // package domain. A session advisory lock makes concurrent callers wait for
 // each other instead of racing. It returns the versions it applied.
+//
+// The app role may call it too: with nothing pending it only brings the
+// reference data in line; a pending migration then fails for want of
+// privileges, saying to run it as the owner.
 func (s *Store) Migrate(ctx context.Context) ([]int, error) {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
@@ -70,11 +96,19 @@ func (s *Store) Migrate(ctx context.Context) ([]int, error) {
 	}
 	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLockKey)
 
-	if _, err := conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version integer PRIMARY KEY,
-		name text NOT NULL,
-		applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
-		return nil, fmt.Errorf("create schema_migrations: %w", err)
+	// CREATE TABLE IF NOT EXISTS would need the right to create tables
+	// even when the table is there, which the app role lacks.
+	var exists bool
+	if err := conn.QueryRow(ctx, `SELECT to_regclass('schema_migrations') IS NOT NULL`).Scan(&exists); err != nil {
+		return nil, fmt.Errorf("look for schema_migrations: %w", err)
+	}
+	if !exists {
+		if _, err := conn.Exec(ctx, `CREATE TABLE schema_migrations (
+			version integer PRIMARY KEY,
+			name text NOT NULL,
+			applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
+			return nil, fmt.Errorf("create schema_migrations%s: %w", ownerHint(err), err)
+		}
 	}
 	applied := map[int]bool{}
 	rows, err := conn.Query(ctx, `SELECT version FROM schema_migrations`)
@@ -106,7 +140,7 @@ func (s *Store) Migrate(ctx context.Context) ([]int, error) {
 			return err
 		})
 		if err != nil {
-			return done, fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)
+			return done, fmt.Errorf("migration %04d_%s%s: %w", m.Version, m.Name, ownerHint(err), err)
 		}
 		done = append(done, m.Version)
 	}
@@ -114,6 +148,16 @@ func (s *Store) Migrate(ctx context.Context) ([]int, error) {
 		return done, err
 	}
 	return done, nil
+}
+
+// ownerHint explains a refusal for want of privileges: the migrations
+// were run as a role that does not own the schema, such as the app role.
+func ownerHint(err error) string {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "42501" {
+		return " (run migrations as the schema owner: set MIGRATE_DATABASE_URL)"
+	}
+	return ""
 }
 
 // syncReferenceData upserts the Areas and strands from package domain, the

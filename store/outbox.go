@@ -162,11 +162,25 @@ func (q *Queries) RecordAttempt(ctx context.Context, id int64, token string, sen
 	return claimedWrite(tag.RowsAffected(), err, "record attempt on", id)
 }
 
+// personalLink matches the token of a member's (/m/) or action owner's
+// (/o/) personal link: a path segment of at least 43 URL-safe base64
+// characters (a signature alone is 32 bytes), so ordinary paths are left
+// alone.
+const personalLink = `/([mo])/[A-Za-z0-9_-]{43,}`
+
+// LinkRemoved stands in a delivered message's body for a personal link's
+// token.
+const LinkRemoved = "[link removed after delivery]"
+
 // MarkSent records a successful delivery by the claim's holder; a stale
-// token is ErrClaimLost.
+// token is ErrClaimLost. The stored body then has its personal links'
+// tokens removed: the message has gone, and a row kept until retention
+// purges it must not hold a working link. Re-sends after a crash happen
+// before this, so they still carry the link.
 func (q *Queries) MarkSent(ctx context.Context, id int64, token string) error {
-	tag, err := q.db.Exec(ctx, `UPDATE outbox SET status = $3, sent_at = now(), last_error = NULL, claim_token = NULL, claimed_at = NULL
-		WHERE id = $1 AND claim_token = $2 AND status = $4`, id, token, domain.MailSent, domain.MailPending)
+	tag, err := q.db.Exec(ctx, `UPDATE outbox SET status = $3, sent_at = now(), last_error = NULL, claim_token = NULL, claimed_at = NULL,
+			body_text = regexp_replace(body_text, $5, $6, 'g'), body_html = regexp_replace(body_html, $5, $6, 'g')
+		WHERE id = $1 AND claim_token = $2 AND status = $4`, id, token, domain.MailSent, domain.MailPending, personalLink, `/\1/`+LinkRemoved)
 	return claimedWrite(tag.RowsAffected(), err, "mark sent", id)
 }
 

@@ -37,7 +37,7 @@ func (q *Queries) PanelByID(ctx context.Context, sc Scope, id int64) (domain.Pan
 	var p domain.Panel
 	var in bool
 	err := q.db.QueryRow(ctx, `SELECT `+panelColumns+`, `+w.test()+` FROM panels p JOIN areas a ON a.id = p.area_id WHERE p.id = $1`, w.args...).
-		Scan(&p.ID, &p.Name, &p.Area, &p.Covers, &p.Strands, &p.Members, &p.Active, &in)
+		Scan(&p.ID, &p.Name, &p.Area, &p.Covers, &p.Strands, &p.Members, &p.Active, &p.Kind, &in)
 	return p, visible(err, in, "look up panel "+strconv.FormatInt(id, 10))
 }
 
@@ -54,11 +54,11 @@ func (q *Queries) panels(ctx context.Context, w filter, limit, offset int) ([]do
 
 // panelColumns are a listed panel's columns, in scanPanel's order.
 const panelColumns = `p.id, p.name, a.name, p.covers, ARRAY(SELECT strand FROM panel_strands WHERE panel_id = p.id ORDER BY strand),
-	(SELECT count(*) FROM members WHERE panel_id = p.id AND active), p.active`
+	(SELECT count(*) FROM members WHERE panel_id = p.id AND active), p.active, p.kind`
 
 func scanPanel(r pgx.CollectableRow) (domain.Panel, error) {
 	var p domain.Panel
-	return p, r.Scan(&p.ID, &p.Name, &p.Area, &p.Covers, &p.Strands, &p.Members, &p.Active)
+	return p, r.Scan(&p.ID, &p.Name, &p.Area, &p.Covers, &p.Strands, &p.Members, &p.Active, &p.Kind)
 }
 
 // PanelIn looks up a panel in the scope with its strands: ErrNotFound when
@@ -77,17 +77,21 @@ func (q *Queries) PanelIn(ctx context.Context, sc Scope, id int64) (domain.Panel
 // name already used in the Area is a unique violation.
 func (s *Store) CreatePanel(ctx context.Context, p domain.NewPanel, actor string) (domain.Panel, error) {
 	out := domain.Panel{Strands: p.Strands, Active: true}
+	kind := p.Kind
+	if kind == "" {
+		kind = domain.PanelLocal
+	}
 	err := s.InTx(ctx, func(tx *Tx) error {
-		if err := tx.db.QueryRow(ctx, `INSERT INTO panels (area_id, name, covers) SELECT id, $2, $3 FROM areas WHERE code = $1
-				RETURNING id, name, covers, (SELECT name FROM areas WHERE code = $1)`, p.AreaCode, p.Name, p.Covers).
-			Scan(&out.ID, &out.Name, &out.Covers, &out.Area); err != nil {
+		if err := tx.db.QueryRow(ctx, `INSERT INTO panels (area_id, name, covers, kind) SELECT id, $2, $3, $4 FROM areas WHERE code = $1
+				RETURNING id, name, covers, kind, (SELECT name FROM areas WHERE code = $1)`, p.AreaCode, p.Name, p.Covers, kind).
+			Scan(&out.ID, &out.Name, &out.Covers, &out.Kind, &out.Area); err != nil {
 			return err
 		}
 		if _, err := tx.db.Exec(ctx, `INSERT INTO panel_strands (panel_id, strand) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
 			out.ID, p.Strands); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, actor, "panel_created", "panel", strconv.FormatInt(out.ID, 10), nil)
+		return tx.Audit(ctx, actor, "panel_created", "panel", strconv.FormatInt(out.ID, 10), map[string]any{"kind": kind})
 	})
 	if err != nil {
 		return domain.Panel{}, fmt.Errorf("create panel %q: %w", p.Name, err)

@@ -19,12 +19,16 @@ const (
 )
 
 // Eligibility says which cases of a strand a cycle may draw: its panel's
-// Area's, finalised between From and To.
+// Area's (every Area's for a national panel), finalised between From and
+// To, narrowed by the cycle's theme.
 type Eligibility struct {
 	CycleID, PanelID int64
 	AreaID           int16
 	Strand           string
 	From, To         time.Time
+	// National draws from every Area, not only AreaID.
+	National bool
+	Theme    domain.ThemeFilter
 }
 
 // CarriedCase is a case brought back from an earlier cycle, in the stratum
@@ -43,6 +47,14 @@ type DrawnStratum struct {
 	EligibleIDs []int64
 	Selected    []int64
 	Reserves    []int64
+	// Areas is a national draw's share of the strand per Area.
+	Areas []DrawnArea
+}
+
+// DrawnArea is one Area's share of a strand in a national draw.
+type DrawnArea struct {
+	AreaCode        string
+	Quota, Eligible int
 }
 
 // Stratum is the recorded draw of one strand.
@@ -81,19 +93,80 @@ func (q *Queries) PanelStrands(ctx context.Context, panelID int64) ([]string, er
 // draw: the Area's, finalised in the window, not withdrawn, with no appeal,
 // right-to-review request or co-defendant outstanding, and not reviewed by
 // the panel before (in review or pulled in another live cycle, or given a
-// finding). Cases the panel could not agree on come back through
-// CarriedForward instead.
+// finding), and within the theme. Cases the panel could not agree on come
+// back through CarriedForward instead.
 func (q *Queries) EligibleCases(ctx context.Context, e Eligibility) ([]int64, error) {
-	return queryAll(ctx, q.db, fmt.Sprintf("eligible %s cases of cycle %d", e.Strand, e.CycleID), pgx.RowTo[int64],
-		`SELECT c.id FROM cases c
-		JOIN case_strands cs ON cs.case_id = c.id AND cs.strand = $3
-		WHERE c.area_id = $2 AND c.finalised_on BETWEEN $4 AND $5
+	list, err := q.eligible(ctx, e)
+	ids := make([]int64, len(list))
+	for i, c := range list {
+		ids[i] = c.ID
+	}
+	return ids, err
+}
+
+// EligibleByArea is EligibleCases grouped by the code of each case's Area,
+// each in ID order: a national draw's pools.
+func (q *Queries) EligibleByArea(ctx context.Context, e Eligibility) (map[string][]int64, error) {
+	list, err := q.eligible(ctx, e)
+	out := map[string][]int64{}
+	for _, c := range list {
+		out[c.Area] = append(out[c.Area], c.ID)
+	}
+	return out, err
+}
+
+// codes is a list of named codes as plain strings, for a text[] parameter.
+func codes[T ~string](list []T) []string {
+	out := make([]string, len(list))
+	for i, v := range list {
+		out[i] = string(v)
+	}
+	return out
+}
+
+// eligibleCase is an eligible case and its Area's code.
+type eligibleCase struct {
+	ID   int64
+	Area string
+}
+
+func (q *Queries) eligible(ctx context.Context, e Eligibility) ([]eligibleCase, error) {
+	w := filter{args: []any{e.PanelID, e.Strand, e.From, e.To, e.CycleID, domain.StageCancelled, domain.CaseApproved, domain.CasePulled}}
+	if !e.National {
+		w.add("c.area_id = ?", e.AreaID)
+	}
+	t := e.Theme
+	if len(t.Outcomes) > 0 {
+		w.add("c.outcome = ANY(?::text[])", codes(t.Outcomes))
+	}
+	if len(t.VictimGroups) > 0 {
+		w.add("c.victim_group = ANY(?::text[])", codes(t.VictimGroups))
+	}
+	if t.YouthVictim != nil {
+		w.add("c.youth_victim = ?", *t.YouthVictim)
+	}
+	if t.OnlineOffending != nil {
+		w.add("c.online_offending = ?", *t.OnlineOffending)
+	}
+	from, to := t.Dates()
+	if from != nil {
+		w.add("c.finalised_on >= ?", *from)
+	}
+	if to != nil {
+		w.add("c.finalised_on <= ?", *to)
+	}
+	return queryAll(ctx, q.db, fmt.Sprintf("eligible %s cases of cycle %d", e.Strand, e.CycleID), pgx.RowToStructByPos[eligibleCase],
+		`SELECT c.id, a.code FROM cases c
+		JOIN areas a ON a.id = c.area_id
+		JOIN case_strands cs ON cs.case_id = c.id AND cs.strand = $2
+		WHERE c.finalised_on BETWEEN $3 AND $4
 		  AND c.withdrawn_at IS NULL AND NOT c.appeal_pending AND NOT c.vrr_pending AND NOT c.codefendant_outstanding
 		  AND NOT EXISTS (SELECT 1 FROM cycle_cases cc JOIN cycles cy ON cy.id = cc.cycle_id
-		      WHERE cc.case_id = c.id AND cy.panel_id = $1 AND cy.id <> $6 AND cy.stage <> $7 AND cc.status IN ($8, $9))
+		      WHERE cc.case_id = c.id AND cy.panel_id = $1 AND cy.id <> $5 AND cy.stage <> $6 AND cc.status IN ($7, $8))
 		  AND NOT EXISTS (SELECT 1 FROM findings f JOIN cycles cy ON cy.id = f.cycle_id
-		      WHERE f.case_id = c.id AND cy.panel_id = $1 AND cy.id <> $6)
-		ORDER BY c.id`, e.PanelID, e.AreaID, e.Strand, e.From, e.To, e.CycleID, domain.StageCancelled, domain.CaseApproved, domain.CasePulled)
+		      WHERE f.case_id = c.id AND cy.panel_id = $1 AND cy.id <> $5)
+		  AND `+w.sql()+`
+		ORDER BY c.id`, w.args...)
 }
 
 // CarriedForward finds the cases the panel could not agree on in an earlier
@@ -143,6 +216,12 @@ func (q *Queries) recordDraw(ctx context.Context, cycleID, seed int64, strata []
 		if _, err := q.db.Exec(ctx, `INSERT INTO cycle_eligible (cycle_id, stratum, case_id) SELECT $1, $2, unnest($3::bigint[]) ON CONFLICT DO NOTHING`,
 			cycleID, s.Strand, s.EligibleIDs); err != nil {
 			return err
+		}
+		for _, a := range s.Areas {
+			if _, err := q.db.Exec(ctx, `INSERT INTO cycle_area_quotas (cycle_id, stratum, area_id, quota, eligible_count)
+				SELECT $1, $2, id, $4, $5 FROM areas WHERE code = $3`, cycleID, s.Strand, a.AreaCode, a.Quota, a.Eligible); err != nil {
+				return err
+			}
 		}
 		for pos, id := range s.Selected {
 			if err := addCase(id, s.Strand, pos, DrawSelected, domain.CaseProposed); err != nil {

@@ -39,7 +39,9 @@ func AdminURL() string {
 const templateLockKey int64 = 0x7363727574747066
 
 // DB returns a store on a new, migrated database that is dropped when the
-// test ends. It skips the test only when PostgreSQL cannot be reached and CI
+// test ends. The store connects as store.AppRole, as the server and the
+// worker do in production, so every test runs with the application's
+// privileges only; SQL and URL reach the database as its owner. It skips the test only when PostgreSQL cannot be reached and CI
 // is not set; under CI an unreachable database fails the test.
 func DB(t testing.TB) *store.Store {
 	t.Helper()
@@ -64,9 +66,13 @@ func DB(t testing.TB) *store.Store {
 		t.Fatalf("create test database: %v", err)
 	}
 	url := databaseURL(admin.Config(), name)
-	st, err := store.Open(ctx, url)
+	appURL, err := store.AppRoleURL(url)
 	if err != nil {
-		t.Fatalf("open test database: %v", err)
+		t.Fatalf("test database: %v", err)
+	}
+	st, err := store.Open(ctx, appURL)
+	if err != nil {
+		t.Fatalf("open test database as %s (the server must let it sign in, as trust auth on 127.0.0.1 does): %v", store.AppRole, err)
 	}
 	urls.Store(st, url)
 	t.Cleanup(func() {
@@ -101,9 +107,10 @@ type RawSQL interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-// SQL is a second connection pool to st's test database, for a test that
-// sets up or inspects rows no store method covers: fixtures, and checks of
-// what was written. Application code never sees a pgx handle; tests may.
+// SQL is a second connection pool to st's test database, as its owner,
+// for a test that sets up or inspects rows no store method covers:
+// fixtures, and checks of what was written. Application code never sees a
+// pgx handle; tests may.
 func SQL(t testing.TB, st *store.Store) RawSQL {
 	t.Helper()
 	if raw, ok := sqlPools.Load(st); ok {
@@ -216,8 +223,8 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// URL is the connection URL of st's test database, for a test that runs
-// the scrutiny command against it as an operator would.
+// URL is the connection URL of st's test database as its owner, for a
+// test that runs the scrutiny command against it as an operator would.
 func URL(t testing.TB, st *store.Store) string {
 	t.Helper()
 	url, ok := urls.Load(st)

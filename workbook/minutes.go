@@ -10,6 +10,7 @@ import (
 
 	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/reviewform"
+	"github.com/lsip/scrutiny/selection"
 	"github.com/lsip/scrutiny/uktime"
 )
 
@@ -80,6 +81,9 @@ type SelectionRecord struct {
 	Withdrawn              int
 	ReservesUsed           int
 	CarriedForward         int
+	// Draw is the published draw: every stratum's eligible cases as
+	// pseudonymous numbers, and what was drawn (see drawSection).
+	Draw selection.Record
 }
 
 // Stratum is one strand of the draw.
@@ -319,7 +323,7 @@ func selectionSheet(f *excelize.File, st styles, s SelectionRecord, pr printing)
 	w.widths(44, 16, 16, 16)
 	w.line(st.title, "How the cases were selected")
 	w.long("A", "D", "Cases were drawn at random within each strand from every eligible case finalised in the window, using the seed below. "+
-		"Anyone with the list of eligible cases can repeat the draw with the same seed and get the same cases.", st.wrap)
+		"Anyone with the list of eligible cases, published at the foot of this sheet, can repeat the draw with the same seed and get the same cases.", st.wrap)
 	w.row++
 	w.set("A", "Seed", st.label)
 	w.set("B", fmt.Sprint(s.Seed), st.wrap) // text: Excel would round a large number
@@ -357,6 +361,7 @@ func selectionSheet(f *excelize.File, st styles, s SelectionRecord, pr printing)
 		w.set("B", kv.n, 0)
 		w.row++
 	}
+	drawSection(w, st, s.Draw)
 	if w.err != nil {
 		return w.err
 	}

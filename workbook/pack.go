@@ -10,12 +10,14 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/lsip/scrutiny/domain"
+	"github.com/lsip/scrutiny/i18n"
 	"github.com/lsip/scrutiny/reviewform"
-	"github.com/lsip/scrutiny/uktime"
 )
 
 // Pack is what one member's review pack holds. Its cases carry anonymised
-// fields only: there is no place for a URN, a name or an address.
+// fields only: there is no place for a URN, a name or an address. The
+// pack is written in the language of its Form (reviewform.In): the fixed
+// text, the sheet names and the drop-downs.
 type Pack struct {
 	Form           reviewform.Form
 	PanelName      string
@@ -60,12 +62,22 @@ type ActionItem struct {
 	Due         time.Time
 }
 
-// Sheet names of a pack.
+// Sheet names of an English pack; a pack in another language names its
+// cover and form sheets from its catalogue (pack.sheet.cover and
+// pack.sheet.form). The identity sheet, which no one sees, is always
+// "_identity".
 const (
 	CoverSheet    = "Cover"
 	FormSheet     = "Review form"
 	IdentitySheet = "_identity"
 )
+
+// CoverSheetIn and FormSheetIn name a pack's cover and review form sheets
+// in lang.
+func CoverSheetIn(lang i18n.Lang) string { return i18n.For(lang).T("pack.sheet.cover") }
+
+// FormSheetIn names a pack's review form sheet in lang.
+func FormSheetIn(lang i18n.Lang) string { return i18n.For(lang).T("pack.sheet.form") }
 
 // Layout of the identity sheet, which ParsePack reads instead of guessing
 // where answers are. Column B of the first three rows holds the member id,
@@ -80,19 +92,14 @@ const (
 	identityFirstEntry = 5
 )
 
-var glossary = [][2]string{
-	{"Finalised", "The case has finished: the defendant was convicted or acquitted, or the case was stopped (discontinued) or dismissed."},
-	{"VRR", "Victims' Right to Review: a victim can ask for a decision not to charge, or to stop a case, to be looked at again."},
-	{"VPS", "Victim personal statement: the victim's own words about how the crime affected them, given to the court."},
-	{"CIS", "Community impact statement: how a crime affected a community, given to the court."},
-	{"Special measures", "Help for victims and witnesses to give their best evidence, such as a screen in court or a video link."},
-	{"ISVA / IDVA", "Independent sexual violence adviser / independent domestic violence adviser: people who support victims through the case."},
-	{"Uplift", "A longer sentence because the court found the crime was motivated by, or showed, hostility (section 66 of the Sentencing Act 2020)."},
-	{"Code for Crown Prosecutors", "The public rules prosecutors follow when deciding whether to charge someone."},
-	{"DCCP / CCP", "Deputy Chief Crown Prosecutor / Chief Crown Prosecutor: the senior prosecutors who lead an Area."},
-}
+// glossary lists the words a pack explains, as keys of the catalogues'
+// pack.glossary.<key>.term and .text, in the order the cover shows them.
+var glossary = []string{"finalised", "vrr", "vps", "cis", "special_measures", "isva", "uplift", "code", "dccp"}
 
-const confidentialHeader = `&C&"-,Bold"CONFIDENTIAL: for panel members only. Do not share.`
+// confidentialHeader is the marking printed at the top of every page.
+func confidentialHeader(l *i18n.Localizer) string {
+	return `&C&"-,Bold"` + l.T("pack.marking")
+}
 
 // BuildPack writes a member's personal review pack: a cover sheet, a sheet
 // per case, a review form with drop-downs whose input cells alone are
@@ -107,18 +114,19 @@ func BuildPack(p Pack) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := f.SetSheetName("Sheet1", CoverSheet); err != nil {
+	l := i18n.For(p.Form.Lang())
+	if err := f.SetSheetName("Sheet1", CoverSheetIn(l.Lang())); err != nil {
 		return nil, err
 	}
-	if err := coverSheet(f, st, p); err != nil {
+	if err := coverSheet(f, st, l, p); err != nil {
 		return nil, fmt.Errorf("cover: %w", err)
 	}
 	for _, c := range p.Cases {
-		if err := caseSheet(f, st, packTitle(p), c); err != nil {
+		if err := caseSheet(f, st, l, packTitle(l, p), c); err != nil {
 			return nil, fmt.Errorf("case %s: %w", c.Reference, err)
 		}
 	}
-	entries, err := formSheet(f, st, p)
+	entries, err := formSheet(f, st, l, p)
 	if err != nil {
 		return nil, fmt.Errorf("review form: %w", err)
 	}
@@ -136,53 +144,50 @@ func BuildPack(p Pack) ([]byte, error) {
 	return save(f)
 }
 
-func coverSheet(f *excelize.File, st styles, p Pack) error {
-	w := &writer{f: f, sheet: CoverSheet, row: 1}
+func coverSheet(f *excelize.File, st styles, l *i18n.Localizer, p Pack) error {
+	sheet := CoverSheetIn(l.Lang())
+	w := &writer{f: f, sheet: sheet, row: 1}
 	w.widths(28, 80, 22, 18, 14, 50)
-	w.line(st.title, "Review pack: "+p.PanelName)
+	w.line(st.title, l.T("pack.title", "Panel", p.PanelName))
 	w.row++
 	for _, kv := range [][2]string{
-		{"Prepared for", p.MemberName},
-		{"Panel", p.PanelName},
-		{"Area", p.AreaName},
-		{"Review cycle", p.CycleRef},
-		{"Meeting", uktime.Time(p.Meeting)},
-		{"Where", p.MeetingPlace},
-		{"Send your reviews by", uktime.Time(p.Deadline)},
+		{l.T("pack.cover.prepared_for"), p.MemberName},
+		{l.T("pack.cover.panel"), p.PanelName},
+		{l.T("pack.cover.area"), p.AreaName},
+		{l.T("pack.cover.cycle"), p.CycleRef},
+		{l.T("pack.cover.meeting"), l.Time(p.Meeting)},
+		{l.T("pack.cover.where"), p.MeetingPlace},
+		{l.T("pack.cover.deadline"), l.Time(p.Deadline)},
 	} {
 		w.set("A", kv[0], st.label)
 		w.set("B", kv[1], st.wrap)
 		w.row++
 	}
 	w.row++
-	w.long("A", "B", "CONFIDENTIAL. These cases are about victims of hate crime and of violence against women and girls. "+
-		"By law, anyone who complains of a sexual offence keeps their anonymity for life: nothing that could identify them may ever be made public. "+
-		"Do not share or forward this pack, do not print it or read it where others can see it, and delete it after the meeting.", st.notice)
+	w.long("A", "B", l.T("pack.cover.confidential"), st.notice)
 	w.row++
-	w.line(st.heading, "How to send your feedback", "")
-	w.long("A", "B", "Open your personal link:\n"+p.ReturnURL+"\n\n"+
-		"On that page you can either fill in a short form for each case, or upload this workbook once you have filled in the yellow cells on the \""+FormSheet+"\" sheet. "+
-		"Please do not email this workbook back: email is not secure enough for it. "+
-		"The link is personal to you, so please do not forward it.", st.wrap)
+	w.line(st.heading, l.T("pack.cover.how_heading"), "")
+	w.long("A", "B", l.T("pack.cover.how", "Link", p.ReturnURL, "FormSheet", FormSheetIn(l.Lang())), st.wrap)
 	if len(p.MattersArising) > 0 {
 		w.row++
-		w.line(st.heading, "Matters arising: actions from previous meetings", "", "", "", "", "")
-		w.line(st.label, "Action", "What was agreed", "Owner", "Due", "Status", "Response")
+		w.line(st.heading, l.T("pack.matters.heading"), "", "", "", "", "")
+		w.line(st.label, l.T("pack.matters.action"), l.T("pack.matters.agreed"), l.T("pack.matters.owner"), l.T("pack.matters.due"),
+			l.T("pack.matters.status"), l.T("pack.matters.response"))
 		for _, a := range p.MattersArising {
 			w.set("A", a.Reference, st.wrap)
 			w.set("B", a.Description, st.wrap)
 			w.set("C", a.Owner, st.wrap)
-			w.set("D", uktime.Date(a.Due), st.wrap)
+			w.set("D", l.Date(a.Due), st.wrap)
 			w.set("E", humanise(domain.ActionStatus(a.Status).Label()), st.wrap)
 			w.set("F", a.Response, st.wrap)
 			w.row++
 		}
 	}
 	w.row++
-	w.line(st.heading, "Words used in this pack", "")
+	w.line(st.heading, l.T("pack.glossary.heading"), "")
 	for _, g := range glossary {
-		w.set("A", g[0], st.label)
-		w.long("B", "B", g[1], st.wrap)
+		w.set("A", l.T("pack.glossary."+g+".term"), st.label)
+		w.long("B", "B", l.T("pack.glossary."+g+".text"), st.wrap)
 	}
 	if w.err != nil {
 		return w.err
@@ -191,12 +196,12 @@ func coverSheet(f *excelize.File, st styles, p Pack) error {
 	if len(p.MattersArising) > 0 {
 		columns = 6
 	}
-	return printSetup(f, CoverSheet, printing{landscape: true, title: packTitle(p), marking: confidentialHeader, columns: columns})
+	return printSetup(f, sheet, printing{landscape: true, title: packTitle(l, p), marking: confidentialHeader(l), columns: columns})
 }
 
 // packTitle names a pack at the top of its printed pages.
-func packTitle(p Pack) string {
-	return "Review pack for " + p.MemberName + ": " + p.PanelName + ", meeting " + uktime.Date(p.Meeting)
+func packTitle(l *i18n.Localizer, p Pack) string {
+	return l.T("pack.print_title", "Member", p.MemberName, "Panel", p.PanelName, "Meeting", l.Date(p.Meeting))
 }
 
 // strandLabels names the strands, keeping any code the domain does not know
@@ -212,39 +217,45 @@ func strandLabels(codes []string) string {
 	return strings.Join(labels, ", ")
 }
 
-func caseSheet(f *excelize.File, st styles, title string, c PackCase) error {
+func caseSheet(f *excelize.File, st styles, l *i18n.Localizer, title string, c PackCase) error {
 	name := uniqueSheetName(f, c.Reference)
 	if _, err := f.NewSheet(name); err != nil {
 		return err
 	}
 	w := &writer{f: f, sheet: name, row: 1}
 	w.widths(34, 80)
-	w.line(st.title, "Case "+c.Reference)
+	yesNo := func(b bool) string {
+		if b {
+			return l.T("pack.yes")
+		}
+		return l.T("pack.no")
+	}
+	w.line(st.title, l.T("pack.case.title", "Reference", c.Reference))
 	w.row++
 	for _, kv := range [][2]string{
-		{"Category", c.Category.Label()},
-		{"Strands", strandLabels(c.Strands)},
-		{"Principal offence", c.PrincipalOffence},
-		{"Outcome", domain.OutcomeLabel(c.Outcome)},
-		{"Finalised", c.FinalisedOn.Format("January 2006")},
-		{"Sentence uplift applied", yesNo(c.UpliftApplied)},
-		{"Victim personal statement", yesNo(c.VictimPersonalStatement)},
-		{"Community impact statement", yesNo(c.CommunityImpactStatement)},
-		{"Special measures", yesNo(c.SpecialMeasures)},
-		{"Complainant has lifelong anonymity", yesNo(c.ComplainantAnonymity)},
-		{"Youth case", yesNo(c.Youth)},
+		{l.T("pack.case.category"), c.Category.Label()},
+		{l.T("pack.case.strands"), strandLabels(c.Strands)},
+		{l.T("pack.case.offence"), c.PrincipalOffence},
+		{l.T("pack.case.outcome"), domain.OutcomeLabel(c.Outcome)},
+		{l.T("pack.case.finalised"), l.Month(c.FinalisedOn)},
+		{l.T("pack.case.uplift"), yesNo(c.UpliftApplied)},
+		{l.T("pack.case.vps"), yesNo(c.VictimPersonalStatement)},
+		{l.T("pack.case.cis"), yesNo(c.CommunityImpactStatement)},
+		{l.T("pack.case.special_measures"), yesNo(c.SpecialMeasures)},
+		{l.T("pack.case.anonymity"), yesNo(c.ComplainantAnonymity)},
+		{l.T("pack.case.youth"), yesNo(c.Youth)},
 	} {
 		w.set("A", kv[0], st.label)
 		w.set("B", kv[1], st.wrap)
 		w.row++
 	}
 	w.row++
-	w.line(st.heading, "Anonymised summary", "")
+	w.line(st.heading, l.T("pack.case.summary"), "")
 	w.long("A", "B", c.Summary, st.wrap)
 	if w.err != nil {
 		return w.err
 	}
-	return printSetup(f, name, printing{title: title, marking: confidentialHeader, columns: 2})
+	return printSetup(f, name, printing{title: title, marking: confidentialHeader(l), columns: 2})
 }
 
 // entry says which cell of the review form holds which answer.
@@ -255,29 +266,28 @@ type entry struct {
 	cell      string
 }
 
-func formSheet(f *excelize.File, st styles, p Pack) ([]entry, error) {
-	if _, err := f.NewSheet(FormSheet); err != nil {
+func formSheet(f *excelize.File, st styles, l *i18n.Localizer, p Pack) ([]entry, error) {
+	sheet := FormSheetIn(l.Lang())
+	if _, err := f.NewSheet(sheet); err != nil {
 		return nil, err
 	}
-	w := &writer{f: f, sheet: FormSheet, row: 1}
+	w := &writer{f: f, sheet: sheet, row: 1}
 	w.widths(60, 28, 70)
-	w.line(st.title, "Review form")
-	w.long("A", "C", "Fill in the yellow cells for each case. Choose each rating and the overall category from the drop-down list "+
-		"(click the cell, then the arrow beside it). Write as much as you like in the comment cells. "+
-		"You can save the workbook and come back to it. When you have finished, upload it at your personal link.", st.wrap)
+	w.line(st.title, l.T("pack.form.title"))
+	w.long("A", "C", l.T("pack.form.intro"), st.wrap)
 	dropDown := func(cell, column, what string, choices []string) {
 		dv := excelize.NewDataValidation(true)
 		dv.Sqref = cell
 		// The list lives on the identity sheet because a label may
 		// contain a comma, which an inline list cannot hold.
 		dv.SetSqrefDropList(fmt.Sprintf("'%s'!$%s$1:$%s$%d", IdentitySheet, column, column, len(choices)))
-		msg := "Please choose " + what + " from the drop-down list: " + strings.Join(choices, "; ") + "."
+		msg := l.T("pack.form.choose", "What", what, "Choices", strings.Join(choices, "; "))
 		if utf8.RuneCountInString(msg) > 255 { // Excel's limit for this message
-			msg = "Please choose " + what + " from the drop-down list."
+			msg = l.T("pack.form.choose_short", "What", what)
 		}
-		dv.SetError(excelize.DataValidationErrorStyleStop, "Choose from the list", msg)
+		dv.SetError(excelize.DataValidationErrorStyleStop, l.T("pack.form.choose_title"), msg)
 		if w.err == nil {
-			w.err = f.AddDataValidation(FormSheet, dv)
+			w.err = f.AddDataValidation(sheet, dv)
 		}
 	}
 	ratings := ratingLabels(p.Form)
@@ -291,32 +301,32 @@ func formSheet(f *excelize.File, st styles, p Pack) ([]entry, error) {
 			entries = append(entries, entry{c.CaseID, c.Reference, field, cell})
 		}
 		w.row++
-		w.line(st.heading, "Case "+c.Reference+": "+c.PrincipalOffence, "Rating", "Your comment")
+		w.line(st.heading, l.T("pack.form.case_heading", "Reference", c.Reference, "Offence", c.PrincipalOffence), l.T("pack.form.rating"), l.T("pack.form.comment"))
 		for _, q := range p.Form.Questions {
 			w.set("A", q.Text, st.wrap)
 			cell := w.set("B", "", st.input)
-			dropDown(cell, "E", "a rating", ratings)
+			dropDown(cell, "E", l.T("pack.form.a_rating"), ratings)
 			at("ratings."+q.Key, cell)
 			at("comments."+q.Key, w.set("C", "", st.input))
 			if w.err == nil {
-				w.err = f.SetRowHeight(FormSheet, w.row, 45)
+				w.err = f.SetRowHeight(sheet, w.row, 45)
 			}
 			w.row++
 		}
-		w.set("A", "Overall category", st.label)
+		w.set("A", l.T("pack.form.overall"), st.label)
 		cell := w.set("B", "", st.input)
-		dropDown(cell, "F", "a category", categories)
+		dropDown(cell, "F", l.T("pack.form.a_category"), categories)
 		at("overall", cell)
 		w.row++
-		for _, tf := range reviewform.TextFields {
+		for _, tf := range p.Form.TextFields() {
 			w.set("A", tf.Label, st.label)
 			cell := w.set("B", "", st.input)
 			w.set("C", "", st.input)
 			if w.err == nil {
-				w.err = f.MergeCell(FormSheet, cell, fmt.Sprintf("C%d", w.row))
+				w.err = f.MergeCell(sheet, cell, fmt.Sprintf("C%d", w.row))
 			}
 			if w.err == nil {
-				w.err = f.SetRowHeight(FormSheet, w.row, 75)
+				w.err = f.SetRowHeight(sheet, w.row, 75)
 			}
 			at(tf.Field, cell)
 			w.row++
@@ -325,10 +335,10 @@ func formSheet(f *excelize.File, st styles, p Pack) ([]entry, error) {
 	if w.err != nil {
 		return nil, w.err
 	}
-	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", Scope: FormSheet, RefersTo: fmt.Sprintf("'%s'!$A$1:$C$%d", FormSheet, w.row-1)}); err != nil {
+	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", Scope: sheet, RefersTo: fmt.Sprintf("'%s'!$A$1:$C$%d", sheet, w.row-1)}); err != nil {
 		return nil, err
 	}
-	return entries, printSetup(f, FormSheet, printing{landscape: true, title: packTitle(p), marking: confidentialHeader, columns: 3})
+	return entries, printSetup(f, sheet, printing{landscape: true, title: packTitle(l, p), marking: confidentialHeader(l), columns: 3})
 }
 
 // identitySheet writes the very hidden sheet that ParsePack reads. Excel's

@@ -2,13 +2,13 @@ package workbook
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/lsip/scrutiny/i18n"
 	"github.com/lsip/scrutiny/reviewform"
 )
 
@@ -40,13 +40,15 @@ var ErrNotWorkbook = errors.New("this file could not be opened as an Excel workb
 // ParsePack reads a returned pack: the identity sheet says whose pack it is
 // and which cell of the review form holds which answer; each filled cell is
 // read, rating and category labels are turned back into keys (ignoring case
-// and spacing), and every case with an answer is checked as a submission
+// and spacing, in any language with a catalogue, so a Welsh pack reads
+// back like an English one), and every case with an answer is checked as a submission
 // with form.Validate. Every problem comes with its sheet and cell. A
 // missing or damaged identity sheet, or a pack built for another form
 // version, is reported as a single problem with CaseID zero and no reviews.
 // A file that is not a workbook, or one far larger than any pack, is an
 // error whose message is written for the member; the pack is read a row at
 // a time within packLimits, and at most MaxProblems problems are listed.
+// Problems are worded in the language of form (reviewform.In).
 //
 // ParsePack trusts nothing about who sent the file. The caller must check
 // that MemberID and CycleID are those of the personal link the upload came
@@ -59,8 +61,8 @@ func ParsePack(data []byte, form reviewform.Form) (Returned, error) {
 		return out, err
 	}
 	defer f.Close()
-	damaged := Problem{Sheet: IdentitySheet, Message: "This workbook is not a review pack from this system, or the hidden part that says whose pack it is has been removed or changed. " +
-		"Please download your pack again from your personal link and copy your answers into it."}
+	l := i18n.For(form.Lang())
+	damaged := Problem{Sheet: IdentitySheet, Message: l.T("parse.damaged")}
 	rows, ok := identityRows(f)
 	if !ok {
 		out.Problems = []Problem{damaged}
@@ -73,8 +75,7 @@ func ParsePack(data []byte, form reviewform.Form) (Returned, error) {
 	}
 	out.MemberID, out.CycleID, out.FormVersion = member, cycle, version
 	if version != form.Version {
-		out.Problems = []Problem{{Sheet: IdentitySheet, Message: fmt.Sprintf("This pack was made for a different version of the review form (%s; the form is now %s), so it cannot be read. "+
-			"Please download your pack again from your personal link and copy your answers into it.", out.FormVersion, form.Version)}}
+		out.Problems = []Problem{{Sheet: IdentitySheet, Message: l.T("parse.version", "Pack", out.FormVersion, "Form", form.Version)}}
 		return out, nil
 	}
 	entries, ok := readEntries(rows, form)
@@ -82,8 +83,9 @@ func ParsePack(data []byte, form reviewform.Form) (Returned, error) {
 		out.Problems = []Problem{damaged}
 		return out, nil
 	}
-	if idx, _ := f.GetSheetIndex(FormSheet); idx < 0 {
-		out.Problems = []Problem{{Sheet: FormSheet, Message: fmt.Sprintf("The %q sheet is missing from this workbook. Please download your pack again from your personal link.", FormSheet)}}
+	sheet, ok := formSheetOf(f)
+	if !ok {
+		out.Problems = []Problem{{Sheet: FormSheetIn(form.Lang()), Message: l.T("parse.no_form", "Sheet", FormSheetIn(form.Lang()))}}
 		return out, nil
 	}
 
@@ -91,7 +93,7 @@ func ParsePack(data []byte, form reviewform.Form) (Returned, error) {
 	for _, e := range entries {
 		wanted[e.cell] = true
 	}
-	values, err := formCells(f, wanted)
+	values, err := formCells(f, sheet, wanted)
 	if err != nil {
 		return out, err
 	}
@@ -99,7 +101,7 @@ func ParsePack(data []byte, form reviewform.Form) (Returned, error) {
 	cellOf := map[int64]map[string]string{} // case -> field -> cell
 	flagged := map[string]bool{}            // cells already reported
 	report := func(e entry, msg string) {
-		out.Problems = append(out.Problems, Problem{Sheet: FormSheet, Cell: e.cell, CaseID: e.caseID, Message: fmt.Sprintf("Case %s: %s", e.reference, msg)})
+		out.Problems = append(out.Problems, Problem{Sheet: sheet, Cell: e.cell, CaseID: e.caseID, Message: l.T("parse.case", "Reference", e.reference, "Message", msg)})
 		flagged[e.cell] = true
 	}
 	for _, e := range entries {
@@ -122,7 +124,7 @@ func ParsePack(data []byte, form reviewform.Form) (Returned, error) {
 				a.Ratings[key] = rating
 			} else {
 				q, _ := form.Question(key)
-				report(e, fmt.Sprintf("“%s” is not one of the ratings for “%s”. Choose one from the drop-down list: %s.", text, q.Text, strings.Join(ratingLabels(form), ", ")))
+				report(e, l.T("parse.bad_rating", "Text", text, "Question", q.Text, "Choices", strings.Join(ratingLabels(form), ", ")))
 			}
 		case kind == "comments":
 			a.Comments[key] = text
@@ -130,7 +132,7 @@ func ParsePack(data []byte, form reviewform.Form) (Returned, error) {
 			if category, ok := form.CategoryKey(text); ok {
 				a.Overall = category
 			} else {
-				report(e, fmt.Sprintf("“%s” is not one of the overall categories. Choose one from the drop-down list.", text))
+				report(e, l.T("parse.bad_category", "Text", text))
 			}
 		default:
 			a.SetText(e.field, text)
@@ -143,7 +145,7 @@ func ParsePack(data []byte, form reviewform.Form) (Returned, error) {
 			if flagged[cell] {
 				continue // the value typed there is already reported
 			}
-			out.Problems = append(out.Problems, Problem{Sheet: FormSheet, Cell: cell, CaseID: caseID, Message: fmt.Sprintf("Case %s: %s", reference[caseID], fe.Message)})
+			out.Problems = append(out.Problems, Problem{Sheet: sheet, Cell: cell, CaseID: caseID, Message: l.T("parse.case", "Reference", reference[caseID], "Message", fe.Message)})
 		}
 	}
 	slices.SortFunc(out.Problems, func(a, b Problem) int {
@@ -154,8 +156,19 @@ func ParsePack(data []byte, form reviewform.Form) (Returned, error) {
 		}
 		return strings.Compare(a.Cell, b.Cell)
 	})
-	out.Problems = capProblems(out.Problems, out.Reviews)
+	out.Problems = capProblems(out.Problems, out.Reviews, sheet, l)
 	return out, nil
+}
+
+// formSheetOf finds a pack's review form sheet under its name in any
+// language with a catalogue.
+func formSheetOf(f *excelize.File) (string, bool) {
+	for _, lang := range i18n.Langs {
+		if idx, _ := f.GetSheetIndex(FormSheetIn(lang)); idx >= 0 {
+			return FormSheetIn(lang), true
+		}
+	}
+	return "", false
 }
 
 // readHeader reads the member id, cycle id and form version from the first

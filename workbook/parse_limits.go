@@ -6,6 +6,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/lsip/scrutiny/i18n"
 	"github.com/lsip/scrutiny/reviewform"
 	"github.com/lsip/scrutiny/xlsxguard"
 )
@@ -75,7 +76,7 @@ func identityRows(f *excelize.File) (rows [][]string, ok bool) {
 // formCells reads the review form a row at a time and returns the value
 // of each cell in wanted, each cut at maxAnswerBytes. Nothing else on the
 // sheet is kept.
-func formCells(f *excelize.File, wanted map[string]bool) (map[string]string, error) {
+func formCells(f *excelize.File, sheet string, wanted map[string]bool) (map[string]string, error) {
 	at := map[[2]int]string{}
 	for cell := range wanted {
 		col, row, err := excelize.CellNameToCoordinates(cell)
@@ -84,7 +85,7 @@ func formCells(f *excelize.File, wanted map[string]bool) (map[string]string, err
 		}
 		at[[2]int{row, col}] = cell
 	}
-	it, err := f.Rows(FormSheet)
+	it, err := f.Rows(sheet)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +110,7 @@ func formCells(f *excelize.File, wanted map[string]bool) (map[string]string, err
 // left out is taken out of reviews, so that it is not saved unchecked;
 // the count carries the first such case's id, never zero, which would mark
 // the whole pack as refused.
-func capProblems(problems []Problem, reviews map[int64]reviewform.Answers) []Problem {
+func capProblems(problems []Problem, reviews map[int64]reviewform.Answers, sheet string, l *i18n.Localizer) []Problem {
 	if len(problems) <= MaxProblems {
 		return problems
 	}
@@ -117,6 +118,6 @@ func capProblems(problems []Problem, reviews map[int64]reviewform.Answers) []Pro
 	for _, p := range rest {
 		delete(reviews, p.CaseID)
 	}
-	return append(problems[:MaxProblems:MaxProblems], Problem{Sheet: FormSheet, CaseID: rest[0].CaseID,
-		Message: fmt.Sprintf("And %d more problems, not listed here. Please correct those above and upload the workbook again to see the rest.", len(rest))})
+	return append(problems[:MaxProblems:MaxProblems], Problem{Sheet: sheet, CaseID: rest[0].CaseID,
+		Message: l.T("parse.more", "Count", len(rest))})
 }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/lsip/scrutiny/action"
 	"github.com/lsip/scrutiny/action/actionflow"
+	"github.com/lsip/scrutiny/boardreport"
+	"github.com/lsip/scrutiny/boardreport/boardflow"
 	"github.com/lsip/scrutiny/cycle"
 	"github.com/lsip/scrutiny/cycle/cycleflow"
 	"github.com/lsip/scrutiny/cycle/recurring"
@@ -58,6 +60,7 @@ func RegisterWorkflows(r sdkworker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(outboxflow.SendMailWorkflow, workflow.RegisterOptions{Name: outbox.SendWorkflowName})
 	r.RegisterWorkflowWithOptions(recurringflow.RecurringCycleWorkflow, workflow.RegisterOptions{Name: recurring.WorkflowName})
 	r.RegisterWorkflowWithOptions(retention.RetentionWorkflow, workflow.RegisterOptions{Name: retention.WorkflowName})
+	r.RegisterWorkflowWithOptions(boardflow.BoardReportWorkflow, workflow.RegisterOptions{Name: boardreport.WorkflowName})
 }
 
 // RegisterActivities registers each context's activities. Activity type
@@ -70,5 +73,6 @@ func RegisterActivities(r sdkworker.ActivityRegistry, c client.Client, taskQueue
 	r.RegisterActivityWithOptions(&digest.Activities{Store: d.Store, PublicURL: d.PublicURL}, activity.RegisterOptions{})
 	r.RegisterActivityWithOptions(&outboxflow.Activities{Store: d.Store, Mailer: d.Mailer}, activity.RegisterOptions{})
 	r.RegisterActivityWithOptions(&retention.Activities{Store: d.Store}, activity.RegisterOptions{})
+	r.RegisterActivityWithOptions(&boardflow.Activities{Store: d.Store}, activity.RegisterOptions{})
 	r.RegisterActivityWithOptions(&recurringflow.Activities{Start: start.Deps{Store: d.Store, Temporal: c, TaskQueue: taskQueue}}, activity.RegisterOptions{})
 }

@@ -84,7 +84,7 @@ func storeFromEnv(ctx context.Context) (*store.Store, error) {
 	if cfg.DatabaseURL == "" {
 		return nil, errors.New("set DATABASE_URL")
 	}
-	return openStore(ctx, cfg.DatabaseURL)
+	return openStore(ctx, cfg)
 }
 
 func currentUser() string {

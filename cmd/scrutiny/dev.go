@@ -82,8 +82,7 @@ func runDev(ctx context.Context, args []string) error {
 	if stopDB != nil {
 		stops = append(stops, stopDB)
 	}
-	cfg.DatabaseURL = dbURL
-	st, err := openStore(ctx, dbURL)
+	st, err := devStore(ctx, &cfg, dbURL, devOwned)
 	if err != nil {
 		return err
 	}
@@ -223,6 +222,34 @@ func devPostgres(ctx context.Context, cfg config.Config) (url string, owned bool
 		return "", false, nil, err
 	}
 	return url, true, stop, nil
+}
+
+// devStore migrates and opens the dev database. In a database dev made for
+// itself it migrates as the owner and then works as the app role, as
+// production does; if the server will not let the app role sign in (it
+// has no password), it warns and stays the owner. A DATABASE_URL given is
+// used as it is, with MIGRATE_DATABASE_URL if set. cfg.DatabaseURL ends as
+// the URL the store uses.
+func devStore(ctx context.Context, cfg *config.Config, ownerURL string, owned bool) (*store.Store, error) {
+	cfg.DatabaseURL = ownerURL
+	if owned {
+		cfg.MigrateURL = "" // dev's own database: its owner migrates it
+	}
+	st, err := openStore(ctx, *cfg)
+	if err != nil || !owned {
+		return st, err
+	}
+	appURL, err := store.AppRoleURL(ownerURL)
+	if err == nil {
+		var app *store.Store
+		if app, err = store.Open(ctx, appURL); err == nil {
+			st.Close()
+			cfg.DatabaseURL, cfg.MigrateURL = appURL, ownerURL
+			return app, nil
+		}
+	}
+	logger.Warn("the app role cannot connect; dev works as the database owner", "role", store.AppRole, "error", err)
+	return st, nil
 }
 
 // ensureDatabase creates the dev database on the server at adminURL if it

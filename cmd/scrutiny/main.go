@@ -29,7 +29,9 @@ func commands() []command {
 		{"import", "import data: `scrutiny import cases FILE.csv|FILE.xlsx`", runImport},
 		{"demo", "load the synthetic demo dataset into an empty database", runDemo},
 		{"users", "create the first admin: `scrutiny users create -admin EMAIL` prints a sign-in link", runUsers},
+		{"load", "run N review cycles at once through the API on the embedded stack and account for every review and email", runLoad},
 		{"probe", "exit 0 if a URL answers 200 (container health checks have no curl)", runProbe},
+		{"draw", "check a published draw: `scrutiny draw verify [FILE]` re-runs it from its seed (docs/selection.md)", runDraw},
 	}
 }
 

@@ -24,7 +24,7 @@ import (
 )
 
 var (
-	envDatabase  = "DATABASE_URL         PostgreSQL connection URL (required outside dev)"
+	envDatabase  = "DATABASE_URL         PostgreSQL connection URL (required outside dev); MIGRATE_DATABASE_URL the schema owner's, for migrations (default DATABASE_URL)"
 	envTemporal  = "TEMPORAL_ADDRESS     Temporal frontend host:port (default 127.0.0.1:7233); TEMPORAL_NAMESPACE (default), TEMPORAL_TASK_QUEUE (scrutiny)"
 	envHTTP      = "HTTP_ADDR            listen address (default 127.0.0.1:8080); PUBLIC_URL base of links in emails"
 	envSMTP      = "SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD, SMTP_TLS (none|starttls|tls), MAIL_FROM"
@@ -36,14 +36,33 @@ var logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level:
 
 func loadConfig() (config.Config, error) { return config.FromEnv() }
 
-func openStore(ctx context.Context, url string) (*store.Store, error) {
-	st, err := store.Open(ctx, url)
+// openStore applies pending migrations as the schema owner
+// (cfg.MigrationURL) and returns the store connected through
+// DATABASE_URL, the role the server, worker and commands work as. Without
+// MIGRATE_DATABASE_URL it migrates through DATABASE_URL, which as the app
+// role succeeds only when nothing is pending (store.Migrate).
+func openStore(ctx context.Context, cfg config.Config) (*store.Store, error) {
+	separate := cfg.MigrationURL() != cfg.DatabaseURL
+	if separate {
+		owner, err := store.Open(ctx, cfg.MigrationURL())
+		if err != nil {
+			return nil, fmt.Errorf("MIGRATE_DATABASE_URL: %w", err)
+		}
+		_, err = owner.Migrate(ctx)
+		owner.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	st, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := st.Migrate(ctx); err != nil {
-		st.Close()
-		return nil, err
+	if !separate {
+		if _, err := st.Migrate(ctx); err != nil {
+			st.Close()
+			return nil, err
+		}
 	}
 	return st, nil
 }
@@ -102,7 +121,7 @@ func connect(ctx context.Context, cfg config.Config) (*store.Store, client.Clien
 	if err := cfg.RequireProduction(); err != nil {
 		return nil, nil, err
 	}
-	st, err := openStore(ctx, cfg.DatabaseURL)
+	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -218,10 +237,10 @@ func runMigrate(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if cfg.DatabaseURL == "" {
-		return errors.New("set DATABASE_URL")
+	if cfg.MigrationURL() == "" {
+		return errors.New("set MIGRATE_DATABASE_URL or DATABASE_URL")
 	}
-	st, err := store.Open(ctx, cfg.DatabaseURL)
+	st, err := store.Open(ctx, cfg.MigrationURL())
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/lsip/scrutiny/domain"
-	"github.com/lsip/scrutiny/mailtext"
 	"github.com/lsip/scrutiny/outbox"
 	"github.com/lsip/scrutiny/store"
 )
@@ -41,7 +40,7 @@ func (a *Activities) QueueConflictTeasers(ctx context.Context, cycleID int64) ([
 	}
 	var refs []outbox.Ref
 	for _, m := range members {
-		subject, body, err := mailtext.Render("teaser", map[string]any{"Panel": c.PanelName, "Name": m.Name, "Cases": teasers,
+		subject, body, err := a.renderFor(ctx, m.ID, "teaser", map[string]any{"Panel": c.PanelName, "Name": m.Name, "Cases": teasers,
 			"Link": a.memberLink(m, c.ID, c.Dates.AccessRevoked), "Deadline": c.Dates.PacksRelease, "Coordinator": c.CoordinatorName})
 		if err != nil {
 			return nil, err

@@ -54,7 +54,11 @@ func (a *Activities) CreateCycle(ctx context.Context, in CreateCycleInput) (int6
 	if err != nil {
 		return 0, err
 	}
-	id, inserted, err := a.Store.CreateCycle(ctx, store.NewCycle{
+	var theme domain.ThemeFilter
+	if in.ThemeFilter != nil {
+		theme = *in.ThemeFilter
+	}
+	id, inserted, err := a.Store.CreateCycle(ctx, store.NewCycle{ThemeFilter: theme,
 		WorkflowID: in.WorkflowID, PanelID: in.PanelID, WindowStart: in.WindowStart, WindowEnd: in.WindowEnd, Theme: in.Theme,
 		Quotas:             domain.CycleQuotas{PerStrand: in.Quotas, Total: in.TotalQuota, WidenMonths: in.WidenMonths},
 		ReservesPerStratum: in.ReservesPerStratum, Schedule: sched,

@@ -16,7 +16,7 @@ import (
 
 // Selection check.
 
-func (c *cycleRun) validateApprove(workflow.Context) error {
+func (c *cycleRun) validateApprove(workflow.Context, cycle.ApproveSelectionRequest) error {
 	if err := c.stageIs(domain.StageCoordinatorCheck); err != nil {
 		return err
 	}
@@ -26,16 +26,29 @@ func (c *cycleRun) validateApprove(workflow.Context) error {
 	return nil
 }
 
+// approverChange marks the cycles whose approval of the selection runs
+// ApproveSelectionBy, naming the approver; histories recorded before it
+// replay ApproveSelection.
+const approverChange = "approve-selection-by"
+
 // approveSelection re-checks what its validator checked: two approvals may
-// both pass validation before either handler runs.
-func (c *cycleRun) approveSelection(ctx workflow.Context) ([]cycle.CycleCase, error) {
+// both pass validation before either handler runs. Cycles that approved
+// before approvals named the approver replay the activity they ran then;
+// approvals sent before the request carried By have an empty one.
+func (c *cycleRun) approveSelection(ctx workflow.Context, r cycle.ApproveSelectionRequest) ([]cycle.CycleCase, error) {
 	if c.approved || c.approving {
 		return nil, errors.New("the selection is already approved")
 	}
 	c.approving = true
 	defer func() { c.approving = false }()
 	var cases []cycle.CycleCase
-	if err := workflow.ExecuteActivity(flowopts.Activity(ctx), a.ApproveSelection, c.status.CycleID).Get(ctx, &cases); err != nil {
+	var approval workflow.Future
+	if workflow.GetVersion(ctx, approverChange, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		approval = workflow.ExecuteActivity(flowopts.Activity(ctx), a.ApproveSelection, c.status.CycleID)
+	} else {
+		approval = workflow.ExecuteActivity(flowopts.Activity(ctx), a.ApproveSelectionBy, ApproveInput{CycleID: c.status.CycleID, By: r.By})
+	}
+	if err := approval.Get(ctx, &cases); err != nil {
 		return nil, err
 	}
 	c.status.Cases = cases

@@ -8,7 +8,6 @@ import (
 
 	"github.com/lsip/scrutiny/calendar"
 	"github.com/lsip/scrutiny/cycle"
-	"github.com/lsip/scrutiny/mailtext"
 	"github.com/lsip/scrutiny/outbox"
 	"github.com/lsip/scrutiny/store"
 )
@@ -67,7 +66,7 @@ func (a *Activities) queueInvites(ctx context.Context, cycleID int64, cancel boo
 			Organizer:   calendar.Person{Name: c.CoordinatorName, Email: c.CoordinatorEmail},
 			Attendees:   []calendar.Person{{Name: m.Name, Email: m.Email}}, Stamp: time.Now(),
 		}.ICS()
-		subject, body, err := mailtext.Render("invite", map[string]any{
+		subject, body, err := a.renderFor(ctx, m.ID, "invite", map[string]any{
 			"Panel": c.PanelName, "Name": m.Name, "Start": *c.MeetingStart, "End": *c.MeetingEnd,
 			"Location": c.MeetingLocation, "OnlineLink": c.MeetingOnlineLink, "Sequence": seq, "Cancelled": cancel, "Reason": reason, "Deadline": deadline,
 			"Link": a.memberLink(m, c.ID, c.Dates.AccessRevoked), "Coordinator": c.CoordinatorName,

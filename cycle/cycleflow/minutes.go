@@ -61,6 +61,10 @@ func (a *Activities) minutesRecord(ctx context.Context, c cycleInfo, status stri
 			return workbook.Stratum{Strand: s.Strand, Quota: s.Quota, Eligible: s.Eligible, Shortfall: s.Shortfall}
 		}),
 		Withdrawn: counts.Withdrawn, ReservesUsed: counts.ReservesUsed, CarriedForward: counts.CarriedForward}
+	// The published draw, so the minutes carry what anyone needs to repeat it.
+	if m.Selection.Draw, err = a.Store.PublishedDraw(ctx, c.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return m, err
+	}
 	matters, err := a.Store.MattersArising(ctx, c.PanelID, c.ID)
 	if err != nil {
 		return m, err
@@ -141,6 +145,9 @@ func (a *Activities) DraftMinutes(ctx context.Context, cycleID int64) (int64, er
 	c, err := a.loadCycle(ctx, cycleID)
 	if err != nil {
 		return 0, err
+	}
+	if c.PanelKind == domain.PanelForum {
+		return a.draftForumMinutes(ctx, c) // forum_activities.go
 	}
 	m, err := a.minutesRecord(ctx, c, "DRAFT: for the chair's approval")
 	if err != nil {
@@ -241,7 +248,7 @@ func (a *Activities) IssueMinutes(ctx context.Context, cycleID int64, approvedBy
 		}
 		recipients := append(members, domain.PanelMember{Name: c.CoordinatorName, Email: c.CoordinatorEmail})
 		for _, m := range recipients {
-			subject, body, err := mailtext.Render("minutes", map[string]any{"Panel": c.PanelName, "Name": m.Name, "Meeting": c.Meeting(),
+			subject, body, err := a.renderFor(ctx, m.ID, "minutes", map[string]any{"Panel": c.PanelName, "Name": m.Name, "Meeting": c.Meeting(),
 				"ForCoordinator": m.ID == 0, "Link": fmt.Sprintf("%s/cycles/%d", a.PublicURL, c.ID), "Coordinator": c.CoordinatorName})
 			if err != nil {
 				return err
@@ -264,6 +271,9 @@ func (a *Activities) IssueMinutes(ctx context.Context, cycleID int64, approvedBy
 // storeIssuedMinutes builds and stores the issued minutes and the key
 // messages, audited, and returns the minutes' file ID.
 func (a *Activities) storeIssuedMinutes(ctx context.Context, tx *store.Tx, c cycleInfo, filename, approvedBy string) (int64, error) {
+	if c.PanelKind == domain.PanelForum {
+		return a.storeIssuedForumMinutes(ctx, tx, c, filename, approvedBy) // forum_activities.go
+	}
 	m, err := a.minutesRecord(ctx, c, "Issued "+uktime.Date(time.Now())+", approved by the chair")
 	if err != nil {
 		return 0, err

@@ -7,7 +7,6 @@ import (
 	"strconv"
 
 	"github.com/lsip/scrutiny/domain"
-	"github.com/lsip/scrutiny/mailtext"
 	"github.com/lsip/scrutiny/outbox"
 	"github.com/lsip/scrutiny/pack"
 	"github.com/lsip/scrutiny/reviewform"
@@ -61,7 +60,7 @@ func (a *Activities) PreparePack(ctx context.Context, in PackInput) (Pack, error
 	if err != nil {
 		return Pack{}, err
 	}
-	subject, body, err := mailtext.Render("pack", map[string]any{"Panel": c.PanelName, "Name": m.Name, "Cases": len(built.CaseIDs), "Meeting": c.Meeting(),
+	subject, body, err := a.renderFor(ctx, m.ID, "pack", map[string]any{"Panel": c.PanelName, "Name": m.Name, "Cases": len(built.CaseIDs), "Meeting": c.Meeting(),
 		"Deadline": in.Deadline, "Link": link, "Attached": a.AttachPacks, "Coordinator": c.CoordinatorName})
 	if err != nil {
 		return Pack{}, err

@@ -32,7 +32,7 @@ func (a *Activities) RecordAttendance(ctx context.Context, in cycle.Attendance) 
 			}
 			counts[status]++
 		}
-		return tx.Audit(ctx, "panel", "attendance_recorded", "cycle", strconv.FormatInt(in.CycleID, 10), map[string]any{"counts": counts})
+		return tx.Audit(ctx, recorder(in.By), "attendance_recorded", "cycle", strconv.FormatInt(in.CycleID, 10), map[string]any{"counts": counts})
 	}))
 }
 
@@ -56,11 +56,11 @@ func (a *Activities) AddLearningPoint(ctx context.Context, in cycle.LearningPoin
 		var inserted bool
 		var err error
 		id, inserted, err = tx.AddLearningPoint(ctx, store.NewLearningPoint{CycleID: in.CycleID, CaseID: in.CaseID, Text: in.Text, Tag: in.Tag,
-			GoodPractice: in.GoodPractice, RequestKey: requestKey(ctx)})
+			GoodPractice: in.GoodPractice, RequestKey: requestKey(ctx), Theme: in.Theme})
 		if err != nil || !inserted {
 			return err
 		}
-		return tx.Audit(ctx, "panel", "learning_point_added", "cycle", strconv.FormatInt(in.CycleID, 10), map[string]any{"learning_point_id": id, "tag": in.Tag})
+		return tx.Audit(ctx, recorder(in.By), "learning_point_added", "cycle", strconv.FormatInt(in.CycleID, 10), map[string]any{"learning_point_id": id, "tag": in.Tag})
 	})
 	return id, refusedForGood(err)
 }
@@ -76,14 +76,21 @@ func (a *Activities) RecordAction(ctx context.Context, in cycle.AgreedAction) (c
 			CycleID: in.CycleID, CaseID: in.CaseID, LearningPointID: in.LearningPointID,
 			Kind: cmp.Or(in.Kind, "recommendation"), Audience: cmp.Or(in.Audience, "prosecution"), Description: in.Description,
 			OwnerName: in.OwnerName, OwnerEmail: in.OwnerEmail, ManagerName: in.ManagerName, ManagerEmail: in.ManagerEmail,
-			Due: in.Due, RequestKey: requestKey(ctx)})
+			Due: in.Due, RequestKey: requestKey(ctx),
+			AreaCode: in.Area, // a national panel's action may be owned in any Area
+		})
 		if err != nil || !inserted {
 			return err
 		}
-		return tx.Audit(ctx, "panel", "action_agreed", "action", strconv.FormatInt(out.ActionID, 10), map[string]any{"cycle_id": in.CycleID})
+		return tx.Audit(ctx, recorder(in.By), "action_agreed", "action", strconv.FormatInt(out.ActionID, 10), map[string]any{"cycle_id": in.CycleID})
 	})
 	return out, refusedForGood(err)
 }
+
+// recorder is who the audit log names for a change to the meeting's
+// record: the signed-in person's email the server put in the update, or
+// "panel" for an update sent before updates carried it.
+func recorder(by string) string { return cmp.Or(by, "panel") }
 
 // refusedForGood makes a write the database refused by rule (a check, a
 // foreign key) a non-retryable error: retrying it can never succeed, and

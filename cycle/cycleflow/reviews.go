@@ -11,7 +11,6 @@ import (
 
 	"github.com/lsip/scrutiny/cycle"
 	"github.com/lsip/scrutiny/domain"
-	"github.com/lsip/scrutiny/mailtext"
 	"github.com/lsip/scrutiny/outbox"
 	"github.com/lsip/scrutiny/store"
 )
@@ -63,7 +62,7 @@ func (a *Activities) QueueReminder(ctx context.Context, in ReminderInput) (outbo
 	if err != nil {
 		return outbox.Ref{}, err
 	}
-	subject, body, err := mailtext.Render("reminder", map[string]any{"Panel": c.PanelName, "Name": m.Name, "Outstanding": in.Outstanding,
+	subject, body, err := a.renderFor(ctx, m.ID, "reminder", map[string]any{"Panel": c.PanelName, "Name": m.Name, "Outstanding": in.Outstanding,
 		"Deadline": in.Deadline, "Link": a.memberLink(m, c.ID, c.Dates.AccessRevoked), "Coordinator": c.CoordinatorName})
 	if err != nil {
 		return outbox.Ref{}, err

@@ -1,6 +1,7 @@
 package cycleflow
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -19,7 +20,9 @@ import (
 
 // SelectCases records the eligible cases of each stratum and draws from
 // them with the seed, adding the cases the panel could not agree on before.
-// A retry returns what was already recorded.
+// The cycle's theme narrows what is eligible; a national panel draws from
+// every Area, stratified by Area as well as strand. A retry returns what
+// was already recorded.
 func (a *Activities) SelectCases(ctx context.Context, in SelectInput) (Selection, error) {
 	c, err := a.loadCycle(ctx, in.CycleID)
 	if err != nil {
@@ -36,14 +39,19 @@ func (a *Activities) SelectCases(ctx context.Context, in SelectInput) (Selection
 	if err != nil {
 		return Selection{}, err
 	}
-	eligible := func(strand string, from time.Time) ([]int64, error) {
-		return a.Store.EligibleCases(ctx, store.Eligibility{CycleID: c.ID, PanelID: c.PanelID, AreaID: c.AreaID, Strand: strand, From: from, To: c.WindowEnd})
+	if theme := c.ThemeFilter.Strands; len(theme) > 0 {
+		panelStrands = slices.DeleteFunc(panelStrands, func(s string) bool { return !slices.Contains(theme, s) })
+	}
+	national := c.PanelKind == domain.PanelNational
+	rule := func(strand string, from time.Time) store.Eligibility {
+		return store.Eligibility{CycleID: c.ID, PanelID: c.PanelID, AreaID: c.AreaID, Strand: strand, From: from, To: c.WindowEnd,
+			National: national, Theme: c.ThemeFilter}
 	}
 	wanted := c.Quotas.PerStrand
 	if len(wanted) == 0 {
 		counts := map[string]int{}
 		for _, s := range panelStrands {
-			ids, err := eligible(s, c.WindowStart)
+			ids, err := a.Store.EligibleCases(ctx, rule(s, c.WindowStart))
 			if err != nil {
 				return Selection{}, err
 			}
@@ -51,8 +59,9 @@ func (a *Activities) SelectCases(ctx context.Context, in SelectInput) (Selection
 		}
 		wanted = selection.Allocate(c.Quotas.Total, counts)
 	}
-	var strata []selection.Stratum
-	eligibleOf := map[string][]int64{}
+	// Each strand's pools: one for a local panel, one per Area for a
+	// national panel.
+	pools := map[string]map[string][]int64{}
 	widenedFrom := map[string]time.Time{}
 	for _, strand := range slices.Sorted(maps.Keys(wanted)) {
 		quota := wanted[strand]
@@ -60,47 +69,89 @@ func (a *Activities) SelectCases(ctx context.Context, in SelectInput) (Selection
 			continue
 		}
 		if !slices.Contains(panelStrands, strand) {
-			return Selection{}, temporal.NewNonRetryableApplicationError(fmt.Sprintf("the panel does not review the %s strand", strand), "InvalidQuota", nil)
+			return Selection{}, temporal.NewNonRetryableApplicationError(fmt.Sprintf("the panel does not review the %s strand, or its theme leaves it out", strand), "InvalidQuota", nil)
 		}
-		ids, err := eligible(strand, c.WindowStart)
+		byArea, err := a.Store.EligibleByArea(ctx, rule(strand, c.WindowStart))
 		if err != nil {
 			return Selection{}, err
 		}
-		if len(ids) < quota && c.Quotas.WidenMonths > 0 {
+		if poolSize(byArea) < quota && c.Quotas.WidenMonths > 0 {
 			// Widened only because the coordinator asked, and recorded.
 			from := c.WindowStart.AddDate(0, -c.Quotas.WidenMonths, 0)
-			if ids, err = eligible(strand, from); err != nil {
+			if byArea, err = a.Store.EligibleByArea(ctx, rule(strand, from)); err != nil {
 				return Selection{}, err
 			}
 			widenedFrom[strand] = from
 		}
-		strata = append(strata, selection.Stratum{Strand: strand, Quota: quota, Eligible: ids})
-		eligibleOf[strand] = ids
+		pools[strand] = byArea
 	}
-	results := selection.Draw(in.Seed, strata, c.ReservesPerStratum)
+	drawnStrata := drawStrata(in.Seed, c.Cycle, wanted, pools, national)
+	for i := range drawnStrata {
+		if t, ok := widenedFrom[drawnStrata[i].Strand]; ok {
+			drawnStrata[i].WidenedFrom = &t
+		}
+	}
 	carried, err := a.Store.CarriedForward(ctx, c.PanelID, c.ID)
 	if err != nil {
 		return Selection{}, err
-	}
-	drawnStrata := make([]store.DrawnStratum, len(results))
-	for i, r := range results {
-		drawnStrata[i] = store.DrawnStratum{Strand: r.Strand, Quota: r.Quota, Eligible: r.EligibleCount, Shortfall: r.Shortfall,
-			EligibleIDs: eligibleOf[r.Strand], Selected: r.Selected, Reserves: r.Reserves}
-		if t, ok := widenedFrom[r.Strand]; ok {
-			drawnStrata[i].WidenedFrom = &t
-		}
 	}
 	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.RecordDraw(ctx, c.ID, in.Seed, drawnStrata, carried); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, "system", "cases_selected", "cycle", strconv.FormatInt(c.ID, 10),
-			map[string]any{"seed": in.Seed, "strata": len(results), "widened": len(widenedFrom), "carried_forward": len(carried)})
+		// The draw runs as the cycle starts, so it is the starting
+		// coordinator's doing.
+		return tx.Audit(ctx, cmp.Or(c.CoordinatorEmail, "system"), "cases_selected", "cycle", strconv.FormatInt(c.ID, 10),
+			map[string]any{"seed": in.Seed, "strata": len(drawnStrata), "widened": len(widenedFrom), "carried_forward": len(carried), "national": national})
 	})
 	if err != nil {
 		return Selection{}, fmt.Errorf("record selection: %w", err)
 	}
 	return a.storedSelection(ctx, c.ID)
+}
+
+// poolSize is how many cases the pools of a strand hold in all.
+func poolSize(byArea map[string][]int64) int {
+	n := 0
+	for _, ids := range byArea {
+		n += len(ids)
+	}
+	return n
+}
+
+// drawStrata draws every strand with a quota from its pools, with
+// selection.Draw for a local panel (its one Area's cases) and
+// selection.DrawByArea for a national one, and returns the draw to record.
+func drawStrata(seed int64, c domain.Cycle, wanted map[string]int, pools map[string]map[string][]int64, national bool) []store.DrawnStratum {
+	eligibleOf := map[string][]int64{}
+	for strand, byArea := range pools {
+		eligibleOf[strand] = slices.Sorted(slices.Values(slices.Concat(slices.Collect(maps.Values(byArea))...)))
+	}
+	var out []store.DrawnStratum
+	if !national {
+		var strata []selection.Stratum
+		for strand := range pools {
+			strata = append(strata, selection.Stratum{Strand: strand, Quota: wanted[strand], Eligible: eligibleOf[strand]})
+		}
+		for _, r := range selection.Draw(seed, strata, c.ReservesPerStratum) {
+			out = append(out, store.DrawnStratum{Strand: r.Strand, Quota: r.Quota, Eligible: r.EligibleCount, Shortfall: r.Shortfall,
+				EligibleIDs: eligibleOf[r.Strand], Selected: r.Selected, Reserves: r.Reserves})
+		}
+		return out
+	}
+	var strata []selection.AreaStratum
+	for strand, byArea := range pools {
+		strata = append(strata, selection.AreaStratum{Strand: strand, Quota: wanted[strand], Eligible: byArea})
+	}
+	for _, r := range selection.DrawByArea(seed, strata, c.ThemeFilter.PerArea(), c.ReservesPerStratum) {
+		d := store.DrawnStratum{Strand: r.Strand, Quota: r.Quota, Eligible: r.EligibleCount, Shortfall: r.Shortfall,
+			EligibleIDs: eligibleOf[r.Strand], Selected: r.Selected, Reserves: r.Reserves}
+		for _, share := range r.Areas {
+			d.Areas = append(d.Areas, store.DrawnArea{AreaCode: share.Area, Quota: share.Quota, Eligible: share.EligibleCount})
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // storedSelection is the draw as recorded.
@@ -130,21 +181,35 @@ func (a *Activities) cycleCases(ctx context.Context, cycleID int64) ([]cycle.Cyc
 	return out, nil
 }
 
-// ApproveSelection confirms the proposed cases; reserves not needed are
-// marked unused. It returns every case of the cycle, so the workflow's list
-// matches the database.
+// ApproveSelection is ApproveSelectionBy for cycles whose approval was
+// under way before approvals named the approver: it stays registered so
+// that their scheduled tasks still run, and the audit log names only the
+// role.
 func (a *Activities) ApproveSelection(ctx context.Context, cycleID int64) ([]cycle.CycleCase, error) {
+	return a.ApproveSelectionBy(ctx, ApproveInput{CycleID: cycleID, By: string(domain.StaffCoordinator)})
+}
+
+// ApproveInput is the approval of a cycle's selection by a person.
+type ApproveInput struct {
+	CycleID int64  `json:"cycle_id"`
+	By      string `json:"by"` // the approver's email, for the audit log
+}
+
+// ApproveSelectionBy confirms the proposed cases; reserves not needed are
+// marked unused, and the audit log names the approver. It returns every
+// case of the cycle, so the workflow's list matches the database.
+func (a *Activities) ApproveSelectionBy(ctx context.Context, in ApproveInput) ([]cycle.CycleCase, error) {
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		changed, err := tx.ApproveSelection(ctx, cycleID)
+		changed, err := tx.ApproveSelection(ctx, in.CycleID)
 		if err != nil || !changed {
 			return err
 		}
-		return tx.Audit(ctx, string(domain.StaffCoordinator), "selection_approved", "cycle", strconv.FormatInt(cycleID, 10), nil)
+		return tx.Audit(ctx, cmp.Or(in.By, string(domain.StaffCoordinator)), "selection_approved", "cycle", strconv.FormatInt(in.CycleID, 10), nil)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return a.cycleCases(ctx, cycleID)
+	return a.cycleCases(ctx, in.CycleID)
 }
 
 // ReplaceCase withdraws a case with an internal reason and fills its place

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/lsip/scrutiny/cycle"
+	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/outbox"
 	"github.com/lsip/scrutiny/reviewform"
 )
@@ -28,6 +29,8 @@ type CreateCycleInput struct {
 	CoordinatorName    string         `json:"coordinator_name"`
 	CoordinatorEmail   string         `json:"coordinator_email"`
 	Schedule           cycle.Schedule `json:"schedule"`
+	// ThemeFilter is the cycle's theme, stored with it for the draw.
+	ThemeFilter *domain.ThemeFilter `json:"theme_filter,omitempty"`
 }
 
 // SelectInput asks for the seeded draw of a cycle.

@@ -111,7 +111,11 @@ func (c *cycleRun) setup(ctx workflow.Context) error {
 	}); err != nil {
 		return err
 	}
+	refusals := c.forumRefusals() // a forum refuses the case-only updates
 	for _, u := range updates {
+		if v, ok := refusals[u.name]; ok {
+			u.validator = v
+		}
 		if err := workflow.SetUpdateHandlerWithOptions(ctx, u.name, u.handler, workflow.UpdateHandlerOptions{Validator: u.validator}); err != nil {
 			return err
 		}
@@ -141,6 +145,9 @@ func (c *cycleRun) setup(ctx workflow.Context) error {
 // run drives the stages in order. Each timed stage waits on a timer that a
 // reschedule re-arms, and a cancellation ends the cycle from any stage.
 func (c *cycleRun) run(ctx workflow.Context) error {
+	if c.in.Forum {
+		return c.runForum(ctx) // forum.go: the case stages skipped
+	}
 	actx := flowopts.Activity(ctx)
 	schedule := c.status.Schedule
 	var err error
@@ -150,6 +157,7 @@ func (c *cycleRun) run(ctx workflow.Context) error {
 		Quotas: c.in.Quotas, TotalQuota: c.in.TotalQuota, ReservesPerStratum: c.in.ReservesPerStratum,
 		WidenMonths: c.in.WidenMonths, StartedBy: c.in.StartedBy,
 		CoordinatorName: c.in.CoordinatorName, CoordinatorEmail: c.in.CoordinatorEmail, Schedule: schedule,
+		ThemeFilter: c.in.ThemeFilter,
 	}).Get(ctx, &c.status.CycleID); err != nil {
 		return fmt.Errorf("create cycle: %w", err)
 	}
@@ -289,7 +297,11 @@ func (c *cycleRun) saveMeeting(ctx workflow.Context) error {
 	}
 	c.status.MeetingSequence = saved.Sequence
 	var invites []outbox.Ref
-	if err := workflow.ExecuteActivity(flowopts.Activity(ctx), a.QueueInvites, c.status.CycleID, false).Get(ctx, &invites); err != nil {
+	queue := a.QueueInvites
+	if c.in.Forum {
+		queue = a.QueueForumInvites // with the agenda, and no word of packs
+	}
+	if err := workflow.ExecuteActivity(flowopts.Activity(ctx), queue, c.status.CycleID, false).Get(ctx, &invites); err != nil {
 		return fmt.Errorf("queue invites: %w", err)
 	}
 	c.queueMail(invites...)

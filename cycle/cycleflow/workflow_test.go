@@ -119,8 +119,9 @@ func (w *world) mockActivities() {
 		w.record("SetStage:" + string(stage))
 		return nil
 	})
-	env.OnActivity(a.ApproveSelection, any2...).Return(func(_ context.Context, _ int64) ([]cycle.CycleCase, error) {
+	env.OnActivity(a.ApproveSelectionBy, any2...).Return(func(_ context.Context, in ApproveInput) ([]cycle.CycleCase, error) {
 		w.record("ApproveSelection")
+		w.record("approved by " + in.By)
 		cases := slices.Clone(w.selection.Cases)
 		for i := range cases {
 			if cases[i].Status == "proposed" {

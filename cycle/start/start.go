@@ -38,6 +38,10 @@ type Request struct {
 	WidenMonths        int            `json:"widen_months"`
 	Meeting            cycle.Meeting  `json:"meeting"`
 	Timing             *cycle.Timing  `json:"-"`
+	// ThemeFilter optionally narrows the draw to a theme; Theme is its label.
+	ThemeFilter *domain.ThemeFilter `json:"theme_filter"`
+	// Agenda is a forum meeting's agenda (forum.go); a panel has none.
+	Agenda []cycle.AgendaItem `json:"agenda"`
 	// There is no seed: the workflow draws one from the system when the
 	// cycle starts and records it in the minutes, so nobody can choose
 	// which cases are drawn.
@@ -89,6 +93,8 @@ func Cycle(ctx context.Context, d Deps, by store.User, req Request) (cycle.Cycle
 		return started, failed(err)
 	}
 	id := cycle.RestartedCycleWorkflowID(cycle.CycleWorkflowID(in.PanelID, in.WindowStart, in.WindowEnd), cancelled)
+	ctx, cancel := context.WithTimeout(ctx, TemporalDeadline)
+	defer cancel()
 	op := d.Temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
 		ID: id, TaskQueue: d.TaskQueue, WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
@@ -105,10 +111,30 @@ func Cycle(ctx context.Context, d Deps, by store.User, req Request) (cycle.Cycle
 		return started, &Refusal{Status: http.StatusConflict, Title: "This cycle already exists",
 			Detail: "A cycle for this panel and window was started before (workflow " + id + ").", Existing: id}
 	}
+	if TemporalUnreachable(err) {
+		return started, &Refusal{Status: http.StatusServiceUnavailable, Title: "Please try again",
+			Detail: "The workflow service did not answer in time, so the cycle may not have started. Please try again in a moment: " +
+				"a cycle that did start is then named, never started twice."}
+	}
 	if err != nil {
 		return started, failed(fmt.Errorf("start cycle %s: %w", id, err))
 	}
 	return started, nil
+}
+
+// TemporalDeadline bounds every call made to Temporal on a person's
+// behalf, here and in the API, so that an unreachable cluster is a prompt
+// 503 rather than a request that hangs.
+const TemporalDeadline = 30 * time.Second
+
+// TemporalUnreachable reports whether err is Temporal not answering: the
+// call's deadline passed, or the service could not be reached. Such a
+// failure is the caller's to retry (503), not a fault to log as a 500.
+func TemporalUnreachable(err error) bool {
+	var unavailable *serviceerror.Unavailable
+	var deadline *serviceerror.DeadlineExceeded
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) ||
+		errors.As(err, &unavailable) || errors.As(err, &deadline)
 }
 
 // failed is the refusal for a failure on our side.
@@ -139,6 +165,9 @@ func Check(ctx context.Context, st *store.Store, by store.User, req Request) (cy
 	case !panel.Active:
 		bad("panel_id", "this panel is closed and starts no new cycles")
 	}
+	if panelFound && isForum(ctx, st, by, req.PanelID) {
+		return checkForum(req, by, fields) // forum.go: no case stages
+	}
 	start, errStart := time.Parse(time.DateOnly, req.WindowStart)
 	end, errEnd := time.Parse(time.DateOnly, req.WindowEnd)
 	if errStart != nil {
@@ -161,6 +190,21 @@ func Check(ctx context.Context, st *store.Store, by store.User, req Request) (cy
 		}
 		if n < 0 || n > 20 {
 			bad("quotas."+strand, "must be between 0 and 20")
+		}
+	}
+	if tf := req.ThemeFilter; tf != nil {
+		var strands []string
+		if panelFound {
+			strands = panel.Strands
+		}
+		problems := tf.Problems(strands)
+		for _, field := range slices.Sorted(maps.Keys(problems)) {
+			bad(field, problems[field])
+		}
+		for strand, n := range req.Quotas {
+			if n > 0 && len(tf.Strands) > 0 && !slices.Contains(tf.Strands, strand) {
+				bad("quotas."+strand, "is not one of the theme's strands (theme_filter.strands)")
+			}
 		}
 	}
 	reserves := 1
@@ -193,5 +237,14 @@ func Check(ctx context.Context, st *store.Store, by store.User, req Request) (cy
 	}
 	return cycle.CycleInput{PanelID: req.PanelID, WindowStart: start, WindowEnd: end, Theme: req.Theme, Quotas: req.Quotas,
 		TotalQuota: req.TotalQuota, ReservesPerStratum: reserves, WidenMonths: req.WidenMonths, Meeting: req.Meeting, Timing: timing,
-		StartedBy: by.Name, CoordinatorName: by.Name, CoordinatorEmail: by.Email}, nil
+		StartedBy: by.Name, CoordinatorName: by.Name, CoordinatorEmail: by.Email, ThemeFilter: themeOrNil(req.ThemeFilter)}, nil
+}
+
+// themeOrNil is the theme the cycle records: nil when there is none, so a
+// cycle without a theme starts exactly as one did before themes existed.
+func themeOrNil(tf *domain.ThemeFilter) *domain.ThemeFilter {
+	if tf == nil || (tf.Empty() && tf.MinPerArea == 0) {
+		return nil
+	}
+	return tf
 }

@@ -1,0 +1,56 @@
+package cycleflow_test
+
+import (
+	"context"
+	"strconv"
+	"testing"
+
+	"github.com/lsip/scrutiny/cycle"
+	"github.com/lsip/scrutiny/cycle/cycleflow"
+	"github.com/lsip/scrutiny/testenv/flowtest"
+)
+
+// TestAuditNamesThePerson: the draw, the approval of the selection,
+// attendance, a learning point and an agreed action are audited under the
+// email of the person who made them (the draw under the coordinator who
+// started the cycle), as the server puts it in the update, not under a
+// role.
+func TestAuditNamesThePerson(t *testing.T) {
+	f := newFlow(t)
+	const cath, zara = "cath@example.org", "zara@example.org"
+
+	other := f.newCycle(t, "approved-by", map[string]int{"race": 2}, nil)
+	f.selectCases(t, other, 8)
+	if _, err := flowtest.Run[[]cycle.CycleCase](t, f.acts, f.acts.ApproveSelectionBy, cycleflow.ApproveInput{CycleID: other, By: cath}); err != nil {
+		t.Fatal(err)
+	}
+	if err := runErr(t, f.acts, f.acts.RecordAttendance, cycle.Attendance{CycleID: f.cycleID, Status: map[int64]string{f.aled: "present"}, By: zara}); err != nil {
+		t.Fatal(err)
+	}
+	env := flowtest.NewEnv(f.acts)
+	lpID, err := flowtest.RunIn[int64](t, env, f.acts.AddLearningPoint, cycle.LearningPoint{CycleID: f.cycleID, Text: "Record hostility at charge", Tag: "prosecution", By: zara})
+	if err != nil {
+		t.Fatal(err)
+	}
+	action, err := flowtest.RunIn[cycle.RecordedAction](t, env, f.acts.RecordAction, cycle.AgreedAction{CycleID: f.cycleID, LearningPointID: lpID,
+		Description: "Brief lawyers", OwnerName: "Area lead", OwnerEmail: "lead@example.org", ManagerName: "DCCP", ManagerEmail: "dccp@example.org",
+		Due: meetingAt.AddDate(0, 3, 0), By: cath})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	for _, want := range []struct{ action, subject, actor string }{
+		{"cases_selected", strconv.FormatInt(other, 10), cath}, // the coordinator who started it
+		{"selection_approved", strconv.FormatInt(other, 10), cath},
+		{"attendance_recorded", strconv.FormatInt(f.cycleID, 10), zara},
+		{"learning_point_added", strconv.FormatInt(f.cycleID, 10), zara},
+		{"action_agreed", strconv.FormatInt(action.ActionID, 10), cath},
+	} {
+		var actor string
+		if err := f.sql.QueryRow(context.Background(), `SELECT actor FROM audit_log WHERE action = $1 AND subject_id = $2`, want.action, want.subject).Scan(&actor); err != nil {
+			t.Errorf("%s: %v", want.action, err)
+		} else if actor != want.actor {
+			t.Errorf("%s audited as %q, want %q", want.action, actor, want.actor)
+		}
+	}
+}

@@ -1,0 +1,62 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// MemberLanguage is the language a panel member's emails and pages are
+// written in ("en" or "cy"), and whether their panel writes its emails in
+// Welsh then English to everyone.
+func (q *Queries) MemberLanguage(ctx context.Context, memberID int64) (lang string, bilingual bool, err error) {
+	err = q.db.QueryRow(ctx, `SELECT m.language, p.bilingual FROM members m JOIN panels p ON p.id = m.panel_id WHERE m.id = $1`,
+		memberID).Scan(&lang, &bilingual)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", false, ErrNotFound
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("language of member %d: %w", memberID, err)
+	}
+	return lang, bilingual, nil
+}
+
+// SetPanelBilingual sets whether a panel writes its members' emails in
+// Welsh then English.
+func (q *Queries) SetPanelBilingual(ctx context.Context, panelID int64, bilingual bool) error {
+	tag, err := q.db.Exec(ctx, `UPDATE panels SET bilingual = $2 WHERE id = $1`, panelID, bilingual)
+	if err != nil {
+		return fmt.Errorf("set panel %d bilingual: %w", panelID, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// ActionOwnerLanguage is the language an action's owner is written to in.
+func (q *Queries) ActionOwnerLanguage(ctx context.Context, actionID int64) (string, error) {
+	var lang string
+	err := q.db.QueryRow(ctx, `SELECT owner_language FROM actions WHERE id = $1`, actionID).Scan(&lang)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("owner language of action %d: %w", actionID, err)
+	}
+	return lang, nil
+}
+
+// SetActionOwnerLanguage records the language an action's owner prefers.
+func (q *Queries) SetActionOwnerLanguage(ctx context.Context, actionID int64, lang string) error {
+	tag, err := q.db.Exec(ctx, `UPDATE actions SET owner_language = $2 WHERE id = $1`, actionID, lang)
+	if err != nil {
+		return fmt.Errorf("set owner language of action %d: %w", actionID, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ErrNotFound
+	}
+	return nil
+}

@@ -1,0 +1,171 @@
+package workbook
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/lsip/scrutiny/domain"
+	"github.com/lsip/scrutiny/uktime"
+)
+
+// ForumMinutes is the record of a forum's meeting. A forum reviews no
+// cases, so its minutes have no case, declaration or selection sheet:
+// attendance, the agenda with each item's discussion, the key messages
+// (the meeting's learning points) and the actions agreed.
+type ForumMinutes struct {
+	PanelName      string
+	AreaName       string
+	CycleRef       string
+	Meeting        time.Time
+	Status         string // "DRAFT…" until the chair approves, then "Issued <date>…"
+	Attendance     []Attendee
+	Agenda         []AgendaItem
+	KeyMessages    []LearningPoint
+	Actions        []ActionRow
+	MattersArising []ActionItem
+}
+
+// AgendaItem is one item of a forum's agenda and the notes of its
+// discussion.
+type AgendaItem struct {
+	Title, Lead string
+	Minutes     int
+	Notes       string
+}
+
+// Forum minutes' own sheet names; attendance, actions and matters arising
+// are named as a panel's.
+const (
+	AgendaSheet           = "Agenda and discussion"
+	ForumKeyMessagesSheet = "Key messages"
+)
+
+// BuildForumMinutes writes a forum's minutes workbook: a summary, then a
+// sheet each for attendance, the agenda and its discussion, the key
+// messages, the actions agreed and matters arising. A draft says DRAFT at
+// the top of the summary and of every printed page.
+func BuildForumMinutes(m ForumMinutes) ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	st, err := newStyles(f)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.SetSheetName("Sheet1", SummarySheet); err != nil {
+		return nil, err
+	}
+	header := `&C&"-,Bold"CONFIDENTIAL: forum members and the prosecution service only`
+	if IsDraft(m.Status) {
+		header = `&C&"-,Bold"&16DRAFT: not yet approved by the chair`
+	}
+	pr := printing{landscape: true, title: "Minutes: " + m.PanelName + ", meeting " + uktime.Date(m.Meeting), marking: header, pagesWide: 1}
+	if err := forumSummarySheet(f, st, m, pr); err != nil {
+		return nil, fmt.Errorf("summary: %w", err)
+	}
+	const text, date = false, true
+	sheets := []struct {
+		name    string
+		columns []column
+		rows    [][]any
+	}{
+		{AttendanceSheet, []column{{"Name", 30, text}, {"Role", 18, text}, {"Attendance", 16, text}, {"Replied to the invitation", 26, text}},
+			rowsOf(m.Attendance, func(a Attendee) []any { return []any{a.Name, humanise(a.Role), humanise(a.Status), rsvpLabel(a.RSVP)} })},
+		{AgendaSheet, []column{{"Item", 8, text}, {"Title", 40, text}, {"Led by", 22, text}, {"Minutes", 10, text}, {"Discussion", 80, text}},
+			rowsOf(numbered(m.Agenda), func(it numberedItem) []any {
+				return []any{it.n, it.Title, it.Lead, it.Minutes, it.Notes}
+			})},
+		{ForumKeyMessagesSheet, []column{{"For", 24, text}, {"Key message", 80, text}, {"Good practice", 14, text}},
+			rowsOf(m.KeyMessages, func(l LearningPoint) []any { return []any{audienceLabel(l.Tag), l.Text, yesNo(l.GoodPractice)} })},
+		{ActionsSheet, []column{{"Action", 12, text}, {"What was agreed", 60, text}, {"Owner", 22, text}, {"Manager", 22, text}, {"For", 22, text}, {"Due", 18, date}},
+			rowsOf(m.Actions, func(a ActionRow) []any {
+				return []any{a.Reference, a.Description, a.Owner, a.Manager, audienceLabel(a.Audience), excelDate(a.Due)}
+			})},
+		{MattersArisingSheet, []column{{"Action", 12, text}, {"What was agreed", 50, text}, {"Owner", 22, text}, {"Status", 14, text}, {"Response", 50, text}, {"Due", 18, date}},
+			rowsOf(m.MattersArising, func(a ActionItem) []any {
+				return []any{a.Reference, a.Description, a.Owner, humanise(domain.ActionStatus(a.Status).Label()), a.Response, excelDate(a.Due)}
+			})},
+	}
+	for _, sh := range sheets {
+		if err := table(f, st, sh.name, sh.columns, sh.rows, pr); err != nil {
+			return nil, fmt.Errorf("sheet %s: %w", sh.name, err)
+		}
+	}
+	return save(f)
+}
+
+// numberedItem is an agenda item with its number, counted from 1.
+type numberedItem struct {
+	AgendaItem
+	n int
+}
+
+func numbered(items []AgendaItem) []numberedItem {
+	out := make([]numberedItem, len(items))
+	for i, it := range items {
+		out[i] = numberedItem{it, i + 1}
+	}
+	return out
+}
+
+// forumSummarySheet is the forum's first sheet: the meeting, who came, the
+// agenda's titles and the key messages, so the summary reads on its own.
+func forumSummarySheet(f *excelize.File, st styles, m ForumMinutes, pr printing) error {
+	w := &writer{f: f, sheet: SummarySheet, row: 1}
+	w.widths(30, 90)
+	if IsDraft(m.Status) {
+		w.line(st.banner, "DRAFT")
+	}
+	w.line(st.title, "Minutes: "+m.PanelName)
+	w.line(st.notice, m.Status, "")
+	w.row++
+	present := 0
+	for _, a := range m.Attendance {
+		if strings.EqualFold(a.Status, "present") {
+			present++
+		}
+	}
+	for _, kv := range []struct {
+		label string
+		value any
+	}{
+		{"Area", m.AreaName},
+		{"Meeting cycle", m.CycleRef},
+		{"Meeting", uktime.Time(m.Meeting)},
+		{"People present", present},
+		{"Agenda items", len(m.Agenda)},
+		{"Key messages", len(m.KeyMessages)},
+		{"Actions agreed", len(m.Actions)},
+	} {
+		w.set("A", kv.label, st.label)
+		w.set("B", kv.value, st.wrap)
+		w.row++
+	}
+	if len(m.Agenda) > 0 {
+		w.row++
+		w.line(st.heading, "Item", "Agenda")
+		for i, it := range m.Agenda {
+			w.set("A", i+1, st.wrap)
+			w.set("B", it.Title, st.wrap)
+			w.row++
+		}
+	}
+	if len(m.KeyMessages) > 0 {
+		w.row++
+		w.line(st.heading, "For", "Key message")
+		for _, k := range m.KeyMessages {
+			w.set("A", audienceLabel(k.Tag), st.wrap)
+			w.set("B", k.Text, st.wrap)
+			w.row++
+		}
+	}
+	w.row++
+	w.long("A", "B", "Confidential: for forum members and the prosecution service. The public key messages are a separate document.", st.wrap)
+	if w.err != nil {
+		return w.err
+	}
+	pr.columns = 2
+	return printSetup(f, SummarySheet, pr)
+}
