@@ -60,9 +60,12 @@ func deadTemporal(t *testing.T) client.Client {
 // send makes an API request and returns the response with its body read.
 func send(t *testing.T, method, url, token string, body any) (*http.Response, map[string]any) {
 	t.Helper()
-	b, _ := json.Marshal(body)
-	req, _ := http.NewRequest(method, url, bytes.NewReader(b))
-	req.Header.Set("Content-Type", "application/json")
+	req, _ := http.NewRequest(method, url, nil)
+	if body != nil {
+		b, _ := json.Marshal(body)
+		req, _ = http.NewRequest(method, url, bytes.NewReader(b))
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}

@@ -46,3 +46,6 @@ var memberFlashes = []string{"rsvp", "conflict", "identifying", "agreement"}
 
 // Time is a UK date and time in the page's language.
 func (p page) Time(t time.Time) string { return p.loc().Time(t) }
+
+// Date is a UK date in the page's language.
+func (p page) Date(t time.Time) string { return p.loc().Date(t) }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/lsip/scrutiny/action"
 	"github.com/lsip/scrutiny/domain"
+	"github.com/lsip/scrutiny/i18n"
 	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/uktime"
 )
@@ -56,7 +57,14 @@ func (s *Server) requireOwnerPage(c *gin.Context) {
 		c.Abort()
 		return
 	}
+	lang, err := s.deps.Store.ActionOwnerLanguage(c.Request.Context(), oa.ActionID)
+	if err != nil {
+		s.pageError(c, err)
+		c.Abort()
+		return
+	}
 	c.Set(ownerKey, oa)
+	c.Set(localizerKey, i18n.For(i18n.Lang(lang)))
 	c.Next()
 }
 
@@ -113,8 +121,9 @@ type ownerView struct {
 }
 
 // ownerForm is one of the owner's forms: the update it sends, the field of
-// its text and what to say when that is empty, the field beside which the
-// workflow's refusals are shown, and what the page says once it is done.
+// its text and the message key of what to say when that is empty, the
+// field beside which the workflow's refusals are shown, and the message
+// key of what the page says once it is done.
 type ownerForm struct {
 	name, update        string
 	noteField, noteMiss string
@@ -123,13 +132,13 @@ type ownerForm struct {
 
 var (
 	ownerNote = ownerForm{name: "notes", update: action.UpdateProgressNote,
-		noteField: "progress", noteMiss: "Write the progress note: what has been done so far.",
-		field: "progress", done: "Your progress note is added."}
+		noteField: "progress", noteMiss: "owner.err.progress",
+		field: "progress", done: "owner.done.notes"}
 	ownerExtension = ownerForm{name: "extension", update: action.UpdateRequestExtension,
-		noteField: "ext-reason", noteMiss: "Give the reason you need more time.",
-		field: "due", done: "Your request for more time is with the manager, who will decide."}
+		noteField: "ext-reason", noteMiss: "owner.err.reason",
+		field: "due", done: "owner.done.extension"}
 	ownerComplete = ownerForm{name: "complete", update: action.UpdateCompleteAction,
-		noteField: "done-note", noteMiss: "Say what was done to complete the action.", field: "done-note"}
+		noteField: "done-note", noteMiss: "owner.err.done", field: "done-note"}
 	ownerDone = map[string]string{ownerNote.name: ownerNote.done, ownerExtension.name: ownerExtension.done}
 )
 
@@ -162,8 +171,13 @@ func (s *Server) renderOwner(c *gin.Context, status int, v ownerView, errs []Fie
 	for _, e := range errs {
 		fe[e.Field] = e.Message
 	}
-	render(c, status, "owner.html", page{Title: "Action A-" + strconv.FormatInt(o.ActionID, 10), Base: ownerBase(c), Page: v,
-		Errors: errs, FieldErrors: fe, Flash: ownerDone[c.Query("done")]})
+	l := localizer(c)
+	var flash string
+	if key := ownerDone[c.Query("done")]; key != "" {
+		flash = l.T(key)
+	}
+	render(c, status, "owner.html", page{Title: l.T("owner.title", "ID", o.ActionID), Base: ownerBase(c), Page: v,
+		Errors: errs, FieldErrors: fe, Flash: flash, L: l})
 }
 
 // ownerPost sends one of the owner's updates, with the owner's address as
@@ -172,6 +186,7 @@ func (s *Server) renderOwner(c *gin.Context, status int, v ownerView, errs []Fie
 func (s *Server) ownerPost(f ownerForm) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		o := currentOwner(c)
+		l := localizer(c)
 		v := ownerView{Form: f.name, Note: strings.TrimSpace(c.PostForm("note")), Due: strings.TrimSpace(c.PostForm("due")),
 			Evidence: strings.TrimSpace(c.PostForm("evidence"))}
 		u := action.ActionUpdate{Actor: o.Email, Note: v.Note, Evidence: v.Evidence}
@@ -179,12 +194,12 @@ func (s *Server) ownerPost(f ownerForm) gin.HandlerFunc {
 		if f == ownerExtension {
 			due, err := time.Parse(time.DateOnly, v.Due)
 			if err != nil {
-				errs = append(errs, FieldError{Field: "due", Message: "Give the new due date as a date, such as " + earliestExtension(o.Record.Due) + "."})
+				errs = append(errs, FieldError{Field: "due", Message: l.T("owner.err.date", "Date", earliestExtension(o.Record.Due))})
 			}
 			u.Due = due
 		}
 		if v.Note == "" {
-			errs = append(errs, FieldError{Field: f.noteField, Message: f.noteMiss})
+			errs = append(errs, FieldError{Field: f.noteField, Message: l.T(f.noteMiss)})
 		}
 		if len(errs) > 0 {
 			s.renderOwner(c, http.StatusUnprocessableEntity, v, errs)
@@ -194,14 +209,14 @@ func (s *Server) ownerPost(f ownerForm) gin.HandlerFunc {
 		if p := s.runUpdate(c.Request.Context(), action.WorkflowID(o.ActionID), f.update, u, &st); p != nil {
 			msg := p.Detail
 			if p.Status == http.StatusConflict {
-				msg = "This action is no longer being tracked, so it cannot change. Please contact its manager, " + o.Record.ManagerName + "."
+				msg = l.T("owner.err.untracked", "Manager", o.Record.ManagerName)
 			}
 			s.renderOwner(c, p.Status, v, []FieldError{{Field: f.field, Message: sentence(msg)}})
 			return
 		}
 		if f == ownerComplete {
-			render(c, http.StatusOK, "owner_done.html", page{Title: "Action completed",
-				Message: "Thank you. Action A-" + strconv.FormatInt(o.ActionID, 10) + " is recorded as completed, and its manager, " + o.Record.ManagerName + ", can see what you wrote. There will be no more reminders."})
+			render(c, http.StatusOK, "owner_done.html", page{Title: l.T("owner.completed.title"), L: l,
+				Message: l.T("owner.completed.message", "ID", o.ActionID, "Manager", o.Record.ManagerName)})
 			return
 		}
 		c.Redirect(http.StatusSeeOther, ownerBase(c)+"?done="+f.name)

@@ -147,9 +147,9 @@ func TestLearningPointTheme(t *testing.T) {
 	db := testenv.SQL(t, st)
 	ctx := context.Background()
 	var cycle int64
-	if err := db.QueryRow(ctx, `INSERT INTO cycles (panel_id, workflow_id, window_start, window_end, quotas, started_by, coordinator_name, coordinator_email)
-		SELECT p.id, 'c', '2026-01-01', '2026-03-31', '{}', 't', 'C', 'c@example.org' FROM (INSERT INTO panels (area_id, name, covers) SELECT id, 'P', 'both' FROM areas WHERE code = 'wales' RETURNING id) p
-		RETURNING id`).Scan(&cycle); err != nil {
+	if err := db.QueryRow(ctx, `WITH p AS (INSERT INTO panels (area_id, name, covers) SELECT id, 'P', 'both' FROM areas WHERE code = 'wales' RETURNING id)
+		INSERT INTO cycles (panel_id, workflow_id, window_start, window_end, quotas, started_by, coordinator_name, coordinator_email)
+		SELECT p.id, 'c', '2026-01-01', '2026-03-31', '{}', 't', 'C', 'c@example.org' FROM p RETURNING id`).Scan(&cycle); err != nil {
 		t.Fatal(err)
 	}
 	id, _, err := st.AddLearningPoint(ctx, store.NewLearningPoint{CycleID: cycle, Text: "Use interpreters", Tag: "prosecution", Theme: "language", RequestKey: "k1"})

@@ -6,6 +6,7 @@ import (
 
 	"github.com/lsip/scrutiny/cycle"
 	"github.com/lsip/scrutiny/testenv/flowtest"
+	"github.com/lsip/scrutiny/uktime"
 )
 
 // TestApprovalCarriesTheApprover: the person the server names in the
@@ -15,6 +16,10 @@ func TestApprovalCarriesTheApprover(t *testing.T) {
 	var o *outcome
 	w.at(start.Add(time.Hour), func() {
 		o = w.update(cycle.UpdateApproveSelection, wfID, cycle.ApproveSelectionRequest{By: "cath@example.org"})
+	})
+	// Cancelled once approved, so the run ends without a meeting's record.
+	w.at(meeting.Add(-10*uktime.Day), func() {
+		w.update(cycle.UpdateCancel, wfID, cycle.CancelRequest{Reason: "test over", By: "cath@example.org"})
 	})
 	run(t, w)
 	flowtest.MustOK(t, "approval", o)
