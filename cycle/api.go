@@ -106,6 +106,9 @@ type IdentifyingRequest struct {
 // MemberLeftRequest says a member has left the panel.
 type MemberLeftRequest struct {
 	MemberID int64 `json:"member_id"`
+	// By is the email of the person who said so, which the audit log
+	// names; departures sent before it existed carry none.
+	By string `json:"by,omitempty"`
 }
 
 // ApproveMinutesRequest is the chair's approval of the draft minutes.
@@ -113,7 +116,8 @@ type ApproveMinutesRequest struct {
 	ApprovedBy string `json:"approved_by"`
 }
 
-// CancelRequest cancels the cycle.
+// CancelRequest cancels the cycle. By is the email of the person
+// cancelling, which the audit log names.
 type CancelRequest struct {
 	Reason string `json:"reason"`
 	By     string `json:"by"`
@@ -162,6 +166,8 @@ type CycleStatus struct {
 	MinutesIssued   bool              `json:"minutes_issued"`
 	AccessRevoked   bool              `json:"access_revoked"`
 	CancelReason    string            `json:"cancel_reason,omitempty"`
+	// CancelledBy is the email of the person who cancelled the cycle.
+	CancelledBy string `json:"cancelled_by,omitempty"`
 	// Notices are plain-English facts the coordinator should see, such as
 	// a shortfall or a withdrawal with no reserve left.
 	Notices []string `json:"notices"`

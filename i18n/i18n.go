@@ -187,17 +187,24 @@ func (l *Localizer) Text(key string, data any) (string, error) {
 }
 
 // Funcs are the functions a message's template may call: t for another
-// message, and uktime, ukdate and ukclock for UK dates and times written in
-// the localizer's language.
+// message; uktime, ukdate and ukclock for UK dates and times, ukday for a
+// calendar date with its weekday and month for a month and year, written
+// in the localizer's language.
 func (l *Localizer) Funcs() template.FuncMap {
 	return template.FuncMap{
 		"t":       l.T,
 		"uktime":  l.Time,
 		"ukdate":  l.Date,
 		"ukclock": uktime.Clock,
+		"ukday":   l.Day,
 		"month":   l.Month,
 	}
 }
+
+// Day is a calendar date with its weekday, as it is stored (a date held
+// as midnight UTC is not moved into UK time): "Wednesday 31 March 2027", or
+// "Dydd Mercher 31 Mawrth 2027".
+func (l *Localizer) Day(t time.Time) string { return l.names(t.Format("Monday 2 January 2006")) }
 
 // Time is a UK date and time with the zone named: "Monday 2 March 2026,
 // 18:00 GMT", or "Dydd Llun 2 Mawrth 2026, 18:00 GMT".

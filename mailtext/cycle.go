@@ -66,7 +66,7 @@ var AlertKinds = []string{"bounce", "non_returns", "identifying_detail", "awaiti
 // for: data is then a map whose "Lang" is the person's language ("en" or
 // "cy"; English if absent) and whose "Bilingual", when true, writes the
 // email in Welsh then English, one above the other, with both subjects
-// joined by " / ". Any other email is a template of this package, in
+// joined by " / "; or a struct whose MailLang method names the language. Any other email is a template of this package, in
 // English.
 func Render(name string, data any) (subject, body string, err error) {
 	key := "mail." + name
@@ -101,11 +101,15 @@ func split(text string) (subject, body string) {
 	return strings.TrimSpace(subject), strings.TrimSpace(body) + "\n"
 }
 
-// audience reads the language and the bilingual flag from an email's data.
+// audience reads the language and the bilingual flag from an email's data:
+// a map's "Lang" and "Bilingual", or the MailLang of a struct that has one.
 func audience(data any) (lang string, bilingual bool) {
-	if m, ok := data.(map[string]any); ok {
-		lang, _ = m["Lang"].(string)
-		bilingual, _ = m["Bilingual"].(bool)
+	switch d := data.(type) {
+	case map[string]any:
+		lang, _ = d["Lang"].(string)
+		bilingual, _ = d["Bilingual"].(bool)
+	case interface{ MailLang() string }:
+		lang = d.MailLang()
 	}
 	return lang, bilingual
 }

@@ -42,8 +42,8 @@ func memberEmails() map[string][]map[string]any {
 func TestEveryMemberEmailRendersInBothLanguages(t *testing.T) {
 	for _, key := range i18n.Keys(i18n.English) {
 		name, ok := strings.CutPrefix(key, "mail.")
-		if ok && name != "bilingual_divider" && memberEmails()[name] == nil {
-			t.Errorf("%s has no case in this test", key)
+		if ok && name != "bilingual_divider" && !strings.HasPrefix(name, "action-") && memberEmails()[name] == nil {
+			t.Errorf("%s has no case in this test (the action emails are in action_test.go)", key)
 		}
 	}
 	greeting := map[i18n.Lang]string{i18n.English: "Dear Aled Jones,", i18n.Welsh: "Annwyl Aled Jones,"}

@@ -200,7 +200,7 @@ func (s *Server) actionUpdate(name string) gin.HandlerFunc {
 		if c.Request.ContentLength != 0 && !decodeJSON(c, &u) {
 			return
 		}
-		u.Actor = currentUser(c).Name
+		u.Actor = currentUser(c).Email
 		var st action.ActionState
 		if s.sendUpdate(c, action.WorkflowID(id), name, u, &st) {
 			c.JSON(http.StatusOK, st)

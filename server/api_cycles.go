@@ -252,6 +252,6 @@ func (s *Server) memberLeaves(c *gin.Context, cr domain.CycleRef, param string) 
 		return 0, &p
 	}
 	inactive := false
-	res, p := s.changeMember(c.Request.Context(), memberID, domain.MemberChange{Active: &inactive}, currentUser(c).Name)
+	res, p := s.changeMember(c.Request.Context(), memberID, domain.MemberChange{Active: &inactive}, currentUser(c).Email)
 	return res.CyclesTold, p
 }

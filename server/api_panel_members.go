@@ -144,7 +144,7 @@ func (s *Server) updateMember(c *gin.Context) {
 		badRequest(c, "Some fields need correcting.", fields...)
 		return
 	}
-	res, prob := s.changeMember(ctx, id, p.change(), currentUser(c).Name)
+	res, prob := s.changeMember(ctx, id, p.change(), currentUser(c).Email)
 	if prob != nil {
 		writeProblem(c, *prob)
 		return

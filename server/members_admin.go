@@ -58,7 +58,7 @@ func (s *Server) changeMember(ctx context.Context, id int64, ch domain.MemberCha
 		out.Resent++
 	}
 	if ch.Active != nil && !*ch.Active {
-		n, p := s.tellCyclesMemberLeft(ctx, changed.PanelID, id)
+		n, p := s.tellCyclesMemberLeft(ctx, changed.PanelID, id, actor)
 		out.CyclesTold = n
 		if p != nil {
 			return out, p
@@ -70,8 +70,10 @@ func (s *Server) changeMember(ctx context.Context, id int64, ch domain.MemberCha
 // tellCyclesMemberLeft tells every running cycle of the panel that the
 // member has left (the member-left update): the cycle excuses their open
 // reviews and ends their review, so no reminder goes to them. A cycle that
-// already knows is not told again. It returns how many cycles were told.
-func (s *Server) tellCyclesMemberLeft(ctx context.Context, panelID, memberID int64) (int, *Problem) {
+// already knows is not told again. The departure names actor, who the
+// audit log records excusing the reviews. It returns how many cycles were
+// told.
+func (s *Server) tellCyclesMemberLeft(ctx context.Context, panelID, memberID int64, actor string) (int, *Problem) {
 	cycles, err := s.deps.Store.RunningCycles(ctx, panelID)
 	if err != nil {
 		slog.Error("running cycles", "panel", panelID, "error", err)
@@ -89,7 +91,7 @@ func (s *Server) tellCyclesMemberLeft(ctx context.Context, panelID, memberID int
 		if slices.ContainsFunc(st.Members, func(m cycle.MemberStatus) bool { return m.MemberID == memberID && m.Left }) {
 			continue
 		}
-		if p := s.runUpdate(ctx, cr.WorkflowID, cycle.UpdateMemberLeft, cycle.MemberLeftRequest{MemberID: memberID}, nil); p != nil {
+		if p := s.runUpdate(ctx, cr.WorkflowID, cycle.UpdateMemberLeft, cycle.MemberLeftRequest{MemberID: memberID, By: actor}, nil); p != nil {
 			p.Detail = fmt.Sprintf("The member's access has ended, but cycle %d was not told: %s", cr.ID, p.Detail)
 			return told, p
 		}

@@ -173,7 +173,7 @@ func (s *Server) adminAuditExport(c *gin.Context) {
 	}
 	data, err := book.Close()
 	if err == nil {
-		err = s.deps.Store.Audit(c.Request.Context(), currentUser(c).Name, "audit_log_exported", "audit_log", "", map[string]any{"entries": n})
+		err = s.deps.Store.Audit(c.Request.Context(), currentUser(c).Email, "audit_log_exported", "audit_log", "", map[string]any{"entries": n})
 	}
 	if err != nil {
 		s.pageError(c, err)

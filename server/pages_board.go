@@ -29,8 +29,8 @@ func (s *Server) boardPageRoutes() {
 type boardForm struct {
 	Recipients, Day, Month string
 	Months                 []boardMonth
-	Set                    bool     // whether the schedule is set up
-	From, To               string   // the on-demand period
+	Set                    bool   // whether the schedule is set up
+	From, To               string // the on-demand period
 }
 
 // boardMonth is a choice of the months the report runs in: the first

@@ -34,7 +34,7 @@ func (s *Server) coordinatorPageRoutes() {
 	staff.POST("/members/:id/link", requireRole(coordinatorOnly), s.memberLinkSubmit)
 	staff.POST("/cycles/:id/reschedule", requireRole(coordinatorOnly), s.rescheduleSubmit)
 	staff.POST("/cycles/:id/cancel", requireRole(coordinatorOnly), s.cyclePost(cycle.UpdateCancel, "The cycle is cancelled and the members told.", func(c *gin.Context) (any, string) {
-		r := cycle.CancelRequest{Reason: c.PostForm("reason"), By: currentUser(c).Name}
+		r := cycle.CancelRequest{Reason: c.PostForm("reason"), By: currentUser(c).Email}
 		if r.Reason == "" {
 			return nil, "Give the reason for cancelling: the members are told it."
 		}

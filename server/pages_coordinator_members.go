@@ -175,7 +175,7 @@ func (s *Server) memberEditSubmit(c *gin.Context) {
 		s.renderMember(c, http.StatusUnprocessableEntity, m, panelID, f, pageFieldErrors(errs))
 		return
 	}
-	res, p := s.changeMember(c.Request.Context(), m.ID, patch.change(), currentUser(c).Name)
+	res, p := s.changeMember(c.Request.Context(), m.ID, patch.change(), currentUser(c).Email)
 	if p != nil {
 		errs := pageFieldErrors(p.Errors)
 		if len(errs) == 0 {
@@ -199,7 +199,7 @@ func (s *Server) memberDeactivateSubmit(c *gin.Context) {
 		return
 	}
 	inactive := false
-	res, p := s.changeMember(c.Request.Context(), m.ID, domain.MemberChange{Active: &inactive}, currentUser(c).Name)
+	res, p := s.changeMember(c.Request.Context(), m.ID, domain.MemberChange{Active: &inactive}, currentUser(c).Email)
 	if p != nil {
 		s.renderMember(c, p.Status, m, panelID, memberForm{Name: m.Name, Email: m.Email, Role: string(m.Role), Language: m.Language}, []FieldError{{Field: "main", Message: p.Detail}})
 		return

@@ -33,7 +33,7 @@ func (s *Server) cyclePageRoutes(staff *gin.RouterGroup) {
 		if err != nil {
 			return nil, "Choose a case to withdraw."
 		}
-		return cycle.ReplaceRequest{CaseID: id, Reason: c.PostForm("reason"), Redraw: c.PostForm("redraw") == "true", By: currentUser(c).Name}, ""
+		return cycle.ReplaceRequest{CaseID: id, Reason: c.PostForm("reason"), Redraw: c.PostForm("redraw") == "true", By: currentUser(c).Email}, ""
 	}))
 	staff.POST("/cycles/:id/attendance", requireRole(meetingRoles), s.cyclePost(cycle.UpdateRecordAttendance, "Attendance is recorded.", func(c *gin.Context) (any, string) {
 		at := cycle.Attendance{Status: map[int64]string{}, By: currentUser(c).Email}
@@ -63,7 +63,7 @@ func (s *Server) cyclePageRoutes(staff *gin.RouterGroup) {
 	}))
 	staff.POST("/cycles/:id/close-meeting", requireRole(meetingRoles), s.cyclePost(cycle.UpdateCloseMeeting, "The draft minutes are ready for the chair.", func(*gin.Context) (any, string) { return nil, "" }))
 	staff.POST("/cycles/:id/approve-minutes", requireRole(chairOnly), s.cyclePost(cycle.UpdateApproveMinutes, "The minutes are issued and on their way to the members.", func(c *gin.Context) (any, string) {
-		return cycle.ApproveMinutesRequest{ApprovedBy: currentUser(c).Name}, ""
+		return cycle.ApproveMinutesRequest{ApprovedBy: currentUser(c).Email}, ""
 	}))
 }
 

@@ -136,5 +136,5 @@ func readFinding(c *gin.Context) (cycle.Finding, string) {
 	if c.PostForm("category") == "" {
 		return cycle.Finding{}, "Choose the panel's finding."
 	}
-	return cycle.Finding{CaseID: id, Category: c.PostForm("category"), Rationale: c.PostForm("rationale"), RecordedBy: currentUser(c).Name}, ""
+	return cycle.Finding{CaseID: id, Category: c.PostForm("category"), Rationale: c.PostForm("rationale"), RecordedBy: currentUser(c).Email}, ""
 }

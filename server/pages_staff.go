@@ -177,7 +177,7 @@ func (s *Server) actionPost(name, done string) gin.HandlerFunc {
 		if !ok {
 			return
 		}
-		u := action.ActionUpdate{Actor: currentUser(c).Name, Note: strings.TrimSpace(c.PostForm("note")), Evidence: strings.TrimSpace(c.PostForm("evidence")),
+		u := action.ActionUpdate{Actor: currentUser(c).Email, Note: strings.TrimSpace(c.PostForm("note")), Evidence: strings.TrimSpace(c.PostForm("evidence")),
 			Response: c.PostForm("response"), Rationale: strings.TrimSpace(c.PostForm("rationale")), Name: strings.TrimSpace(c.PostForm("name")),
 			Email: strings.TrimSpace(c.PostForm("email")), Approve: c.PostForm("approve") == "true"}
 		if d := strings.TrimSpace(c.PostForm("due")); d != "" {

@@ -169,3 +169,50 @@ func forumSummarySheet(f *excelize.File, st styles, m ForumMinutes, pr printing)
 	pr.columns = 2
 	return printSetup(f, SummarySheet, pr)
 }
+
+// BuildForumKeyMessages writes a forum's public key messages: the forum,
+// the Area, the month of the meeting and its key messages grouped by who
+// they are for. A forum reviews no cases, so unlike a panel's there is no
+// count of cases; any case reference quoted is still replaced by "a case".
+func BuildForumKeyMessages(k KeyMessages) ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	st, err := newStyles(f)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.SetSheetName("Sheet1", KeyMessagesSheet); err != nil {
+		return nil, err
+	}
+	month := k.Meeting.In(uktime.London).Format("January 2006")
+	w := &writer{f: f, sheet: KeyMessagesSheet, row: 1}
+	w.widths(30, 90)
+	w.line(st.title, "Key messages: "+k.PanelName)
+	w.row++
+	for _, kv := range [][2]string{{"Area", k.AreaName}, {"Meeting", month}} {
+		w.set("A", kv[0], st.label)
+		w.set("B", kv[1], st.wrap)
+		w.row++
+	}
+	w.row++
+	w.long("A", "B", "The "+k.PanelName+" is a forum of members of the community who meet the Crown Prosecution Service to discuss its work "+
+		"and agree what should be done. These are the key messages of its meeting.", st.wrap)
+	w.row++
+	redact := redactor(k.LearningPoints)
+	for _, tag := range tagsInOrder(k.LearningPoints) {
+		w.line(st.heading, "For the "+strings.ToLower(audienceLabel(tag)), "")
+		for _, l := range k.LearningPoints {
+			if l.Tag == tag {
+				w.long("B", "B", redact(l.Text), st.wrap)
+			}
+		}
+		w.row++
+	}
+	if w.err != nil {
+		return nil, w.err
+	}
+	if err := printSetup(f, KeyMessagesSheet, printing{title: "Key messages: " + k.PanelName + ", " + month, columns: 2}); err != nil {
+		return nil, err
+	}
+	return save(f)
+}

@@ -62,3 +62,25 @@ func TestForumMinutesHaveAgendaAndKeyMessagesAndNoCases(t *testing.T) {
 		}
 	}
 }
+
+// TestForumKeyMessagesCountNoCases: a forum's public key messages carry
+// its key messages and no count of cases reviewed.
+func TestForumKeyMessagesCountNoCases(t *testing.T) {
+	data, err := BuildForumKeyMessages(KeyMessages{PanelName: "Community Accountability Forum", AreaName: "Wales", Meeting: meeting,
+		LearningPoints: []LearningPoint{{Text: "Schools want a simple way to report", Tag: "partners"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := open(t, data).GetRows(KeyMessagesSheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text []string
+	for _, r := range rows {
+		text = append(text, strings.Join(r, "|"))
+	}
+	all := strings.Join(text, "\n")
+	if !strings.Contains(all, "Schools want a simple way to report") || strings.Contains(all, "Cases reviewed") {
+		t.Errorf("forum key messages:\n%s", all)
+	}
+}

@@ -126,6 +126,11 @@ func (a *Activities) QueueActionMail(ctx context.Context, in ActionMail) (outbox
 		return outbox.Ref{}, err
 	}
 	v := actionEmail{ActionMail: in, ActionMailFacts: facts}
+	if in.Role == action.RungOwner {
+		if v.Lang, err = a.Store.ActionOwnerLanguage(ctx, in.ActionID); err != nil {
+			return outbox.Ref{}, err
+		}
+	}
 	if err := a.link(ctx, &v); err != nil {
 		return outbox.Ref{}, err
 	}
@@ -146,7 +151,13 @@ type actionEmail struct {
 	// end of LastDay (a UK date, as midnight UTC).
 	OwnerLink bool
 	LastDay   time.Time
+	// Lang is the language the email is written in: the owner's, for an
+	// email to the owner; English for staff.
+	Lang string
 }
+
+// MailLang is the language mailtext.Render writes the email in.
+func (e actionEmail) MailLang() string { return e.Lang }
 
 // LinkExpires says when the owner's link stops working: "the end of 8
 // June 2027".

@@ -1,6 +1,7 @@
 package cycleflow
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -103,25 +104,39 @@ func (a *Activities) CloseCycle(ctx context.Context, cycleID int64) error {
 	return a.Store.CloseCycle(ctx, cycleID)
 }
 
-// CancelCycle records the cancellation, revokes access and queues every
-// member the cancelled invite (same UID, the next SEQUENCE) with a plain
-// notice. Nothing is deleted, and a retry queues nothing new.
+// CancelCycle is CancelCycleBy as cycles cancelled before cancellations
+// named the person ran it: the audit log names the role.
 func (a *Activities) CancelCycle(ctx context.Context, cycleID int64, reason string) ([]outbox.Ref, error) {
+	return a.CancelCycleBy(ctx, CancelInput{CycleID: cycleID, Reason: reason, By: string(domain.StaffCoordinator)})
+}
+
+// CancelInput is the cancellation of a cycle by a person.
+type CancelInput struct {
+	CycleID int64  `json:"cycle_id"`
+	Reason  string `json:"reason"`
+	By      string `json:"by"` // the email of the person cancelling, for the audit log
+}
+
+// CancelCycleBy records the cancellation, audited under the person who
+// cancelled, revokes access and queues every member the cancelled invite
+// (same UID, the next SEQUENCE) with a plain notice. Nothing is deleted,
+// and a retry queues nothing new.
+func (a *Activities) CancelCycleBy(ctx context.Context, in CancelInput) ([]outbox.Ref, error) {
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		recorded, err := tx.CancelRecorded(ctx, cycleID)
+		recorded, err := tx.CancelRecorded(ctx, in.CycleID)
 		if err != nil || recorded {
 			return err
 		}
-		if err := tx.CancelCycle(ctx, cycleID, reason); err != nil {
+		if err := tx.CancelCycle(ctx, in.CycleID, in.Reason); err != nil {
 			return err
 		}
-		if err := tx.CancelMeeting(ctx, cycleID); err != nil {
+		if err := tx.CancelMeeting(ctx, in.CycleID); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, string(domain.StaffCoordinator), "cycle_cancelled", "cycle", strconv.FormatInt(cycleID, 10), nil)
+		return tx.Audit(ctx, cmp.Or(in.By, string(domain.StaffCoordinator)), "cycle_cancelled", "cycle", strconv.FormatInt(in.CycleID, 10), nil)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return a.queueInvites(ctx, cycleID, true, reason)
+	return a.queueInvites(ctx, in.CycleID, true, in.Reason)
 }

@@ -162,7 +162,7 @@ func (a *Activities) storeIssuedForumMinutes(ctx context.Context, tx *store.Tx, 
 	if err != nil {
 		return 0, err
 	}
-	km, err := workbook.BuildKeyMessages(workbook.KeyMessages{PanelName: c.PanelName, AreaName: c.AreaName, Meeting: c.Meeting(), LearningPoints: m.KeyMessages})
+	km, err := workbook.BuildForumKeyMessages(workbook.KeyMessages{PanelName: c.PanelName, AreaName: c.AreaName, Meeting: c.Meeting(), LearningPoints: m.KeyMessages})
 	if err != nil {
 		return 0, err
 	}

@@ -207,11 +207,22 @@ func (c *cycleRun) validateMemberLeft(_ workflow.Context, r cycle.MemberLeftRequ
 	return nil
 }
 
+// excuserChange marks the cycles whose departures run ExcuseReviewsBy,
+// naming the person who said the member left; histories recorded before
+// it replay ExcuseReviews.
+const excuserChange = "excuse-reviews-by"
+
 // memberLeft excuses the member's open reviews and ends their access;
 // reviews they submitted are kept.
 func (c *cycleRun) memberLeft(ctx workflow.Context, r cycle.MemberLeftRequest) error {
+	var excusal workflow.Future
+	if workflow.GetVersion(ctx, excuserChange, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		excusal = workflow.ExecuteActivity(flowopts.Activity(ctx), a.ExcuseReviews, c.status.CycleID, r.MemberID)
+	} else {
+		excusal = workflow.ExecuteActivity(flowopts.Activity(ctx), a.ExcuseReviewsBy, ExcuseInput{CycleID: c.status.CycleID, MemberID: r.MemberID, By: r.By})
+	}
 	var excused int
-	if err := workflow.ExecuteActivity(flowopts.Activity(ctx), a.ExcuseReviews, c.status.CycleID, r.MemberID).Get(ctx, &excused); err != nil {
+	if err := excusal.Get(ctx, &excused); err != nil {
 		return err
 	}
 	c.signalMember(ctx, r.MemberID, cycle.SignalLeave, nil)
@@ -245,7 +256,23 @@ func (c *cycleRun) cancel(_ workflow.Context, r cycle.CancelRequest) error {
 	}
 	c.cancelled = true
 	c.status.CancelReason = r.Reason
+	c.status.CancelledBy = r.By
 	return nil
+}
+
+// cancellerChange marks the cycles whose cancellation runs CancelCycleBy,
+// naming the person who cancelled; histories recorded before it replay
+// CancelCycle.
+const cancellerChange = "cancel-cycle-by"
+
+// recordCancel runs the activity that records the cancellation and
+// returns its future (the members' notices).
+func (c *cycleRun) recordCancel(ctx workflow.Context) workflow.Future {
+	if workflow.GetVersion(ctx, cancellerChange, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return workflow.ExecuteActivity(flowopts.Activity(ctx), a.CancelCycle, c.status.CycleID, c.status.CancelReason)
+	}
+	return workflow.ExecuteActivity(flowopts.Activity(ctx), a.CancelCycleBy,
+		CancelInput{CycleID: c.status.CycleID, Reason: c.status.CancelReason, By: c.status.CancelledBy})
 }
 
 // RescheduleReview moves a member's deadline and meeting.

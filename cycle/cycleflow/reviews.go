@@ -1,6 +1,7 @@
 package cycleflow
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -96,23 +97,38 @@ func (a *Activities) RecordNonReturns(ctx context.Context, cycleID int64) ([]Non
 	return out, nil
 }
 
-// ExcuseReviews excuses a departing member's open reviews, keeping the ones
-// they submitted and the cases already removed from their pack, and
-// returns how many of their reviews are excused.
+// ExcuseReviews is ExcuseReviewsBy as members who left before departures
+// named the person ran it: the audit log names the role.
 func (a *Activities) ExcuseReviews(ctx context.Context, cycleID, memberID int64) (int, error) {
+	return a.ExcuseReviewsBy(ctx, ExcuseInput{CycleID: cycleID, MemberID: memberID, By: string(domain.StaffCoordinator)})
+}
+
+// ExcuseInput is a member's departure from a cycle, told by a person.
+type ExcuseInput struct {
+	CycleID  int64  `json:"cycle_id"`
+	MemberID int64  `json:"member_id"`
+	By       string `json:"by"` // the email of the person who told the cycle, for the audit log
+}
+
+// ExcuseReviewsBy excuses a departing member's open reviews, keeping the
+// ones they submitted and the cases already removed from their pack, and
+// returns how many of their reviews are excused. The audit log names the
+// person who said the member left.
+func (a *Activities) ExcuseReviewsBy(ctx context.Context, in ExcuseInput) (int, error) {
 	var n int
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		excused, err := tx.ExcuseReviews(ctx, cycleID, memberID)
+		excused, err := tx.ExcuseReviews(ctx, in.CycleID, in.MemberID)
 		if err != nil {
 			return err
 		}
-		if n, err = tx.ExcusedReviews(ctx, cycleID, memberID); err != nil {
+		if n, err = tx.ExcusedReviews(ctx, in.CycleID, in.MemberID); err != nil {
 			return err
 		}
 		if excused == 0 {
 			return nil
 		}
-		return tx.Audit(ctx, string(domain.StaffCoordinator), "reviews_excused", "cycle", strconv.FormatInt(cycleID, 10), map[string]any{"member_id": memberID, "excused": excused})
+		return tx.Audit(ctx, cmp.Or(in.By, string(domain.StaffCoordinator)), "reviews_excused", "cycle", strconv.FormatInt(in.CycleID, 10),
+			map[string]any{"member_id": in.MemberID, "excused": excused})
 	})
 	return n, err
 }

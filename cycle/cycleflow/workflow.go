@@ -369,7 +369,7 @@ func (c *cycleRun) recordNonReturns(ctx workflow.Context) error {
 // member's review; the records stay.
 func (c *cycleRun) finishCancelled(ctx workflow.Context) error {
 	var mails []outbox.Ref
-	if err := workflow.ExecuteActivity(flowopts.Activity(ctx), a.CancelCycle, c.status.CycleID, c.status.CancelReason).Get(ctx, &mails); err != nil {
+	if err := c.recordCancel(ctx).Get(ctx, &mails); err != nil {
 		return err
 	}
 	c.queueMail(mails...)

@@ -1,0 +1,229 @@
+package server
+
+import (
+	"errors"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/mail"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/lsip/scrutiny/boardreport"
+	"github.com/lsip/scrutiny/domain"
+	"github.com/lsip/scrutiny/store"
+	"github.com/lsip/scrutiny/workbook"
+)
+
+// communityPageRoutes are the community updates ("you said, we did") of an
+// Area, by its code: the staff page with the Area's community groups, the
+// update as a plain HTML page (also in Easy Read, and as a download) and as
+// a workbook, and sending it to the groups. Staff reach the Areas of their
+// scope (store.CommunityArea); any of them may read the update, which is
+// public material; coordinators and managers keep the groups; coordinators
+// send (admins may always).
+func (s *Server) communityPageRoutes() {
+	staff := s.engine.Group("/community/:area", s.requireSession, requireRole(staffRoles))
+	staff.GET("", s.communityPage)
+	staff.GET("/update", s.communityUpdatePage)
+	staff.GET("/update.xlsx", s.communityDownload)
+	staff.POST("/groups", requireRole(actionOwners), s.communityGroupAdd)
+	staff.POST("/groups/:group/remove", requireRole(actionOwners), s.communityGroupRemove)
+	staff.POST("/send", requireRole(coordinatorOnly), s.communitySend)
+}
+
+// communityView is the staff page's data.
+type communityView struct {
+	Area     domain.AreaRef
+	From, To string
+	Query    string // from=…&to=…, for the download links
+	Groups   []store.CommunityGroup
+	Sends    []store.CommunitySend
+	// The group being added, as typed.
+	Name, Email, Language string
+}
+
+// communityContext finds the Area in the path within the user's scope and
+// reads the period (by default the six months before today, like the
+// comparison). It answers the request itself and returns false when the
+// Area is out of reach.
+func (s *Server) communityContext(c *gin.Context, get func(string) string) (v communityView, from, to time.Time, errs []FieldError, ok bool) {
+	area, err := s.deps.Store.CommunityArea(c.Request.Context(), userScope(c), c.Param("area"))
+	switch {
+	case errors.Is(err, store.ErrOutOfScope):
+		errorPage(c, Problem{Status: http.StatusForbidden, Title: "Not your Area", Detail: "You can see the community updates of your own Area only."}, "/actions", "Back to actions")
+		return v, from, to, nil, false
+	case errors.Is(err, store.ErrNotFound):
+		errorPage(c, Problem{Status: http.StatusNotFound, Title: "Not found", Detail: "There is no Area with this code."}, "/actions", "Back to actions")
+		return v, from, to, nil, false
+	case err != nil:
+		s.pageError(c, err)
+		return v, from, to, nil, false
+	}
+	v = communityView{Area: area, From: get("from"), To: get("to")}
+	if v.From == "" && v.To == "" {
+		p := boardreport.PeriodBefore(time.Now())
+		v.From, v.To = p.From, p.To
+	}
+	from, to, fields := reportPeriod(func(k string) string { return map[string]string{"from": v.From, "to": v.To}[k] })
+	for _, f := range fields {
+		errs = append(errs, FieldError{Field: f.Field, Message: map[string]string{"from": "From", "to": "To"}[f.Field] + " " + f.Message})
+	}
+	v.Query = "from=" + v.From + "&to=" + v.To
+	return v, from, to, errs, true
+}
+
+// communityPage shows the period, the download links, the groups with the
+// form to add one, and what has been sent.
+func (s *Server) communityPage(c *gin.Context) {
+	v, _, _, errs, ok := s.communityContext(c, c.Query)
+	if ok {
+		s.renderCommunity(c, v, errs)
+	}
+}
+
+func (s *Server) renderCommunity(c *gin.Context, v communityView, errs []FieldError) {
+	ctx := c.Request.Context()
+	var err error
+	if v.Groups, err = s.deps.Store.CommunityGroups(ctx, v.Area.ID); err == nil {
+		v.Sends, err = s.deps.Store.CommunitySends(ctx, v.Area.ID)
+	}
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	status := http.StatusOK
+	if len(errs) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	render(c, status, "community.html", s.staffPage(c, page{Title: "Community updates: " + v.Area.Name, Flash: c.Query("done"), Page: v, Errors: errs, FieldErrors: fieldMap(errs)}))
+}
+
+// communityUpdate builds the update for the request's Area and period,
+// audited as a report produced. It answers the request itself on failure.
+func (s *Server) communityUpdate(c *gin.Context, format string) (workbook.CommunityUpdate, communityView, bool) {
+	v, from, to, errs, ok := s.communityContext(c, c.Query)
+	if !ok {
+		return workbook.CommunityUpdate{}, v, false
+	}
+	if len(errs) > 0 {
+		s.renderCommunity(c, v, errs)
+		return workbook.CommunityUpdate{}, v, false
+	}
+	u, err := s.deps.Store.CommunityUpdate(c.Request.Context(), v.Area, from, to)
+	if err == nil {
+		err = s.recordRead(c, "report_produced", "report", "community_update", map[string]any{"area": v.Area.Code, "from": v.From, "to": v.To, "format": format})
+	}
+	if err != nil {
+		s.pageError(c, err)
+		return workbook.CommunityUpdate{}, v, false
+	}
+	return communityDocument(u), v, true
+}
+
+// communityDocument puts the store's update into words for the public.
+func communityDocument(u store.CommunityUpdate) workbook.CommunityUpdate {
+	doc := workbook.CommunityUpdate{AreaName: u.Area.Name, From: u.From, To: u.To, Cases: workbook.Count{Label: "Cases reviewed", N: u.Cases}}
+	for _, c := range u.CasesByStrand {
+		doc.CasesByStrand = append(doc.CasesByStrand, workbook.Count(c))
+	}
+	for _, th := range u.Learning {
+		t := workbook.CommunityTheme{Label: th.Label}
+		for _, p := range th.Points {
+			if p.GoodPractice {
+				t.GoodPractice = append(t.GoodPractice, p.Text)
+			} else {
+				t.Learning = append(t.Learning, p.Text)
+			}
+		}
+		doc.Learning = append(doc.Learning, t)
+	}
+	for _, a := range u.Actions {
+		doc.Actions = append(doc.Actions, workbook.CommunityAction{Description: a.Description, Status: sentence(a.Status.Label()),
+			Response: communityResponses[a.Response], Rationale: a.ResponseRationale, CompletionNote: a.CompletionNote})
+	}
+	return doc
+}
+
+// communityResponses are the organisation's coded responses in words.
+var communityResponses = map[string]string{"accepted": "Accepted", "partially_accepted": "Partly accepted", "not_accepted": "Not accepted"}
+
+// communityDoc is what the update's page template receives: the update,
+// whether it is the Easy Read layout, and the stylesheet inlined when the
+// page leaves the site (a download or an email), linked otherwise.
+type communityDoc struct {
+	U        workbook.CommunityUpdate
+	EasyRead bool
+	Inline   template.CSS
+	Headings [3]string
+}
+
+// communityCSS is the update's stylesheet, for pages that leave the site.
+func communityCSS() template.CSS {
+	b, _ := fs.ReadFile(staticFiles, "static/community.css") // embedded: cannot fail
+	return template.CSS(b)
+}
+
+// renderCommunityDoc writes the update's page: a standalone document with
+// headings and lists, no script, readable at phone width.
+func renderCommunityDoc(c *gin.Context, d communityDoc) {
+	d.Headings = [3]string{workbook.CommunityCasesHeading, workbook.CommunityLearningHeading, workbook.CommunityActionsHeading}
+	name := "community_update.html"
+	if d.EasyRead {
+		name = "community_update_easyread.html"
+	}
+	render(c, http.StatusOK, name, page{Title: "You said, we did: " + d.U.AreaName, Page: d})
+}
+
+// communityUpdatePage shows the update as a page; layout=easyread gives
+// the Easy Read layout and download=yes the same page as a file, with its
+// stylesheet inside it.
+func (s *Server) communityUpdatePage(c *gin.Context) {
+	d := communityDoc{EasyRead: c.Query("layout") == "easyread"}
+	download := c.Query("download") == "yes"
+	format := "html"
+	if d.EasyRead {
+		format = "easyread"
+	}
+	u, v, ok := s.communityUpdate(c, format)
+	if !ok {
+		return
+	}
+	d.U = u
+	if download {
+		d.Inline = communityCSS()
+		c.Header("Content-Disposition", `attachment; filename="you-said-we-did-`+v.Area.Code+`-`+v.From+`-to-`+v.To+`.html"`)
+	}
+	renderCommunityDoc(c, d)
+}
+
+// communityDownload sends the update as a workbook.
+func (s *Server) communityDownload(c *gin.Context) {
+	u, v, ok := s.communityUpdate(c, "xlsx")
+	if !ok {
+		return
+	}
+	data, err := workbook.BuildCommunityUpdate(u)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="you-said-we-did-`+v.Area.Code+`-`+v.From+`-to-`+v.To+`.xlsx"`)
+	c.Data(http.StatusOK, workbook.ContentType, data)
+}
+
+// validGroup checks a group as typed, naming each wrong field.
+func validGroup(g store.CommunityGroup) []FieldError {
+	var errs []FieldError
+	if g.Name == "" || len([]rune(g.Name)) > 120 {
+		errs = append(errs, FieldError{Field: "name", Message: "Enter the group's name, in at most 120 characters"})
+	}
+	if a, err := mail.ParseAddress(g.Email); err != nil || a.Address != g.Email || len(g.Email) > 254 {
+		errs = append(errs, FieldError{Field: "email", Message: "Enter the group's email address, such as contact@group.example"})
+	}
+	if g.Language != "en" && g.Language != "cy" {
+		errs = append(errs, FieldError{Field: "language", Message: "Choose English or Welsh"})
+	}
+	return errs
+}
