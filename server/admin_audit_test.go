@@ -105,7 +105,7 @@ func TestAdminAuditLog(t *testing.T) {
 	if hf, _ := f.GetHeaderFooter(workbook.AuditSheet); !strings.Contains(hf.OddHeader, "who “bloggs”") {
 		t.Errorf("the page header does not name the filter: %+v", hf)
 	}
-	if n := e.count(`SELECT count(*) FROM audit_log WHERE action = 'audit_log_exported' AND actor = 'Ada Admin' AND detail->>'entries' = '2'`); n != 1 {
+	if n := e.count(`SELECT count(*) FROM audit_log WHERE action = 'audit_log_exported' AND actor = 'ada@cps.example' AND detail->>'entries' = '2'`); n != 1 {
 		t.Errorf("%d audit entries for the export", n)
 	}
 

@@ -22,7 +22,8 @@ import (
 // stage's date before and after; a member leaving mid-cycle is told to the
 // cycle and their link stops (and so is a deactivation through the API's
 // PATCH); cancelling needs a reason, which the members
-// are sent; the key messages download from the page.
+// are sent, and is audited under the coordinator's email; the key
+// messages download from the page.
 func TestCyclePageManagesTheCycle(t *testing.T) {
 	e := startCoordEnv(t, true)
 	e.seedCases()
@@ -106,6 +107,11 @@ func TestCyclePageManagesTheCycle(t *testing.T) {
 	notice := e.waitMail("aled@example.org", "Cancelled")
 	if !strings.Contains(notice.Text, "The chair is unavailable") {
 		t.Errorf("the cancellation Aled received:\n%s", notice.Text)
+	}
+	var cancelledBy string
+	e.must(e.db.QueryRow(ctx, `SELECT coalesce(string_agg(actor, ','), '') FROM audit_log WHERE action = 'cycle_cancelled' AND subject_id = $1`, fmt.Sprint(cycleID)).Scan(&cancelledBy))
+	if cancelledBy != "cath@example.org" {
+		t.Errorf("the cancellation is audited as %q, want cath@example.org (the person signed in)", cancelledBy)
 	}
 
 	e.must(func() error {

@@ -192,12 +192,24 @@ func TestMeetingPageShowsReviewsByRole(t *testing.T) {
 			t.Errorf("POST %s = %d %s\n%s", path, code, to, body)
 		}
 	}
-	for _, action := range []string{"selection_approved", "attendance_recorded", "learning_point_added", "action_agreed"} {
+	// Aled leaves with his draft still open: the excusal is the
+	// coordinator's too.
+	if code, to, body := coord.post(cyclePage+"/leave", url.Values{"member_id": {fmt.Sprint(e.aled)}}, cyclePage); code != http.StatusSeeOther {
+		t.Errorf("Aled leaves = %d %s\n%s", code, to, body)
+	}
+	for _, action := range []string{"selection_approved", "attendance_recorded", "learning_point_added", "action_agreed", "reviews_excused"} {
 		var actors string
 		e.must(e.db.QueryRow(ctx, `SELECT coalesce(string_agg(actor, ','), '') FROM audit_log WHERE action = $1`, action).Scan(&actors))
 		if actors != "cath@example.org" {
 			t.Errorf("%s audited as %q, want cath@example.org", action, actors)
 		}
+	}
+	var findingBy, recordedBy string
+	e.must(e.db.QueryRow(ctx, `SELECT coalesce(string_agg(actor, ','), '') FROM audit_log WHERE action = 'finding_recorded' AND detail->>'case_id' = $1`,
+		fmt.Sprint(target.CaseID)).Scan(&findingBy))
+	e.must(e.db.QueryRow(ctx, `SELECT recorded_by FROM findings WHERE cycle_id = $1 AND case_id = $2`, st.CycleID, target.CaseID).Scan(&recordedBy))
+	if findingBy != "cath@example.org" || recordedBy != "cath@example.org" {
+		t.Errorf("the finding from the page is audited as %q and recorded by %q, want cath@example.org", findingBy, recordedBy)
 	}
 
 	// Closing the meeting tells the chair's account, once.
@@ -212,6 +224,17 @@ func TestMeetingPageShowsReviewsByRole(t *testing.T) {
 	e.must(e.db.QueryRow(ctx, `SELECT count(*), string_agg(to_address, ',') FROM outbox WHERE message_key LIKE 'minutes-draft/%'`).Scan(&rows, &to2))
 	if rows != 1 || to2 != "zara@example.org" {
 		t.Errorf("draft-minutes emails queued: %d to %s, want 1 to zara@example.org", rows, to2)
+	}
+
+	// The chair approves the minutes from the page: the issue is audited
+	// under her email.
+	if code, to, body := chair.post(cyclePage+"/approve-minutes", url.Values{}, cyclePage); code != http.StatusSeeOther || !strings.Contains(to, "done=") {
+		t.Fatalf("approve the minutes = %d %s\n%s", code, to, body)
+	}
+	var issuedBy string
+	e.must(e.db.QueryRow(ctx, `SELECT coalesce(string_agg(actor || ' ' || (detail->>'approved_by'), ','), '') FROM audit_log WHERE action = 'minutes_issued'`).Scan(&issuedBy))
+	if issuedBy != "zara@example.org zara@example.org" {
+		t.Errorf("minutes_issued audited as %q, want zara@example.org approving", issuedBy)
 	}
 }
 

@@ -118,10 +118,14 @@ func (s *Server) reissueMemberLink(ctx context.Context, memberID int64, actor st
 	if err != nil {
 		return 0, err
 	}
+	lang, bilingual, err := s.deps.Store.MemberLanguage(ctx, memberID)
+	if err != nil {
+		return 0, err
+	}
 	for _, lc := range open {
 		link := s.deps.Config.PublicURL + "/m/" + s.links.Token(links.Claims{MemberID: memberID, CycleID: lc.CycleID, Expires: lc.AccessRevoked, Epoch: epoch})
 		subject, body, err := mailtext.Render("member-link", map[string]any{"Panel": lc.Panel, "Name": m.Name, "Link": link,
-			"Expires": lc.AccessRevoked, "Coordinator": lc.Coordinator})
+			"Expires": lc.AccessRevoked, "Coordinator": lc.Coordinator, "Lang": lang, "Bilingual": bilingual})
 		if err != nil {
 			return 0, err
 		}

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"html"
 	"io"
 	"net/http"
 	"net/url"
@@ -163,7 +164,7 @@ func TestOwnerAnswersFromTheirReminder(t *testing.T) {
 	if extTo == nil || !extTo.Equal(newDue) {
 		t.Errorf("extension stored as %v, want %v", extTo, newDue)
 	}
-	if _, _, body = o.do("GET", loc, nil); !strings.Contains(body, "waiting for the manager's decision") || strings.Contains(body, `action="`+link+`/extension"`) {
+	if _, _, body = o.do("GET", loc, nil); !strings.Contains(html.UnescapeString(body), "waiting for the manager's decision") || strings.Contains(body, `action="`+link+`/extension"`) {
 		t.Errorf("after asking for more time:\n%s", body)
 	}
 

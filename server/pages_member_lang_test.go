@@ -36,7 +36,7 @@ func memberPages(l *i18n.Localizer) map[string][]page {
 		"member_unsaved.html":   {base(page{Title: "U", Message: "M", Form: form, Answers: answers})},
 		"error.html":            {base(page{Title: "E", Message: "M", Next: "/m/t", NextLabel: l.T("member.back")})},
 		"owner.html": {base(page{Title: "A", Flash: "F", Page: ownerView{ActionID: 7, Facts: store.ActionMailFacts{Panel: "Wales LSIP", CaseRef: "WAL-1", Meeting: &when},
-			Record: domain.ActionRecord{OwnerName: "Owain", ManagerName: "Mari", Status: domain.ActionOpen, Due: when, Response: "accepted", ExtensionTo: &when},
+			Record:   domain.ActionRecord{OwnerName: "Owain", ManagerName: "Mari", Status: domain.ActionOpen, Due: when, Response: "accepted", ExtensionTo: &when},
 			Timeline: []domain.TimelineEntry{{At: when, Actor: "owner", Kind: "progress_note", Detail: "D"}}, MinDueDate: "2026-03-03"},
 			Errors: []FieldError{{Field: "progress", Message: "x"}}, FieldErrors: map[string]string{"progress": "x", "due": "y", "done-note": "z"}}),
 			base(page{Title: "A", Page: ownerView{ActionID: 7, Record: domain.ActionRecord{OwnerName: "Owain", Due: when}, MinDueDate: "2026-03-03"},

@@ -156,6 +156,7 @@ func requireRole(roles []domain.StaffRole) gin.HandlerFunc {
 }
 
 func (s *Server) routes() {
+	s.communityPageRoutes() // pages_community.go
 	api := s.engine.Group("/api/v1")
 	for _, r := range s.apiRoutes() {
 		var chain []gin.HandlerFunc

@@ -23,18 +23,6 @@ func (q *Queries) MemberLanguage(ctx context.Context, memberID int64) (lang stri
 	return lang, bilingual, nil
 }
 
-// SetPanelBilingual sets whether a panel writes its members' emails in
-// Welsh then English.
-func (q *Queries) SetPanelBilingual(ctx context.Context, panelID int64, bilingual bool) error {
-	tag, err := q.db.Exec(ctx, `UPDATE panels SET bilingual = $2 WHERE id = $1`, panelID, bilingual)
-	if err != nil {
-		return fmt.Errorf("set panel %d bilingual: %w", panelID, err)
-	}
-	if tag.RowsAffected() == 0 {
-		return ErrNotFound
-	}
-	return nil
-}
 
 // ActionOwnerLanguage is the language an action's owner is written to in.
 func (q *Queries) ActionOwnerLanguage(ctx context.Context, actionID int64) (string, error) {
@@ -47,16 +35,4 @@ func (q *Queries) ActionOwnerLanguage(ctx context.Context, actionID int64) (stri
 		return "", fmt.Errorf("owner language of action %d: %w", actionID, err)
 	}
 	return lang, nil
-}
-
-// SetActionOwnerLanguage records the language an action's owner prefers.
-func (q *Queries) SetActionOwnerLanguage(ctx context.Context, actionID int64, lang string) error {
-	tag, err := q.db.Exec(ctx, `UPDATE actions SET owner_language = $2 WHERE id = $1`, actionID, lang)
-	if err != nil {
-		return fmt.Errorf("set owner language of action %d: %w", actionID, err)
-	}
-	if tag.RowsAffected() == 0 {
-		return ErrNotFound
-	}
-	return nil
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // TestApprovalCarriesTheApprover: the person the server names in the
-// approval reaches the activity that audits it.
+// approval, and in the cancellation, reaches the activity that audits it.
 func TestApprovalCarriesTheApprover(t *testing.T) {
 	w := newWorld(t)
 	var o *outcome
@@ -25,5 +25,25 @@ func TestApprovalCarriesTheApprover(t *testing.T) {
 	flowtest.MustOK(t, "approval", o)
 	if n := len(w.called("approved by cath@example.org")); n != 1 {
 		t.Errorf("the approval reached the activity naming cath@example.org %d times, want 1 (approvals: %d)", n, len(w.called("ApproveSelection")))
+	}
+	if n := len(w.called("cancelled by cath@example.org")); n != 1 {
+		t.Errorf("the cancellation reached the activity naming cath@example.org %d times, want 1 (cancellations: %d)", n, len(w.called("CancelCycle")))
+	}
+}
+
+// TestDepartureCarriesThePerson: the person the server names when a member
+// leaves reaches the activity that excuses, and audits, their reviews.
+func TestDepartureCarriesThePerson(t *testing.T) {
+	w := newWorld(t)
+	approveAt(w, start.Add(time.Hour))
+	var o *outcome
+	w.at(meeting.Add(-11*uktime.Day), func() {
+		o = w.update(cycle.UpdateMemberLeft, wfID, cycle.MemberLeftRequest{MemberID: 101, By: "cath@example.org"})
+	})
+	cancelAt(w, meeting.Add(-10*uktime.Day))
+	run(t, w)
+	flowtest.MustOK(t, "member left", o)
+	if n := len(w.called("excused by cath@example.org")); n != 1 {
+		t.Errorf("the departure reached the activity naming cath@example.org %d times, want 1 (excusals: %d)", n, len(w.called("ExcuseReviews")))
 	}
 }

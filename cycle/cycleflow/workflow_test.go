@@ -185,8 +185,9 @@ func (w *world) mockActivities() {
 		w.record("RecordNonReturns")
 		return []NonReturn{{MemberID: 102, CaseIDs: []int64{1, 2, 3}}}, nil
 	})
-	env.OnActivity(a.ExcuseReviews, any3...).Return(func(_ context.Context, _, _ int64) (int, error) {
+	env.OnActivity(a.ExcuseReviewsBy, any2...).Return(func(_ context.Context, in ExcuseInput) (int, error) {
 		w.record("ExcuseReviews")
+		w.record("excused by " + in.By)
 		return 2, nil
 	})
 	env.OnActivity(a.RecordIdentifyingReport, any2...).Return(func(_ context.Context, _ IdentifyingReport) error {
@@ -219,8 +220,9 @@ func (w *world) mockActivities() {
 		w.record("RevokeAccess")
 		return nil
 	})
-	env.OnActivity(a.CancelCycle, any3...).Return(func(_ context.Context, _ int64, _ string) ([]outbox.Ref, error) {
+	env.OnActivity(a.CancelCycleBy, any2...).Return(func(_ context.Context, in CancelInput) ([]outbox.Ref, error) {
 		w.record("CancelCycle")
+		w.record("cancelled by " + in.By)
 		w.mu.Lock()
 		w.cancelled = true
 		w.mu.Unlock()
