@@ -91,14 +91,20 @@ func count(t *testing.T, st *store.Store, sql string, args ...any) int {
 
 // TestFaultTemporalUnreachableFromAPI: an API whose Temporal cannot be
 // reached answers a cycle start, within its deadline, with 503 and
-// Retry-After, and writes nothing: no cycle row, no outbox row. The same request to an API that can reach Temporal
-// then starts the cycle once.
+// Retry-After, and writes nothing: no cycle row, no outbox row, no audit
+// entry but the token's use. The same request to an API that can reach Temporal then starts
+// the cycle once.
 func TestFaultTemporalUnreachableFromAPI(t *testing.T) {
 	s := newStack(t, false)
 	ctx := context.Background()
 	coordID, _ := s.st.CreateUser(ctx, store.User{Name: "Cath Coordinator", Email: "cath@example.org", Role: domain.StaffCoordinator, PanelIDs: []int64{s.f.panelID}})
 	tok, _ := s.st.IssueToken(ctx, coordID, "test")
 	dead := s.newAPI(t, deadTemporal(t))
+	// Every API call records the use of its token (store.UserByToken)
+	// before any handler runs: that is the record of an access, not part
+	// of the start, so it is left out of "nothing written".
+	const audit = `SELECT count(*) FROM audit_log WHERE action <> 'token_used'`
+	audited := count(t, s.st, audit)
 
 	now := time.Now().UTC()
 	meetingAt := now.Add(30 * 24 * time.Hour).Truncate(time.Hour)
@@ -117,6 +123,9 @@ func TestFaultTemporalUnreachableFromAPI(t *testing.T) {
 	}
 	if n := count(t, s.st, `SELECT count(*) FROM outbox`); n != 0 {
 		t.Errorf("%d outbox rows after a start Temporal never saw", n)
+	}
+	if n := count(t, s.st, audit); n != audited {
+		t.Errorf("%d audit entries after a start Temporal never saw", n-audited)
 	}
 
 	// Temporal back: the same request starts the cycle, once.

@@ -167,7 +167,10 @@ func (s *Server) actionState(c *gin.Context, id int64) (action.ActionState, erro
 	st := action.ActionState{ActionID: id, Status: rec.Status, Due: rec.Due, OwnerName: rec.OwnerName, OwnerEmail: rec.OwnerEmail,
 		ManagerName: rec.ManagerName, ManagerEmail: rec.ManagerEmail}
 	if slices.Contains(store.OutstandingActions, rec.Status) {
-		if v, err := s.deps.Temporal.QueryWorkflow(ctx, action.WorkflowID(id), "", action.QueryActionState); err == nil {
+		qctx, cancel := s.temporalContext(ctx)
+		v, err := s.deps.Temporal.QueryWorkflow(qctx, action.WorkflowID(id), "", action.QueryActionState)
+		cancel()
+		if err == nil {
 			var live action.ActionState
 			if v.Get(&live) == nil {
 				st = live

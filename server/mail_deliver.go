@@ -13,8 +13,11 @@ import (
 // message just queued, or one put back in the queue, such as the mail held
 // for a member until their bounced address was corrected. The workflow's
 // ID follows from the row, so starting it twice delivers the row once; a
-// row already sent is left alone by the delivery itself.
+// row already sent is left alone by the delivery itself. The start waits
+// no longer than the server's Temporal deadline.
 func (s *Server) startDelivery(ctx context.Context, outboxID int64) error {
+	ctx, cancel := s.temporalContext(ctx)
+	defer cancel()
 	_, err := s.deps.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:        outbox.SendWorkflowID(outboxID),
 		TaskQueue: s.deps.Config.TaskQueue,

@@ -90,6 +90,9 @@ func render(c *gin.Context, status int, name string, p page) {
 
 // errorPage explains a problem in plain English.
 func errorPage(c *gin.Context, p Problem, next, nextLabel string) {
+	if p.Status == http.StatusServiceUnavailable {
+		c.Header("Retry-After", "5") // as writeProblem: try again shortly
+	}
 	render(c, p.Status, "error.html", page{Title: p.Title, Message: p.Detail, Next: next, NextLabel: nextLabel})
 }
 

@@ -37,7 +37,6 @@ func (s *Server) communityPageRoutes() {
 type communityView struct {
 	Area     domain.AreaRef
 	From, To string
-	Query    string // from=…&to=…, for the download links
 	Groups   []store.CommunityGroup
 	Sends    []store.CommunitySend
 	// The group being added, as typed.
@@ -70,7 +69,6 @@ func (s *Server) communityContext(c *gin.Context, get func(string) string) (v co
 	for _, f := range fields {
 		errs = append(errs, FieldError{Field: f.Field, Message: map[string]string{"from": "From", "to": "To"}[f.Field] + " " + f.Message})
 	}
-	v.Query = "from=" + v.From + "&to=" + v.To
 	return v, from, to, errs, true
 }
 

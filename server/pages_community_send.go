@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -41,7 +42,7 @@ func (s *Server) communityGroupAdd(c *gin.Context) {
 			s.pageError(c, err)
 			return
 		default:
-			adminDone(c, "/community/"+v.Area.Code+"?"+v.Query, g.Name+" is added.")
+			communityDone(c, v, g.Name+" is added.")
 			return
 		}
 	}
@@ -72,7 +73,7 @@ func (s *Server) communityGroupRemove(c *gin.Context) {
 	case err != nil:
 		s.pageError(c, err)
 	default:
-		adminDone(c, "/community/"+v.Area.Code+"?"+v.Query, "The group is removed.")
+		communityDone(c, v, "The group is removed.")
 	}
 }
 
@@ -154,7 +155,14 @@ func (s *Server) communitySend(c *gin.Context) {
 			return
 		}
 	}
-	adminDone(c, "/community/"+v.Area.Code+"?"+v.Query, fmt.Sprintf("The update is on its way to %d groups.", len(queued)))
+	communityDone(c, v, fmt.Sprintf("The update is on its way to %d groups.", len(queued)))
+}
+
+// communityDone redirects to the Area's community page for the same
+// period, with a confirmation to show there.
+func communityDone(c *gin.Context, v communityView, done string) {
+	q := url.Values{"from": {v.From}, "to": {v.To}, "done": {done}}
+	c.Redirect(http.StatusSeeOther, "/community/"+v.Area.Code+"?"+q.Encode())
 }
 
 // errNoGroups: the Area has no community group to send to.

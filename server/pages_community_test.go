@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/url"
 	"strings"
 	"testing"
@@ -15,9 +16,8 @@ import (
 // with its minutes issued: 3 race and 6 disability cases, a themed
 // learning point quoting a case reference, and a completed action with the
 // organisation's response.
-func (e *coordEnv) seedCommunity() {
+func (e *coordEnv) seedCommunity() (cycle int64) {
 	ctx := context.Background()
-	var cycle int64
 	e.must(e.db.QueryRow(ctx, `INSERT INTO cycles (panel_id, workflow_id, window_start, window_end, quotas, started_by, coordinator_name, coordinator_email, stage)
 		VALUES ($1, 'community-1', '2026-01-01', '2026-03-31', '{}', 't', 'Cerys Coordinator', 'cerys@example.org', 'closed') RETURNING id`, e.panel).Scan(&cycle))
 	_, err := e.db.Exec(ctx, `INSERT INTO meetings (cycle_id, starts_at, ends_at, ics_uid) VALUES ($1, '2026-05-10 17:00Z', '2026-05-10 19:00Z', 'uid-community')`, cycle)
@@ -37,12 +37,14 @@ func (e *coordEnv) seedCommunity() {
 		_, err = e.db.Exec(ctx, `INSERT INTO cycle_cases (cycle_id, case_id, stratum, draw_position, role, status) VALUES ($1, $2, $3, 0, 'selected', 'approved')`, cycle, c, strand)
 		e.must(err)
 	}
-	_, err = e.db.Exec(ctx, `INSERT INTO learning_points (cycle_id, text, tag, theme) VALUES ($1, 'WAL-C-1 showed hostility evidence was missed', 'prosecution', 'hostility_evidence')`, cycle)
+	_, err = e.db.Exec(ctx, `INSERT INTO learning_points (cycle_id, case_id, text, tag, theme)
+		SELECT $1, id, 'WAL-C-1 showed hostility evidence was missed', 'prosecution', 'hostility_evidence' FROM cases WHERE reference = 'WAL-C-1'`, cycle)
 	e.must(err)
 	_, err = e.db.Exec(ctx, `INSERT INTO actions (panel_id, area_id, cycle_id, description, owner_name, owner_email, manager_name, manager_email, due_on, status, response, completion_note, created_at, closed_at)
 		SELECT $1, area_id, $2, 'Train lawyers on hostility evidence', 'Owen Owner', 'owen@example.org', 'Mona Manager', 'mona@example.org', '2026-07-01',
 			'completed', 'accepted', 'Training given', '2026-05-11', '2026-06-20' FROM panels WHERE id = $1`, e.panel, cycle)
 	e.must(err)
+	return cycle
 }
 
 const communityPeriod = "from=2026-04-01&to=2026-09-30"
@@ -60,7 +62,7 @@ func TestCommunityUpdatePage(t *testing.T) {
 		if code != 200 {
 			t.Fatalf("%q: %d\n%s", layout, code, body)
 		}
-		for _, want := range []string{"Hostility evidence", "hostility evidence was missed", "Train lawyers on hostility evidence", "fewer than 5"} {
+		for _, want := range []string{"Hostility evidence", "hostility evidence was missed", "Train lawyers on hostility evidence", "Race: fewer than 5", "Disability: 6"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("%q lacks %q:\n%s", layout, want, body)
 			}
@@ -78,11 +80,24 @@ func TestCommunityUpdatePage(t *testing.T) {
 			t.Errorf("Easy Read lacks the plain response:\n%s", body)
 		}
 	}
-	code, _, body := coord.get("/community/london-north/update?" + communityPeriod)
+	code, _, body := coord.get("/community/wales?" + communityPeriod)
+	if code != 200 || !strings.Contains(body, `href="/community/wales/update?from=2026-04-01&amp;to=2026-09-30&amp;layout=easyread"`) {
+		t.Errorf("the community page's Easy Read link: %d\n%s", code, body)
+	}
+	code, _, body = coord.get("/community/london-north/update?" + communityPeriod)
 	if code != 403 {
 		t.Errorf("another Area: %d\n%s", code, body)
 	}
-	resp, err := coord.client.Get(e.url + "/community/wales/update.xlsx?" + communityPeriod)
+	resp, err := coord.client.Get(e.url + "/community/wales/update?download=yes&layout=easyread&" + communityPeriod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") || !strings.Contains(string(page), "<style>") || strings.Contains(string(page), "/static/") {
+		t.Errorf("the downloaded page does not stand alone: %v\n%s", resp.Header, page)
+	}
+	resp, err = coord.client.Get(e.url + "/community/wales/update.xlsx?" + communityPeriod)
 	if err != nil || resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
 		t.Errorf("workbook: %v %v", resp, err)
 	}
@@ -118,12 +133,16 @@ func TestCommunityUpdateSend(t *testing.T) {
 		}
 	}
 	form := url.Values{"from": {"2026-04-01"}, "to": {"2026-09-30"}}
-	if code, _, body := coord.post("/community/wales/send", form, "/community/wales"); code != 303 {
+	code, location, body := coord.post("/community/wales/send", form, "/community/wales")
+	if code != 303 {
 		t.Fatalf("send: %d\n%s", code, body)
+	}
+	if _, _, body := coord.get(location); !strings.Contains(body, "The update is on its way to 2 groups.") || !strings.Contains(body, `value="2026-09-30"`) {
+		t.Errorf("after sending, %s shows:\n%s", location, body)
 	}
 	for _, to := range []string{"forum@example.org", "aid@example.org"} {
 		m := e.waitMail(to, "You said, we did: Wales")
-		if !strings.Contains(m.HTML, "hostility evidence was missed") || !strings.Contains(m.HTML, "fewer than 5") {
+		if !strings.Contains(m.HTML, "hostility evidence was missed") || !strings.Contains(m.HTML, "Race: fewer than 5") {
 			t.Errorf("%s: the email lacks the update:\n%s", to, m.HTML)
 		}
 		for _, never := range []string{"WAL-C", "SECRET", "Owen", "Mona", "cerys@"} {
@@ -132,7 +151,7 @@ func TestCommunityUpdateSend(t *testing.T) {
 			}
 		}
 	}
-	code, _, body := coord.post("/community/wales/send", form, "/community/wales")
+	code, _, body = coord.post("/community/wales/send", form, "/community/wales")
 	if code != 422 || !strings.Contains(body, "already been sent") {
 		t.Errorf("second send: %d\n%s", code, body)
 	}
@@ -145,5 +164,41 @@ func TestCommunityUpdateSend(t *testing.T) {
 	}
 	if queued != 2 || perGroup["forum@example.org"] != 1 || perGroup["aid@example.org"] != 1 || len(perGroup) != 2 {
 		t.Errorf("queued %d, delivered %v: want one email to each group", queued, perGroup)
+	}
+}
+
+// TestKeyMessagesEasyRead: a cycle's key messages are a page once the
+// minutes are issued, plain and in Easy Read (large-type class, plain
+// sentences), grouped by audience, with case references replaced and the
+// number of cases shown as the public sees it.
+func TestKeyMessagesEasyRead(t *testing.T) {
+	e := startCoordEnv(t, false)
+	cycle := e.seedCommunity()
+	coord := e.staff(store.User{Name: "Cerys Coordinator", Email: "cerys@example.org", Role: domain.StaffCoordinator, PanelIDs: []int64{e.panel}})
+	path := fmt.Sprintf("/cycles/%d/key-messages", cycle)
+	if code, _, body := coord.get(path); code != 404 || !strings.Contains(body, "when the minutes are issued") {
+		t.Errorf("before the key messages exist: %d\n%s", code, body)
+	}
+	_, err := e.db.Exec(context.Background(), `INSERT INTO files (kind, cycle_id, filename, content_type, content, sha256) VALUES ('key_messages', $1, 'k.xlsx', 'x', 'x', 'x')`, cycle)
+	e.must(err)
+	for _, layout := range []string{"", "?layout=easyread"} {
+		code, _, body := coord.get(path + layout)
+		if code != 200 {
+			t.Fatalf("%q: %d\n%s", layout, code, body)
+		}
+		for _, want := range []string{"For the Prosecution service", "a case showed hostility evidence was missed", "Wales LSIP", "May 2026"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("%q lacks %q:\n%s", layout, want, body)
+			}
+		}
+		if strings.Contains(body, "WAL-C") || strings.Contains(body, "<script") {
+			t.Errorf("%q shows a case reference or a script:\n%s", layout, body)
+		}
+		if easy := strings.Contains(body, `class="community easyread"`); easy != (layout != "") {
+			t.Errorf("%q: Easy Read class present %v", layout, easy)
+		}
+		if layout != "" && !strings.Contains(body, "The panel looked at 9 cases.") {
+			t.Errorf("Easy Read lacks the plain count:\n%s", body)
+		}
 	}
 }

@@ -79,13 +79,15 @@ func (s *Server) renderSchedule(c *gin.Context, status int, form *scheduleForm, 
 		return
 	default:
 		v.Schedule, v.Summary, v.MeetingAt = &cs, describeSchedule(cs), clock(cs.MeetingAt)
-		d, err := s.deps.Temporal.ScheduleClient().GetHandle(ctx, recurring.ScheduleID(panel.ID)).Describe(ctx)
+		tctx, cancel := s.temporalContext(ctx)
+		d, err := s.deps.Temporal.ScheduleClient().GetHandle(tctx, recurring.ScheduleID(panel.ID)).Describe(tctx)
+		cancel()
 		var notFound *serviceerror.NotFound
 		switch {
 		case errors.As(err, &notFound):
 			v.Missing, f = true, formOf(cs)
 		case err != nil:
-			s.pageError(c, err)
+			s.temporalPageError(c, err)
 			return
 		default:
 			if d.Schedule.State != nil {
@@ -158,7 +160,7 @@ func (s *Server) scheduleSubmit(c *gin.Context) {
 		return
 	}
 	if err := s.ensureCycleSchedule(c, cs); err != nil {
-		s.pageError(c, err)
+		s.temporalPageError(c, err)
 		return
 	}
 	done := "The recurring cycle is set up. Its first run is " + uktime.Time(recurring.NextRun(cs, time.Now())) + "."
@@ -168,9 +170,11 @@ func (s *Server) scheduleSubmit(c *gin.Context) {
 // ensureCycleSchedule creates the panel's schedule, or, when it already
 // exists (the form was sent twice, or settings are being re-saved), brings
 // its calendar and action in line: either way there is one schedule per
-// panel. Overlapping runs are skipped.
+// panel. Overlapping runs are skipped. Both calls together wait no
+// longer than the server's Temporal deadline.
 func (s *Server) ensureCycleSchedule(c *gin.Context, cs store.CycleSchedule) error {
-	ctx := c.Request.Context()
+	ctx, cancel := s.temporalContext(c.Request.Context())
+	defer cancel()
 	id := recurring.ScheduleID(cs.PanelID)
 	spec := recurring.Spec(cs)
 	action := &client.ScheduleWorkflowAction{ID: recurring.WorkflowID(cs.PanelID), Workflow: recurring.WorkflowName,
@@ -201,24 +205,27 @@ func (s *Server) schedulePause(pause bool) gin.HandlerFunc {
 			return
 		}
 		u := currentUser(c)
-		h := s.deps.Temporal.ScheduleClient().GetHandle(ctx, recurring.ScheduleID(panel.ID))
+		tctx, cancel := s.temporalContext(ctx)
+		defer cancel()
+		h := s.deps.Temporal.ScheduleClient().GetHandle(tctx, recurring.ScheduleID(panel.ID))
 		action, done := "cycle_schedule_resumed", "The recurring cycle is running again."
 		var err error
 		if pause {
 			action, done = "cycle_schedule_paused", "The recurring cycle is paused: no cycle starts until it is resumed."
-			err = h.Pause(ctx, client.SchedulePauseOptions{Note: "Paused by " + u.Name})
+			err = h.Pause(tctx, client.SchedulePauseOptions{Note: "Paused by " + u.Name})
 		} else {
-			err = h.Unpause(ctx, client.ScheduleUnpauseOptions{Note: "Resumed by " + u.Name})
+			err = h.Unpause(tctx, client.ScheduleUnpauseOptions{Note: "Resumed by " + u.Name})
 		}
 		var notFound *serviceerror.NotFound
 		if errors.As(err, &notFound) {
 			s.renderSchedule(c, http.StatusNotFound, nil, []FieldError{{Field: "main", Message: "This panel has no recurring cycle to pause or resume."}})
 			return
 		}
-		if err == nil {
-			err = s.deps.Store.Audit(ctx, u.Email, action, "panel", strconv.FormatInt(panel.ID, 10), nil)
-		}
 		if err != nil {
+			s.temporalPageError(c, err)
+			return
+		}
+		if err := s.deps.Store.Audit(ctx, u.Email, action, "panel", strconv.FormatInt(panel.ID, 10), nil); err != nil {
 			s.pageError(c, err)
 			return
 		}
@@ -234,11 +241,15 @@ func (s *Server) scheduleDelete(c *gin.Context) {
 	if !ok {
 		return
 	}
-	err := s.deps.Temporal.ScheduleClient().GetHandle(ctx, recurring.ScheduleID(panel.ID)).Delete(ctx)
+	tctx, cancel := s.temporalContext(ctx)
+	defer cancel()
+	err := s.deps.Temporal.ScheduleClient().GetHandle(tctx, recurring.ScheduleID(panel.ID)).Delete(tctx)
 	var notFound *serviceerror.NotFound
-	if err == nil || errors.As(err, &notFound) {
-		err = s.deps.Store.DeleteCycleSchedule(ctx, panel.ID, currentUser(c).Email)
+	if err != nil && !errors.As(err, &notFound) {
+		s.temporalPageError(c, err)
+		return
 	}
+	err = s.deps.Store.DeleteCycleSchedule(ctx, panel.ID, currentUser(c).Email)
 	if err != nil {
 		s.pageError(c, err)
 		return

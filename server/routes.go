@@ -156,7 +156,8 @@ func requireRole(roles []domain.StaffRole) gin.HandlerFunc {
 }
 
 func (s *Server) routes() {
-	s.communityPageRoutes() // pages_community.go
+	s.communityPageRoutes()
+	s.keyMessagesPageRoutes()
 	api := s.engine.Group("/api/v1")
 	for _, r := range s.apiRoutes() {
 		var chain []gin.HandlerFunc

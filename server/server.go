@@ -16,6 +16,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/lsip/scrutiny/config"
+	"github.com/lsip/scrutiny/cycle/start"
 	"github.com/lsip/scrutiny/links"
 	"github.com/lsip/scrutiny/store"
 )
@@ -35,12 +36,15 @@ type Server struct {
 	links  *links.Signer
 	engine *gin.Engine
 	rates  *rateLimits
+	// temporalDeadline bounds each call to Temporal (temporalContext);
+	// tests of an unreachable Temporal shorten it.
+	temporalDeadline time.Duration
 }
 
 // New builds the router.
 func New(deps Deps) *Server {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{deps: deps, links: deps.Links, engine: gin.New(), rates: newRateLimits()}
+	s := &Server{deps: deps, links: deps.Links, engine: gin.New(), rates: newRateLimits(), temporalDeadline: start.TemporalDeadline}
 	// gin believes every X-Forwarded-For by default, which would let anyone
 	// choose the address their sign-ins are counted against. Only the
 	// configured proxies are believed; with none, the peer address is used.

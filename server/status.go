@@ -22,10 +22,13 @@ import (
 // workflow's answer while it runs, and the stored record once it has
 // finished or its history is gone. Any other failure to ask the workflow
 // is returned as an errNoAnswer, never covered up by the stored record,
-// which would hide a stuck workflow.
+// which would hide a stuck workflow. The query and the describe that
+// follows a failed one share the server's one Temporal deadline.
 func (s *Server) statusOf(ctx context.Context, cr domain.CycleRef) (cycle.CycleStatus, error) {
 	if !cr.Finished() {
-		v, err := s.deps.Temporal.QueryWorkflow(ctx, cr.WorkflowID, "", cycle.QueryStatus)
+		tctx, cancel := s.temporalContext(ctx)
+		defer cancel()
+		v, err := s.deps.Temporal.QueryWorkflow(tctx, cr.WorkflowID, "", cycle.QueryStatus)
 		if err == nil {
 			var st cycle.CycleStatus
 			if err := v.Get(&st); err != nil {
@@ -33,7 +36,7 @@ func (s *Server) statusOf(ctx context.Context, cr domain.CycleRef) (cycle.CycleS
 			}
 			return st, s.noteDelayedMail(ctx, &st)
 		}
-		if running, derr := s.workflowRunning(ctx, cr.WorkflowID); running || derr != nil {
+		if running, derr := s.workflowRunning(tctx, cr.WorkflowID); running || derr != nil {
 			return cycle.CycleStatus{}, &errNoAnswer{cycle: cr, err: err}
 		}
 	}

@@ -25,9 +25,9 @@ import (
 // one (the API's Idempotency-Key header; every staff form carries one), so
 // a person who retries after "please try again" gets the first attempt's
 // result instead of a second action or note. No call waits longer than
-// temporalDeadline.
+// the server's Temporal deadline.
 func (s *Server) runUpdate(ctx context.Context, workflowID, name string, arg, result any) *Problem {
-	ctx, cancel := context.WithTimeout(ctx, temporalDeadline)
+	ctx, cancel := s.temporalContext(ctx)
 	defer cancel()
 	var args []any
 	if arg != nil {
@@ -51,17 +51,40 @@ func (s *Server) runUpdate(ctx context.Context, workflowID, name string, arg, re
 	case errors.As(err, &appErr):
 		return &Problem{Status: http.StatusUnprocessableEntity, Title: "This cannot be done", Detail: appErr.Message()}
 	case start.TemporalUnreachable(err):
-		return &Problem{Status: http.StatusServiceUnavailable, Title: "Please try again", Detail: "The request took too long. Nothing was lost; please try again in a moment."}
+		p := unreachableProblem
+		return &p
 	}
 	slog.Error("workflow update failed", "workflow", workflowID, "update", name, "error", err)
 	p := serverProblem
 	return &p
 }
 
-// temporalDeadline bounds every call the API makes to Temporal, so an
-// unreachable cluster is a prompt 503, never a hung request. It is the
-// start of a cycle's own (package start), so both wait alike.
-const temporalDeadline = start.TemporalDeadline
+// temporalContext bounds a call to Temporal made on a person's behalf by
+// the server's deadline (start.TemporalDeadline, the start of a cycle's
+// own, so every call waits alike), so an unreachable cluster is a prompt
+// 503, never a hung request: without it the SDK retries an unreachable
+// service until the caller gives up.
+func (s *Server) temporalContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, s.temporalDeadline)
+}
+
+// unreachableProblem answers a request whose call to Temporal failed
+// because Temporal did not answer in time; writeProblem and errorPage add
+// Retry-After to it.
+var unreachableProblem = Problem{Status: http.StatusServiceUnavailable, Title: "Please try again",
+	Detail: "The workflow service did not answer in time. Nothing was lost; please try again in a moment."}
+
+// temporalPageError shows a page's failed call to Temporal: a readable
+// "try again" page (503, Retry-After) when Temporal did not answer, the
+// logged 500 page otherwise.
+func (s *Server) temporalPageError(c *gin.Context, err error) {
+	if start.TemporalUnreachable(err) {
+		slog.Warn("page: Temporal unreachable", "route", routeOf(c), "error", err)
+		errorPage(c, unreachableProblem, c.Request.URL.Path, "Try again")
+		return
+	}
+	s.pageError(c, err)
+}
 
 // idempotencyKeyCtx carries the request's Idempotency-Key to runUpdate.
 type idempotencyKeyCtx struct{}

@@ -23,7 +23,6 @@ func (q *Queries) MemberLanguage(ctx context.Context, memberID int64) (lang stri
 	return lang, bilingual, nil
 }
 
-
 // ActionOwnerLanguage is the language an action's owner is written to in.
 func (q *Queries) ActionOwnerLanguage(ctx context.Context, actionID int64) (string, error) {
 	var lang string

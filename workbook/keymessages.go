@@ -58,24 +58,13 @@ func BuildKeyMessages(k KeyMessages) ([]byte, error) {
 		"and violence against women and girls cases, to help the Crown Prosecution Service learn and improve. "+
 		"To protect the people involved, these messages say nothing about any single case, and numbers under 5 are shown as \"fewer than 5\".", st.wrap)
 	w.row++
-	redact := redactor(k.LearningPoints)
-	for _, tag := range tagsInOrder(k.LearningPoints) {
-		var good, learning []string
-		for _, l := range k.LearningPoints {
-			switch {
-			case l.Tag != tag:
-			case l.GoodPractice:
-				good = append(good, redact(l.Text))
-			default:
-				learning = append(learning, redact(l.Text))
-			}
-		}
-		w.line(st.heading, "For the "+strings.ToLower(audienceLabel(tag)), "")
-		for _, t := range good {
+	for _, g := range KeyMessageGroups(k) {
+		w.line(st.heading, "For the "+strings.ToLower(g.Audience), "")
+		for _, t := range g.GoodPractice {
 			w.set("A", "Good practice", st.label)
 			w.long("B", "B", t, st.wrap)
 		}
-		for _, t := range learning {
+		for _, t := range g.Learning {
 			w.set("A", "Learning", st.label)
 			w.long("B", "B", t, st.wrap)
 		}

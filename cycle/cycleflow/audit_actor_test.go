@@ -7,11 +7,13 @@ import (
 
 	"github.com/lsip/scrutiny/cycle"
 	"github.com/lsip/scrutiny/cycle/cycleflow"
+	"github.com/lsip/scrutiny/outbox"
 	"github.com/lsip/scrutiny/testenv/flowtest"
 )
 
 // TestAuditNamesThePerson: the draw, the approval of the selection,
-// attendance, a learning point and an agreed action are audited under the
+// attendance, a learning point, an agreed action, the excusal of a
+// departing member's reviews and the cancellation are audited under the
 // email of the person who made them (the draw under the coordinator who
 // started the cycle), as the server puts it in the update, not under a
 // role.
@@ -41,6 +43,15 @@ func TestAuditNamesThePerson(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Bea leaves with her pack unreviewed; then the cycle is cancelled.
+	f.pack(t, f.bea)
+	if excused, err := flowtest.RunIn[int](t, env, f.acts.ExcuseReviewsBy, cycleflow.ExcuseInput{CycleID: f.cycleID, MemberID: f.bea, By: cath}); err != nil || excused == 0 {
+		t.Fatalf("excused %d: %v", excused, err)
+	}
+	if _, err := flowtest.RunIn[[]outbox.Ref](t, env, f.acts.CancelCycleBy, cycleflow.CancelInput{CycleID: f.cycleID, Reason: "The chair is unavailable", By: zara}); err != nil {
+		t.Fatal(err)
+	}
+
 	for _, c := range []struct{ action, actor string }{{"cases_selected", cath}, {"selection_approved", cath}} {
 		var actor string
 		if err := w.sql.QueryRow(context.Background(), `SELECT actor FROM audit_log WHERE action = $1 AND subject_id = $2`, c.action, strconv.FormatInt(other, 10)).Scan(&actor); err != nil {
@@ -53,6 +64,8 @@ func TestAuditNamesThePerson(t *testing.T) {
 		{"attendance_recorded", strconv.FormatInt(f.cycleID, 10), zara},
 		{"learning_point_added", strconv.FormatInt(f.cycleID, 10), zara},
 		{"action_agreed", strconv.FormatInt(action.ActionID, 10), cath},
+		{"reviews_excused", strconv.FormatInt(f.cycleID, 10), cath},
+		{"cycle_cancelled", strconv.FormatInt(f.cycleID, 10), zara},
 	} {
 		var actor string
 		if err := f.sql.QueryRow(context.Background(), `SELECT actor FROM audit_log WHERE action = $1 AND subject_id = $2`, want.action, want.subject).Scan(&actor); err != nil {

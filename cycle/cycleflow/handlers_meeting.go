@@ -133,6 +133,13 @@ func (c *cycleRun) validateAction(ctx workflow.Context, in cycle.AgreedAction) e
 	if in.LearningPointID != 0 && !slices.Contains(c.learningPoints, in.LearningPointID) {
 		problems = append(problems, fmt.Sprintf("learning point %d is not one of this meeting's", in.LearningPointID))
 	}
+	// The owning Area must be a code the areas table holds, or storing the
+	// action would fail for ever. The workflow does not know the panel's
+	// kind: a local panel's action is stored in its own Area whatever the
+	// code (store.AddAgreedAction), so a known code is all that is checked.
+	if in.Area != "" && !slices.ContainsFunc(domain.Areas, func(ar domain.Area) bool { return ar.Code == in.Area }) {
+		problems = append(problems, fmt.Sprintf("area %q is not a known Area code; use one of: %s", in.Area, areaCodes()))
+	}
 	if len(problems) > 0 {
 		slices.Sort(problems)
 		return errors.New(strings.Join(problems, "; "))
@@ -237,6 +244,15 @@ var (
 	actionKinds     = []string{"recommendation", "learning", "information_request"}
 	actionAudiences = []string{"prosecution", "police", "partners"}
 )
+
+// areaCodes lists the Area codes an action's owning Area may be.
+func areaCodes() string {
+	codes := make([]string, len(domain.Areas))
+	for i, ar := range domain.Areas {
+		codes[i] = ar.Code
+	}
+	return strings.Join(codes, ", ")
+}
 
 func categoryKeys() string {
 	var keys []string
