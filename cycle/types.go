@@ -104,6 +104,9 @@ type AgreedAction struct {
 	// action, whose manager board then shows it; empty means the panel's
 	// Area. A local panel's actions are always its Area's.
 	Area string `json:"area,omitempty"`
+	// OwnerLanguage is the language the owner is written to in: "en" or
+	// "cy"; empty means English.
+	OwnerLanguage string `json:"owner_language,omitempty"`
 	// By is the email of the person recording it, for the audit log.
 	By string `json:"by,omitempty"`
 }

@@ -64,6 +64,10 @@ func Load(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	g := newGenerator(opts)
 	panels := g.panels()
 	cases := g.cases(opts.Cases)
+	// Drawn after the rest, so a seed's local panels and cases stay as
+	// they were before national panels and themes existed.
+	panels = append(panels, g.nationalPanel())
+	g.flagThemes(cases)
 
 	n, err := st.LoadDemo(ctx, storePanels(panels), cases)
 	if errors.Is(err, store.ErrHasPanels) {
@@ -76,13 +80,14 @@ func Load(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 }
 
 // storePanels turns the generated panels into what the store writes, in
-// the same order, so the demo's Wales panel is always the last, as the
-// README's examples assume. Each panel lists every strand of what it
+// the same order, so the demo's Wales panel is always the last local one
+// (panel 20, as the README's examples assume) and the national panel
+// follows it. Each panel lists every strand of what it
 // covers.
 func storePanels(panels []panel) []store.DemoPanel {
 	out := make([]store.DemoPanel, len(panels))
 	for i, p := range panels {
-		sp := store.DemoPanel{AreaCode: p.area.Code, Name: p.name, Covers: string(p.covers), Strands: domain.StrandCodes(p.covers.category())}
+		sp := store.DemoPanel{AreaCode: p.area.Code, Name: p.name, Covers: string(p.covers), Strands: domain.StrandCodes(p.covers.category()), Kind: p.kind}
 		for _, m := range p.members {
 			sp.Members = append(sp.Members, store.DemoMember{
 				Name: m.name, Email: m.email, Language: m.language, Role: m.role, SignedOn: m.signedOn, LeftAt: m.leftAt,

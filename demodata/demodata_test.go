@@ -78,6 +78,10 @@ func TestLoad(t *testing.T) {
 		{what: "references not shaped like LN-HC-24-00123", sql: `SELECT count(*) FROM cases WHERE reference !~ '^[A-Z]{2}-(HC|VA)-[0-9]{2}-[0-9]{5}$'`},
 		{what: "references whose category part disagrees with the case", sql: `SELECT count(*) FROM cases
 			WHERE split_part(reference, '-', 2) <> CASE category WHEN 'hate_crime' THEN 'HC' ELSE 'VA' END`},
+		{what: "victim groups outside hate crime, bar sex workers in VAWG", sql: `SELECT count(*) FROM cases WHERE victim_group <> ''
+			AND NOT ((category = 'hate_crime' AND victim_group <> 'sex_worker') OR (category = 'vawg' AND victim_group = 'sex_worker'))`},
+		{what: "national panels not reviewing every hate crime strand", sql: `SELECT count(*) FROM panels p WHERE p.kind = 'national'
+			AND (p.covers <> 'hate_crime' OR (SELECT count(*) FROM panel_strands ps WHERE ps.panel_id = p.id) <> (SELECT count(*) FROM strands WHERE category = 'hate_crime'))`},
 		{what: "cases without a fictional URN", sql: `SELECT count(*) FROM cases c
 			WHERE NOT EXISTS (SELECT 1 FROM case_urns u WHERE u.case_id = c.id AND u.urn LIKE 'DEMO%')`},
 	} {
@@ -91,7 +95,14 @@ func TestLoad(t *testing.T) {
 		what, sql string
 		min, max  int
 	}{
-		{"Areas with separate hate crime and VAWG panels", `SELECT count(*) FROM (SELECT area_id FROM panels GROUP BY area_id HAVING count(*) = 2) x`, 3, 8},
+		{"Areas with separate hate crime and VAWG panels", `SELECT count(*) FROM (SELECT area_id FROM panels WHERE kind = 'local' GROUP BY area_id HAVING count(*) = 2) x`, 3, 8},
+		{"national panels", `SELECT count(*) FROM panels WHERE kind = 'national'`, 1, 1},
+		{"Areas with hate crime cases against Gypsy, Roma and Traveller victims, for a themed national draw", `SELECT count(DISTINCT area_id) FROM cases
+			WHERE victim_group = 'gypsy_roma_traveller'`, 3, 14},
+		{"hate crime cases flagged with a victim group (per thousand)", `SELECT 1000 * count(*) FILTER (WHERE victim_group <> '') / count(*) FROM cases
+			WHERE category = 'hate_crime'`, 60, 200},
+		{"cases with a victim under 18 (per thousand)", `SELECT 1000 * count(*) FILTER (WHERE youth_victim) / count(*) FROM cases`, 30, 120},
+		{"cases with online offending (per thousand)", `SELECT 1000 * count(*) FILTER (WHERE online_offending) / count(*) FROM cases`, 50, 160},
 		{"members yet to sign the confidentiality agreement", `SELECT count(*) FROM members WHERE confidentiality_signed_on IS NULL`, 2, 15},
 		{"inactive members", `SELECT count(*) FROM members WHERE NOT active`, 1, 4},
 		{"Welsh-speaking members in Wales", `SELECT count(*) FROM members m JOIN panels p ON p.id = m.panel_id

@@ -32,6 +32,7 @@ type panel struct {
 	name    string
 	covers  covers
 	members []member
+	kind    domain.PanelKind // "" is a local panel
 }
 
 // member is one person on a panel.

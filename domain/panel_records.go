@@ -21,6 +21,9 @@ type Panel struct {
 	// Active is false once an admin has closed the panel: it starts no
 	// new cycles, and its cycles and members stay on record.
 	Active bool `json:"active"`
+	// Bilingual panels (in Wales) write every member email in Welsh then
+	// English, whatever each member's own language.
+	Bilingual bool `json:"bilingual"`
 }
 
 // NewPanel is a panel as an admin creates it; the strands are codes
@@ -31,6 +34,8 @@ type NewPanel struct {
 	Covers   string
 	Strands  []string
 	Kind     PanelKind // "" is local
+	// Bilingual writes every member email in Welsh then English.
+	Bilingual bool
 }
 
 // PanelRef is what starting a cycle needs of a panel: its Area, for the
@@ -46,9 +51,10 @@ type PanelRef struct {
 // PanelChange is an admin's edit of a panel: its name, what it covers and
 // its strands, already checked against each other.
 type PanelChange struct {
-	Name    string
-	Covers  string
-	Strands []string
+	Name      string
+	Covers    string
+	Strands   []string
+	Bilingual bool
 }
 
 // Member is a panel member as the coordinator manages them.

@@ -32,6 +32,9 @@ type panelRequest struct {
 	// Kind is local (the default), national or forum. A national panel's
 	// area is the Area that hosts it; it draws from every Area.
 	Kind domain.PanelKind `json:"kind"`
+	// Bilingual (optional, false by default) writes every member email in
+	// Welsh then English, as a panel in Wales may.
+	Bilingual bool `json:"bilingual"`
 }
 
 // coversBoth is a panel's covers when it reviews both categories.
@@ -76,7 +79,7 @@ func (s *Server) createPanel(c *gin.Context) {
 		badRequest(c, "Some fields need correcting.", fields...)
 		return
 	}
-	out, err := s.deps.Store.CreatePanel(c.Request.Context(), domain.NewPanel{AreaCode: area.Code, Name: req.Name, Covers: req.Covers, Strands: req.Strands, Kind: req.Kind},
+	out, err := s.deps.Store.CreatePanel(c.Request.Context(), domain.NewPanel{AreaCode: area.Code, Name: req.Name, Covers: req.Covers, Strands: req.Strands, Kind: req.Kind, Bilingual: req.Bilingual},
 		currentUser(c).Name)
 	if _, dup := store.IsUniqueViolation(err); dup {
 		writeProblem(c, Problem{Status: http.StatusConflict, Title: "That panel exists", Detail: "The Area already has a panel with this name.", Errors: []FieldError{{"name", "is already used in this Area"}}})

@@ -16,7 +16,8 @@ import (
 )
 
 // adminPanelRoutes: admins create panels, change their name, what they
-// cover and their strands, and close them. A closed panel starts no new
+// cover, their strands and whether they write to members in Welsh and
+// English, and close them. A closed panel starts no new
 // cycles; its cycles, members and actions stay on record.
 func (s *Server) adminPanelRoutes(admin *gin.RouterGroup) {
 	admin.GET("/panels", s.adminPanelsPage)
@@ -48,6 +49,8 @@ type panelForm struct {
 	AreaCode, Name, Cover string
 	Kind                  domain.PanelKind
 	Chosen                map[string]bool
+	// Bilingual is ticked: every member email goes in Welsh then English.
+	Bilingual bool
 }
 
 func (s *Server) adminPanelsPage(c *gin.Context) {
@@ -78,6 +81,7 @@ func (s *Server) adminNewPanelPage(c *gin.Context) {
 // ticked.
 func readPanelForm(c *gin.Context, f *panelForm) []string {
 	f.AreaCode, f.Name, f.Cover = c.PostForm("area"), strings.TrimSpace(c.PostForm("name")), c.PostForm("covers")
+	f.Bilingual = c.PostForm("bilingual") == "true"
 	strands := c.PostFormArray("strands")
 	for _, code := range strands {
 		f.Chosen[code] = true
@@ -101,7 +105,7 @@ func (s *Server) adminNewPanelSubmit(c *gin.Context) {
 		errs = append(errs, FieldError{"kind", "Choose what kind of panel it is"})
 	}
 	if len(errs) == 0 {
-		created, err := s.deps.Store.CreatePanel(c.Request.Context(), domain.NewPanel{AreaCode: f.AreaCode, Name: f.Name, Covers: f.Cover, Strands: strands, Kind: f.Kind}, currentUser(c).Name)
+		created, err := s.deps.Store.CreatePanel(c.Request.Context(), domain.NewPanel{AreaCode: f.AreaCode, Name: f.Name, Covers: f.Cover, Strands: strands, Kind: f.Kind, Bilingual: f.Bilingual}, currentUser(c).Name)
 		switch errs = panelSaveErrors(err); {
 		case errs != nil:
 		case err != nil:
@@ -128,7 +132,7 @@ func (s *Server) loadAdminPanel(c *gin.Context) (panelForm, bool) {
 		s.pageError(c, err)
 		return panelForm{}, false
 	}
-	f := panelForm{Panel: p, Strands: domain.Strands, Covers: panelCovers, Name: p.Name, Cover: p.Covers, Chosen: map[string]bool{}}
+	f := panelForm{Panel: p, Strands: domain.Strands, Covers: panelCovers, Name: p.Name, Cover: p.Covers, Bilingual: p.Bilingual, Chosen: map[string]bool{}}
 	for _, code := range p.Strands {
 		f.Chosen[code] = true
 	}
@@ -143,8 +147,8 @@ func (s *Server) adminPanelPage(c *gin.Context) {
 	render(c, http.StatusOK, "admin_panel.html", s.staffPage(c, page{Title: f.Panel.Name, Page: f, Flash: c.Query("done")}))
 }
 
-// adminPanelSubmit saves the panel's name, what it covers and its
-// strands, or shows the form again with each problem beside its field.
+// adminPanelSubmit saves the panel's name, what it covers, its strands
+// and whether it is bilingual, or shows the form again with each problem beside its field.
 func (s *Server) adminPanelSubmit(c *gin.Context) {
 	f, ok := s.loadAdminPanel(c)
 	if !ok {
@@ -154,7 +158,7 @@ func (s *Server) adminPanelSubmit(c *gin.Context) {
 	chosen := readPanelForm(c, &f)
 	strands, errs := checkPanelForm(f.Name, f.Cover, chosen)
 	if len(errs) == 0 {
-		err := s.deps.Store.UpdatePanel(c.Request.Context(), f.Panel.ID, domain.PanelChange{Name: f.Name, Covers: f.Cover, Strands: strands}, currentUser(c).Name)
+		err := s.deps.Store.UpdatePanel(c.Request.Context(), f.Panel.ID, domain.PanelChange{Name: f.Name, Covers: f.Cover, Strands: strands, Bilingual: f.Bilingual}, currentUser(c).Name)
 		switch errs = panelSaveErrors(err); {
 		case errs != nil:
 		case err != nil:

@@ -59,7 +59,7 @@ func (s *Server) cyclePageRoutes(staff *gin.RouterGroup) {
 			return nil, "Give the due date as YYYY-MM-DD."
 		}
 		return cycle.AgreedAction{Description: strings.TrimSpace(c.PostForm("description")), OwnerName: c.PostForm("owner_name"), OwnerEmail: c.PostForm("owner_email"),
-			ManagerName: c.PostForm("manager_name"), ManagerEmail: c.PostForm("manager_email"), Due: due, By: currentUser(c).Email}, ""
+			ManagerName: c.PostForm("manager_name"), ManagerEmail: c.PostForm("manager_email"), Due: due, OwnerLanguage: c.PostForm("owner_language"), By: currentUser(c).Email}, ""
 	}))
 	staff.POST("/cycles/:id/close-meeting", requireRole(meetingRoles), s.cyclePost(cycle.UpdateCloseMeeting, "The draft minutes are ready for the chair.", func(*gin.Context) (any, string) { return nil, "" }))
 	staff.POST("/cycles/:id/approve-minutes", requireRole(chairOnly), s.cyclePost(cycle.UpdateApproveMinutes, "The minutes are issued and on their way to the members.", func(c *gin.Context) (any, string) {

@@ -70,16 +70,18 @@ type CommunityAction struct {
 
 // publishedCycles are the cycles of Area $1's panels whose meeting falls
 // in [$2, $3] and whose minutes were issued (as StoredCycleStatus decides),
-// with refs: each cycle's case references as one case-insensitive
-// pattern, longest first (so "X-10" is not left as "a case0" by "X-1"),
-// for redact.
+// with refs: the case references of each of those cycles, and of every
+// cycle an action of the Area came from (a national panel's, or one met
+// before the period), as one case-insensitive pattern, longest first (so
+// "X-10" is not left as "a case0" by "X-1"), for redact.
 const publishedCycles = `WITH period AS (
 	SELECT DISTINCT cy.id FROM cycles cy JOIN panels p ON p.id = cy.panel_id JOIN meetings m ON m.cycle_id = cy.id
 	WHERE p.area_id = $1 AND m.starts_at::date BETWEEN $2 AND $3
 		AND EXISTS (SELECT 1 FROM audit_log WHERE action = 'minutes_issued' AND subject_type = 'cycle' AND subject_id = cy.id::text)),
 refs AS (
 	SELECT cc.cycle_id, string_agg(regexp_replace(c.reference, '([^[:alnum:][:space:]])', '\\\1', 'g'), '|' ORDER BY length(c.reference) DESC) AS pattern
-	FROM cycle_cases cc JOIN cases c ON c.id = cc.case_id WHERE cc.cycle_id IN (SELECT id FROM period) GROUP BY cc.cycle_id) `
+	FROM cycle_cases cc JOIN cases c ON c.id = cc.case_id
+	WHERE cc.cycle_id IN (SELECT id FROM period UNION SELECT cycle_id FROM actions WHERE area_id = $1) GROUP BY cc.cycle_id) `
 
 // redact is the SQL expression of a text column with every reference of
 // its cycle's cases replaced by "a case".

@@ -47,6 +47,7 @@ func TestCommunityUpdateFigures(t *testing.T) {
 		return id
 	}
 	issued, draft = cycle("2026-05-10 17:00Z", true), cycle("2026-06-10 17:00Z", false)
+	earlier := cycle("2025-11-10 17:00Z", true)
 	for i := range 9 {
 		strand := "race" // 3 race cases, 6 disability
 		if i >= 3 {
@@ -60,6 +61,13 @@ func TestCommunityUpdateFigures(t *testing.T) {
 		exec(`INSERT INTO case_strands VALUES ($1, $2)`, c, strand)
 		exec(`INSERT INTO cycle_cases (cycle_id, case_id, stratum, draw_position, role, status) VALUES ($1, $2, $3, 0, 'selected', 'approved')`, issued, c, strand)
 	}
+	// The earlier cycle's case is not counted, but its reference is
+	// still replaced in the action that came from it.
+	exec(`INSERT INTO cases (area_id, reference, category, principal_offence, finalised_on, outcome, summary)
+		VALUES ($1, 'OLD-WAL-9', 'hate_crime', 'Harassment', '2025-02-01', 'conviction_plea', 's')`, area)
+	exec(`INSERT INTO cycle_cases (cycle_id, case_id, stratum, draw_position, role, status) SELECT $1, id, 'race', 0, 'selected', 'approved' FROM cases WHERE reference = 'OLD-WAL-9'`, earlier)
+	exec(`INSERT INTO actions (panel_id, area_id, cycle_id, description, owner_name, owner_email, manager_name, manager_email, due_on, status, created_at)
+		VALUES ($1, $2, $3, 'Review old-wal-9 handling', 'Owen Owner', 'owen@example.org', 'Mona Manager', 'mona@example.org', '2026-07-01', 'open', '2026-05-11')`, panel, area, earlier)
 	exec(`INSERT INTO learning_points (cycle_id, text, tag, theme, good_practice) VALUES
 		($1, 'In wal-x/1 the hostility evidence was missed', 'prosecution', 'hostility_evidence', false),
 		($1, 'Victims were kept well informed', 'police', 'victim_care', true),
@@ -102,11 +110,11 @@ func TestCommunityUpdateFigures(t *testing.T) {
 	if strings.Join(themes, "|") != "Hostility evidence|Victim and witness care|Not themed" {
 		t.Errorf("themes: %q", themes)
 	}
-	if len(u.Actions) != 1 || u.Actions[0].Response != "accepted" || u.Actions[0].CompletionNote != "Training given to all lawyers" {
+	if len(u.Actions) != 2 || u.Actions[0].Response != "accepted" || u.Actions[0].CompletionNote != "Training given to all lawyers" || u.Actions[1].Description != "Review a case handling" {
 		t.Fatalf("actions: %+v", u.Actions)
 	}
 	all := fmt.Sprintf("%+v", u)
-	for _, secret := range []string{"WAL-X", "wal-x", "SECRET", "Jane", "Owen", "owen@", "Mona", "intranet", "Not yet published", "Dropped"} {
+	for _, secret := range []string{"WAL-X", "wal-x", "WAL-9", "wal-9", "SECRET", "Jane", "Owen", "owen@", "Mona", "intranet", "Not yet published", "Dropped"} {
 		if strings.Contains(all, secret) {
 			t.Errorf("the update shows %q: %s", secret, all)
 		}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -23,6 +24,8 @@ type DemoPanel struct {
 	Covers   string // hate_crime, vawg or both, as panels.covers holds it
 	Strands  []string
 	Members  []DemoMember
+	// Kind is the panel's kind; "" is a local panel.
+	Kind domain.PanelKind
 }
 
 // DemoMember is one person on a demo panel.
@@ -124,8 +127,8 @@ func (q *Queries) insertDemoPanels(ctx context.Context, areaIDs map[string]int16
 	batch := &pgx.Batch{}
 	ids := make([]int64, len(panels))
 	for i, p := range panels {
-		batch.Queue(`INSERT INTO panels (area_id, name, covers) VALUES ($1, $2, $3) RETURNING id`,
-			areaIDs[p.AreaCode], p.Name, p.Covers).QueryRow(func(row pgx.Row) error {
+		batch.Queue(`INSERT INTO panels (area_id, name, covers, kind) VALUES ($1, $2, $3, $4) RETURNING id`,
+			areaIDs[p.AreaCode], p.Name, p.Covers, string(cmp.Or(p.Kind, domain.PanelLocal))).QueryRow(func(row pgx.Row) error {
 			return row.Scan(&ids[i])
 		})
 	}

@@ -72,6 +72,9 @@ type AgreedAction struct {
 	// AreaCode is the owning Area of a national panel's action; "" (and
 	// any action of a local panel) is the panel's Area.
 	AreaCode string
+	// OwnerLanguage is the language the owner is written to in, "en" or
+	// "cy"; empty is English.
+	OwnerLanguage string
 	// RequestKey identifies the request across retries.
 	RequestKey string
 }
@@ -81,13 +84,13 @@ type AgreedAction struct {
 // false when the key was already stored. Run it in a transaction.
 func (q *Queries) AddAgreedAction(ctx context.Context, a AgreedAction) (id int64, inserted bool, err error) {
 	err = q.db.QueryRow(ctx, `INSERT INTO actions (cycle_id, panel_id, area_id, case_id, learning_point_id, kind, audience, description,
-			owner_name, owner_email, manager_name, manager_email, due_on, request_key)
+			owner_name, owner_email, manager_name, manager_email, due_on, request_key, owner_language)
 		SELECT cy.id, cy.panel_id, CASE WHEN p.kind = $14 AND $13 <> '' THEN (SELECT id FROM areas WHERE code = $13) ELSE p.area_id END,
-			NULLIF($2, 0), NULLIF($3, 0), $4, $5, $6, $7, $8, $9, $10, $11, $12
+			NULLIF($2, 0), NULLIF($3, 0), $4, $5, $6, $7, $8, $9, $10, $11, $12, COALESCE(NULLIF($15, ''), 'en')
 		FROM cycles cy JOIN panels p ON p.id = cy.panel_id WHERE cy.id = $1
 		ON CONFLICT (request_key) DO UPDATE SET request_key = EXCLUDED.request_key RETURNING id, (xmax = 0)`,
 		a.CycleID, a.CaseID, a.LearningPointID, a.Kind, a.Audience,
-		a.Description, a.OwnerName, a.OwnerEmail, a.ManagerName, a.ManagerEmail, a.Due, a.RequestKey, a.AreaCode, domain.PanelNational).Scan(&id, &inserted)
+		a.Description, a.OwnerName, a.OwnerEmail, a.ManagerName, a.ManagerEmail, a.Due, a.RequestKey, a.AreaCode, domain.PanelNational, a.OwnerLanguage).Scan(&id, &inserted)
 	if err != nil {
 		return 0, false, fmt.Errorf("add action to cycle %d: %w", a.CycleID, err)
 	}

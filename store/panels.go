@@ -37,7 +37,7 @@ func (q *Queries) PanelByID(ctx context.Context, sc Scope, id int64) (domain.Pan
 	var p domain.Panel
 	var in bool
 	err := q.db.QueryRow(ctx, `SELECT `+panelColumns+`, `+w.test()+` FROM panels p JOIN areas a ON a.id = p.area_id WHERE p.id = $1`, w.args...).
-		Scan(&p.ID, &p.Name, &p.Area, &p.Covers, &p.Strands, &p.Members, &p.Active, &p.Kind, &in)
+		Scan(&p.ID, &p.Name, &p.Area, &p.Covers, &p.Strands, &p.Members, &p.Active, &p.Kind, &p.Bilingual, &in)
 	return p, visible(err, in, "look up panel "+strconv.FormatInt(id, 10))
 }
 
@@ -54,11 +54,11 @@ func (q *Queries) panels(ctx context.Context, w filter, limit, offset int) ([]do
 
 // panelColumns are a listed panel's columns, in scanPanel's order.
 const panelColumns = `p.id, p.name, a.name, p.covers, ARRAY(SELECT strand FROM panel_strands WHERE panel_id = p.id ORDER BY strand),
-	(SELECT count(*) FROM members WHERE panel_id = p.id AND active), p.active, p.kind`
+	(SELECT count(*) FROM members WHERE panel_id = p.id AND active), p.active, p.kind, p.bilingual`
 
 func scanPanel(r pgx.CollectableRow) (domain.Panel, error) {
 	var p domain.Panel
-	return p, r.Scan(&p.ID, &p.Name, &p.Area, &p.Covers, &p.Strands, &p.Members, &p.Active, &p.Kind)
+	return p, r.Scan(&p.ID, &p.Name, &p.Area, &p.Covers, &p.Strands, &p.Members, &p.Active, &p.Kind, &p.Bilingual)
 }
 
 // PanelIn looks up a panel in the scope with its strands: ErrNotFound when
@@ -82,16 +82,16 @@ func (s *Store) CreatePanel(ctx context.Context, p domain.NewPanel, actor string
 		kind = domain.PanelLocal
 	}
 	err := s.InTx(ctx, func(tx *Tx) error {
-		if err := tx.db.QueryRow(ctx, `INSERT INTO panels (area_id, name, covers, kind) SELECT id, $2, $3, $4 FROM areas WHERE code = $1
-				RETURNING id, name, covers, kind, (SELECT name FROM areas WHERE code = $1)`, p.AreaCode, p.Name, p.Covers, kind).
-			Scan(&out.ID, &out.Name, &out.Covers, &out.Kind, &out.Area); err != nil {
+		if err := tx.db.QueryRow(ctx, `INSERT INTO panels (area_id, name, covers, kind, bilingual) SELECT id, $2, $3, $4, $5 FROM areas WHERE code = $1
+				RETURNING id, name, covers, kind, bilingual, (SELECT name FROM areas WHERE code = $1)`, p.AreaCode, p.Name, p.Covers, kind, p.Bilingual).
+			Scan(&out.ID, &out.Name, &out.Covers, &out.Kind, &out.Bilingual, &out.Area); err != nil {
 			return err
 		}
 		if _, err := tx.db.Exec(ctx, `INSERT INTO panel_strands (panel_id, strand) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
 			out.ID, p.Strands); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, actor, "panel_created", "panel", strconv.FormatInt(out.ID, 10), map[string]any{"kind": kind})
+		return tx.Audit(ctx, actor, "panel_created", "panel", strconv.FormatInt(out.ID, 10), map[string]any{"kind": kind, "bilingual": p.Bilingual})
 	})
 	if err != nil {
 		return domain.Panel{}, fmt.Errorf("create panel %q: %w", p.Name, err)
@@ -99,13 +99,13 @@ func (s *Store) CreatePanel(ctx context.Context, p domain.NewPanel, actor string
 	return out, nil
 }
 
-// UpdatePanel renames a panel and sets what it covers and its strands,
-// and audits the change, all at once: ErrNotFound when there is no such
+// UpdatePanel renames a panel and sets what it covers, its strands and
+// whether it writes to members in both languages, and audits the change, all at once: ErrNotFound when there is no such
 // panel, and a unique violation when the name is taken in its Area.
 // Running cycles keep the quotas they started with.
 func (s *Store) UpdatePanel(ctx context.Context, id int64, ch domain.PanelChange, actor string) error {
 	err := s.InTx(ctx, func(tx *Tx) error {
-		tag, err := tx.db.Exec(ctx, `UPDATE panels SET name = $2, covers = $3 WHERE id = $1`, id, ch.Name, ch.Covers)
+		tag, err := tx.db.Exec(ctx, `UPDATE panels SET name = $2, covers = $3, bilingual = $4 WHERE id = $1`, id, ch.Name, ch.Covers, ch.Bilingual)
 		if err != nil {
 			return err
 		}
@@ -118,7 +118,7 @@ func (s *Store) UpdatePanel(ctx context.Context, id int64, ch domain.PanelChange
 		if _, err := tx.db.Exec(ctx, `INSERT INTO panel_strands (panel_id, strand) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`, id, ch.Strands); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, actor, "panel_updated", "panel", strconv.FormatInt(id, 10), map[string]any{"covers": ch.Covers, "strands": len(ch.Strands)})
+		return tx.Audit(ctx, actor, "panel_updated", "panel", strconv.FormatInt(id, 10), map[string]any{"covers": ch.Covers, "strands": len(ch.Strands), "bilingual": ch.Bilingual})
 	})
 	if err != nil {
 		return fmt.Errorf("update panel %d: %w", id, err)

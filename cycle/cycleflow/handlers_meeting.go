@@ -15,6 +15,7 @@ import (
 	"github.com/lsip/scrutiny/cycle"
 	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/flowopts"
+	"github.com/lsip/scrutiny/i18n"
 	"github.com/lsip/scrutiny/reviewform"
 )
 
@@ -139,6 +140,11 @@ func (c *cycleRun) validateAction(ctx workflow.Context, in cycle.AgreedAction) e
 	// code (store.AddAgreedAction), so a known code is all that is checked.
 	if in.Area != "" && !slices.ContainsFunc(domain.Areas, func(ar domain.Area) bool { return ar.Code == in.Area }) {
 		problems = append(problems, fmt.Sprintf("area %q is not a known Area code; use one of: %s", in.Area, areaCodes()))
+	}
+	// The owner's language is one the catalogues write in, as the actions
+	// table allows; empty is English.
+	if in.OwnerLanguage != "" && !slices.Contains(i18n.Langs, i18n.Lang(in.OwnerLanguage)) {
+		problems = append(problems, fmt.Sprintf("owner_language %q must be en (English) or cy (Cymraeg)", in.OwnerLanguage))
 	}
 	if len(problems) > 0 {
 		slices.Sort(problems)

@@ -76,7 +76,7 @@ func (a *Activities) RecordAction(ctx context.Context, in cycle.AgreedAction) (c
 			CycleID: in.CycleID, CaseID: in.CaseID, LearningPointID: in.LearningPointID,
 			Kind: cmp.Or(in.Kind, "recommendation"), Audience: cmp.Or(in.Audience, "prosecution"), Description: in.Description,
 			OwnerName: in.OwnerName, OwnerEmail: in.OwnerEmail, ManagerName: in.ManagerName, ManagerEmail: in.ManagerEmail,
-			Due: in.Due, RequestKey: requestKey(ctx),
+			Due: in.Due, RequestKey: requestKey(ctx), OwnerLanguage: in.OwnerLanguage,
 			AreaCode: in.Area, // a national panel's action may be owned in any Area
 		})
 		if err != nil || !inserted {
