@@ -189,7 +189,7 @@ func TestAdminAreas(t *testing.T) {
 	if _, _, body := admin.get(to); !strings.Contains(body, "Wales is saved.") || !strings.Contains(body, "dai.davies@cps.example") || !strings.Contains(body, "Manager after 5 days, senior lead after 9") {
 		t.Errorf("after saving, the Areas page shows\n%s", body)
 	}
-	if n := e.count(`SELECT count(*) FROM audit_log WHERE action = 'area_updated' AND subject_id = 'wales' AND actor = 'Ada Admin'`); n != 1 {
+	if n := e.count(`SELECT count(*) FROM audit_log WHERE action = 'area_updated' AND subject_id = 'wales' AND actor = 'ada@cps.example'`); n != 1 {
 		t.Errorf("%d audit entries for the change", n)
 	}
 	// An action agreed in Wales loads the Area's ladder and senior lead.

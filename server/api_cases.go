@@ -64,7 +64,7 @@ func (s *Server) importExtract(c *gin.Context, filename string, data []byte) (ca
 	if err != nil || len(outside) > 0 {
 		return caseimport.Result{}, nil, outside, err
 	}
-	res, err := caseimport.Save(c.Request.Context(), s.deps.Store, extract, currentUser(c).Name)
+	res, err := caseimport.Save(c.Request.Context(), s.deps.Store, extract, currentUser(c).Email)
 	if errors.As(err, &problems) {
 		return res, problems, nil, nil
 	}

@@ -112,7 +112,7 @@ func (s *Server) adminAreaSubmit(c *gin.Context) {
 		DefaultManagerDays: action.DefaultManagerDays, DefaultSeniorDays: action.DefaultSeniorDays}
 	ch, errs := checkAreaForm(f)
 	if len(errs) == 0 {
-		err := s.deps.Store.UpdateAreaSettings(c.Request.Context(), a.Code, ch, currentUser(c).Name)
+		err := s.deps.Store.UpdateAreaSettings(c.Request.Context(), a.Code, ch, currentUser(c).Email)
 		if err != nil {
 			s.pageError(c, err)
 			return
