@@ -14,7 +14,7 @@ import (
 // `scrutiny draw verify` reads it back.
 type Record struct {
 	CycleID int64 `json:"cycle_id"`
-	Seed    int64 `json:"seed"`
+	Seed    int64 `json:"seed,string"`
 	// National is true for a national panel's draw, stratified by Area:
 	// each stratum then lists its Areas.
 	National           bool            `json:"national"`

@@ -175,16 +175,21 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 	var embedded []reflect.Type
 	for i := range t.NumField() {
 		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		ft := f.Type
+		if slices.Contains(strings.Split(opts, ","), "string") && ft.Kind() != reflect.String {
+			// The "string" option writes a number or boolean as a JSON string.
+			ft = reflect.TypeOf("")
+		}
 		switch {
 		case name == "-":
 		case f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct:
 			embedded = append(embedded, f.Type)
 		case !f.IsExported():
 		case name == "":
-			out[f.Name] = f.Type
+			out[f.Name] = ft
 		default:
-			out[name] = f.Type
+			out[name] = ft
 		}
 	}
 	for _, e := range embedded {

@@ -22,7 +22,7 @@ func seq(from, to int) string {
 // fails, naming the difference.
 func TestDrawVerify(t *testing.T) {
 	// The draw pinned by TestDrawResultsAreUnchanged in package selection.
-	const published = `{"cycle_id": 7, "seed": 20261202, "national": false, "reserves_per_stratum": 2, "strata": [
+	const published = `{"cycle_id": 7, "seed": "20261202", "national": false, "reserves_per_stratum": 2, "strata": [
 		{"strand": "race", "quota": 3, "eligible": [%s], "selected": [39, 33, 20], "reserves": [30, 24], "shortfall": 0},
 		{"strand": "disability", "quota": 2, "eligible": [%s], "selected": [%s], "reserves": [41, 47], "shortfall": 0}]}`
 	var out bytes.Buffer
