@@ -288,7 +288,7 @@ func TestAdminPanels(t *testing.T) {
 		t.Errorf("the closed panel's cycle left the cycles list\n%s", body)
 	}
 	for action, want := range map[string]int{"panel_created": 1, "panel_updated": 1, "panel_closed": 1} {
-		if n := e.count(`SELECT count(*) FROM audit_log WHERE action = $1 AND subject_id = $2 AND actor = 'Ada Admin'`, action, adminID(panel)); n != want {
+		if n := e.count(`SELECT count(*) FROM audit_log WHERE action = $1 AND subject_id = $2 AND actor = 'ada@cps.example'`, action, adminID(panel)); n != want {
 			t.Errorf("%d %s entries, want %d", n, action, want)
 		}
 	}

@@ -80,7 +80,7 @@ func (s *Server) createPanel(c *gin.Context) {
 		return
 	}
 	out, err := s.deps.Store.CreatePanel(c.Request.Context(), domain.NewPanel{AreaCode: area.Code, Name: req.Name, Covers: req.Covers, Strands: req.Strands, Kind: req.Kind, Bilingual: req.Bilingual},
-		currentUser(c).Name)
+		currentUser(c).Email)
 	if _, dup := store.IsUniqueViolation(err); dup {
 		writeProblem(c, Problem{Status: http.StatusConflict, Title: "That panel exists", Detail: "The Area already has a panel with this name.", Errors: []FieldError{{"name", "is already used in this Area"}}})
 		return

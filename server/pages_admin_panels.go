@@ -105,7 +105,7 @@ func (s *Server) adminNewPanelSubmit(c *gin.Context) {
 		errs = append(errs, FieldError{"kind", "Choose what kind of panel it is"})
 	}
 	if len(errs) == 0 {
-		created, err := s.deps.Store.CreatePanel(c.Request.Context(), domain.NewPanel{AreaCode: f.AreaCode, Name: f.Name, Covers: f.Cover, Strands: strands, Kind: f.Kind, Bilingual: f.Bilingual}, currentUser(c).Name)
+		created, err := s.deps.Store.CreatePanel(c.Request.Context(), domain.NewPanel{AreaCode: f.AreaCode, Name: f.Name, Covers: f.Cover, Strands: strands, Kind: f.Kind, Bilingual: f.Bilingual}, currentUser(c).Email)
 		switch errs = panelSaveErrors(err); {
 		case errs != nil:
 		case err != nil:
@@ -158,7 +158,7 @@ func (s *Server) adminPanelSubmit(c *gin.Context) {
 	chosen := readPanelForm(c, &f)
 	strands, errs := checkPanelForm(f.Name, f.Cover, chosen)
 	if len(errs) == 0 {
-		err := s.deps.Store.UpdatePanel(c.Request.Context(), f.Panel.ID, domain.PanelChange{Name: f.Name, Covers: f.Cover, Strands: strands, Bilingual: f.Bilingual}, currentUser(c).Name)
+		err := s.deps.Store.UpdatePanel(c.Request.Context(), f.Panel.ID, domain.PanelChange{Name: f.Name, Covers: f.Cover, Strands: strands, Bilingual: f.Bilingual}, currentUser(c).Email)
 		switch errs = panelSaveErrors(err); {
 		case errs != nil:
 		case err != nil:
@@ -179,7 +179,7 @@ func (s *Server) adminPanelClose(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if err := s.deps.Store.ClosePanel(c.Request.Context(), f.Panel.ID, currentUser(c).Name); err != nil {
+	if err := s.deps.Store.ClosePanel(c.Request.Context(), f.Panel.ID, currentUser(c).Email); err != nil {
 		s.pageError(c, err)
 		return
 	}

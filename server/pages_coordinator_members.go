@@ -216,7 +216,7 @@ func (s *Server) memberLinkSubmit(c *gin.Context) {
 	if !ok {
 		return
 	}
-	sent, err := s.reissueMemberLink(c.Request.Context(), m.ID, currentUser(c).Name)
+	sent, err := s.reissueMemberLink(c.Request.Context(), m.ID, currentUser(c).Email)
 	if errors.Is(err, store.ErrNotFound) {
 		errorPage(c, lookupProblem(c, err, "The member"), "/members", "Back to panels")
 		return
