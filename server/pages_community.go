@@ -6,12 +6,14 @@ import (
 	"io/fs"
 	"net/http"
 	"net/mail"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/lsip/scrutiny/boardreport"
 	"github.com/lsip/scrutiny/domain"
+	"github.com/lsip/scrutiny/i18n"
 	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/workbook"
 )
@@ -100,14 +102,14 @@ func (s *Server) renderCommunity(c *gin.Context, v communityView, errs []FieldEr
 
 // communityUpdate builds the update for the request's Area and period,
 // audited as a report produced. It answers the request itself on failure.
-func (s *Server) communityUpdate(c *gin.Context, format string) (workbook.CommunityUpdate, communityView, bool) {
+func (s *Server) communityUpdate(c *gin.Context, format string) (store.CommunityUpdate, communityView, bool) {
 	v, from, to, errs, ok := s.communityContext(c, c.Query)
 	if !ok {
-		return workbook.CommunityUpdate{}, v, false
+		return store.CommunityUpdate{}, v, false
 	}
 	if len(errs) > 0 {
 		s.renderCommunity(c, v, errs)
-		return workbook.CommunityUpdate{}, v, false
+		return store.CommunityUpdate{}, v, false
 	}
 	u, err := s.deps.Store.CommunityUpdate(c.Request.Context(), v.Area, from, to)
 	if err == nil {
@@ -115,14 +117,16 @@ func (s *Server) communityUpdate(c *gin.Context, format string) (workbook.Commun
 	}
 	if err != nil {
 		s.pageError(c, err)
-		return workbook.CommunityUpdate{}, v, false
+		return store.CommunityUpdate{}, v, false
 	}
-	return communityDocument(u), v, true
+	return u, v, true
 }
 
-// communityDocument puts the store's update into words for the public.
-func communityDocument(u store.CommunityUpdate) workbook.CommunityUpdate {
-	doc := workbook.CommunityUpdate{AreaName: u.Area.Name, From: u.From, To: u.To, Cases: workbook.Count{Label: "Cases reviewed", N: u.Cases}}
+// communityDocument puts the store's update into words for the public,
+// in l's language, with each action's coded response beside it (for the
+// Easy Read layout's plain sentences).
+func communityDocument(u store.CommunityUpdate, l *i18n.Localizer) (workbook.CommunityUpdate, []string) {
+	doc := workbook.CommunityUpdate{AreaName: u.Area.Name, From: u.From, To: u.To, Cases: workbook.Count{Label: l.T("community.heading.cases"), N: u.Cases}}
 	for _, c := range u.CasesByStrand {
 		doc.CasesByStrand = append(doc.CasesByStrand, workbook.Count(c))
 	}
@@ -137,24 +141,58 @@ func communityDocument(u store.CommunityUpdate) workbook.CommunityUpdate {
 		}
 		doc.Learning = append(doc.Learning, t)
 	}
+	responses := make([]string, 0, len(u.Actions))
 	for _, a := range u.Actions {
-		doc.Actions = append(doc.Actions, workbook.CommunityAction{Description: a.Description, Status: sentence(a.Status.Label()),
-			Response: communityResponses[a.Response], Rationale: a.ResponseRationale, CompletionNote: a.CompletionNote})
+		var response string
+		if a.Response != "" {
+			response = l.T("community.response." + a.Response)
+		}
+		doc.Actions = append(doc.Actions, workbook.CommunityAction{Description: a.Description, Status: l.T("community.status." + string(a.Status)),
+			Response: response, Rationale: a.ResponseRationale, CompletionNote: a.CompletionNote})
+		responses = append(responses, a.Response)
 	}
-	return doc
+	return doc, responses
 }
 
-// communityResponses are the organisation's coded responses in words.
-var communityResponses = map[string]string{"accepted": "Accepted", "partially_accepted": "Partly accepted", "not_accepted": "Not accepted"}
+// publicText gives the public pages' templates their language's words:
+// {{$d.T "community.km.area"}}, a figure as the public may see it, and a
+// message of several short lines (Easy Read) split at "|".
+type publicText struct{ L *i18n.Localizer }
 
-// communityDoc is what the update's page template receives: the update,
-// whether it is the Easy Read layout, and the stylesheet inlined when the
-// page leaves the site (a download or an email), linked otherwise.
+// T is a message in the page's language.
+func (p publicText) T(key string, args ...any) string { return p.L.T(key, args...) }
+
+// Lang is the language's code, for a lang attribute.
+func (p publicText) Lang() string { return string(p.L.Lang()) }
+
+// Shown is a figure as the public sees it: "fewer than 5" under 5.
+func (p publicText) Shown(c workbook.Count) string { return p.L.T("community.count", "N", c.N) }
+
+// Lines is a message of one idea a line, as Easy Read lists it.
+func (p publicText) Lines(key string) []string { return strings.Split(p.L.T(key), "|") }
+
+// communityPart is the update in one language: a page has one, an email
+// to a group on a bilingual panel has Welsh then English.
+type communityPart struct {
+	publicText
+	U workbook.CommunityUpdate
+	// Responses are the actions' coded responses, in U.Actions' order.
+	Responses []string
+}
+
+// Period is the update's period in the part's language.
+func (p communityPart) Period() string {
+	return p.L.T("community.period", "From", p.U.From, "To", p.U.To)
+}
+
+// communityDoc is what the update's page template receives: the update
+// in each of its languages, whether it is the Easy Read layout, and the
+// stylesheet inlined when the page leaves the site (a download or an
+// email), linked otherwise.
 type communityDoc struct {
-	U        workbook.CommunityUpdate
+	Parts    []communityPart
 	EasyRead bool
 	Inline   template.CSS
-	Headings [3]string
 }
 
 // communityCSS is the update's stylesheet, for pages that leave the site.
@@ -163,20 +201,27 @@ func communityCSS() template.CSS {
 	return template.CSS(b)
 }
 
-// renderCommunityDoc writes the update's page: a standalone document with
-// headings and lists, no script, readable at phone width.
-func renderCommunityDoc(c *gin.Context, d communityDoc) {
-	d.Headings = [3]string{workbook.CommunityCasesHeading, workbook.CommunityLearningHeading, workbook.CommunityActionsHeading}
-	name := "community_update.html"
-	if d.EasyRead {
-		name = "community_update_easyread.html"
+// communityParts is the update in each of langs, in that order.
+func communityParts(u store.CommunityUpdate, langs []i18n.Lang) []communityPart {
+	parts := make([]communityPart, 0, len(langs))
+	for _, lang := range langs {
+		l := i18n.For(lang)
+		doc, responses := communityDocument(u, l)
+		parts = append(parts, communityPart{publicText: publicText{L: l}, U: doc, Responses: responses})
 	}
-	render(c, http.StatusOK, name, page{Title: "You said, we did: " + d.U.AreaName, Page: d})
+	return parts
+}
+
+// communityDocPage is the page data for the update's document, in its first
+// part's language.
+func communityDocPage(d communityDoc) page {
+	first := d.Parts[0]
+	return page{Title: first.T("community.title", "Area", first.U.AreaName), Page: d, L: first.L}
 }
 
 // communityUpdatePage shows the update as a page; layout=easyread gives
-// the Easy Read layout and download=yes the same page as a file, with its
-// stylesheet inside it.
+// the Easy Read layout, lang=cy the Welsh text and download=yes the same
+// page as a file, with its stylesheet inside it.
 func (s *Server) communityUpdatePage(c *gin.Context) {
 	d := communityDoc{EasyRead: c.Query("layout") == "easyread"}
 	download := c.Query("download") == "yes"
@@ -188,12 +233,16 @@ func (s *Server) communityUpdatePage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	d.U = u
+	d.Parts = communityParts(u, []i18n.Lang{i18n.Parse(c.Query("lang"))})
 	if download {
 		d.Inline = communityCSS()
 		c.Header("Content-Disposition", `attachment; filename="you-said-we-did-`+v.Area.Code+`-`+v.From+`-to-`+v.To+`.html"`)
 	}
-	renderCommunityDoc(c, d)
+	name := "community_update.html"
+	if d.EasyRead {
+		name = "community_update_easyread.html"
+	}
+	render(c, http.StatusOK, name, communityDocPage(d))
 }
 
 // communityDownload sends the update as a workbook.
@@ -202,7 +251,8 @@ func (s *Server) communityDownload(c *gin.Context) {
 	if !ok {
 		return
 	}
-	data, err := workbook.BuildCommunityUpdate(u)
+	doc, _ := communityDocument(u, i18n.For(i18n.English))
+	data, err := workbook.BuildCommunityUpdate(doc)
 	if err != nil {
 		s.pageError(c, err)
 		return

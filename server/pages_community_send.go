@@ -11,9 +11,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/lsip/scrutiny/i18n"
 	"github.com/lsip/scrutiny/outbox"
 	"github.com/lsip/scrutiny/store"
-	"github.com/lsip/scrutiny/workbook"
 )
 
 // communityGroupAdd adds a group to the Area's list, or shows the page
@@ -82,7 +82,8 @@ func (s *Server) communityGroupRemove(c *gin.Context) {
 // email per group in the outbox under a key naming the Area, period and
 // group, and records each send; then it starts each email's delivery. The
 // email carries the update itself as its HTML part (the stylesheet
-// inlined) with a short text part: no personal data, no attachment.
+// inlined) with a short text part: no personal data, no attachment. Each
+// group reads it in its preferred language.
 func (s *Server) communitySend(c *gin.Context) {
 	v, from, to, errs, ok := s.communityContext(c, c.PostForm)
 	if !ok {
@@ -98,18 +99,7 @@ func (s *Server) communitySend(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	doc := communityDocument(u)
-	var html bytes.Buffer
-	if err := pageTemplates.ExecuteTemplate(&html, "community_update.html", page{Title: "You said, we did: " + doc.AreaName,
-		Page: communityDoc{U: doc, Inline: communityCSS(), Headings: [3]string{workbook.CommunityCasesHeading, workbook.CommunityLearningHeading, workbook.CommunityActionsHeading}}}); err != nil {
-		s.pageError(c, err)
-		return
-	}
-	subject := "You said, we did: " + doc.AreaName + ", " + doc.Period()
-	text := "Dear colleagues,\n\nThis is the update from the Crown Prosecution Service in " + doc.AreaName + " for " + doc.Period() +
-		": the cases our Local Scrutiny and Involvement Panels reviewed, what they told us, and what we did about it.\n\n" +
-		"Please open this email as HTML to read it. It says nothing about any single case, and numbers under 5 are shown as \"fewer than 5\".\n\n" +
-		"(This is an automatic message from scrutiny.)\n"
+	mails := map[string]communityMail{} // by the languages written in
 	by := currentUser(c).Email
 	var queued []int64
 	err = s.deps.Store.InTx(ctx, func(tx *store.Tx) error {
@@ -125,8 +115,12 @@ func (s *Server) communitySend(c *gin.Context) {
 			return errNoGroups
 		}
 		for _, g := range groups {
+			m, err := communityMailIn(mails, u, i18n.MailLangs(g.Language, false))
+			if err != nil {
+				return err
+			}
 			ref, err := outbox.Queue(ctx, tx, store.Mail{Key: fmt.Sprintf("community/%d/%s/%s/%d", v.Area.ID, v.From, v.To, g.ID),
-				ToAddress: g.Email, ToName: g.Name, Subject: subject, BodyText: text, BodyHTML: html.String()})
+				ToAddress: g.Email, ToName: g.Name, Subject: m.Subject, BodyText: m.Text, BodyHTML: m.HTML})
 			if err != nil {
 				return err
 			}
@@ -139,7 +133,7 @@ func (s *Server) communitySend(c *gin.Context) {
 	})
 	switch {
 	case errors.Is(err, store.ErrUpdateAlreadySent):
-		s.renderCommunity(c, v, []FieldError{{Field: "from", Message: "The update for " + doc.Period() + " has already been sent to the groups: it goes once per period"}})
+		s.renderCommunity(c, v, []FieldError{{Field: "from", Message: "The update for " + i18n.For(i18n.English).T("community.period", "From", from, "To", to) + " has already been sent to the groups: it goes once per period"}})
 		return
 	case errors.Is(err, errNoGroups):
 		s.renderCommunity(c, v, []FieldError{{Field: "name", Message: "Add a community group before sending the update"}})
@@ -163,6 +157,42 @@ func (s *Server) communitySend(c *gin.Context) {
 func communityDone(c *gin.Context, v communityView, done string) {
 	q := url.Values{"from": {v.From}, "to": {v.To}, "done": {done}}
 	c.Redirect(http.StatusSeeOther, "/community/"+v.Area.Code+"?"+q.Encode())
+}
+
+// communityMail is the update's email in one language or, for a bilingual
+// group, two.
+type communityMail struct{ Subject, Text, HTML string }
+
+// communityMailIn is the update's email in langs, written once per set of
+// languages (cached in mails): the subjects joined by " / ", the text
+// parts one above the other with the divider, and the HTML part the
+// update's page with a section per language.
+func communityMailIn(mails map[string]communityMail, u store.CommunityUpdate, langs []i18n.Lang) (communityMail, error) {
+	key := fmt.Sprint(langs)
+	if m, ok := mails[key]; ok {
+		return m, nil
+	}
+	d := communityDoc{Parts: communityParts(u, langs), Inline: communityCSS()}
+	var html bytes.Buffer
+	if err := pageTemplates.ExecuteTemplate(&html, "community_update.html", communityDocPage(d)); err != nil {
+		return communityMail{}, err
+	}
+	var subjects, bodies []string
+	for _, p := range d.Parts {
+		text, err := p.L.Text("community.mail", map[string]any{"Area": p.U.AreaName, "Period": p.Period()})
+		if err != nil {
+			return communityMail{}, err
+		}
+		subject, body, _ := strings.Cut(strings.TrimLeft(text, "\n"), "\n\n")
+		subjects, bodies = append(subjects, strings.TrimSpace(subject)), append(bodies, strings.TrimSpace(body))
+	}
+	divider := "\n\n" + d.Parts[0].T("mail.bilingual_divider") + "\n\n"
+	m := communityMail{Subject: strings.Join(subjects, " / "), Text: strings.Join(bodies, divider) + "\n", HTML: html.String()}
+	if i18n.Missing(m.Subject + m.Text + m.HTML) {
+		return communityMail{}, fmt.Errorf("community update email in %v shows a missing message", langs)
+	}
+	mails[key] = m
+	return m, nil
 }
 
 // errNoGroups: the Area has no community group to send to.

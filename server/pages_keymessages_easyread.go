@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/lsip/scrutiny/domain"
+	"github.com/lsip/scrutiny/i18n"
 	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/uktime"
 	"github.com/lsip/scrutiny/workbook"
@@ -16,15 +17,18 @@ import (
 
 // keyMessagesPageRoutes are a cycle's public key messages as a plain HTML
 // page beside the workbook: layout=easyread gives the Easy Read layout and
-// download=yes the page as a file with its stylesheet inside. Staff who
+// download=yes the page as a file with its stylesheet inside; lang=cy
+// gives the Welsh text. Staff who
 // can see the cycle may read them once the minutes are issued.
 func (s *Server) keyMessagesPageRoutes() {
 	staff := s.engine.Group("", s.requireSession)
 	staff.GET("/cycles/:id/key-messages", requireRole(staffRoles), s.keyMessagesPage)
 }
 
-// keyMessagesDoc is what the key messages' page templates receive.
+// keyMessagesDoc is what the key messages' page templates receive, with
+// the words of the page's language.
 type keyMessagesDoc struct {
+	publicText
 	PanelName, AreaName, Month string
 	// Cases is nil for a forum, which reviews no cases.
 	Cases  *workbook.Count
@@ -74,9 +78,10 @@ func (s *Server) keyMessagesPage(c *gin.Context) {
 	for _, l := range points {
 		k.LearningPoints = append(k.LearningPoints, workbook.LearningPoint(l))
 	}
-	d := keyMessagesDoc{PanelName: cy.PanelName, AreaName: cy.AreaName, Month: cy.Meeting().In(uktime.London).Format("January 2006"), Groups: workbook.KeyMessageGroups(k)}
+	l := i18n.For(i18n.Parse(c.Query("lang")))
+	d := keyMessagesDoc{publicText: publicText{L: l}, PanelName: cy.PanelName, AreaName: cy.AreaName, Month: l.Month(cy.Meeting().In(uktime.London)), Groups: workbook.KeyMessageGroups(k)}
 	if cy.PanelKind != domain.PanelForum {
-		d.Cases = &workbook.Count{Label: "Cases reviewed", N: len(cases)}
+		d.Cases = &workbook.Count{Label: l.T("community.km.cases"), N: len(cases)}
 	}
 	if c.Query("download") == "yes" {
 		d.Inline = communityCSS()
@@ -86,5 +91,5 @@ func (s *Server) keyMessagesPage(c *gin.Context) {
 	if easyRead {
 		name = "community_keymessages_easyread.html"
 	}
-	render(c, http.StatusOK, name, page{Title: "Key messages: " + cy.PanelName, Page: d})
+	render(c, http.StatusOK, name, page{Title: l.T("community.km.title", "Panel", cy.PanelName), Page: d, L: l})
 }
