@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -53,7 +54,7 @@ func TestBrowserWelshMemberPage(t *testing.T) {
 	if link == "" {
 		t.Fatal("no personal link in Bea's Welsh pack email")
 	}
-	if err := chromedp.Do(ctx, chromedp.Navigate(link), chromedp.WaitVisible(`h1`)); err != nil {
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Navigate(link), chromedp.WaitVisible(`h1`)); err != nil {
 		t.Fatal(err)
 	}
 	page, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang + "\n" + document.body.innerText`))
@@ -64,7 +65,8 @@ func TestBrowserWelshMemberPage(t *testing.T) {
 		t.Errorf("Bea's page is not in Welsh:\n%s", page)
 	}
 	checkAccessibility(t, ctx, axe, "Welsh member home")
-	screenshot(t, ctx, "member-home-welsh")
+	checkReflow(t, ctx, "Welsh member home")
+	screenshot(t, ctx, "member-home-welsh.png")
 
 	if err := chromedp.Do(ctx, chromedp.Click(`td a`), chromedp.WaitVisible(`form[data-autosave]`)); err != nil {
 		t.Fatal(err)
@@ -77,4 +79,19 @@ func TestBrowserWelshMemberPage(t *testing.T) {
 		t.Errorf("Bea's review form is not in Welsh:\n%s", form)
 	}
 	checkAccessibility(t, ctx, axe, "Welsh review form")
+	checkReflow(t, ctx, "Welsh review form")
+}
+
+// checkReflow fails when the page scrolls sideways at the phone's width:
+// Welsh words are longer than English ones, and text that runs off a
+// phone's screen fails WCAG's reflow criterion (1.4.10).
+func checkReflow(t *testing.T, ctx context.Context, pageName string) {
+	t.Helper()
+	widths, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, document.documentElement.clientWidth]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if widths[0] > widths[1] {
+		t.Errorf("%s scrolls sideways on a phone: %d pixels wide in a %d-pixel window", pageName, widths[0], widths[1])
+	}
 }
