@@ -189,7 +189,8 @@ func (l *Localizer) Text(key string, data any) (string, error) {
 // Funcs are the functions a message's template may call: t for another
 // message; uktime, ukdate and ukclock for UK dates and times, ukday for a
 // calendar date with its weekday and month for a month and year, written
-// in the localizer's language.
+// in the localizer's language; label and labels for domain values (see
+// Label).
 func (l *Localizer) Funcs() template.FuncMap {
 	return template.FuncMap{
 		"t":       l.T,
@@ -198,7 +199,31 @@ func (l *Localizer) Funcs() template.FuncMap {
 		"ukclock": uktime.Clock,
 		"ukday":   l.Day,
 		"month":   l.Month,
+		"label":   l.Label,
+		"labels":  l.Labels,
 	}
+}
+
+// Label is a fixed domain value in the localizer's language: kind is
+// strand, outcome, category or action_status and code the value's code
+// (message label.<kind>.<code>). Staff pages keep the domain's own
+// English Label methods; this is for what members, owners and the public
+// see. A code without a message shows the missing-key marker; an empty
+// code (a value not set yet) names nothing.
+func (l *Localizer) Label(kind, code string) string {
+	if code == "" {
+		return ""
+	}
+	return l.T("label." + kind + "." + code)
+}
+
+// Labels is Label for each of codes, joined by commas: "Hil, Crefydd".
+func (l *Localizer) Labels(kind string, codes []string) string {
+	out := make([]string, len(codes))
+	for i, code := range codes {
+		out[i] = l.Label(kind, code)
+	}
+	return strings.Join(out, ", ")
 }
 
 // Day is a calendar date with its weekday, as it is stored (a date held

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"strings"
 	"text/template"
+	"time"
 
 	"github.com/lsip/scrutiny/i18n"
 	"github.com/lsip/scrutiny/uktime"
@@ -57,6 +58,17 @@ Cycle page: {{.Link}}
 (This is an automatic message from scrutiny.)
 {{end}}
 `))
+
+// TeaserCase is one case in the conflict-check teaser (mail.teaser): only
+// its type, with its strands and outcome as codes, so that each member's
+// catalogue names them in their language.
+type TeaserCase struct {
+	Reference string
+	Strands   []string // strand codes
+	Offence   string
+	Outcome   string // outcome code
+	Finalised time.Time
+}
 
 // AlertKinds are the coordinator alerts the "alert" template words.
 var AlertKinds = []string{"bounce", "non_returns", "identifying_detail", "awaiting_approval"}

@@ -21,14 +21,24 @@ func memberEmails() map[string][]map[string]any {
 		}
 		return m
 	}
-	type teaser struct{ Reference, Strands, Offence, Outcome, Month string }
+	type agendaItem struct {
+		Position    int
+		Title, Lead string
+		Minutes     int
+	}
 	return map[string][]map[string]any{
 		"invite": {
 			base(map[string]any{"Start": start, "End": start.Add(2 * time.Hour), "Location": "Cardiff", "OnlineLink": "https://meet.example/x", "Sequence": 0, "Cancelled": false, "Reason": "", "Deadline": (*time.Time)(nil)}),
 			base(map[string]any{"Start": start, "End": start.Add(2 * time.Hour), "Location": "", "OnlineLink": "", "Sequence": 1, "Cancelled": false, "Reason": "", "Deadline": &start}),
 			base(map[string]any{"Start": start, "End": start.Add(2 * time.Hour), "Sequence": 2, "Cancelled": true, "Reason": "illness", "Deadline": (*time.Time)(nil)}),
 		},
-		"teaser":      {base(map[string]any{"Cases": []teaser{{"LSIP-1", "Race", "Assault", "Convicted", "May 2025"}}, "Deadline": start})},
+		"forum_invite": {
+			base(map[string]any{"Start": start, "End": start.Add(2 * time.Hour), "Location": "Cardiff", "OnlineLink": "https://meet.example/x", "Sequence": 0,
+				"Agenda": []agendaItem{{1, "Welcome", "Chair", 10}, {2, "Matters arising", "", 0}}}),
+			base(map[string]any{"Start": start, "End": start.Add(2 * time.Hour), "Location": "", "OnlineLink": "", "Sequence": 1, "Agenda": []agendaItem{}}),
+		},
+		"teaser": {base(map[string]any{"Cases": []mailtext.TeaserCase{{Reference: "LSIP-1", Strands: []string{"race", "disability"}, Offence: "Assault",
+			Outcome: "conviction_plea", Finalised: time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC)}}, "Deadline": start})},
 		"pack":        {base(map[string]any{"Cases": 1, "Meeting": start, "Deadline": start, "Attached": true}), base(map[string]any{"Cases": 3, "Meeting": start, "Deadline": start, "Attached": false})},
 		"reminder":    {base(map[string]any{"Outstanding": 1, "Deadline": start}), base(map[string]any{"Outstanding": 2, "Deadline": start})},
 		"minutes":     {base(map[string]any{"Meeting": start, "ForCoordinator": false}), base(map[string]any{"Meeting": start, "ForCoordinator": true})},

@@ -1,10 +1,13 @@
 package server
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/i18n"
 	"github.com/lsip/scrutiny/reviewform"
 )
@@ -49,3 +52,35 @@ func (p page) Time(t time.Time) string { return p.loc().Time(t) }
 
 // Date is a UK date in the page's language.
 func (p page) Date(t time.Time) string { return p.loc().Date(t) }
+
+// Label names a strand, outcome, case category or action status by its
+// code in the page's language (see i18n.Localizer.Label), for the member
+// and owner templates: {{.Label "action_status" $r.Status}}. Staff pages
+// keep the domain's English labels.
+func (p page) Label(kind string, code any) string { return p.loc().Label(kind, fmt.Sprint(code)) }
+
+// Relabel is Label for the strands ("Race, Religion") and the outcome a
+// member's page data carries in English, as the strands table and
+// domain.OutcomeLabel word them: it finds each one's code, as the domain's
+// parsers do, and names it in the page's language. A word the domain does
+// not know shows the missing-key marker.
+func (p page) Relabel(kind, english string) string {
+	if english == "" {
+		return ""
+	}
+	words := strings.Split(english, ", ")
+	for i, w := range words {
+		switch kind {
+		case "strand":
+			if st, ok := domain.StrandByCode(w); ok {
+				w = st.Code
+			}
+		case "outcome":
+			if o, ok := domain.ParseOutcome(w); ok {
+				w = string(o)
+			}
+		}
+		words[i] = p.loc().Label(kind, w)
+	}
+	return strings.Join(words, ", ")
+}

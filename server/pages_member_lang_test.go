@@ -18,8 +18,8 @@ import (
 // agreement and the answers kept after a lost link.
 func memberPages(l *i18n.Localizer) map[string][]page {
 	when := time.Date(2026, 3, 2, 18, 0, 0, 0, time.UTC)
-	cases := []memberCase{{CaseID: 1, Reference: "WAL-1", Strands: "Race", Offence: "Assault", Outcome: "Convicted", Finalised: "May 2025", ReviewStatus: domain.ReviewDraft},
-		{CaseID: 2, Reference: "WAL-2", Strands: "Disability", Offence: "Harassment", Outcome: "Acquitted", Finalised: "June 2025", Conflicted: true}}
+	cases := []memberCase{{CaseID: 1, Reference: "WAL-1", Strands: "Race", Offence: "Assault", Outcome: "Conviction after guilty plea", Finalised: "May 2025", ReviewStatus: domain.ReviewDraft},
+		{CaseID: 2, Reference: "WAL-2", Strands: "Disability, Religion", Offence: "Harassment", Outcome: "Acquittal", Finalised: "June 2025", Conflicted: true}}
 	home := memberPage{Name: "Aled", Panel: "Wales LSIP", MeetingAt: when, DeadlineAt: when, Response: "apologies", Cases: cases}
 	released := home
 	released.Released, released.Response = true, "attending"

@@ -178,7 +178,7 @@ func coverSheet(f *excelize.File, st styles, l *i18n.Localizer, p Pack) error {
 			w.set("B", a.Description, st.wrap)
 			w.set("C", a.Owner, st.wrap)
 			w.set("D", l.Date(a.Due), st.wrap)
-			w.set("E", humanise(domain.ActionStatus(a.Status).Label()), st.wrap)
+			w.set("E", l.Label("action_status", a.Status), st.wrap)
 			w.set("F", a.Response, st.wrap)
 			w.row++
 		}
@@ -233,10 +233,10 @@ func caseSheet(f *excelize.File, st styles, l *i18n.Localizer, title string, c P
 	w.line(st.title, l.T("pack.case.title", "Reference", c.Reference))
 	w.row++
 	for _, kv := range [][2]string{
-		{l.T("pack.case.category"), c.Category.Label()},
-		{l.T("pack.case.strands"), strandLabels(c.Strands)},
+		{l.T("pack.case.category"), l.Label("category", string(c.Category))},
+		{l.T("pack.case.strands"), l.Labels("strand", c.Strands)},
 		{l.T("pack.case.offence"), c.PrincipalOffence},
-		{l.T("pack.case.outcome"), domain.OutcomeLabel(c.Outcome)},
+		{l.T("pack.case.outcome"), l.Label("outcome", string(c.Outcome))},
 		{l.T("pack.case.finalised"), l.Month(c.FinalisedOn)},
 		{l.T("pack.case.uplift"), yesNo(c.UpliftApplied)},
 		{l.T("pack.case.vps"), yesNo(c.VictimPersonalStatement)},

@@ -4,9 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 
-	"github.com/lsip/scrutiny/domain"
+	"github.com/lsip/scrutiny/mailtext"
 	"github.com/lsip/scrutiny/outbox"
 	"github.com/lsip/scrutiny/store"
 )
@@ -23,16 +22,9 @@ func (a *Activities) QueueConflictTeasers(ctx context.Context, cycleID int64) ([
 	if err != nil {
 		return nil, err
 	}
-	type teaser struct{ Reference, Strands, Offence, Outcome, Month string }
-	var teasers []teaser
-	for _, cs := range cases {
-		var labels []string
-		for _, s := range cs.Strands {
-			if st, ok := domain.StrandByCode(s); ok {
-				labels = append(labels, st.Label)
-			}
-		}
-		teasers = append(teasers, teaser{cs.Reference, strings.Join(labels, ", "), cs.PrincipalOffence, domain.OutcomeLabel(cs.Outcome), cs.FinalisedOn.Format("January 2006")})
+	teasers := make([]mailtext.TeaserCase, len(cases))
+	for i, cs := range cases {
+		teasers[i] = mailtext.TeaserCase{Reference: cs.Reference, Strands: cs.Strands, Offence: cs.PrincipalOffence, Outcome: string(cs.Outcome), Finalised: cs.FinalisedOn}
 	}
 	members, err := a.Store.ActiveMembers(ctx, c.PanelID, true)
 	if err != nil {

@@ -13,7 +13,6 @@ import (
 	"github.com/lsip/scrutiny/calendar"
 	"github.com/lsip/scrutiny/cycle"
 	"github.com/lsip/scrutiny/domain"
-	"github.com/lsip/scrutiny/mailtext"
 	"github.com/lsip/scrutiny/outbox"
 	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/uktime"
@@ -91,7 +90,7 @@ func (a *Activities) QueueForumInvites(ctx context.Context, cycleID int64, cance
 			Organizer: calendar.Person{Name: c.CoordinatorName, Email: c.CoordinatorEmail},
 			Attendees: []calendar.Person{{Name: m.Name, Email: m.Email}}, Stamp: time.Now(),
 		}.ICS()
-		subject, body, err := mailtext.Render("forum_invite", map[string]any{
+		subject, body, err := a.renderFor(ctx, m.ID, "forum_invite", map[string]any{
 			"Panel": c.PanelName, "Name": m.Name, "Start": *c.MeetingStart, "End": *c.MeetingEnd,
 			"Location": c.MeetingLocation, "OnlineLink": c.MeetingOnlineLink, "Sequence": seq, "Agenda": agenda,
 			"Link": a.memberLink(m, c.ID, c.Dates.AccessRevoked), "Coordinator": c.CoordinatorName,
