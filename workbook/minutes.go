@@ -179,42 +179,22 @@ func BuildMinutes(m Minutes) ([]byte, error) {
 
 func summarySheet(f *excelize.File, st styles, m Minutes, pr printing) error {
 	w := &writer{f: f, sheet: SummarySheet, row: 1}
-	w.widths(30, 90)
-	if IsDraft(m.Status) {
-		w.line(st.banner, "DRAFT")
-	}
-	w.line(st.title, "Minutes: "+m.PanelName)
-	w.line(st.notice, m.Status, "")
-	w.row++
-	present := 0
-	for _, a := range m.Attendance {
-		if strings.EqualFold(a.Status, "present") {
-			present++
-		}
-	}
 	carried := 0
 	for _, c := range m.Cases {
 		if c.CarriedForward {
 			carried++
 		}
 	}
-	for _, kv := range []struct {
-		label string
-		value any
-	}{
+	summaryHead(w, st, m.Status, m.PanelName, []fact{
 		{"Area", m.AreaName},
 		{"Review cycle", m.CycleRef},
 		{"Meeting", uktime.Time(m.Meeting)},
-		{"People present", present},
+		{"People present", presentCount(m.Attendance)},
 		{"Cases reviewed", len(m.Cases)},
 		{"Cases carried forward", carried},
 		{"Learning points", len(m.LearningPoints)},
 		{"Actions agreed", len(m.Actions)},
-	} {
-		w.set("A", kv.label, st.label)
-		w.set("B", kv.value, st.wrap)
-		w.row++
-	}
+	})
 	if len(m.Cases) > 0 {
 		w.row++
 		w.line(st.heading, "Case", "Panel's finding")
@@ -375,4 +355,39 @@ func rsvpLabel(rsvp string) string {
 		return "No reply"
 	}
 	return humanise(rsvp)
+}
+
+// fact is one labelled line of a minutes summary.
+type fact struct {
+	label string
+	value any
+}
+
+// summaryHead writes the top of a minutes summary sheet, the same for a
+// panel's and a forum's: the draft banner, the title, the status and the
+// facts of the meeting.
+func summaryHead(w *writer, st styles, status, panelName string, facts []fact) {
+	w.widths(30, 90)
+	if IsDraft(status) {
+		w.line(st.banner, "DRAFT")
+	}
+	w.line(st.title, "Minutes: "+panelName)
+	w.line(st.notice, status, "")
+	w.row++
+	for _, kv := range facts {
+		w.set("A", kv.label, st.label)
+		w.set("B", kv.value, st.wrap)
+		w.row++
+	}
+}
+
+// presentCount is how many of those listed were present.
+func presentCount(attendance []Attendee) int {
+	n := 0
+	for _, a := range attendance {
+		if strings.EqualFold(a.Status, "present") {
+			n++
+		}
+	}
+	return n
 }

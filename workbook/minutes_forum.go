@@ -114,35 +114,15 @@ func numbered(items []AgendaItem) []numberedItem {
 // agenda's titles and the key messages, so the summary reads on its own.
 func forumSummarySheet(f *excelize.File, st styles, m ForumMinutes, pr printing) error {
 	w := &writer{f: f, sheet: SummarySheet, row: 1}
-	w.widths(30, 90)
-	if IsDraft(m.Status) {
-		w.line(st.banner, "DRAFT")
-	}
-	w.line(st.title, "Minutes: "+m.PanelName)
-	w.line(st.notice, m.Status, "")
-	w.row++
-	present := 0
-	for _, a := range m.Attendance {
-		if strings.EqualFold(a.Status, "present") {
-			present++
-		}
-	}
-	for _, kv := range []struct {
-		label string
-		value any
-	}{
+	summaryHead(w, st, m.Status, m.PanelName, []fact{
 		{"Area", m.AreaName},
 		{"Meeting cycle", m.CycleRef},
 		{"Meeting", uktime.Time(m.Meeting)},
-		{"People present", present},
+		{"People present", presentCount(m.Attendance)},
 		{"Agenda items", len(m.Agenda)},
 		{"Key messages", len(m.KeyMessages)},
 		{"Actions agreed", len(m.Actions)},
-	} {
-		w.set("A", kv.label, st.label)
-		w.set("B", kv.value, st.wrap)
-		w.row++
-	}
+	})
 	if len(m.Agenda) > 0 {
 		w.row++
 		w.line(st.heading, "Item", "Agenda")
