@@ -82,3 +82,25 @@ func TestCommunityUpdateSendInTheGroupsLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestCommunityUpdateBilingualArea: when a panel of the Area writes in both
+// languages, every group gets the update in Welsh then English.
+func TestCommunityUpdateBilingualArea(t *testing.T) {
+	e := startCoordEnv(t, true)
+	e.seedCommunity()
+	if _, err := e.db.Exec(context.Background(), `UPDATE panels SET bilingual = true WHERE id = $1`, e.panel); err != nil {
+		t.Fatal(err)
+	}
+	coord := e.staff(store.User{Name: "Cerys Coordinator", Email: "cerys@example.org", Role: domain.StaffCoordinator, PanelIDs: []int64{e.panel}})
+	if code, _, body := coord.post("/community/wales/groups", url.Values{"name": {"Cardiff Forum"}, "email": {"forum@example.org"}, "language": {"en"}}, "/community/wales"); code != 303 {
+		t.Fatalf("add group: %d\n%s", code, body)
+	}
+	if code, _, body := coord.post("/community/wales/send", url.Values{"from": {"2026-04-01"}, "to": {"2026-09-30"}}, "/community/wales"); code != 303 {
+		t.Fatalf("send: %d\n%s", code, body)
+	}
+	m := e.waitMail("forum@example.org", "You said, we did")
+	cy, en := strings.Index(m.Subject, "Dywedoch chi"), strings.Index(m.Subject, "You said")
+	if cy < 0 || cy > en || !strings.Contains(m.Text, "Annwyl gydweithwyr") || !strings.Contains(m.HTML, "Race: llai na 5") || !strings.Contains(m.HTML, "Race: fewer than 5") {
+		t.Errorf("the bilingual Area's update is not in Welsh then English: %q\n%s\n%s", m.Subject, m.Text, m.HTML)
+	}
+}

@@ -99,6 +99,11 @@ func (s *Server) communitySend(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
+	bilingual, err := s.deps.Store.AreaBilingual(ctx, v.Area.ID)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
 	mails := map[string]communityMail{} // by the languages written in
 	by := currentUser(c).Email
 	var queued []int64
@@ -115,7 +120,7 @@ func (s *Server) communitySend(c *gin.Context) {
 			return errNoGroups
 		}
 		for _, g := range groups {
-			m, err := communityMailIn(mails, u, i18n.MailLangs(g.Language, false))
+			m, err := communityMailIn(mails, u, i18n.MailLangs(g.Language, bilingual))
 			if err != nil {
 				return err
 			}

@@ -35,3 +35,15 @@ func (q *Queries) ActionOwnerLanguage(ctx context.Context, actionID int64) (stri
 	}
 	return lang, nil
 }
+
+// AreaBilingual reports whether any open panel of the Area writes in Welsh
+// then English: then the Area's community updates go out in both languages
+// to every group, as its panels' emails do.
+func (q *Queries) AreaBilingual(ctx context.Context, areaID int16) (bool, error) {
+	var bilingual bool
+	err := q.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM panels WHERE area_id = $1 AND active AND bilingual)`, areaID).Scan(&bilingual)
+	if err != nil {
+		return false, fmt.Errorf("whether Area %d is bilingual: %w", areaID, err)
+	}
+	return bilingual, nil
+}
