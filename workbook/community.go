@@ -3,8 +3,6 @@ package workbook
 import (
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/lsip/scrutiny/uktime"
 )
 
@@ -64,15 +62,11 @@ const (
 // learning by theme, and each action with the response. Every value is a
 // text cell written by writer, so no typed text can become a formula.
 func BuildCommunityUpdate(u CommunityUpdate) ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	st, err := newStyles(f)
+	f, st, err := newBook(CommunityUpdateSheet)
 	if err != nil {
 		return nil, err
 	}
-	if err := f.SetSheetName("Sheet1", CommunityUpdateSheet); err != nil {
-		return nil, err
-	}
+	defer f.Close()
 	w := &writer{f: f, sheet: CommunityUpdateSheet, row: 1}
 	w.widths(30, 90)
 	w.line(st.title, "You said, we did: "+u.AreaName)

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/lsip/scrutiny/uktime"
 )
 
@@ -31,15 +29,11 @@ const KeyMessagesSheet = "Key messages"
 // is written; should a learning point's text quote a case reference, the
 // reference is replaced by "a case".
 func BuildKeyMessages(k KeyMessages) ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	st, err := newStyles(f)
+	f, st, err := newBook(KeyMessagesSheet)
 	if err != nil {
 		return nil, err
 	}
-	if err := f.SetSheetName("Sheet1", KeyMessagesSheet); err != nil {
-		return nil, err
-	}
+	defer f.Close()
 	w := &writer{f: f, sheet: KeyMessagesSheet, row: 1}
 	w.widths(30, 90)
 	w.line(st.title, "Key messages: "+k.PanelName)

@@ -114,15 +114,11 @@ func IsDraft(status string) bool {
 // learning points, actions, matters arising and the selection record. A
 // draft says DRAFT at the top of the summary and of every printed page.
 func BuildMinutes(m Minutes) ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	st, err := newStyles(f)
+	f, st, err := newBook(SummarySheet)
 	if err != nil {
 		return nil, err
 	}
-	if err := f.SetSheetName("Sheet1", SummarySheet); err != nil {
-		return nil, err
-	}
+	defer f.Close()
 	header := `&C&"-,Bold"CONFIDENTIAL: panel and prosecution service only`
 	if IsDraft(m.Status) {
 		header = `&C&"-,Bold"&16DRAFT: not yet approved by the chair`

@@ -48,15 +48,11 @@ const (
 // messages, the actions agreed and matters arising. A draft says DRAFT at
 // the top of the summary and of every printed page.
 func BuildForumMinutes(m ForumMinutes) ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	st, err := newStyles(f)
+	f, st, err := newBook(SummarySheet)
 	if err != nil {
 		return nil, err
 	}
-	if err := f.SetSheetName("Sheet1", SummarySheet); err != nil {
-		return nil, err
-	}
+	defer f.Close()
 	header := `&C&"-,Bold"CONFIDENTIAL: forum members and the prosecution service only`
 	if IsDraft(m.Status) {
 		header = `&C&"-,Bold"&16DRAFT: not yet approved by the chair`
@@ -155,15 +151,11 @@ func forumSummarySheet(f *excelize.File, st styles, m ForumMinutes, pr printing)
 // they are for. A forum reviews no cases, so unlike a panel's there is no
 // count of cases; any case reference quoted is still replaced by "a case".
 func BuildForumKeyMessages(k KeyMessages) ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	st, err := newStyles(f)
+	f, st, err := newBook(KeyMessagesSheet)
 	if err != nil {
 		return nil, err
 	}
-	if err := f.SetSheetName("Sheet1", KeyMessagesSheet); err != nil {
-		return nil, err
-	}
+	defer f.Close()
 	month := k.Meeting.In(uktime.London).Format("January 2006")
 	w := &writer{f: f, sheet: KeyMessagesSheet, row: 1}
 	w.widths(30, 90)

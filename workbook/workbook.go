@@ -272,3 +272,18 @@ func save(f *excelize.File) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// newBook starts a workbook with the project's styles, its first sheet
+// named first. The caller closes it.
+func newBook(first string) (*excelize.File, styles, error) {
+	f := excelize.NewFile()
+	st, err := newStyles(f)
+	if err == nil {
+		err = f.SetSheetName("Sheet1", first)
+	}
+	if err != nil {
+		f.Close()
+		return nil, styles{}, err
+	}
+	return f, st, nil
+}
