@@ -46,6 +46,7 @@ type PanelRef struct {
 	AreaID  int16
 	Strands []string
 	Active  bool
+	Kind    PanelKind
 }
 
 // PanelChange is an admin's edit of a panel: its name, what it covers and

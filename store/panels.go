@@ -68,8 +68,8 @@ func (q *Queries) PanelIn(ctx context.Context, sc Scope, id int64) (domain.Panel
 	sc.limit(&w, "p.id", "p.area_id")
 	var p domain.PanelRef
 	var in bool
-	err := q.db.QueryRow(ctx, `SELECT p.id, p.area_id, ARRAY(SELECT strand FROM panel_strands WHERE panel_id = p.id), p.active, `+w.test()+`
-		FROM panels p WHERE p.id = $1`, w.args...).Scan(&p.ID, &p.AreaID, &p.Strands, &p.Active, &in)
+	err := q.db.QueryRow(ctx, `SELECT p.id, p.area_id, ARRAY(SELECT strand FROM panel_strands WHERE panel_id = p.id), p.active, p.kind, `+w.test()+`
+		FROM panels p WHERE p.id = $1`, w.args...).Scan(&p.ID, &p.AreaID, &p.Strands, &p.Active, &p.Kind, &in)
 	return p, visible(err, in, "look up panel "+strconv.FormatInt(id, 10))
 }
 

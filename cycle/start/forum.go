@@ -1,7 +1,6 @@
 package start
 
 import (
-	"context"
 	"maps"
 	"net/http"
 	"slices"
@@ -9,18 +8,9 @@ import (
 	"time"
 
 	"github.com/lsip/scrutiny/cycle"
-	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/uktime"
 )
-
-// isForum reports whether the panel, found in by's scope, is a forum. A
-// failed look-up (the panel was just found) counts as not a forum, and the
-// panel's checks then apply.
-func isForum(ctx context.Context, st *store.Store, by store.User, panelID int64) bool {
-	p, err := st.PanelByID(ctx, store.ScopeOf(by), panelID)
-	return err == nil && p.Kind == domain.PanelForum
-}
 
 // checkForum is Check for a forum's cycle, which reviews no cases: it
 // takes no quotas, theme or timing, and its window is optional, the day

@@ -165,7 +165,7 @@ func Check(ctx context.Context, st *store.Store, by store.User, req Request) (cy
 	case !panel.Active:
 		bad("panel_id", "this panel is closed and starts no new cycles")
 	}
-	if panelFound && isForum(ctx, st, by, req.PanelID) {
+	if panelFound && panel.Kind == domain.PanelForum {
 		return checkForum(req, by, fields) // forum.go: no case stages
 	}
 	start, errStart := time.Parse(time.DateOnly, req.WindowStart)
