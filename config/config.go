@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -41,6 +42,18 @@ type Config struct {
 	DataDir           string        // SCRUTINY_DATA_DIR: dev stack state
 	ShutdownTimeout   time.Duration // SHUTDOWN_TIMEOUT
 	TrustedProxies    []string      // TRUSTED_PROXIES: addresses whose X-Forwarded-For is believed
+
+	TemporalTLSCert       string // TEMPORAL_TLS_CERT: client certificate file for mTLS
+	TemporalTLSKey        string // TEMPORAL_TLS_KEY: its private key file
+	TemporalTLSCA         string // TEMPORAL_TLS_CA: CA file the frontend's certificate is checked against
+	TemporalTLSServerName string // TEMPORAL_TLS_SERVER_NAME: name expected on the frontend's certificate
+	TemporalAPIKey        string // TEMPORAL_API_KEY: Temporal Cloud API key
+	WorkerActivities      int    // WORKER_MAX_ACTIVITIES: activities one worker runs at once
+	WorkerWorkflowTasks   int    // WORKER_MAX_WORKFLOW_TASKS: workflow tasks one worker runs at once
+	LogFormat             string // LOG_FORMAT: json or text
+	LogLevel              string // LOG_LEVEL: debug, info, warn or error
+	MetricsAddress        string // METRICS_ADDR: where /metrics is served; empty turns it off
+	Tracing               bool   // OTEL_TRACING: export OpenTelemetry traces
 }
 
 // Variable documents one environment variable. Variables is the single list
@@ -49,39 +62,60 @@ type Variable struct {
 	Name    string
 	Default string
 	Help    string
+	// Secret variables may instead name a file holding the value, in
+	// NAME_FILE (Docker secrets mount them under /run/secrets).
+	Secret bool
 }
 
 // Variables lists every setting scrutiny reads.
 var Variables = []Variable{
-	{"DATABASE_URL", "", "PostgreSQL URL the server, the worker and the commands work through. Required outside dev. In production it names the role `scrutiny_app`, which the migrations create without a password (the operator sets one: `ALTER ROLE scrutiny_app PASSWORD '...'`); it reads and writes rows but cannot alter the schema, nor change, delete or truncate the audit log. dev migrates its own database as the owner, then connects as `scrutiny_app`."},
-	{"MIGRATE_DATABASE_URL", "", "PostgreSQL URL of the schema's owner, which `scrutiny migrate` and the migrations at start-up run as. Empty: DATABASE_URL. Set it for `scrutiny migrate` only and the server and worker never hold the owner's password: at start-up, with nothing pending, they only check the schema is current."},
-	{"TEMPORAL_ADDRESS", "127.0.0.1:7233", "Temporal frontend host:port. dev serves its own here."},
-	{"TEMPORAL_NAMESPACE", "default", "Temporal namespace."},
-	{"TEMPORAL_TASK_QUEUE", "scrutiny", "Task queue the worker polls."},
-	{"HTTP_ADDR", "127.0.0.1:8080", "Address the API and pages listen on."},
-	{"PUBLIC_URL", "http://localhost:8080", "Base of links placed in emails."},
-	{"SMTP_HOST", "127.0.0.1", "SMTP server host. dev runs a mail catcher here."},
-	{"SMTP_PORT", "1025", "SMTP server port."},
-	{"SMTP_USERNAME", "", "SMTP username; empty means no authentication."},
-	{"SMTP_PASSWORD", "", "SMTP password."},
-	{"SMTP_TLS", "none", "none, starttls or tls."},
-	{"MAIL_FROM", "LSIP scrutiny <scrutiny@localhost>", "From address of every email."},
-	{"LINK_SIGNING_KEY", "", "HMAC key (32+ characters) signing the personal links of panel members and action owners. Required outside dev."},
-	{"PAYLOAD_KEYS", "", "AES-256 keys sealing every Temporal payload (review answers, notes, findings), as id:base64key pairs separated by commas; the first seals, all open. Generate a key with `openssl rand -base64 32`; to rotate, put the new key first and keep the old ones. Required outside dev."},
-	{"TEMPORAL_UI_ORIGIN", "", "Origin of the Temporal Web UI (such as https://temporal.example.org) allowed to call the codec endpoint /codec from the browser. Empty: no cross-origin calls."},
-	{"PACK_DELIVERY", "attach", "attach: the workbook rides on the email; link: the email carries only the personal link."},
-	{"DIGEST_ENABLED", "true", "Create the weekly manager digest schedule at start-up."},
-	{"RETENTION_ENABLED", "true", "Create the daily retention schedule at start-up, which purges a cycle's packs, review answers, email bodies and identifying-detail reports once RETENTION_AFTER_MINUTES has passed, and expired sessions. false removes the schedule."},
-	{"RETENTION_AFTER_MINUTES", "2160h", "How long after a cycle's minutes are issued (or it is cancelled) its packs, review answers, email bodies and identifying-detail reports are kept: a duration in hours, at least 24h (2160h is 90 days). Findings, actions and the audit log are kept."},
-	{"SCRUTINY_DATA_DIR", ".scrutiny-dev", "Where dev keeps Temporal's SQLite file, its PostgreSQL cluster and caught mail."},
-	{"SHUTDOWN_TIMEOUT", "20s", "How long a stopping server waits for requests in flight."},
-	{"TRUSTED_PROXIES", "", "Comma-separated addresses or CIDRs of the reverse proxies in front of the server; only their X-Forwarded-For is believed when limiting sign-ins per address. Empty: the connection's own address is used."},
+	{"DATABASE_URL", "", "PostgreSQL URL the server, the worker and the commands work through. Required outside dev. In production it names the role `scrutiny_app`, which the migrations create without a password (the operator sets one: `ALTER ROLE scrutiny_app PASSWORD '...'`); it reads and writes rows but cannot alter the schema, nor change, delete or truncate the audit log. dev migrates its own database as the owner, then connects as `scrutiny_app`.", true},
+	{"MIGRATE_DATABASE_URL", "", "PostgreSQL URL of the schema's owner, which `scrutiny migrate` and the migrations at start-up run as. Empty: DATABASE_URL. Set it for `scrutiny migrate` only and the server and worker never hold the owner's password: at start-up, with nothing pending, they only check the schema is current.", true},
+	{"TEMPORAL_ADDRESS", "127.0.0.1:7233", "Temporal frontend host:port. dev serves its own here.", false},
+	{"TEMPORAL_NAMESPACE", "default", "Temporal namespace.", false},
+	{"TEMPORAL_TASK_QUEUE", "scrutiny", "Task queue the worker polls.", false},
+	{"HTTP_ADDR", "127.0.0.1:8080", "Address the API and pages listen on.", false},
+	{"PUBLIC_URL", "http://localhost:8080", "Base of links placed in emails.", false},
+	{"SMTP_HOST", "127.0.0.1", "SMTP server host. dev runs a mail catcher here.", false},
+	{"SMTP_PORT", "1025", "SMTP server port.", false},
+	{"SMTP_USERNAME", "", "SMTP username; empty means no authentication.", false},
+	{"SMTP_PASSWORD", "", "SMTP password.", true},
+	{"SMTP_TLS", "none", "none, starttls or tls.", false},
+	{"MAIL_FROM", "LSIP scrutiny <scrutiny@localhost>", "From address of every email.", false},
+	{"LINK_SIGNING_KEY", "", "HMAC key (32+ characters) signing the personal links of panel members and action owners. Required outside dev.", true},
+	{"PAYLOAD_KEYS", "", "AES-256 keys sealing every Temporal payload (review answers, notes, findings), as id:base64key pairs separated by commas; the first seals, all open. Generate a key with `openssl rand -base64 32`; to rotate, put the new key first and keep the old ones. Required outside dev.", true},
+	{"TEMPORAL_UI_ORIGIN", "", "Origin of the Temporal Web UI (such as https://temporal.example.org) allowed to call the codec endpoint /codec from the browser. Empty: no cross-origin calls.", false},
+	{"PACK_DELIVERY", "attach", "attach: the workbook rides on the email; link: the email carries only the personal link.", false},
+	{"DIGEST_ENABLED", "true", "Create the weekly manager digest schedule at start-up.", false},
+	{"RETENTION_ENABLED", "true", "Create the daily retention schedule at start-up, which purges a cycle's packs, review answers, email bodies and identifying-detail reports once RETENTION_AFTER_MINUTES has passed, and expired sessions. false removes the schedule.", false},
+	{"RETENTION_AFTER_MINUTES", "2160h", "How long after a cycle's minutes are issued (or it is cancelled) its packs, review answers, email bodies and identifying-detail reports are kept: a duration in hours, at least 24h (2160h is 90 days). Findings, actions and the audit log are kept.", false},
+	{"SCRUTINY_DATA_DIR", ".scrutiny-dev", "Where dev keeps Temporal's SQLite file, its PostgreSQL cluster and caught mail.", false},
+	{"SHUTDOWN_TIMEOUT", "20s", "How long a stopping server waits for requests in flight.", false},
+	{"TRUSTED_PROXIES", "", "Comma-separated addresses or CIDRs of the reverse proxies in front of the server; only their X-Forwarded-For is believed when limiting sign-ins per address. Empty: the connection's own address is used.", false},
+	{"TEMPORAL_TLS_CERT", "", "Client certificate file (PEM) for mutual TLS to Temporal; with TEMPORAL_TLS_KEY. Empty: no client certificate.", false},
+	{"TEMPORAL_TLS_KEY", "", "Private key file (PEM) of TEMPORAL_TLS_CERT.", false},
+	{"TEMPORAL_TLS_CA", "", "CA certificate file (PEM) the Temporal frontend's certificate is checked against. Empty: the system's CAs, when TLS is on.", false},
+	{"TEMPORAL_TLS_SERVER_NAME", "", "Name expected on the Temporal frontend's certificate, when it differs from TEMPORAL_ADDRESS's host.", false},
+	{"TEMPORAL_API_KEY", "", "Temporal Cloud API key; turns TLS on. Empty: no API key.", true},
+	{"WORKER_MAX_ACTIVITIES", "100", "Activities one worker runs at once (sending mail, building packs, database writes). Scale out with more workers rather than far higher values.", false},
+	{"WORKER_MAX_WORKFLOW_TASKS", "100", "Workflow tasks one worker runs at once.", false},
+	{"LOG_FORMAT", "json", "json: one JSON object per line (for log collectors); text: key=value lines for reading by eye.", false},
+	{"LOG_LEVEL", "info", "debug, info, warn or error.", false},
+	{"METRICS_ADDR", "127.0.0.1:9464", "Where the server and the worker serve Prometheus metrics at /metrics, apart from the public HTTP address. Empty: no metrics endpoint.", false},
+	{"OTEL_TRACING", "false", "true: export OpenTelemetry traces of HTTP requests and Temporal calls to the collector named by the standard OTEL_EXPORTER_OTLP_* variables.", false},
 }
 
 // FromEnv reads the environment, applying defaults, and reports every bad
 // value at once.
 func FromEnv() (Config, error) {
 	var problems []string
+	env := func(key string) string {
+		v, err := lookup(key)
+		if err != nil {
+			problems = append(problems, err.Error())
+		}
+		return v
+	}
 	c := Config{
 		DatabaseURL:       env("DATABASE_URL"),
 		MigrateURL:        env("MIGRATE_DATABASE_URL"),
@@ -100,6 +134,15 @@ func FromEnv() (Config, error) {
 		TemporalUIOrigin:  strings.TrimRight(env("TEMPORAL_UI_ORIGIN"), "/"),
 		PackDelivery:      env("PACK_DELIVERY"),
 		DataDir:           env("SCRUTINY_DATA_DIR"),
+
+		TemporalTLSCert:       env("TEMPORAL_TLS_CERT"),
+		TemporalTLSKey:        env("TEMPORAL_TLS_KEY"),
+		TemporalTLSCA:         env("TEMPORAL_TLS_CA"),
+		TemporalTLSServerName: env("TEMPORAL_TLS_SERVER_NAME"),
+		TemporalAPIKey:        env("TEMPORAL_API_KEY"),
+		LogFormat:             env("LOG_FORMAT"),
+		LogLevel:              env("LOG_LEVEL"),
+		MetricsAddress:        env("METRICS_ADDR"),
 	}
 	for _, p := range strings.Split(env("TRUSTED_PROXIES"), ",") {
 		p = strings.TrimSpace(p)
@@ -124,6 +167,30 @@ func FromEnv() (Config, error) {
 	}
 	if c.RetentionAfter, err = time.ParseDuration(env("RETENTION_AFTER_MINUTES")); err != nil || c.RetentionAfter < 24*time.Hour {
 		problems = append(problems, "RETENTION_AFTER_MINUTES must be a duration of at least 24h, such as 2160h for 90 days")
+	}
+	if c.WorkerActivities, err = strconv.Atoi(env("WORKER_MAX_ACTIVITIES")); err != nil || c.WorkerActivities < 1 {
+		problems = append(problems, "WORKER_MAX_ACTIVITIES must be a whole number of at least 1")
+	}
+	if c.WorkerWorkflowTasks, err = strconv.Atoi(env("WORKER_MAX_WORKFLOW_TASKS")); err != nil || c.WorkerWorkflowTasks < 2 {
+		// The SDK needs two workflow task slots: one for sticky, one for
+		// the normal queue.
+		problems = append(problems, "WORKER_MAX_WORKFLOW_TASKS must be a whole number of at least 2")
+	}
+	if c.Tracing, err = strconv.ParseBool(env("OTEL_TRACING")); err != nil {
+		problems = append(problems, "OTEL_TRACING must be true or false")
+	}
+	if (c.TemporalTLSCert == "") != (c.TemporalTLSKey == "") {
+		problems = append(problems, "TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together")
+	}
+	switch c.LogFormat {
+	case "json", "text":
+	default:
+		problems = append(problems, "LOG_FORMAT must be json or text")
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		problems = append(problems, "LOG_LEVEL must be debug, info, warn or error")
 	}
 	if c.ShutdownTimeout, err = time.ParseDuration(env("SHUTDOWN_TIMEOUT")); err != nil {
 		problems = append(problems, "SHUTDOWN_TIMEOUT must be a duration such as 20s")
@@ -236,16 +303,30 @@ func placeholder(secret string) bool {
 // placeholderWords appear in sample and dev secrets, never in generated ones.
 var placeholderWords = []string{"change", "example", "placeholder", "secret", "password", "scrutiny", "dev-only", "test-only"}
 
-// env returns the variable's value, or its documented default when unset or
-// empty. Asking for a variable missing from Variables is a programming error.
-func env(key string) string {
-	if v := os.Getenv(key); v != "" {
-		return v
+// lookup returns the variable's value, or its documented default when unset
+// or empty. A secret may come from the file NAME_FILE names instead, with
+// its trailing newline removed; setting both is refused, so nobody wonders
+// which one is used. Asking for a variable missing from Variables is a
+// programming error.
+func lookup(key string) (string, error) {
+	i := slices.IndexFunc(Variables, func(v Variable) bool { return v.Name == key })
+	if i < 0 {
+		panic("config: undocumented variable " + key)
 	}
-	for _, v := range Variables {
-		if v.Name == key {
-			return v.Default
+	v := Variables[i]
+	value := os.Getenv(key)
+	if file := os.Getenv(key + "_FILE"); v.Secret && file != "" {
+		if value != "" {
+			return "", fmt.Errorf("set %s or %s_FILE, not both", key, key)
 		}
+		body, err := os.ReadFile(file)
+		if err != nil {
+			return "", fmt.Errorf("%s_FILE: %w", key, err)
+		}
+		value = strings.TrimRight(string(body), "\r\n")
 	}
-	panic("config: undocumented variable " + key)
+	if value == "" {
+		return v.Default, nil
+	}
+	return value, nil
 }

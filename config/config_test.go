@@ -128,3 +128,47 @@ func TestPayloadKeys(t *testing.T) {
 		t.Errorf("random payload keys were refused: %v", err)
 	}
 }
+
+// TestSecretsFromFiles: a secret is read from the file NAME_FILE names,
+// without its trailing newline, as Docker secrets mount them; a missing
+// file or both ways at once are refused and named; settings that are not
+// secrets ignore _FILE.
+func TestSecretsFromFiles(t *testing.T) {
+	dir := t.TempDir()
+	keyFile := dir + "/link_key"
+	if err := os.WriteFile(keyFile, []byte("kT9vQ2mZ7xLp4RwB8nYc3HsJ6dFg1VeU5aOiE0tKqMr=\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("LINK_SIGNING_KEY_FILE", keyFile)
+	t.Setenv("HTTP_ADDR_FILE", keyFile)
+	c, err := config.FromEnv()
+	if err != nil || c.LinkSigningKey != "kT9vQ2mZ7xLp4RwB8nYc3HsJ6dFg1VeU5aOiE0tKqMr=" || c.HTTPAddress != "127.0.0.1:8080" {
+		t.Fatalf("FromEnv = %q, %q, %v", c.LinkSigningKey, c.HTTPAddress, err)
+	}
+	t.Setenv("LINK_SIGNING_KEY", "kT9vQ2mZ7xLp4RwB8nYc3HsJ6dFg1VeU5aOiE0tKqMr=")
+	if _, err := config.FromEnv(); err == nil || !strings.Contains(err.Error(), "LINK_SIGNING_KEY or LINK_SIGNING_KEY_FILE") {
+		t.Errorf("both set: %v", err)
+	}
+	t.Setenv("LINK_SIGNING_KEY", "")
+	t.Setenv("PAYLOAD_KEYS_FILE", dir+"/missing")
+	if _, err := config.FromEnv(); err == nil || !strings.Contains(err.Error(), "PAYLOAD_KEYS_FILE") {
+		t.Errorf("missing file: %v", err)
+	}
+}
+
+// TestProductionSettings: worker concurrency, log format and level,
+// tracing and the Temporal TLS pair are checked and named when bad.
+func TestProductionSettings(t *testing.T) {
+	t.Setenv("WORKER_MAX_ACTIVITIES", "0")
+	t.Setenv("WORKER_MAX_WORKFLOW_TASKS", "1")
+	t.Setenv("LOG_FORMAT", "xml")
+	t.Setenv("LOG_LEVEL", "loud")
+	t.Setenv("OTEL_TRACING", "perhaps")
+	t.Setenv("TEMPORAL_TLS_CERT", "/etc/client.pem")
+	_, err := config.FromEnv()
+	for _, name := range []string{"WORKER_MAX_ACTIVITIES", "WORKER_MAX_WORKFLOW_TASKS", "LOG_FORMAT", "LOG_LEVEL", "OTEL_TRACING", "TEMPORAL_TLS_KEY"} {
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("error %v does not name %s", err, name)
+		}
+	}
+}
