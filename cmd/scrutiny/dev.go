@@ -74,6 +74,11 @@ func runDev(ctx context.Context, args []string) error {
 			stops[i]()
 		}
 	}()
+	stopObserving, err := observe(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	stops = append(stops, stopObserving)
 
 	dbURL, devOwned, stopDB, err := devPostgres(ctx, cfg)
 	if err != nil {

@@ -4,13 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
-	"os"
 	"time"
 
 	"go.temporal.io/sdk/client"
-	sdklog "go.temporal.io/sdk/log"
 
 	"github.com/lsip/scrutiny/config"
 	"github.com/lsip/scrutiny/digest"
@@ -31,8 +28,6 @@ var (
 	envLinks     = "LINK_SIGNING_KEY     HMAC key (32+ characters) for members' personal links; PAYLOAD_KEYS id:base64key,... sealing Temporal payloads"
 	envPublicURL = "PUBLIC_URL           the address people reach scrutiny at, the base of every link"
 )
-
-var logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 
 func loadConfig() (config.Config, error) { return config.FromEnv() }
 
@@ -75,12 +70,11 @@ func dialTemporal(ctx context.Context, cfg config.Config) (client.Client, error)
 	if err != nil {
 		return nil, err
 	}
-	c, err := client.DialContext(ctx, client.Options{
+	c, err := client.DialContext(ctx, temporalClientOptions(client.Options{
 		HostPort:      cfg.TemporalAddress,
 		Namespace:     cfg.TemporalNamespace,
-		Logger:        sdklog.NewStructuredLogger(logger.With("component", "temporal-client")),
 		DataConverter: codec.DataConverter(),
-	})
+	}))
 	if err != nil {
 		return nil, fmt.Errorf("connect to Temporal at %s: %w", cfg.TemporalAddress, err)
 	}
@@ -179,6 +173,11 @@ func runServer(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	stop, err := observe(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	signer, err := newSigner(cfg)
 	if err != nil {
 		return err
@@ -202,6 +201,11 @@ func runWorker(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	stop, err := observe(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	st, tc, err := connect(ctx, cfg)
 	if err != nil {
 		return err
