@@ -6,7 +6,7 @@
 export GOTOOLCHAIN := auto
 GO ?= go
 
-.PHONY: dev test vet vulncheck bench build
+.PHONY: dev test vet vulncheck bench build build-production
 
 ## dev: run everything (PostgreSQL, Temporal, mail catcher, worker, API, pages, demo data)
 dev:
@@ -47,3 +47,14 @@ bench:
 ## build: the single binary, in bin/
 build:
 	$(GO) build -o bin/scrutiny ./cmd/scrutiny
+
+## build-production: the binary the Dockerfile builds, in bin/, checked not to
+## link the Temporal server (`-tags production` leaves out dev and load)
+# PRODUCTION_TAGS must match the Dockerfile's `go build -tags`
+# (cmd/scrutiny/commands_production_test.go checks that they do).
+PRODUCTION_TAGS := production
+build-production:
+	CGO_ENABLED=0 $(GO) build -tags $(PRODUCTION_TAGS) -trimpath -o bin/scrutiny-production ./cmd/scrutiny
+	@if $(GO) version -m bin/scrutiny-production | grep -q 'go.temporal.io/server'; then \
+		echo "bin/scrutiny-production links go.temporal.io/server; a production build must not"; exit 1; fi
+	@echo "bin/scrutiny-production: production build, without go.temporal.io/server"

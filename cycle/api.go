@@ -72,6 +72,11 @@ type CycleInput struct {
 	Forum bool `json:"forum,omitempty"`
 	// Agenda is a forum meeting's agenda as the cycle was started with it.
 	Agenda []AgendaItem `json:"agenda,omitempty"`
+	// DirectReviews has the server save members' reviews straight into
+	// PostgreSQL, so a save adds nothing to any workflow's history. Absent
+	// in cycles started before, whose saves go through the member's review
+	// workflow.
+	DirectReviews bool `json:"direct_reviews,omitempty"`
 }
 
 // ApproveSelectionRequest is the coordinator's approval of the selection.

@@ -33,6 +33,10 @@ type MemberReviewInput struct {
 	// State carries the review across continue-as-new; the first run has
 	// none and starts every case outstanding.
 	State *MemberReviewState `json:"state,omitempty"`
+	// Direct: the server saves this member's reviews straight into the
+	// store (CycleInput.DirectReviews), so the workflow takes no saves and
+	// asks the store what is unfinished when a reminder is due.
+	Direct bool `json:"direct,omitempty"`
 }
 
 // MemberReviewState is a member's review as one run hands it to the next.

@@ -156,10 +156,12 @@ type MemberCycle struct {
 type PackCase struct {
 	CaseID       int64
 	Reference    string
-	Strands      string // labels, comma-separated
+	Strands      string   // labels, comma-separated
+	StrandCodes  []string // the same strands' codes, in the same order
 	Offence      string
 	Outcome      Outcome
-	Finalised    string // month and year
+	Finalised    string // month and year, in English
+	FinalisedOn  time.Time
 	ReviewStatus ReviewStatus
 	Conflicted   bool
 }

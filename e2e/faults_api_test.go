@@ -138,12 +138,20 @@ func TestFaultTemporalUnreachableFromAPI(t *testing.T) {
 	}
 }
 
-// TestFaultAPIRestartKeepsReview: a member's review sent while Temporal is
-// out of reach is refused with 503 and leaves the review as it was; sent
-// again it is answered 200; the API process is then replaced, and the new
-// one, PostgreSQL and the member's review workflow all hold the review as
-// submitted, once.
+// TestFaultAPIRestartKeepsReview: a member's review survives the API
+// process being replaced after answering 200: the new API and PostgreSQL
+// hold it as submitted, once, and the cycle's status counts it. While
+// Temporal is out of reach, a cycle whose reviews are saved directly still
+// takes the review (the save touches only PostgreSQL); a cycle started
+// before direct saves refuses it with 503 and leaves the review as it was,
+// and its member's review workflow holds it once it is sent again.
 func TestFaultAPIRestartKeepsReview(t *testing.T) {
+	for _, direct := range []bool{true, false} {
+		t.Run(fmt.Sprintf("direct=%t", direct), func(t *testing.T) { apiRestartKeepsReview(t, direct) })
+	}
+}
+
+func apiRestartKeepsReview(t *testing.T, direct bool) {
 	s := newStack(t, false)
 	ctx := context.Background()
 	now := time.Now().UTC()
@@ -154,7 +162,7 @@ func TestFaultAPIRestartKeepsReview(t *testing.T) {
 		Meeting: cycle.Meeting{Start: meetingAt, End: meetingAt.Add(2 * time.Hour), Location: "Cardiff office"},
 		Timing: cycle.Timing{ConflictCheckBefore: 4*time.Minute - 5*time.Second, PacksBefore: 4*time.Minute - 10*time.Second, ReviewsDueBefore: time.Minute,
 			RevokeAfter: time.Hour, Reminders: []time.Duration{}, ApprovalNudgeEvery: time.Hour},
-		StartedBy: "cath@example.org", CoordinatorName: "Cath Coordinator", CoordinatorEmail: "cath@example.org"}
+		StartedBy: "cath@example.org", CoordinatorName: "Cath Coordinator", CoordinatorEmail: "cath@example.org", DirectReviews: direct}
 	id := cycle.CycleWorkflowID(in.PanelID, in.WindowStart, in.WindowEnd)
 	if _, err := s.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: taskQueue}, cycleflow.CycleWorkflow, in); err != nil {
 		t.Fatal(err)
@@ -178,10 +186,12 @@ func TestFaultAPIRestartKeepsReview(t *testing.T) {
 
 	dead := s.newAPI(t, deadTemporal(t))
 	resp, p := send(t, "PUT", dead.URL+beaPath, "", review)
-	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+	switch {
+	case direct && resp.StatusCode != http.StatusOK:
+		t.Fatalf("direct review with Temporal unreachable: %d %v; want 200, the save needing only PostgreSQL", resp.StatusCode, p)
+	case !direct && (resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == ""):
 		t.Fatalf("review with Temporal unreachable: %d, Retry-After %q: %v; want 503 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"), p)
-	}
-	if n := submitted(); n != 0 {
+	case !direct && submitted() != 0:
 		t.Fatalf("a review refused with 503 was stored as submitted")
 	}
 
@@ -201,6 +211,25 @@ func TestFaultAPIRestartKeepsReview(t *testing.T) {
 	}
 	if n := count(t, s.st, `SELECT count(*) FROM reviews WHERE cycle_id = $1 AND member_id = $2 AND case_id = $3`, st.CycleID, s.f.bea, caseID); n != 1 {
 		t.Errorf("PostgreSQL holds %d review rows of case %d by Bea, want 1", n, caseID)
+	}
+	if n := count(t, s.st, `SELECT count(*) FROM review_versions WHERE cycle_id = $1 AND member_id = $2 AND case_id = $3`, st.CycleID, s.f.bea, caseID); n != 1 {
+		t.Errorf("%d versions of Bea's review of case %d, want 1: the same answers sent twice make one", n, caseID)
+	}
+	coordID, _ := s.st.CreateUser(ctx, store.User{Name: "Cath Coordinator", Email: "cath@example.org", Role: domain.StaffCoordinator, PanelIDs: []int64{s.f.panelID}})
+	tok, _ := s.st.IssueToken(ctx, coordID, "test")
+	resp, status := send(t, "GET", fmt.Sprintf("%s/api/v1/cycles/%d", second.URL, st.CycleID), tok, nil)
+	counted := -1
+	members, _ := status["members"].([]any)
+	for _, m := range members {
+		if m, _ := m.(map[string]any); m["member_id"] == float64(s.f.bea) {
+			counted = int(m["submitted"].(float64))
+		}
+	}
+	if resp.StatusCode != http.StatusOK || counted != 1 {
+		t.Errorf("the cycle's status counts %d submitted reviews by Bea, want 1", counted)
+	}
+	if direct {
+		return
 	}
 	v, err := s.c.QueryWorkflow(ctx, cycle.MemberReviewWorkflowID(id, s.f.bea), "", cycle.QueryReview)
 	if err != nil {

@@ -205,8 +205,9 @@ func (l *Localizer) Funcs() template.FuncMap {
 }
 
 // Label is a fixed domain value in the localizer's language: kind is
-// strand, outcome, category or action_status and code the value's code
-// (message label.<kind>.<code>). Staff pages keep the domain's own
+// strand, outcome, category, action_status, action_response or
+// action_event (what happened on an action's timeline) and code the
+// value's code (message label.<kind>.<code>). Staff pages keep the domain's own
 // English Label methods; this is for what members, owners and the public
 // see. A code without a message shows the missing-key marker; an empty
 // code (a value not set yet) names nothing.

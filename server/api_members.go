@@ -29,9 +29,12 @@ type memberCase struct {
 	CaseID       int64               `json:"case_id"`
 	Reference    string              `json:"reference"`
 	Strands      string              `json:"strands"`
+	StrandCodes  []string            `json:"-"` // for the page, in the member's language
 	Offence      string              `json:"offence"`
 	Outcome      string              `json:"outcome"`
+	OutcomeCode  domain.Outcome      `json:"-"` // for the page, in the member's language
 	Finalised    string              `json:"finalised"`
+	FinalisedOn  time.Time           `json:"-"` // for the page, in the member's language
 	ReviewStatus domain.ReviewStatus `json:"review_status,omitempty"`
 	Conflicted   bool                `json:"conflicted"`
 }
@@ -78,8 +81,9 @@ func (s *Server) memberPageData(ctx context.Context, m memberAccess) (memberPage
 		Released: mc.Released, Response: mc.Response, Cases: make([]memberCase, len(cases)), CycleID: m.CycleID, MemberID: m.MemberID,
 		FormItems: reviewform.Default(), MeetingAt: mc.Meeting, DeadlineAt: mc.ReviewsDue}
 	for i, x := range cases {
-		p.Cases[i] = memberCase{CaseID: x.CaseID, Reference: x.Reference, Strands: x.Strands, Offence: x.Offence, Outcome: domain.OutcomeLabel(x.Outcome),
-			Finalised: x.Finalised, ReviewStatus: x.ReviewStatus, Conflicted: x.Conflicted}
+		p.Cases[i] = memberCase{CaseID: x.CaseID, Reference: x.Reference, Strands: x.Strands, StrandCodes: x.StrandCodes, Offence: x.Offence,
+			Outcome: domain.OutcomeLabel(x.Outcome), OutcomeCode: x.Outcome,
+			Finalised: x.Finalised, FinalisedOn: x.FinalisedOn, ReviewStatus: x.ReviewStatus, Conflicted: x.Conflicted}
 	}
 	return p, nil
 }
@@ -184,11 +188,7 @@ func (s *Server) memberSaveReview(c *gin.Context) {
 		writeProblem(c, Problem{Status: http.StatusUnprocessableEntity, Title: "Some answers need attention", Errors: fields})
 		return
 	}
-	var stored cycle.StoredReview
-	wf, p := s.reviewWorkflowID(c.Request.Context(), m)
-	if p == nil {
-		p = s.runUpdate(c.Request.Context(), wf, cycle.UpdateSaveReview, cycle.ReviewSubmission{CaseID: caseID, Answers: req.Answers, Final: req.Final, Source: "web"}, &stored)
-	}
+	stored, p := s.saveReview(c.Request.Context(), m, caseID, req.Answers, req.Final, "web")
 	if p != nil {
 		writeProblem(c, *p)
 		return
@@ -288,16 +288,12 @@ func (s *Server) acceptUpload(ctx context.Context, m memberAccess, data []byte) 
 	if bad[0] {
 		return saved, returned.Problems, nil
 	}
-	wf, p := s.reviewWorkflowID(ctx, m)
-	if p != nil {
-		return saved, returned.Problems, p
-	}
 	for caseID, answers := range returned.Reviews {
 		if bad[caseID] {
 			continue
 		}
-		var stored cycle.StoredReview
-		if p := s.runUpdate(ctx, wf, cycle.UpdateSaveReview, cycle.ReviewSubmission{CaseID: caseID, Answers: answers, Final: true, Source: "workbook"}, &stored); p != nil {
+		stored, p := s.saveReview(ctx, m, caseID, answers, true, "workbook")
+		if p != nil {
 			return saved, returned.Problems, p
 		}
 		saved = append(saved, stored)

@@ -95,8 +95,11 @@ func (s *Server) requireMember(c *gin.Context) {
 func (s *Server) checkLink(c *gin.Context) (memberAccess, *Problem) {
 	claims, err := s.links.Verify(c.Param("token"), time.Now())
 	if err != nil {
-		return memberAccess{}, &Problem{Status: http.StatusUnauthorized, Title: "This link does not work",
-			Detail: "Your personal link has expired or is not valid. Please ask your panel coordinator for a new one."}
+		r := linkRefusal{Status: http.StatusUnauthorized, Key: "member.invalid"}
+		if errors.Is(err, links.ErrExpired) { // still signed by us: it names the member
+			r.Langs = s.memberLinkLang(c, claims.MemberID)
+		}
+		return memberAccess{}, refuseLink(c, r)
 	}
 	l, err := s.deps.Store.MemberLink(c.Request.Context(), claims.MemberID, claims.CycleID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -105,12 +108,10 @@ func (s *Server) checkLink(c *gin.Context) (memberAccess, *Problem) {
 		return memberAccess{}, &p
 	}
 	if err != nil || !l.Active || l.Revoked {
-		return memberAccess{}, &Problem{Status: http.StatusForbidden, Title: "This link no longer works",
-			Detail: "access to this review cycle has ended. If you think this is wrong, please contact your panel coordinator"}
+		return memberAccess{}, refuseLink(c, linkRefusal{Status: http.StatusForbidden, Key: "member.ended", Langs: s.memberLinkLang(c, claims.MemberID)})
 	}
 	if claims.Epoch != l.Epoch {
-		return memberAccess{}, &Problem{Status: http.StatusForbidden, Title: "This link has been replaced",
-			Detail: "Your coordinator has sent you a new personal link. Please use the link in their latest email, or ask them for a new one."}
+		return memberAccess{}, refuseLink(c, linkRefusal{Status: http.StatusForbidden, Key: "member.replaced", Langs: s.memberLinkLang(c, claims.MemberID)})
 	}
 	return memberAccess{Claims: claims, Name: l.Name, PanelID: l.PanelID}, nil
 }

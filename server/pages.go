@@ -84,7 +84,7 @@ func render(c *gin.Context, status int, name string, p page) {
 	c.Header("Content-Security-Policy", "default-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'")
 	c.Status(status)
 	if err := pageTemplates.ExecuteTemplate(c.Writer, name, p); err != nil {
-		slog.Error("render page", "template", name, "error", err)
+		slog.ErrorContext(c.Request.Context(), "render page", "template", name, "error", err)
 	}
 }
 
@@ -168,7 +168,7 @@ func (s *Server) memberHomePage(c *gin.Context) {
 }
 
 func (s *Server) pageError(c *gin.Context, err error) {
-	slog.Error("page failed", "route", routeOf(c), "error", err)
+	slog.ErrorContext(c.Request.Context(), "page failed", "route", routeOf(c), "error", err)
 	errorPage(c, Problem{Status: http.StatusInternalServerError, Title: "Sorry, something went wrong",
 		Detail: "The problem has been logged. Please try again in a few minutes; nothing you saved has been lost."}, "", "")
 }
@@ -244,7 +244,7 @@ func (s *Server) memberCaseSubmit(c *gin.Context) {
 		show(http.StatusUnprocessableEntity, errs)
 		return
 	}
-	stored, p := s.saveReview(c.Request.Context(), m, v.CaseID, answers, final)
+	stored, p := s.saveReview(c.Request.Context(), m, v.CaseID, answers, final, "web")
 	if p != nil {
 		show(p.Status, []FieldError{{Field: "main", Message: p.Detail}})
 		return

@@ -1,14 +1,13 @@
 package server
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/lsip/scrutiny/cycle"
+	"github.com/lsip/scrutiny/i18n"
 	"github.com/lsip/scrutiny/reviewform"
 	"github.com/lsip/scrutiny/uktime"
 )
@@ -30,19 +29,24 @@ func isAutosave(c *gin.Context) bool { return c.GetHeader(autosaveHeader) == "1"
 // memberLinkFailed answers a member whose link no longer works. A review
 // form posted with such a link is not saved, so the answers typed are
 // shown back to copy, with what to do next, never a bare error that drops
-// them; the case summary is not shown again. Anything else gets the error
-// page.
+// them; the case summary is not shown again. Anything else gets the page
+// that explains a refused link. A link that names a member who can be
+// looked up is answered in their language.
 func memberLinkFailed(c *gin.Context, p Problem) {
+	if r, ok := linkRefusalOf(c); ok && len(r.Langs) == 1 {
+		c.Set(localizerKey, i18n.For(r.Langs[0]))
+		p = r.in(r.Langs[0])
+	}
 	review := c.Request.Method == http.MethodPost && c.FullPath() == "/m/:token/cases/:case"
 	switch {
 	case review && isAutosave(c):
 		c.JSON(p.Status, autosaveResult{Message: localizer(c).T("member.autosave.keep", "Reason", strings.TrimSuffix(lowerFirst(p.Detail), "."))})
 	case review:
-		form := reviewform.Default()
+		form := memberReviewForm(c)
 		render(c, p.Status, "member_unsaved.html", page{Title: localizer(c).T("member.unsaved.title"), Message: p.Detail,
-			Form: form, Answers: answersFromForm(c, form)})
+			Form: form, Answers: answersFromForm(c, form), L: localizer(c)})
 	default:
-		errorPage(c, p, "", "")
+		linkFailedPage(c, p)
 	}
 }
 
@@ -54,17 +58,6 @@ func lowerFirst(s string) string {
 	return string(s[0]+'a'-'A') + s[1:]
 }
 
-// saveReview sends a draft or a final review of one case to the member's
-// review workflow.
-func (s *Server) saveReview(ctx context.Context, m memberAccess, caseID int64, answers reviewform.Answers, final bool) (cycle.StoredReview, *Problem) {
-	var stored cycle.StoredReview
-	wf, p := s.reviewWorkflowID(ctx, m)
-	if p == nil {
-		p = s.runUpdate(ctx, wf, cycle.UpdateSaveReview, cycle.ReviewSubmission{CaseID: caseID, Answers: answers, Final: final, Source: "web"}, &stored)
-	}
-	return stored, p
-}
-
 // autosaveDraft saves what the member has typed so far as a draft, in the
 // background, and says how it went in words the script shows beside the
 // buttons. A background save never sends the review.
@@ -73,7 +66,7 @@ func (s *Server) autosaveDraft(c *gin.Context, m memberAccess, caseID int64, for
 		c.JSON(http.StatusUnprocessableEntity, autosaveResult{Message: localizer(c).T("member.autosave.failed", "Reason", problems[0].Message)})
 		return
 	}
-	if _, p := s.saveReview(c.Request.Context(), m, caseID, answers, false); p != nil {
+	if _, p := s.saveReview(c.Request.Context(), m, caseID, answers, false, "web"); p != nil {
 		c.JSON(p.Status, autosaveResult{Message: localizer(c).T("member.autosave.retry", "Reason", strings.TrimSuffix(lowerFirst(p.Detail), "."))})
 		return
 	}

@@ -2,12 +2,10 @@ package server
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/i18n"
 	"github.com/lsip/scrutiny/reviewform"
 )
@@ -53,34 +51,16 @@ func (p page) Time(t time.Time) string { return p.loc().Time(t) }
 // Date is a UK date in the page's language.
 func (p page) Date(t time.Time) string { return p.loc().Date(t) }
 
+// Month is a month and year in the page's language, as a case's
+// finalised month shows on a member's page.
+func (p page) Month(t time.Time) string { return p.loc().Month(t) }
+
 // Label names a strand, outcome, case category or action status by its
 // code in the page's language (see i18n.Localizer.Label), for the member
 // and owner templates: {{.Label "action_status" $r.Status}}. Staff pages
 // keep the domain's English labels.
 func (p page) Label(kind string, code any) string { return p.loc().Label(kind, fmt.Sprint(code)) }
 
-// Relabel is Label for the strands ("Race, Religion") and the outcome a
-// member's page data carries in English, as the strands table and
-// domain.OutcomeLabel word them: it finds each one's code, as the domain's
-// parsers do, and names it in the page's language. A word the domain does
-// not know shows the missing-key marker.
-func (p page) Relabel(kind, english string) string {
-	if english == "" {
-		return ""
-	}
-	words := strings.Split(english, ", ")
-	for i, w := range words {
-		switch kind {
-		case "strand":
-			if st, ok := domain.StrandByCode(w); ok {
-				w = st.Code
-			}
-		case "outcome":
-			if o, ok := domain.ParseOutcome(w); ok {
-				w = string(o)
-			}
-		}
-		words[i] = p.loc().Label(kind, w)
-	}
-	return strings.Join(words, ", ")
-}
+// Labels is Label for each of a list of codes, joined by commas, as a
+// case's strands show on a member's page: "Anabledd, Crefydd".
+func (p page) Labels(kind string, codes []string) string { return p.loc().Labels(kind, codes) }

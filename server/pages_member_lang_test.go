@@ -18,8 +18,8 @@ import (
 // agreement and the answers kept after a lost link.
 func memberPages(l *i18n.Localizer) map[string][]page {
 	when := time.Date(2026, 3, 2, 18, 0, 0, 0, time.UTC)
-	cases := []memberCase{{CaseID: 1, Reference: "WAL-1", Strands: "Race", Offence: "Assault", Outcome: "Conviction after guilty plea", Finalised: "May 2025", ReviewStatus: domain.ReviewDraft},
-		{CaseID: 2, Reference: "WAL-2", Strands: "Disability, Religion", Offence: "Harassment", Outcome: "Acquittal", Finalised: "June 2025", Conflicted: true}}
+	cases := []memberCase{{CaseID: 1, Reference: "WAL-1", Strands: "Race", StrandCodes: []string{"race"}, Offence: "Assault", Outcome: "Conviction after guilty plea", OutcomeCode: domain.ConvictionPlea, FinalisedOn: time.Date(2025, 5, 14, 0, 0, 0, 0, time.UTC), ReviewStatus: domain.ReviewDraft},
+		{CaseID: 2, Reference: "WAL-2", Strands: "Disability, Religion", StrandCodes: []string{"disability", "religion"}, Offence: "Harassment", Outcome: "Acquittal", OutcomeCode: domain.Acquittal, FinalisedOn: time.Date(2025, 6, 3, 0, 0, 0, 0, time.UTC), Conflicted: true}}
 	home := memberPage{Name: "Aled", Panel: "Wales LSIP", MeetingAt: when, DeadlineAt: when, Response: "apologies", Cases: cases}
 	released := home
 	released.Released, released.Response = true, "attending"
@@ -37,7 +37,7 @@ func memberPages(l *i18n.Localizer) map[string][]page {
 		"error.html":            {base(page{Title: "E", Message: "M", Next: "/m/t", NextLabel: l.T("member.back")})},
 		"owner.html": {base(page{Title: "A", Flash: "F", Page: ownerView{ActionID: 7, Facts: store.ActionMailFacts{Panel: "Wales LSIP", CaseRef: "WAL-1", Meeting: &when},
 			Record:   domain.ActionRecord{OwnerName: "Owain", ManagerName: "Mari", Status: domain.ActionOpen, Due: when, Response: "accepted", ExtensionTo: &when},
-			Timeline: []domain.TimelineEntry{{At: when, Actor: "owner", Kind: "progress_note", Detail: "D"}}, MinDueDate: "2026-03-03"},
+			Timeline: []domain.TimelineEntry{{At: when, Actor: "owner", Kind: "progress_note", Detail: "D"}, {At: when, Actor: "system", Kind: "reminder_sent", Detail: "Reminder to the owner"}}, MinDueDate: "2026-03-03"},
 			Errors: []FieldError{{Field: "progress", Message: "x"}}, FieldErrors: map[string]string{"progress": "x", "due": "y", "done-note": "z"}}),
 			base(page{Title: "A", Page: ownerView{ActionID: 7, Record: domain.ActionRecord{OwnerName: "Owain", Due: when}, MinDueDate: "2026-03-03"},
 				FieldErrors: map[string]string{"ext-reason": "x"}})},

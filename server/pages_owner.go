@@ -14,6 +14,7 @@ import (
 	"github.com/lsip/scrutiny/action"
 	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/i18n"
+	"github.com/lsip/scrutiny/links"
 	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/uktime"
 )
@@ -53,7 +54,7 @@ func (s *Server) ownerPageRoutes() {
 func (s *Server) requireOwnerPage(c *gin.Context) {
 	oa, p := s.checkOwnerLink(c)
 	if p != nil {
-		errorPage(c, *p, "", "")
+		linkFailedPage(c, *p)
 		c.Abort()
 		return
 	}
@@ -72,8 +73,11 @@ func (s *Server) checkOwnerLink(c *gin.Context) (ownerAccess, *Problem) {
 	ctx := c.Request.Context()
 	claims, err := s.links.VerifyOwner(c.Param("token"), time.Now())
 	if err != nil {
-		return ownerAccess{}, &Problem{Status: http.StatusUnauthorized, Title: "This link does not work",
-			Detail: "This link has expired or is not valid. The latest email about your action has a link that works; or ask the action's manager to resend it."}
+		r := linkRefusal{Status: http.StatusUnauthorized, Key: "owner.invalid"}
+		if errors.Is(err, links.ErrExpired) { // still signed by us: it names the action
+			r.Langs = s.ownerLinkLang(c, claims.ActionID)
+		}
+		return ownerAccess{}, refuseLink(c, r)
 	}
 	rec, err := s.deps.Store.ActionRecord(ctx, claims.ActionID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -81,21 +85,23 @@ func (s *Server) checkOwnerLink(c *gin.Context) (ownerAccess, *Problem) {
 		p := serverProblem
 		return ownerAccess{}, &p
 	}
-	refuse := func(reason string, p Problem) (ownerAccess, *Problem) {
+	refuse := func(reason string, r linkRefusal) (ownerAccess, *Problem) {
 		if err := s.deps.Store.Audit(ctx, "owner link", "owner_link_refused", "action", strconv.FormatInt(claims.ActionID, 10), map[string]any{"reason": reason}); err != nil {
 			slog.Error("audit owner link", "action", claims.ActionID, "error", err)
 		}
-		return ownerAccess{}, &p
+		r.Status = http.StatusForbidden
+		return ownerAccess{}, refuseLink(c, r)
 	}
 	switch {
 	case err != nil:
-		return refuse("missing", Problem{Status: http.StatusForbidden, Title: "This link no longer works", Detail: "The action it was for no longer exists."})
+		return refuse("missing", linkRefusal{Key: "owner.missing"})
 	case !claims.Names(rec.OwnerEmail):
-		return refuse("reassigned", Problem{Status: http.StatusForbidden, Title: "This link no longer works",
-			Detail: "Action A-" + strconv.FormatInt(claims.ActionID, 10) + " now has another owner. If you think this is wrong, please contact its manager, " + rec.ManagerName + "."})
+		// The language stored is the new owner's, not that of the person
+		// the link was for: both languages.
+		return refuse("reassigned", linkRefusal{Key: "owner.reassigned", Data: map[string]any{"ID": claims.ActionID, "Manager": rec.ManagerName}})
 	case !slices.Contains(store.OutstandingActions, rec.Status):
-		return refuse("closed", Problem{Status: http.StatusForbidden, Title: "This action is closed",
-			Detail: "Action A-" + strconv.FormatInt(claims.ActionID, 10) + " is " + rec.Status.Label() + ", so there is nothing more to do here. Thank you."})
+		return refuse("closed", linkRefusal{Key: "owner.closed", Data: map[string]any{"ID": claims.ActionID, "Status": string(rec.Status)},
+			Langs: s.ownerLinkLang(c, claims.ActionID)})
 	}
 	return ownerAccess{ActionID: claims.ActionID, Email: rec.OwnerEmail, Record: rec}, nil
 }

@@ -65,7 +65,7 @@ func notFound(c *gin.Context, what string) {
 // internalError logs err and answers with a generic problem: SQL, stack
 // traces and internal names never reach the caller.
 func internalError(c *gin.Context, err error) {
-	slog.Error("request failed", "route", routeOf(c), "error", err)
+	slog.ErrorContext(c.Request.Context(), "request failed", "route", routeOf(c), "error", err)
 	writeProblem(c, serverProblem)
 }
 

@@ -51,6 +51,8 @@ func New(deps Deps) *Server {
 	if err := s.engine.SetTrustedProxies(deps.Config.TrustedProxies); err != nil {
 		slog.Error("TRUSTED_PROXIES", "error", err)
 	}
+	// Every request is observed first: its ID, access log and latency.
+	s.engine.Use(s.observers()...)
 	// Rates are checked before any body is read, and bodies are capped
 	// before any handler or middleware reads a form.
 	s.engine.Use(recoverPanics, s.securityHeaders, s.limitRates, limitBodies, idempotencyKey)

@@ -34,6 +34,9 @@ func (s *Server) statusOf(ctx context.Context, cr domain.CycleRef) (cycle.CycleS
 			if err := v.Get(&st); err != nil {
 				return st, fmt.Errorf("read the status of cycle %d: %w", cr.ID, err)
 			}
+			if err := s.countReviews(ctx, &st); err != nil {
+				return st, err
+			}
 			return st, s.noteDelayedMail(ctx, &st)
 		}
 		if running, derr := s.workflowRunning(tctx, cr.WorkflowID); running || derr != nil {
@@ -41,6 +44,26 @@ func (s *Server) statusOf(ctx context.Context, cr domain.CycleRef) (cycle.CycleS
 		}
 	}
 	return s.deps.Store.StoredCycleStatus(ctx, cr.ID)
+}
+
+// countReviews puts each member's review counts from the store, where
+// every save lands, into the running cycle's status: the workflow hears of
+// no saves made directly (store.SaveMemberReview).
+func (s *Server) countReviews(ctx context.Context, st *cycle.CycleStatus) error {
+	counts, err := s.deps.Store.ReviewProgress(ctx, st.CycleID)
+	if err != nil {
+		return err
+	}
+	byMember := make(map[int64]cycle.ReviewProgress, len(counts))
+	for _, p := range counts {
+		byMember[p.MemberID] = p
+	}
+	for i, m := range st.Members {
+		if p, ok := byMember[m.MemberID]; ok {
+			st.Members[i].ReviewProgress = p
+		}
+	}
+	return nil
 }
 
 // noteDelayedMail tells the coordinator, among the running cycle's

@@ -54,7 +54,7 @@ func (s *Server) runUpdate(ctx context.Context, workflowID, name string, arg, re
 		p := unreachableProblem
 		return &p
 	}
-	slog.Error("workflow update failed", "workflow", workflowID, "update", name, "error", err)
+	slog.ErrorContext(ctx, "workflow update failed", "workflow", workflowID, "update", name, "error", err)
 	p := serverProblem
 	return &p
 }

@@ -28,6 +28,9 @@ type NewCycle struct {
 	StartedBy        string
 	CoordinatorName  string
 	CoordinatorEmail string
+	// DirectReviews has the server save reviews straight into the store
+	// (SaveMemberReview) rather than through the member's review workflow.
+	DirectReviews bool
 }
 
 // Cycle loads a cycle with its panel, Area and meeting.
@@ -91,11 +94,11 @@ func (q *Queries) CreateCycle(ctx context.Context, c NewCycle) (id int64, insert
 		return 0, false, fmt.Errorf("create cycle: %w", err)
 	}
 	err = q.db.QueryRow(ctx, `INSERT INTO cycles (panel_id, workflow_id, window_start, window_end, theme, quotas, reserves_per_stratum,
-			schedule, started_by, coordinator_name, coordinator_email, stage, theme_filter)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+			schedule, started_by, coordinator_name, coordinator_email, stage, theme_filter, reviews_direct)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 		ON CONFLICT (workflow_id) DO UPDATE SET workflow_id = EXCLUDED.workflow_id RETURNING id, (xmax = 0)`,
 		c.PanelID, c.WorkflowID, c.WindowStart, c.WindowEnd, c.Theme, quotas, c.ReservesPerStratum, c.Schedule,
-		c.StartedBy, c.CoordinatorName, c.CoordinatorEmail, domain.StageSelecting, theme).Scan(&id, &inserted)
+		c.StartedBy, c.CoordinatorName, c.CoordinatorEmail, domain.StageSelecting, theme, c.DirectReviews).Scan(&id, &inserted)
 	if err != nil {
 		return 0, false, fmt.Errorf("create cycle: %w", err)
 	}

@@ -90,10 +90,11 @@ func (q *Queries) MemberCycle(ctx context.Context, cycleID, memberID int64) (dom
 func (q *Queries) PackCases(ctx context.Context, cycleID, memberID int64) ([]domain.PackCase, error) {
 	return queryAll(ctx, q.db, "list a member's cases", func(r pgx.CollectableRow) (domain.PackCase, error) {
 		var x domain.PackCase
-		return x, r.Scan(&x.CaseID, &x.Reference, &x.Strands, &x.Offence, &x.Outcome, &x.Finalised, &x.ReviewStatus, &x.Conflicted)
+		return x, r.Scan(&x.CaseID, &x.Reference, &x.Strands, &x.StrandCodes, &x.Offence, &x.Outcome, &x.Finalised, &x.FinalisedOn, &x.ReviewStatus, &x.Conflicted)
 	}, `SELECT c.id, c.reference,
 			(SELECT string_agg(s.label, ', ' ORDER BY s.label) FROM case_strands cs JOIN strands s ON s.code = cs.strand WHERE cs.case_id = c.id),
-			c.principal_offence, c.outcome, to_char(c.finalised_on, 'FMMonth YYYY'), coalesce(r.status, ''),
+			(SELECT coalesce(array_agg(s.code ORDER BY s.label), '{}') FROM case_strands cs JOIN strands s ON s.code = cs.strand WHERE cs.case_id = c.id),
+			c.principal_offence, c.outcome, to_char(c.finalised_on, 'FMMonth YYYY'), c.finalised_on, coalesce(r.status, ''),
 			EXISTS (SELECT 1 FROM conflicts WHERE cycle_id = cc.cycle_id AND member_id = $2 AND case_id = c.id)
 		FROM cycle_cases cc JOIN cases c ON c.id = cc.case_id
 		LEFT JOIN reviews r ON r.cycle_id = cc.cycle_id AND r.case_id = c.id AND r.member_id = $2

@@ -5,6 +5,8 @@
 package worker
 
 import (
+	"time"
+
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
@@ -28,7 +30,8 @@ import (
 	"github.com/lsip/scrutiny/store"
 )
 
-// Deps are what the activities of every context need.
+// Deps are what the activities of every context need, and the worker's
+// limits.
 type Deps struct {
 	Store  *store.Store
 	Mailer *mailer.Sender
@@ -38,12 +41,37 @@ type Deps struct {
 	// AttachPacks sends each member's workbook attached to the email;
 	// otherwise the email carries only the personal link.
 	AttachPacks bool
+	// Limits bound what the worker runs at once and how long it waits for
+	// activities in flight when stopped.
+	Limits Limits
+}
+
+// Limits bound one worker process. A zero field means the SDK's default.
+type Limits struct {
+	// MaxActivities is how many activities run at once.
+	MaxActivities int
+	// MaxWorkflowTasks is how many workflow tasks run at once.
+	MaxWorkflowTasks int
+	// StopTimeout is how long Stop waits for the activities in flight to
+	// finish and report their results before cancelling them. Zero
+	// cancels them at once, leaving Temporal to retry them elsewhere
+	// after their timeout.
+	StopTimeout time.Duration
+}
+
+// Options are the SDK worker options that apply l.
+func (l Limits) Options() sdkworker.Options {
+	return sdkworker.Options{
+		MaxConcurrentActivityExecutionSize:     l.MaxActivities,
+		MaxConcurrentWorkflowTaskExecutionSize: l.MaxWorkflowTasks,
+		WorkerStopTimeout:                      l.StopTimeout,
+	}
 }
 
 // New returns a worker on taskQueue with every workflow and activity
-// registered. The caller starts and stops it.
+// registered, within d.Limits. The caller starts and stops it.
 func New(c client.Client, taskQueue string, d Deps) sdkworker.Worker {
-	w := sdkworker.New(c, taskQueue, sdkworker.Options{})
+	w := sdkworker.New(c, taskQueue, d.Limits.Options())
 	RegisterWorkflows(w)
 	RegisterActivities(w, c, taskQueue, d)
 	return w

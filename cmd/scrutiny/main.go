@@ -20,19 +20,20 @@ type command struct {
 	run     func(ctx context.Context, args []string) error
 }
 
+// commands lists every subcommand: the dev-only ones (devCommands, empty
+// in a `-tags production` build, which leaves the embedded Temporal server
+// out of the binary) and those every build has.
 func commands() []command {
-	return []command{
-		{"dev", "run everything on embedded defaults: PostgreSQL, Temporal, mail catcher, worker, API and pages, demo data", runDev},
+	return append(devCommands(), []command{
 		{"server", "serve the API and web pages (needs DATABASE_URL and TEMPORAL_ADDRESS)", runServer},
 		{"worker", "run the Temporal worker (needs DATABASE_URL, TEMPORAL_ADDRESS and SMTP_*)", runWorker},
 		{"migrate", "apply database migrations (safe to run from several processes at once)", runMigrate},
 		{"import", "import data: `scrutiny import cases FILE.csv|FILE.xlsx`", runImport},
 		{"demo", "load the synthetic demo dataset into an empty database", runDemo},
 		{"users", "create the first admin: `scrutiny users create -admin EMAIL` prints a sign-in link", runUsers},
-		{"load", "run N review cycles at once through the API on the embedded stack and account for every review and email", runLoad},
 		{"probe", "exit 0 if a URL answers 200 (container health checks have no curl)", runProbe},
 		{"draw", "check a published draw: `scrutiny draw verify [FILE]` re-runs it from its seed (docs/selection.md)", runDraw},
-	}
+	}...)
 }
 
 func main() {

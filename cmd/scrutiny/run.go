@@ -2,11 +2,16 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"time"
 
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
 	"github.com/lsip/scrutiny/config"
@@ -23,6 +28,8 @@ import (
 var (
 	envDatabase  = "DATABASE_URL         PostgreSQL connection URL (required outside dev); MIGRATE_DATABASE_URL the schema owner's, for migrations (default DATABASE_URL)"
 	envTemporal  = "TEMPORAL_ADDRESS     Temporal frontend host:port (default 127.0.0.1:7233); TEMPORAL_NAMESPACE (default), TEMPORAL_TASK_QUEUE (scrutiny)"
+	envTLS       = "TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY, TEMPORAL_TLS_CA, TEMPORAL_TLS_SERVER_NAME  mTLS to Temporal; TEMPORAL_API_KEY for Temporal Cloud"
+	envWorker    = "WORKER_MAX_ACTIVITIES, WORKER_MAX_WORKFLOW_TASKS  concurrency; SHUTDOWN_TIMEOUT how long a stop waits for activities in flight"
 	envHTTP      = "HTTP_ADDR            listen address (default 127.0.0.1:8080); PUBLIC_URL base of links in emails"
 	envSMTP      = "SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD, SMTP_TLS (none|starttls|tls), MAIL_FROM"
 	envLinks     = "LINK_SIGNING_KEY     HMAC key (32+ characters) for members' personal links; PAYLOAD_KEYS id:base64key,... sealing Temporal payloads"
@@ -62,23 +69,149 @@ func openStore(ctx context.Context, cfg config.Config) (*store.Store, error) {
 	return st, nil
 }
 
-// dialTemporal connects to Temporal with the payload codec of
-// PAYLOAD_KEYS, so that everything this process (server or worker) puts
-// into workflow history is sealed, and what it reads back is opened.
-func dialTemporal(ctx context.Context, cfg config.Config) (client.Client, error) {
+// temporalOptions are the options of every Temporal client this process
+// makes (server or worker): the address and namespace, TLS and the API key
+// when configured, and the payload codec of PAYLOAD_KEYS, so that
+// everything the process puts into workflow history is sealed, and what it
+// reads back is opened.
+func temporalOptions(cfg config.Config) (client.Options, error) {
 	codec, err := payloadcrypt.FromConfig(cfg.PayloadKeys)
+	if err != nil {
+		return client.Options{}, err
+	}
+	tlsConfig, err := temporalTLS(cfg)
+	if err != nil {
+		return client.Options{}, err
+	}
+	o := client.Options{
+		HostPort:          cfg.TemporalAddress,
+		Namespace:         cfg.TemporalNamespace,
+		DataConverter:     codec.DataConverter(),
+		ConnectionOptions: client.ConnectionOptions{TLS: tlsConfig},
+	}
+	if cfg.TemporalAPIKey != "" {
+		o.Credentials = client.NewAPIKeyStaticCredentials(cfg.TemporalAPIKey)
+	}
+	return temporalClientOptions(o), nil
+}
+
+// temporalTLS is the TLS configuration of the connection to Temporal, or
+// nil for plain gRPC. TLS is on when a client certificate, a CA, a server
+// name or an API key (Temporal Cloud takes API keys only over TLS) is
+// configured. Without TEMPORAL_TLS_CA the frontend's certificate is checked
+// against the system's CAs. Each file's problem names its variable.
+func temporalTLS(cfg config.Config) (*tls.Config, error) {
+	if cfg.TemporalTLSCert == "" && cfg.TemporalTLSCA == "" && cfg.TemporalTLSServerName == "" && cfg.TemporalAPIKey == "" {
+		return nil, nil
+	}
+	t := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: cfg.TemporalTLSServerName}
+	if cfg.TemporalTLSCert != "" {
+		certPEM, err := readPEM("TEMPORAL_TLS_CERT", cfg.TemporalTLSCert)
+		if err != nil {
+			return nil, err
+		}
+		keyPEM, err := readPEM("TEMPORAL_TLS_KEY", cfg.TemporalTLSKey)
+		if err != nil {
+			return nil, err
+		}
+		cert, err := tls.X509KeyPair(certPEM, keyPEM)
+		if err != nil {
+			return nil, fmt.Errorf("TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY: %w", err)
+		}
+		_ = cert
+	}
+	if cfg.TemporalTLSCA != "" {
+		caPEM, err := readPEM("TEMPORAL_TLS_CA", cfg.TemporalTLSCA)
+		if err != nil {
+			return nil, err
+		}
+		t.RootCAs = x509.NewCertPool()
+		if !t.RootCAs.AppendCertsFromPEM(caPEM) {
+			return nil, fmt.Errorf("TEMPORAL_TLS_CA: %s holds no PEM certificate", cfg.TemporalTLSCA)
+		}
+	}
+	return t, nil
+}
+
+// readPEM reads the PEM file named by the variable, and reports a missing
+// file or one holding no PEM block under the variable's name.
+func readPEM(variable, path string) ([]byte, error) {
+	if path == "" {
+		return nil, fmt.Errorf("%s is not set", variable)
+	}
+	body, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", variable, err)
+	}
+	if block, _ := pem.Decode(body); block == nil {
+		return nil, fmt.Errorf("%s: %s is not a PEM file", variable, path)
+	}
+	return body, nil
+}
+
+// dialTemporal connects to Temporal once, failing when it does not answer.
+func dialTemporal(ctx context.Context, cfg config.Config) (client.Client, error) {
+	opts, err := temporalOptions(cfg)
 	if err != nil {
 		return nil, err
 	}
-	c, err := client.DialContext(ctx, temporalClientOptions(client.Options{
-		HostPort:      cfg.TemporalAddress,
-		Namespace:     cfg.TemporalNamespace,
-		DataConverter: codec.DataConverter(),
-	}))
+	c, err := client.DialContext(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("connect to Temporal at %s: %w", cfg.TemporalAddress, err)
 	}
 	return c, nil
+}
+
+// lazyTemporal returns a client that connects on its first call and
+// reconnects by itself, so that the server starts while Temporal is down;
+// /readyz reports whether it answers.
+func lazyTemporal(_ context.Context, cfg config.Config) (client.Client, error) {
+	opts, err := temporalOptions(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return client.NewLazyClient(opts)
+}
+
+// dialRetryMax caps the wait between a worker's attempts to reach Temporal.
+const dialRetryMax = 30 * time.Second
+
+// dialTemporalRetrying dials until Temporal answers or ctx ends, logging
+// each failure and waiting twice as long after each, up to dialRetryMax,
+// so that a worker started before Temporal waits for it rather than exits.
+// What retrying would not mend fails at once: a configuration problem (a
+// certificate file, the payload keys) or an answer refusing the
+// credentials.
+func dialTemporalRetrying(ctx context.Context, cfg config.Config) (client.Client, error) {
+	opts, err := temporalOptions(cfg)
+	if err != nil {
+		return nil, err
+	}
+	wait := time.Second
+	for {
+		c, err := client.DialContext(ctx, opts)
+		if err == nil {
+			return c, nil
+		}
+		if ctx.Err() != nil || !temporalUnreachable(err) {
+			return nil, fmt.Errorf("connect to Temporal at %s: %w", cfg.TemporalAddress, err)
+		}
+		logger.Warn("Temporal unreachable; retrying", "address", cfg.TemporalAddress, "retry_in", wait.String(), "error", err)
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("connect to Temporal at %s: %w", cfg.TemporalAddress, err)
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, dialRetryMax)
+	}
+}
+
+// temporalUnreachable reports whether err says Temporal could not be
+// reached, or did not answer in time, rather than that it answered no.
+func temporalUnreachable(err error) bool {
+	var unavailable *serviceerror.Unavailable
+	var deadline *serviceerror.DeadlineExceeded
+	return errors.As(err, &unavailable) || errors.As(err, &deadline) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // newSigner makes the signer of members' personal links from the
@@ -91,8 +224,9 @@ func newSigner(cfg config.Config) (*links.Signer, error) {
 	return signer, nil
 }
 
-// workerDeps builds what the activities need: the store, the SMTP sender
-// and the link signer.
+// workerDeps builds what the worker needs: for the activities the store,
+// the SMTP sender and the link signer; for itself its concurrency and how
+// long a stop waits for activities in flight (SHUTDOWN_TIMEOUT).
 func workerDeps(cfg config.Config, st *store.Store) (worker.Deps, error) {
 	m, err := mailer.New(mailer.Config{
 		Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUsername, Password: cfg.SMTPPassword,
@@ -105,13 +239,14 @@ func workerDeps(cfg config.Config, st *store.Store) (worker.Deps, error) {
 	if err != nil {
 		return worker.Deps{}, err
 	}
-	return worker.Deps{Store: st, Mailer: m, Links: signer, PublicURL: cfg.PublicURL, AttachPacks: cfg.PackDelivery == "attach"}, nil
+	return worker.Deps{Store: st, Mailer: m, Links: signer, PublicURL: cfg.PublicURL, AttachPacks: cfg.PackDelivery == "attach",
+		Limits: worker.Limits{MaxActivities: cfg.WorkerActivities, MaxWorkflowTasks: cfg.WorkerWorkflowTasks, StopTimeout: cfg.ShutdownTimeout}}, nil
 }
 
 // connect checks the production settings and opens what the server and the
-// worker both need: the migrated store and a Temporal client that seals
-// payloads. The caller closes the store and the client.
-func connect(ctx context.Context, cfg config.Config) (*store.Store, client.Client, error) {
+// worker both need: the migrated store and, through dial, a Temporal client
+// that seals payloads. The caller closes the store and the client.
+func connect(ctx context.Context, cfg config.Config, dial func(context.Context, config.Config) (client.Client, error)) (*store.Store, client.Client, error) {
 	if err := cfg.RequireProduction(); err != nil {
 		return nil, nil, err
 	}
@@ -119,7 +254,7 @@ func connect(ctx context.Context, cfg config.Config) (*store.Store, client.Clien
 	if err != nil {
 		return nil, nil, err
 	}
-	tc, err := dialTemporal(ctx, cfg)
+	tc, err := dial(ctx, cfg)
 	if err != nil {
 		st.Close()
 		return nil, nil, err
@@ -164,7 +299,7 @@ func serveHTTP(ctx context.Context, addr string, h http.Handler, timeout time.Du
 }
 
 func runServer(ctx context.Context, args []string) error {
-	fs := newFlags("server", "server [-http ADDR]", envDatabase, envTemporal, envHTTP, envLinks)
+	fs := newFlags("server", "server [-http ADDR]", envDatabase, envTemporal, envTLS, envHTTP, envLinks)
 	cfg, err := loadConfig()
 	if err != nil {
 		return err
@@ -182,7 +317,10 @@ func runServer(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, tc, err := connect(ctx, cfg)
+	// The server needs Temporal only to answer requests: it starts while
+	// Temporal is down, /readyz answers 503 until Temporal does, and the
+	// client reconnects by itself.
+	st, tc, err := connect(ctx, cfg, lazyTemporal)
 	if err != nil {
 		return err
 	}
@@ -193,7 +331,7 @@ func runServer(ctx context.Context, args []string) error {
 }
 
 func runWorker(ctx context.Context, args []string) error {
-	fs := newFlags("worker", "worker", envDatabase, envTemporal, envSMTP, envLinks)
+	fs := newFlags("worker", "worker", envDatabase, envTemporal, envTLS, envWorker, envSMTP, envLinks)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -206,7 +344,7 @@ func runWorker(ctx context.Context, args []string) error {
 		return err
 	}
 	defer stop()
-	st, tc, err := connect(ctx, cfg)
+	st, tc, err := connect(ctx, cfg, dialTemporalRetrying)
 	if err != nil {
 		return err
 	}
@@ -226,8 +364,11 @@ func runWorker(ctx context.Context, args []string) error {
 	if err := retention.EnsureSchedule(ctx, tc, cfg.TaskQueue, cfg.RetentionEnabled, cfg.RetentionAfter); err != nil {
 		return err
 	}
-	logger.Info("worker running", "task_queue", cfg.TaskQueue)
+	logger.Info("worker running", "task_queue", cfg.TaskQueue, "max_activities", cfg.WorkerActivities, "max_workflow_tasks", cfg.WorkerWorkflowTasks)
 	<-ctx.Done()
+	// Stop waits up to SHUTDOWN_TIMEOUT for the activities in flight to
+	// finish and report their results before it returns.
+	logger.Info("worker stopping", "wait_for_activities", cfg.ShutdownTimeout.String())
 	w.Stop()
 	return nil
 }

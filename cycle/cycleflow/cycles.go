@@ -64,6 +64,7 @@ func (a *Activities) CreateCycle(ctx context.Context, in CreateCycleInput) (int6
 		Quotas:             domain.CycleQuotas{PerStrand: in.Quotas, Total: in.TotalQuota, WidenMonths: in.WidenMonths},
 		ReservesPerStratum: in.ReservesPerStratum, Schedule: sched,
 		StartedBy: in.StartedBy, CoordinatorName: in.CoordinatorName, CoordinatorEmail: in.CoordinatorEmail,
+		DirectReviews: in.DirectReviews,
 	})
 	if err != nil {
 		if c, ok := store.IsUniqueViolation(err); ok && c == "cycles_one_live_per_window" {

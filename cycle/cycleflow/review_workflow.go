@@ -77,8 +77,12 @@ func (r *memberReview) setup(ctx workflow.Context) error {
 	if err := workflow.SetQueryHandler(ctx, cycle.QueryReview, func() (map[int64]domain.ReviewStatus, error) { return r.status, nil }); err != nil {
 		return err
 	}
-	if err := workflow.SetUpdateHandlerWithOptions(ctx, cycle.UpdateSaveReview, r.save, workflow.UpdateHandlerOptions{Validator: r.validate}); err != nil {
-		return err
+	// A direct review is saved by the server into the store; only a
+	// review of a cycle started before that takes saves here.
+	if !r.in.Direct {
+		if err := workflow.SetUpdateHandlerWithOptions(ctx, cycle.UpdateSaveReview, r.save, workflow.UpdateHandlerOptions{Validator: r.validate}); err != nil {
+			return err
+		}
 	}
 	r.signals = []reviewSignal{
 		{workflow.GetSignalChannel(ctx, cycle.SignalRescheduleReview), r.reschedule},
@@ -241,21 +245,27 @@ func (r *memberReview) run(ctx workflow.Context) bool {
 	return false
 }
 
-// remind emails the member if any review is still outstanding. Members who
-// have finished are never reminded.
+// remind emails the member if any review is still outstanding or in
+// draft. Members who have finished are never reminded. A direct review's
+// counts are in the store, which the activity asks.
 func (r *memberReview) remind(ctx workflow.Context, offset time.Duration) {
-	outstanding := r.progress().Outstanding + r.progress().Drafts
-	if outstanding == 0 {
-		return
+	in := ReminderInput{CycleID: r.in.CycleID, MemberID: r.in.MemberID, Deadline: r.in.Deadline,
+		Key: fmt.Sprintf("%s/%s", r.in.Deadline.UTC().Format(time.RFC3339), offset)}
+	queue := a.QueueReminderIfUnfinished
+	if !r.in.Direct {
+		if in.Outstanding = r.progress().Outstanding + r.progress().Drafts; in.Outstanding == 0 {
+			return
+		}
+		queue = a.QueueReminder
 	}
 	actx := flowopts.Activity(ctx)
 	var ref outbox.Ref
-	if err := workflow.ExecuteActivity(actx, a.QueueReminder, ReminderInput{
-		CycleID: r.in.CycleID, MemberID: r.in.MemberID, Deadline: r.in.Deadline,
-		Outstanding: outstanding, Key: fmt.Sprintf("%s/%s", r.in.Deadline.UTC().Format(time.RFC3339), offset),
-	}).Get(ctx, &ref); err != nil {
+	if err := workflow.ExecuteActivity(actx, queue, in).Get(ctx, &ref); err != nil {
 		workflow.GetLogger(ctx).Error("queue reminder", "error", err)
 		return
+	}
+	if ref.OutboxID == 0 {
+		return // a direct review with nothing unfinished
 	}
 	var result domain.MailStatus
 	if err := workflow.ExecuteActivity(actx, delivery.DeliverMail, ref.OutboxID).Get(ctx, &result); err != nil {
@@ -336,10 +346,11 @@ func (r *memberReview) progress() cycle.ReviewProgress {
 	return p
 }
 
-// report tells the cycle how this member is getting on.
+// report tells the cycle how this member is getting on. A direct
+// review's counts are read from the store by whoever shows them.
 func (r *memberReview) report(ctx workflow.Context) {
 	parent := workflow.GetInfo(ctx).ParentWorkflowExecution
-	if parent == nil {
+	if parent == nil || r.in.Direct {
 		return
 	}
 	_ = workflow.SignalExternalWorkflow(ctx, parent.ID, "", cycle.SignalReviewProgress, r.progress()).Get(ctx, nil)

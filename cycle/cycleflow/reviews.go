@@ -16,41 +16,28 @@ import (
 	"github.com/lsip/scrutiny/store"
 )
 
-// SaveReview stores a draft or a submission as a new version, kept in
-// review_versions. A draft saved after a submission keeps the case
-// submitted but still records the new answers. A save that changes
-// nothing (a retried activity) adds no version. A case removed from the
-// member's pack cannot be saved.
+// SaveReview stores a draft or a submission as a new version (see
+// store.Tx.RecordReview); a case removed from the member's pack cannot be
+// saved. Cycles started before reviews were saved directly by the server
+// still save through their member's review workflow, and so here.
 func (a *Activities) SaveReview(ctx context.Context, in ReviewInput) (cycle.StoredReview, error) {
 	answers, err := json.Marshal(in.Answers)
 	if err != nil {
 		return cycle.StoredReview{}, err
 	}
 	key := store.ReviewKey{CycleID: in.CycleID, MemberID: in.MemberID, CaseID: in.CaseID}
-	out := cycle.StoredReview{CaseID: in.CaseID}
+	var saved store.ReviewState
 	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
-		cur, err := tx.LockReview(ctx, key, answers)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && cur.Removed) {
-			return temporal.NewNonRetryableApplicationError("this case is not in the member's pack", "NotInPack", nil)
-		}
-		if err != nil {
-			return err
-		}
-		status := domain.ReviewDraft
-		if in.Final || cur.Status == domain.ReviewSubmitted {
-			status = domain.ReviewSubmitted
-		}
-		saved := cur.ReviewState
-		if !cur.SameAnswers || status != cur.Status || cur.Version == 0 || (in.Late && !cur.Late) {
-			saved, err = tx.SaveReview(ctx, key, store.ReviewSave{Status: status, Answers: answers, Late: in.Late, Final: in.Final, Source: in.Source})
-			if err != nil {
-				return err
-			}
-		}
-		out.Status, out.Version, out.Late, out.UpdatedAt = string(saved.Status), saved.Version, saved.Late, saved.UpdatedAt
-		return nil
+		saved, err = tx.RecordReview(ctx, key, answers, in.Final, in.Late, in.Source)
+		return err
 	})
-	return out, err
+	if errors.Is(err, store.ErrNotInPack) {
+		return cycle.StoredReview{}, temporal.NewNonRetryableApplicationError("this case is not in the member's pack", "NotInPack", nil)
+	}
+	if err != nil {
+		return cycle.StoredReview{}, err
+	}
+	return cycle.StoredReview{CaseID: in.CaseID, Status: string(saved.Status), Version: saved.Version, Late: saved.Late, UpdatedAt: saved.UpdatedAt}, nil
 }
 
 // QueueReminder queues one reminder to a member with reviews outstanding.
@@ -69,6 +56,18 @@ func (a *Activities) QueueReminder(ctx context.Context, in ReminderInput) (outbo
 		return outbox.Ref{}, err
 	}
 	return c.queue(ctx, a.Store, fmt.Sprintf("reminder/%d/%d/%s", c.ID, m.ID, in.Key), m, subject, body, nil, "")
+}
+
+// QueueReminderIfUnfinished queues one reminder to a member of a cycle
+// whose reviews are saved directly, if the store holds any of their
+// reviews unfinished; otherwise it queues nothing and returns a zero Ref.
+func (a *Activities) QueueReminderIfUnfinished(ctx context.Context, in ReminderInput) (outbox.Ref, error) {
+	n, err := a.Store.UnfinishedReviews(ctx, in.CycleID, in.MemberID)
+	if err != nil || n == 0 {
+		return outbox.Ref{}, err
+	}
+	in.Outstanding = n
+	return a.QueueReminder(ctx, in)
 }
 
 // RecordNonReturns marks every review still missing at the deadline as not

@@ -31,6 +31,9 @@ type CreateCycleInput struct {
 	Schedule           cycle.Schedule `json:"schedule"`
 	// ThemeFilter is the cycle's theme, stored with it for the draw.
 	ThemeFilter *domain.ThemeFilter `json:"theme_filter,omitempty"`
+	// DirectReviews is stored with the cycle, so the server knows to save
+	// its reviews itself (cycle.CycleInput.DirectReviews).
+	DirectReviews bool `json:"direct_reviews,omitempty"`
 }
 
 // SelectInput asks for the seeded draw of a cycle.

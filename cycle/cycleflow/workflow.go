@@ -157,7 +157,7 @@ func (c *cycleRun) run(ctx workflow.Context) error {
 		Quotas: c.in.Quotas, TotalQuota: c.in.TotalQuota, ReservesPerStratum: c.in.ReservesPerStratum,
 		WidenMonths: c.in.WidenMonths, StartedBy: c.in.StartedBy,
 		CoordinatorName: c.in.CoordinatorName, CoordinatorEmail: c.in.CoordinatorEmail, Schedule: schedule,
-		ThemeFilter: c.in.ThemeFilter,
+		ThemeFilter: c.in.ThemeFilter, DirectReviews: c.in.DirectReviews,
 	}).Get(ctx, &c.status.CycleID); err != nil {
 		return fmt.Errorf("create cycle: %w", err)
 	}
@@ -336,7 +336,7 @@ func (c *cycleRun) releasePacks(ctx workflow.Context) error {
 		fut := workflow.ExecuteChildWorkflow(child, cycle.MemberReviewWorkflowName, cycle.MemberReviewInput{
 			CycleID: c.status.CycleID, MemberID: r.MemberID, CaseIDs: pack.CaseIDs,
 			Deadline: c.status.Schedule.ReviewsDue, MeetingStart: c.status.Schedule.Meeting,
-			Reminders: c.timing.Reminders,
+			Reminders: c.timing.Reminders, Direct: c.in.DirectReviews,
 		})
 		if err := fut.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
 			return fmt.Errorf("start review of member %d: %w", r.MemberID, err)

@@ -33,6 +33,7 @@ type world struct {
 	mu          sync.Mutex
 	calls       map[string][]time.Time
 	reminders   map[int64][]time.Time // member -> reminder times
+	unfinished  map[int64]int         // member -> reviews unfinished in the store, for direct reviews
 	alerts      []Alert
 	delivered   []int64
 	bounceFor   map[int64]bool // member ids whose pack mail bounces
@@ -178,6 +179,16 @@ func (w *world) mockActivities() {
 	env.OnActivity(a.QueueReminder, any2...).Return(func(_ context.Context, in ReminderInput) (outbox.Ref, error) {
 		w.mu.Lock()
 		defer w.mu.Unlock()
+		w.reminders[in.MemberID] = append(w.reminders[in.MemberID], w.env.Now().UTC())
+		return outbox.Ref{OutboxID: 7000 + in.MemberID, MemberID: in.MemberID}, nil
+	})
+	env.OnActivity(a.QueueReminderIfUnfinished, any2...).Return(func(_ context.Context, in ReminderInput) (outbox.Ref, error) {
+		w.record("QueueReminderIfUnfinished")
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if w.unfinished[in.MemberID] == 0 {
+			return outbox.Ref{}, nil
+		}
 		w.reminders[in.MemberID] = append(w.reminders[in.MemberID], w.env.Now().UTC())
 		return outbox.Ref{OutboxID: 7000 + in.MemberID, MemberID: in.MemberID}, nil
 	})

@@ -237,7 +237,7 @@ func Check(ctx context.Context, st *store.Store, by store.User, req Request) (cy
 	}
 	return cycle.CycleInput{PanelID: req.PanelID, WindowStart: start, WindowEnd: end, Theme: req.Theme, Quotas: req.Quotas,
 		TotalQuota: req.TotalQuota, ReservesPerStratum: reserves, WidenMonths: req.WidenMonths, Meeting: req.Meeting, Timing: timing,
-		StartedBy: by.Name, CoordinatorName: by.Name, CoordinatorEmail: by.Email, ThemeFilter: themeOrNil(req.ThemeFilter)}, nil
+		StartedBy: by.Name, CoordinatorName: by.Name, CoordinatorEmail: by.Email, ThemeFilter: themeOrNil(req.ThemeFilter), DirectReviews: true}, nil
 }
 
 // themeOrNil is the theme the cycle records: nil when there is none, so a

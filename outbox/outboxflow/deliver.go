@@ -13,6 +13,7 @@ import (
 
 	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/mailer"
+	"github.com/lsip/scrutiny/metrics"
 	"github.com/lsip/scrutiny/store"
 )
 
@@ -80,6 +81,7 @@ func (a *Activities) DeliverMail(ctx context.Context, outboxID int64) (domain.Ma
 		log.Warn("mail bounced", "outbox", outboxID, "error", err)
 		return a.settle(ctx, outboxID, domain.MailBounced, a.Store.MarkBounced(ctx, outboxID, claim.Token, err.Error()))
 	case err != nil:
+		metrics.CountEmail(metrics.EmailFailed)
 		if recErr := a.Store.RecordAttempt(ctx, outboxID, claim.Token, err); recErr != nil {
 			return "", errors.Join(err, recErr)
 		}
@@ -117,6 +119,7 @@ func (a *Activities) settle(ctx context.Context, outboxID int64, status domain.M
 	if markErr != nil {
 		return "", markErr
 	}
+	metrics.CountEmail(string(status))
 	return status, nil
 }
 
