@@ -118,7 +118,7 @@ func temporalTLS(cfg config.Config) (*tls.Config, error) {
 		if err != nil {
 			return nil, fmt.Errorf("TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY: %w", err)
 		}
-		_ = cert
+		t.Certificates = []tls.Certificate{cert}
 	}
 	if cfg.TemporalTLSCA != "" {
 		caPEM, err := readPEM("TEMPORAL_TLS_CA", cfg.TemporalTLSCA)
