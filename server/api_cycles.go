@@ -87,7 +87,7 @@ func (s *Server) beginCycle(c *gin.Context, req startCycleRequest) (cycle.CycleS
 
 // startDeps are what start.Cycle needs, from the server's.
 func (s *Server) startDeps() start.Deps {
-	return start.Deps{Store: s.deps.Store, Temporal: s.deps.Temporal, TaskQueue: s.deps.Config.TaskQueue}
+	return start.Deps{Store: s.deps.Store, Temporal: s.deps.Temporal, TaskQueue: s.deps.Config.TaskQueue, UpdateID: updateID}
 }
 
 // refusalProblem is the problem that answers a refused start: 403 for a

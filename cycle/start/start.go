@@ -52,6 +52,10 @@ type Deps struct {
 	Store     *store.Store
 	Temporal  client.Client
 	TaskQueue string
+	// UpdateID, when set, names the start's update from the caller's
+	// request (the API's Idempotency-Key), so that a start retried after
+	// it timed out finds the one that went through and answers as it did.
+	UpdateID func(ctx context.Context, workflowID, name string) string
 }
 
 // Field is one field of the request that needs correcting.
@@ -82,6 +86,11 @@ func Cycle(ctx context.Context, d Deps, by store.User, req Request) (cycle.Cycle
 	// A live cycle for the same panel and window is refused by name.
 	existing, err := d.Store.LiveCycleFor(ctx, in.PanelID, in.WindowStart, in.WindowEnd)
 	if err == nil {
+		if c, err := d.Store.Cycle(ctx, existing); err == nil {
+			if st, ok := retried(ctx, d, c.WorkflowID); ok {
+				return st, nil
+			}
+		}
 		return started, &Refusal{Status: http.StatusConflict, Title: "This cycle already exists",
 			Detail: fmt.Sprintf("Cycle %d already covers this panel and window.", existing), Existing: fmt.Sprintf("/api/v1/cycles/%d", existing)}
 	}
@@ -99,15 +108,22 @@ func Cycle(ctx context.Context, d Deps, by store.User, req Request) (cycle.Cycle
 		ID: id, TaskQueue: d.TaskQueue, WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 	}, cycle.WorkflowName, in)
+	var updateID string
+	if d.UpdateID != nil {
+		updateID = d.UpdateID(ctx, id, cycle.UpdateStarted)
+	}
 	h, err := d.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: op,
-		UpdateOptions:          client.UpdateWorkflowOptions{UpdateName: cycle.UpdateStarted, WaitForStage: client.WorkflowUpdateStageCompleted},
+		UpdateOptions:          client.UpdateWorkflowOptions{UpdateID: updateID, UpdateName: cycle.UpdateStarted, WaitForStage: client.WorkflowUpdateStageCompleted},
 	})
 	if err == nil {
 		err = h.Get(ctx, &started)
 	}
 	var already *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &already) {
+		if st, ok := retried(ctx, d, id); ok {
+			return st, nil
+		}
 		return started, &Refusal{Status: http.StatusConflict, Title: "This cycle already exists",
 			Detail: "A cycle for this panel and window was started before (workflow " + id + ").", Existing: id}
 	}
@@ -120,6 +136,26 @@ func Cycle(ctx context.Context, d Deps, by store.User, req Request) (cycle.Cycle
 		return started, failed(fmt.Errorf("start cycle %s: %w", id, err))
 	}
 	return started, nil
+}
+
+// retried answers a start that finds its cycle already there when it is
+// the same request again (the answer to the first was lost, or was a 503
+// while the cycle did start): the update the first started, named by the
+// caller's UpdateID, answers it as it answered the first. A start by
+// anyone else has no such update, and is refused as a duplicate.
+func retried(ctx context.Context, d Deps, workflowID string) (cycle.CycleStatus, bool) {
+	var started cycle.CycleStatus
+	if d.UpdateID == nil {
+		return started, false
+	}
+	updateID := d.UpdateID(ctx, workflowID, cycle.UpdateStarted)
+	if updateID == "" {
+		return started, false
+	}
+	ctx, cancel := context.WithTimeout(ctx, TemporalDeadline)
+	defer cancel()
+	h := d.Temporal.GetWorkflowUpdateHandle(client.GetWorkflowUpdateHandleOptions{WorkflowID: workflowID, UpdateID: updateID})
+	return started, h.Get(ctx, &started) == nil
 }
 
 // TemporalDeadline bounds every call made to Temporal on a person's
