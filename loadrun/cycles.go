@@ -80,13 +80,13 @@ func linkToken(text string) (string, error) {
 	return "", fmt.Errorf("no personal link in the email")
 }
 
-// awaitCounted waits until the cycle's workflow counts, for every member,
+// awaitCounted waits until the cycle's status, as the API shows it, counts for every member
 // the reviews the API accepted, and no more.
 func (r *run) awaitCounted(ctx context.Context, c *cycleRun) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	var last cycle.CycleStatus
-	err := waitUntil(ctx, "the workflow to count every review", time.Second, func() (bool, error) {
+	err := waitUntil(ctx, "the cycle's status to count every review", time.Second, func() (bool, error) {
 		if err := r.api.do(ctx, call{method: "GET", path: c.path(""), token: c.coordinator.token}, &last); err != nil {
 			return false, err
 		}
@@ -101,7 +101,7 @@ func (r *run) awaitCounted(ctx context.Context, c *cycleRun) error {
 		return len(last.Members) == len(c.members), nil
 	})
 	if err != nil {
-		r.rep.problem("cycle %d: %v; the workflow shows %+v", c.cycleID, err, last.Members)
+		r.rep.problem("cycle %d: %v; the cycle's status shows %+v", c.cycleID, err, last.Members)
 	}
 	return nil
 }

@@ -23,7 +23,7 @@ type Report struct {
 	// CaseReviews how many reviews the API accepted as submitted.
 	MemberReviews, CaseReviews int
 	// ReviewsStored is the submitted reviews PostgreSQL holds for the
-	// run's cycles, and ReviewsCounted those the cycles' workflows counted
+	// run's cycles, and ReviewsCounted those the cycles' status (the API's) counted
 	// before their meetings.
 	ReviewsStored, ReviewsCounted int
 	// Emails is the outbox's rows, EmailsReceived the messages the SMTP
@@ -165,7 +165,7 @@ func (rep *Report) Print(w io.Writer) {
 		{"result", verdict},
 		{"cycles (closed with minutes / started)", fmt.Sprintf("%d / %d", rep.CyclesClosed, rep.Cycles)},
 		{"member reviews (whole pack submitted)", fmt.Sprint(rep.MemberReviews)},
-		{"case reviews (accepted / in PostgreSQL / counted by workflows)", fmt.Sprintf("%d / %d / %d", rep.CaseReviews, rep.ReviewsStored, rep.ReviewsCounted)},
+		{"case reviews (accepted / in PostgreSQL / counted in cycle status)", fmt.Sprintf("%d / %d / %d", rep.CaseReviews, rep.ReviewsStored, rep.ReviewsCounted)},
 		{"emails (outbox rows / received)", fmt.Sprintf("%d / %d", rep.Emails, rep.EmailsReceived)},
 		{"emails duplicated / missing / stray", fmt.Sprintf("%d / %d / %d", rep.Duplicates, rep.Missing, rep.Stray)},
 		{"email re-sends after an unknown outcome", fmt.Sprint(rep.Resends)},

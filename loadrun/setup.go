@@ -23,7 +23,7 @@ type cycleRun struct {
 	workflowID         string
 	// submitted counts the reviews the API answered 200 for, per member.
 	submitted map[int64]int
-	// counted is the sum of submitted reviews the live workflow reported.
+	// counted is the sum of submitted reviews the cycle's status showed.
 	counted int
 }
 
