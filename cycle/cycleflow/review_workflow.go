@@ -45,10 +45,12 @@ type reviewSignal struct {
 	handle func(workflow.Context, workflow.ReceiveChannel)
 }
 
-// MemberReviewWorkflow collects one member's reviews: it accepts saves and
-// submissions until the meeting starts (marking those after the deadline
-// late), reminds the member while reviews are outstanding, and reports
-// progress to the cycle. Once its history grows long (a member saving
+// MemberReviewWorkflow keeps one member's review until the meeting starts:
+// it reminds the member while reviews are outstanding. In a cycle whose
+// reviews the server saves into the store (MemberReviewInput.Direct) that
+// is all it does, asking the store at each reminder; in a cycle started
+// before, it also accepts saves and submissions (marking those after the
+// deadline late) and reports progress to the cycle. Once its history grows long (a member saving
 // drafts again and again) it continues as new, carrying its state, after
 // every running save and signal has finished; the cycle's child future and
 // its signals and updates by workflow ID follow the new run.
