@@ -16,8 +16,9 @@ COPY . .
 # The build tags must match PRODUCTION_TAGS in the Makefile, which .ci/run
 # builds to check that the binary does not link go.temporal.io/server
 # (cmd/scrutiny/commands_production_test.go checks the two lists agree).
-# `-tags production` leaves out `scrutiny dev` and `scrutiny load`, and with
-# them the embedded Temporal server.
+# `-tags production` leaves out the commands that embed the whole stack
+# (dev, load, bench; cmd/scrutiny/commands_dev.go), and with them the
+# Temporal server.
 RUN go build -tags production -trimpath -ldflags="-s -w" -o /out/scrutiny ./cmd/scrutiny \
     && ! go version -m /out/scrutiny | grep -q 'go.temporal.io/server'
 

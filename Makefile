@@ -49,12 +49,12 @@ build:
 	$(GO) build -o bin/scrutiny ./cmd/scrutiny
 
 ## build-production: the binary the Dockerfile builds, in bin/, checked not to
-## link the Temporal server (`-tags production` leaves out dev and load)
-# PRODUCTION_TAGS must match the Dockerfile's `go build -tags`
-# (cmd/scrutiny/commands_production_test.go checks that they do).
+## link the Temporal server (`-tags production` leaves out dev, load, bench)
+# PRODUCTION_TAGS and these flags must match the Dockerfile's `go build`
+# (cmd/scrutiny/commands_production_test.go checks the tags do).
 PRODUCTION_TAGS := production
 build-production:
-	CGO_ENABLED=0 $(GO) build -tags $(PRODUCTION_TAGS) -trimpath -o bin/scrutiny-production ./cmd/scrutiny
+	CGO_ENABLED=0 $(GO) build -tags $(PRODUCTION_TAGS) -trimpath -ldflags="-s -w" -o bin/scrutiny-production ./cmd/scrutiny
 	@if $(GO) version -m bin/scrutiny-production | grep -q 'go.temporal.io/server'; then \
 		echo "bin/scrutiny-production links go.temporal.io/server; a production build must not"; exit 1; fi
 	@echo "bin/scrutiny-production: production build, without go.temporal.io/server"

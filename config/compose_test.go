@@ -104,11 +104,13 @@ func envOf(svc types.ServiceConfig, key string) string {
 
 func TestComposeRefusesToStartWithoutEachSecret(t *testing.T) {
 	for _, missing := range composeSecrets {
-		dotenv := sampleSecrets(t)
-		delete(dotenv, missing)
-		_, err := loadCompose(t, dotenv)
-		if err == nil || !strings.Contains(err.Error(), missing) {
-			t.Errorf("compose without %s: %v, want a refusal naming it", missing, err)
+		unset, empty := sampleSecrets(t), sampleSecrets(t)
+		delete(unset, missing)
+		empty[missing] = "" // as .env.example leaves it
+		for _, dotenv := range []types.Mapping{unset, empty} {
+			if _, err := loadCompose(t, dotenv); err == nil || !strings.Contains(err.Error(), missing) {
+				t.Errorf("compose without %s: %v, want a refusal naming it", missing, err)
+			}
 		}
 	}
 }
@@ -128,20 +130,16 @@ func TestComposeServices(t *testing.T) {
 			t.Errorf("%s runs %v, want [%s]", name, svc.Command, command)
 		}
 	}
-	// --scale worker=N needs a worker without a fixed name or host port.
-	if w := p.Services["worker"]; w.ContainerName != "" || len(w.Ports) > 0 {
-		t.Errorf("worker has container_name %q and ports %v; --scale worker=N needs neither", w.ContainerName, w.Ports)
-	}
-	for name, svc := range p.Services {
-		if svc.ContainerName != "" {
-			t.Errorf("%s has container_name %q: two projects on one host would clash", name, svc.ContainerName)
-		}
-	}
 	if _, err := os.Stat(filepath.Join(p.WorkingDir, "Dockerfile")); err != nil {
 		t.Errorf("the scrutiny services build from a Dockerfile that is missing: %v", err)
 	}
-	// Files the services mount from deploy/ must exist.
 	for name, svc := range p.Services {
+		// --scale worker=N needs no fixed name (the worker publishes no
+		// port either: TestComposePublishesOnlyScrutinyToTheWorld).
+		if svc.ContainerName != "" {
+			t.Errorf("%s has container_name %q: it cannot scale, and two projects on one host would clash", name, svc.ContainerName)
+		}
+		// Files the services mount from deploy/ must exist.
 		for _, v := range svc.Volumes {
 			if v.Type == types.VolumeTypeBind {
 				if _, err := os.Stat(v.Source); err != nil {
@@ -328,14 +326,8 @@ func TestComposeWritesNoSecret(t *testing.T) {
 func TestComposeSecretsMeetWhereTheyAreUsed(t *testing.T) {
 	p, dotenv := project(t)
 	s := p.Services
-	pgURL := func(service, key string) (user, password, host, db string) {
-		m := regexp.MustCompile(`^postgres://([^:]+):([^@]+)@([^/]+)/([^?]+)`).FindStringSubmatch(envOf(s[service], key))
-		if m == nil {
-			t.Fatalf("%s: %s is not a postgres:// URL with a password", service, key)
-		}
-		return m[1], m[2], m[3], m[4]
-	}
-	checks := []struct{ what, got, want string }{
+	type check struct{ what, got, want string }
+	checks := []check{
 		{"postgres POSTGRES_PASSWORD", envOf(s["postgres"], "POSTGRES_PASSWORD"), dotenv["POSTGRES_PASSWORD"]},
 		{"app-role PGPASSWORD", envOf(s["app-role"], "PGPASSWORD"), dotenv["POSTGRES_PASSWORD"]},
 		{"app-role PGUSER", envOf(s["app-role"], "PGUSER"), envOf(s["postgres"], "POSTGRES_USER")},
@@ -344,20 +336,23 @@ func TestComposeSecretsMeetWhereTheyAreUsed(t *testing.T) {
 		{"temporal-schema SQL_PASSWORD", envOf(s["temporal-schema"], "SQL_PASSWORD"), dotenv["TEMPORAL_DB_PASSWORD"]},
 		{"temporal POSTGRES_PWD", envOf(s["temporal"], "POSTGRES_PWD"), dotenv["TEMPORAL_DB_PASSWORD"]},
 	}
-	user, password, host, db := pgURL("migrate", "MIGRATE_DATABASE_URL")
-	checks = append(checks,
-		struct{ what, got, want string }{"migrate's user", user, envOf(s["postgres"], "POSTGRES_USER")},
-		struct{ what, got, want string }{"migrate's password", password, dotenv["POSTGRES_PASSWORD"]},
-		struct{ what, got, want string }{"migrate's host and database", host + "/" + db, "postgres:5432/" + envOf(s["postgres"], "POSTGRES_DB")})
+	// Each scrutiny service's database URL: who signs in, with what, where.
+	database := "@postgres:5432/" + envOf(s["postgres"], "POSTGRES_DB") + "?"
+	urls := map[string]check{
+		"migrate": {"MIGRATE_DATABASE_URL", envOf(s["migrate"], "MIGRATE_DATABASE_URL"), envOf(s["postgres"], "POSTGRES_USER") + ":" + dotenv["POSTGRES_PASSWORD"]},
+		"server":  {"DATABASE_URL", envOf(s["server"], "DATABASE_URL"), store.AppRole + ":" + dotenv["SCRUTINY_APP_PASSWORD"]},
+		"worker":  {"DATABASE_URL", envOf(s["worker"], "DATABASE_URL"), store.AppRole + ":" + dotenv["SCRUTINY_APP_PASSWORD"]},
+	}
+	for name, u := range urls {
+		if !strings.HasPrefix(u.got, "postgres://"+u.want+database) {
+			t.Errorf("%s's %s is %q, want postgres://%s%s...", name, u.what, u.got, u.want, database)
+		}
+	}
 	for _, name := range []string{"server", "worker"} {
-		user, password, host, db := pgURL(name, "DATABASE_URL")
 		checks = append(checks,
-			struct{ what, got, want string }{name + "'s user", user, store.AppRole},
-			struct{ what, got, want string }{name + "'s password", password, dotenv["SCRUTINY_APP_PASSWORD"]},
-			struct{ what, got, want string }{name + "'s host and database", host + "/" + db, "postgres:5432/" + envOf(s["postgres"], "POSTGRES_DB")},
-			struct{ what, got, want string }{name + " LINK_SIGNING_KEY", envOf(s[name], "LINK_SIGNING_KEY"), dotenv["LINK_SIGNING_KEY"]},
-			struct{ what, got, want string }{name + " PAYLOAD_KEYS", envOf(s[name], "PAYLOAD_KEYS"), dotenv["PAYLOAD_KEYS"]},
-			struct{ what, got, want string }{name + " SMTP_PASSWORD", envOf(s[name], "SMTP_PASSWORD"), ""})
+			check{name + " LINK_SIGNING_KEY", envOf(s[name], "LINK_SIGNING_KEY"), dotenv["LINK_SIGNING_KEY"]},
+			check{name + " PAYLOAD_KEYS", envOf(s[name], "PAYLOAD_KEYS"), dotenv["PAYLOAD_KEYS"]},
+			check{name + " SMTP_PASSWORD", envOf(s[name], "SMTP_PASSWORD"), ""})
 	}
 	for _, c := range checks {
 		if c.got != c.want {
@@ -433,5 +428,34 @@ func TestComposeScrutinyEnvironment(t *testing.T) {
 		if got, want := envOf(server, "TEMPORAL_UI_ORIGIN"), fmt.Sprintf("http://localhost:%s", ui.Ports[0].Published); got != want {
 			t.Errorf("TEMPORAL_UI_ORIGIN is %q, want the UI's own %q", got, want)
 		}
+	}
+}
+
+// TestEnvExampleListsEveryComposeVariable: .env.example names every
+// variable docker-compose.yml reads, leaves the secrets empty, and its
+// values load.
+func TestEnvExampleListsEveryComposeVariable(t *testing.T) {
+	root, body := composeFile(t)
+	example, err := os.ReadFile(filepath.Join(root, ".env.example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := types.Mapping{}
+	for _, m := range regexp.MustCompile(`(?m)^([A-Z][A-Z0-9_]*)=(.*)$`).FindAllStringSubmatch(string(example), -1) {
+		listed[m[1]] = m[2]
+	}
+	for _, m := range regexp.MustCompile(`\$\{([A-Z][A-Z0-9_]*)`).FindAllStringSubmatch(string(body), -1) {
+		if _, ok := listed[m[1]]; !ok {
+			t.Errorf("docker-compose.yml reads %s, which .env.example does not list", m[1])
+		}
+	}
+	for _, name := range composeSecrets {
+		if listed[name] != "" {
+			t.Errorf(".env.example gives %s a value; secrets are left for the operator to generate", name)
+		}
+	}
+	maps.Copy(listed, sampleSecrets(t))
+	if _, err := loadCompose(t, listed); err != nil {
+		t.Errorf("compose with .env.example's values: %v", err)
 	}
 }
