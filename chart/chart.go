@@ -58,13 +58,17 @@ const (
 )
 
 // SVG returns the chart as inline SVG, role="img", labelled by its title
-// and described by its description.
+// and described by its description. It scales to its container: the
+// viewBox holds the layout, the width is 100% and the height follows the
+// viewBox's proportions, so on a phone the chart shrinks rather than
+// running off the screen. The stylesheet caps it at its natural width
+// (svg.chart in server/static/app.css: max-width 630px, the width above).
 func (c BarChart) SVG() template.HTML {
 	var b strings.Builder
 	id := html.EscapeString(c.ID)
 	height := max(1, len(c.Bars))*rowHeight + 8
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 %d %d" width="%d" height="%d" aria-labelledby="%s-title %s-desc">`,
-		width, height, width, height, id, id)
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 %d %d" width="100%%" preserveAspectRatio="xMinYMin meet" aria-labelledby="%s-title %s-desc">`,
+		width, height, id, id)
 	fmt.Fprintf(&b, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, id, html.EscapeString(c.Title), id, html.EscapeString(c.describe()))
 	fmt.Fprintf(&b, `<defs><pattern id="%s-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#505a5f" stroke-width="3"/></pattern></defs>`, id)
 	top := 0.0

@@ -2,6 +2,7 @@ package chart
 
 import (
 	"encoding/xml"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -55,5 +56,25 @@ func TestSuppressedValuesAreNotShown(t *testing.T) {
 	exact := string(BarChart{ID: "y", Title: "Findings", Bars: []Bar{Count("Concerns", 3, false)}}.HTML())
 	if !strings.Contains(exact, "<td>3</td>") || strings.Contains(exact, "fewer than 5") {
 		t.Errorf("unsuppressed chart: %s", exact)
+	}
+}
+
+// TestBarChartScalesToItsContainer: the chart is sized by its viewBox and
+// fills the width it is given, with no fixed size in pixels, so it reflows
+// on a phone (the server's stylesheet caps it at the viewBox's width).
+func TestBarChartScalesToItsContainer(t *testing.T) {
+	svg := string(BarChart{ID: "s", Title: "T", Bars: []Bar{Count("Race", 12, false), Count("Disability", 6, false)}}.SVG())
+	var doc struct {
+		ViewBox  string `xml:"viewBox,attr"`
+		Width    string `xml:"width,attr"`
+		Height   string `xml:"height,attr"`
+		Class    string `xml:"class,attr"`
+		Preserve string `xml:"preserveAspectRatio,attr"`
+	}
+	if err := xml.Unmarshal([]byte(svg), &doc); err != nil {
+		t.Fatalf("not valid XML: %v\n%s", err, svg)
+	}
+	if doc.ViewBox != fmt.Sprintf("0 0 %d %d", width, 2*rowHeight+8) || doc.Width != "100%" || doc.Height != "" || doc.Class != "chart" || doc.Preserve != "xMinYMin meet" {
+		t.Errorf("svg sized as viewBox %q, width %q, height %q, class %q, preserveAspectRatio %q", doc.ViewBox, doc.Width, doc.Height, doc.Class, doc.Preserve)
 	}
 }

@@ -21,6 +21,23 @@ type Record struct {
 	MinPerArea         int             `json:"min_per_area,omitempty"`
 	ReservesPerStratum int             `json:"reserves_per_stratum"`
 	Strata             []RecordStratum `json:"strata"`
+	// Redraws are the fresh draws made later in place of withdrawn cases
+	// (a conflict, say), in the order they were made.
+	Redraws []RecordRedraw `json:"redraws"`
+}
+
+// RecordRedraw is one fresh draw in place of a withdrawn case: the
+// strand, its attempt (the strand's redraws counted from 1, naming the
+// random stream with the seed, see Redraw), the case withdrawn (0 when it
+// was not drawn from the eligible set, such as a case carried forward),
+// the candidates (the strand's eligible references not yet in the cycle
+// then, ascending) and the case the draw took.
+type RecordRedraw struct {
+	Strand      string  `json:"strand"`
+	Attempt     int     `json:"attempt"`
+	Replaced    int64   `json:"replaced"`
+	Candidates  []int64 `json:"candidates"`
+	Replacement int64   `json:"replacement"`
 }
 
 // RecordStratum is one strand of a published draw.
@@ -45,9 +62,53 @@ type RecordArea struct {
 }
 
 // Verify re-runs the draw from the record's seed, quotas and eligible
-// references, and lists every way the published result differs from it;
+// references, and each redraw from the seed, its attempt and its
+// candidates, and lists every way the published result differs from it;
 // none means the draw is repeated exactly.
 func Verify(rec Record) []string {
+	diffs := verifyDraw(rec)
+	return append(diffs, verifyRedraws(rec)...)
+}
+
+// verifyRedraws checks each redraw: its candidates are eligible in its
+// strand and exclude every case the cycle already held (the seeded draw
+// and earlier redraws), its attempt counts the strand's redraws from 1,
+// and the draw from the seed takes the published replacement.
+func verifyRedraws(rec Record) []string {
+	var diffs []string
+	held := map[int64]bool{}
+	eligible := map[string][]int64{}
+	for _, st := range rec.Strata {
+		eligible[st.Strand] = st.Eligible
+		for _, id := range append(slices.Clone(st.Selected), st.Reserves...) {
+			held[id] = true
+		}
+	}
+	attempts := map[string]int{}
+	for i, r := range rec.Redraws {
+		what := fmt.Sprintf("redraw %d (%s)", i+1, r.Strand)
+		attempts[r.Strand]++
+		if r.Attempt != attempts[r.Strand] {
+			diffs = append(diffs, fmt.Sprintf("%s: published attempt %d, it is the strand's redraw %d", what, r.Attempt, attempts[r.Strand]))
+		}
+		for _, id := range r.Candidates {
+			if !slices.Contains(eligible[r.Strand], id) {
+				diffs = append(diffs, fmt.Sprintf("%s: candidate %d is not eligible in the strand", what, id))
+			}
+			if held[id] {
+				diffs = append(diffs, fmt.Sprintf("%s: candidate %d was already in the cycle", what, id))
+			}
+		}
+		if got, ok := Redraw(rec.Seed, r.Strand, r.Attempt, r.Candidates); !ok || got != r.Replacement {
+			diffs = append(diffs, fmt.Sprintf("%s: published %d, the draw gives %d", what, r.Replacement, got))
+		}
+		held[r.Replacement] = true
+	}
+	return diffs
+}
+
+// verifyDraw checks the seeded draw.
+func verifyDraw(rec Record) []string {
 	var diffs []string
 	differ := func(what string, got, want any) {
 		diffs = append(diffs, fmt.Sprintf("%s: published %v, the draw gives %v", what, got, want))

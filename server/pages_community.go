@@ -126,7 +126,7 @@ func (s *Server) communityUpdate(c *gin.Context, format string) (store.Community
 // in l's language, with each action's coded response beside it (for the
 // Easy Read layout's plain sentences).
 func communityDocument(u store.CommunityUpdate, l *i18n.Localizer) (workbook.CommunityUpdate, []string) {
-	doc := workbook.CommunityUpdate{AreaName: u.Area.Name, From: u.From, To: u.To, Cases: workbook.Count{Label: l.T("community.heading.cases"), N: u.Cases}}
+	doc := workbook.CommunityUpdate{Lang: l.Lang(), AreaName: u.Area.Name, From: u.From, To: u.To, Cases: workbook.Count{Label: l.T("community.heading.cases"), N: u.Cases}}
 	for _, c := range u.CasesByStrand {
 		doc.CasesByStrand = append(doc.CasesByStrand, workbook.Count(c))
 	}
@@ -245,14 +245,28 @@ func (s *Server) communityUpdatePage(c *gin.Context) {
 	render(c, http.StatusOK, name, communityDocPage(d))
 }
 
-// communityDownload sends the update as a workbook.
+// communityDownload sends the update as a workbook: in the language asked
+// for (lang=cy for Welsh), or with a Welsh and an English sheet for an Area
+// whose panels write in both.
 func (s *Server) communityDownload(c *gin.Context) {
 	u, v, ok := s.communityUpdate(c, "xlsx")
 	if !ok {
 		return
 	}
-	doc, _ := communityDocument(u, i18n.For(i18n.English))
-	data, err := workbook.BuildCommunityUpdate(doc)
+	bilingual, err := s.deps.Store.AreaBilingual(c.Request.Context(), v.Area.ID)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	langs := []i18n.Lang{i18n.Parse(c.Query("lang"))}
+	if bilingual {
+		langs = i18n.MailLangs("", true)
+	}
+	var docs []workbook.CommunityUpdate
+	for _, p := range communityParts(u, langs) {
+		docs = append(docs, p.U)
+	}
+	data, err := workbook.BuildCommunityUpdate(docs...)
 	if err != nil {
 		s.pageError(c, err)
 		return

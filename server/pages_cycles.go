@@ -101,6 +101,7 @@ type newCycleForm struct {
 	PanelID, WindowStart, WindowEnd, Quotas string
 	Theme, MeetingStart, Hours, Location    string
 	OnlineLink                              string
+	startKindFields
 }
 
 // panelsFor is every panel the user may start a cycle for: the open ones.
@@ -114,7 +115,9 @@ func (s *Server) newCyclePage(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	render(c, http.StatusOK, "cycle_new.html", s.staffPage(c, page{Title: "Start a review cycle", Page: newCycleForm{Panels: panels, Hours: "2"}}))
+	f := newCycleForm{Panels: panels, Hours: "2", PanelID: c.Query("panel_id")}
+	f.choose(panels, f.PanelID)
+	render(c, http.StatusOK, "cycle_new.html", s.staffPage(c, page{Title: "Start a review cycle", Page: f}))
 }
 
 // newCycleSubmit reads the form, starts the cycle as the API does, and
@@ -122,10 +125,17 @@ func (s *Server) newCyclePage(c *gin.Context) {
 func (s *Server) newCycleSubmit(c *gin.Context) {
 	f := newCycleForm{PanelID: c.PostForm("panel_id"), WindowStart: c.PostForm("window_start"), WindowEnd: c.PostForm("window_end"),
 		Quotas: c.PostForm("quotas"), Theme: c.PostForm("theme"), MeetingStart: c.PostForm("meeting_start"), Hours: c.PostForm("hours"),
-		Location: c.PostForm("location"), OnlineLink: c.PostForm("online_link")}
-	var errs []FieldError
+		Location: c.PostForm("location"), OnlineLink: c.PostForm("online_link"), startKindFields: readStartKindFields(c)}
+	panels, err := s.panelsFor(c)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	f.Panels = panels
+	f.choose(panels, f.PanelID)
 	req := startCycleRequest{WindowStart: f.WindowStart, WindowEnd: f.WindowEnd, Theme: f.Theme, Quotas: map[string]int{},
 		Meeting: cycle.Meeting{Location: f.Location, OnlineLink: f.OnlineLink}}
+	errs := f.apply(&req)
 	// A missing or mistyped panel is ID 0, which beginCycle reports
 	// against the panel field.
 	req.PanelID, _ = strconv.ParseInt(f.PanelID, 10, 64)
@@ -155,19 +165,13 @@ func (s *Server) newCycleSubmit(c *gin.Context) {
 		var p *Problem
 		started, p = s.beginCycle(c, req)
 		if p != nil {
-			errs = p.Errors
+			errs = onStartForm(p.Errors, req)
 			if len(errs) == 0 {
 				errs = []FieldError{{Field: "main", Message: p.Detail}}
 			}
 		}
 	}
 	if len(errs) > 0 {
-		panels, err := s.panelsFor(c)
-		if err != nil {
-			s.pageError(c, err)
-			return
-		}
-		f.Panels = panels
 		fe := map[string]string{}
 		for _, e := range errs {
 			fe[e.Field] = e.Message

@@ -116,9 +116,20 @@ func agendaFromText(text string) ([]cycle.AgendaItem, []FieldError) {
 	}
 	problems := cycle.AgendaProblems(items)
 	for _, field := range slices.Sorted(maps.Keys(problems)) {
-		errs = append(errs, FieldError{Field: "agenda", Message: "The agenda's " + field + " " + problems[field]})
+		errs = append(errs, FieldError{Field: "agenda", Message: agendaProblem(field, problems[field])})
 	}
 	return items, errs
+}
+
+// agendaProblem words one of cycle.AgendaProblems for a page: "Agenda item
+// 2: give the item a title", or "The agenda has 31 items; at most 30".
+func agendaProblem(field, problem string) string {
+	m := startFieldPattern.FindStringSubmatch(field)
+	if m == nil || m[2] == "" {
+		return "The agenda " + problem
+	}
+	i, _ := strconv.Atoi(m[2])
+	return fmt.Sprintf("Agenda item %d: %s", i+1, problem)
 }
 
 // forumAgendaSubmit changes a forum's agenda before its meeting.

@@ -102,7 +102,7 @@ func (s *Server) renderSchedule(c *gin.Context, status int, form *scheduleForm, 
 	if form != nil {
 		f = *form
 	}
-	v.Groups = f.groups()
+	v.Groups = f.groups(panel.Kind)
 	render(c, status, "schedule.html", s.staffPage(c, page{Title: panel.Name + ": recurring cycles", Page: v, Errors: errs, FieldErrors: fieldMap(errs), Flash: c.Query("done")}))
 }
 
@@ -135,7 +135,7 @@ func (s *Server) scheduleSubmit(c *gin.Context) {
 		return
 	}
 	f := readScheduleForm(c)
-	cs, errs := f.schedule(panel.ID)
+	cs, errs := f.schedule(panel)
 	if !panel.Active {
 		errs = append(errs, FieldError{Field: "main", Message: "This panel is closed and starts no new cycles."})
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/lsip/scrutiny/cycle/recurring"
 	"github.com/lsip/scrutiny/cycle/start"
+	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/store"
 )
 
@@ -40,8 +41,9 @@ type formGroup struct {
 	Fields []formField
 }
 
-// groups lays the form out as typed.
-func (f scheduleForm) groups() []formGroup {
+// groups lays the form out as typed, for a panel of kind: a forum's
+// cycles review no cases, so its form asks for no window or quotas.
+func (f scheduleForm) groups(kind domain.PanelKind) []formGroup {
 	var cadences, months, weekdays []choice
 	for _, n := range recurring.Cadences {
 		cadences = append(cadences, choice{strconv.Itoa(n), cadenceLabel(n)})
@@ -52,6 +54,14 @@ func (f scheduleForm) groups() []formGroup {
 	for _, d := range []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday} {
 		weekdays = append(weekdays, choice{strconv.Itoa(int(d)), d.String()})
 	}
+	cases := []formField{
+		{Name: "window_months", Label: "Months of cases to review", Hint: "Cases finalised in this many whole months before the month the cycle starts.", Value: f.WindowMonths},
+		{Name: "quotas", Label: "How many cases per strand", Hint: "For example: race=2, disability=1, domestic_abuse=2", Value: f.Quotas},
+	}
+	weeksHint := "From 4 to 26: members need three weeks to declare conflicts and two to review."
+	if kind == domain.PanelForum {
+		cases, weeksHint = nil, "From 4 to 26. Set each meeting's agenda on its meeting page."
+	}
 	return []formGroup{
 		{Legend: "When a cycle starts", Fields: []formField{
 			{Name: "every_months", Label: "How often", Value: f.Every, Choices: cadences},
@@ -59,13 +69,9 @@ func (f scheduleForm) groups() []formGroup {
 			{Name: "weekday", Label: "On the first of the month that is a", Value: f.Weekday, Choices: weekdays},
 			{Name: "run_at", Label: "At, UK time (HH:MM)", Value: f.RunAt},
 		}},
-		{Fields: []formField{
-			{Name: "window_months", Label: "Months of cases to review", Hint: "Cases finalised in this many whole months before the month the cycle starts.", Value: f.WindowMonths},
-			{Name: "quotas", Label: "How many cases per strand", Hint: "For example: race=2, disability=1, domestic_abuse=2", Value: f.Quotas},
-			{Name: "theme", Label: "Theme (optional)", Value: f.Theme},
-		}},
+		{Fields: append(cases, formField{Name: "theme", Label: "Theme (optional)", Value: f.Theme})},
 		{Legend: "Meeting", Fields: []formField{
-			{Name: "meeting_weeks", Label: "Weeks after the cycle starts", Hint: "From 4 to 26: members need three weeks to declare conflicts and two to review.", Value: f.MeetingWeeks},
+			{Name: "meeting_weeks", Label: "Weeks after the cycle starts", Hint: weeksHint, Value: f.MeetingWeeks},
 			{Name: "meeting_at", Label: "Start time, UK time (HH:MM)", Value: f.MeetingAt},
 			{Name: "hours", Label: "Length in hours", Value: f.Hours},
 			{Name: "location", Label: "Place", Hint: "Give a place, an online link or both.", Value: f.Location},
@@ -116,9 +122,15 @@ func formOf(cs store.CycleSchedule) scheduleForm {
 }
 
 // schedule reads the form into a panel's schedule, with a readable
-// problem beside each field that is wrong.
-func (f scheduleForm) schedule(panelID int64) (store.CycleSchedule, []FieldError) {
-	cs := store.CycleSchedule{PanelID: panelID, Location: f.Location, OnlineLink: f.OnlineLink, Theme: f.Theme, Quotas: map[string]int{}}
+// problem beside each field that is wrong. A forum's schedule has no
+// quotas, and its window (one month, never shown) only names each run's
+// cycle, so two runs in a month start one.
+func (f scheduleForm) schedule(panel domain.Panel) (store.CycleSchedule, []FieldError) {
+	cs := store.CycleSchedule{PanelID: panel.ID, Location: f.Location, OnlineLink: f.OnlineLink, Theme: f.Theme, Quotas: map[string]int{}}
+	forum := panel.Kind == domain.PanelForum
+	if forum {
+		f.WindowMonths, f.Quotas = "1", ""
+	}
 	var errs []FieldError
 	bad := func(field, msg string) { errs = append(errs, FieldError{Field: field, Message: msg}) }
 	number := func(field, value string, lo, hi int, msg string) int {
@@ -161,7 +173,7 @@ func (f scheduleForm) schedule(panelID int64) (store.CycleSchedule, []FieldError
 		}
 		cs.Quotas[strings.TrimSpace(k)] = n
 	}
-	if len(cs.Quotas) == 0 && f.Quotas == "" {
+	if len(cs.Quotas) == 0 && f.Quotas == "" && !forum {
 		bad("quotas", "Give how many cases to draw per strand, for example race=2, disability=1")
 	}
 	return cs, errs

@@ -14,8 +14,9 @@ import (
 
 // StoredCycleStatus is a cycle's status as PostgreSQL holds it: what the
 // API shows once the cycle's workflow has finished and can no longer be
-// asked. Minutes count as issued when the audit log says so. A missing
-// cycle is ErrNotFound.
+// asked. Minutes count as issued when the audit log says so, and the
+// cycle is a forum's (no case sections) when its panel is a forum. A
+// missing cycle is ErrNotFound.
 func (q *Queries) StoredCycleStatus(ctx context.Context, cycleID int64) (cycle.CycleStatus, error) {
 	st := cycle.CycleStatus{CycleID: cycleID}
 	var schedule []byte
@@ -24,10 +25,11 @@ func (q *Queries) StoredCycleStatus(ctx context.Context, cycleID int64) (cycle.C
 	err := q.db.QueryRow(ctx, `SELECT cy.stage, cy.schedule, cy.seed, cy.access_revoked_at IS NOT NULL, cy.cancel_reason,
 			coalesce(m.starts_at, 'epoch'), coalesce(m.ends_at, 'epoch'), coalesce(m.location, ''), coalesce(m.online_link, ''), coalesce(m.ics_sequence, 0),
 			(SELECT id FROM files WHERE cycle_id = cy.id AND kind = $2 ORDER BY id DESC LIMIT 1),
-			EXISTS (SELECT 1 FROM audit_log WHERE action = 'minutes_issued' AND subject_type = 'cycle' AND subject_id = cy.id::text)
-		FROM cycles cy LEFT JOIN meetings m ON m.cycle_id = cy.id WHERE cy.id = $1`, cycleID, domain.FileMinutes).
+			EXISTS (SELECT 1 FROM audit_log WHERE action = 'minutes_issued' AND subject_type = 'cycle' AND subject_id = cy.id::text),
+			p.kind = $3
+		FROM cycles cy JOIN panels p ON p.id = cy.panel_id LEFT JOIN meetings m ON m.cycle_id = cy.id WHERE cy.id = $1`, cycleID, domain.FileMinutes, domain.PanelForum).
 		Scan(&st.Stage, &schedule, &seed, &st.AccessRevoked, &cancelReason, &st.Meeting.Start, &st.Meeting.End, &st.Meeting.Location, &st.Meeting.OnlineLink,
-			&st.MeetingSequence, &minutesID, &st.MinutesIssued)
+			&st.MeetingSequence, &minutesID, &st.MinutesIssued, &st.Forum)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return st, fmt.Errorf("status of cycle %d: %w", cycleID, ErrNotFound)
 	}

@@ -21,8 +21,9 @@ import (
 // what the draw took. Cases appear only as their ordinal in the cycle's
 // eligible set, ordered by internal ID, never by reference: the ordinals
 // keep the order the draw depends on and identify nobody. Cases redrawn
-// later, or carried forward, are not part of the seeded draw and are left
-// out. ErrNotFound until the cases are drawn.
+// later in place of withdrawn ones are listed apart, each with what it
+// was drawn from (publishedRedraws); cases carried forward are not drawn
+// and are left out. ErrNotFound until the cases are drawn.
 func (q *Queries) PublishedDraw(ctx context.Context, cycleID int64) (selection.Record, error) {
 	rec, err := q.publishedDraw(ctx, cycleID)
 	if err != nil {
@@ -32,7 +33,7 @@ func (q *Queries) PublishedDraw(ctx context.Context, cycleID int64) (selection.R
 }
 
 func (q *Queries) publishedDraw(ctx context.Context, cycleID int64) (selection.Record, error) {
-	rec := selection.Record{CycleID: cycleID, Strata: []selection.RecordStratum{}}
+	rec := selection.Record{CycleID: cycleID, Strata: []selection.RecordStratum{}, Redraws: []selection.RecordRedraw{}}
 	var seed *int64
 	var kind domain.PanelKind
 	var theme []byte
@@ -141,5 +142,31 @@ func (q *Queries) publishedDraw(ctx context.Context, cycleID int64) (selection.R
 		}
 		rec.Strata = append(rec.Strata, out)
 	}
-	return rec, nil
+	rec.Redraws, err = q.publishedRedraws(ctx, cycleID)
+	return rec, err
+}
+
+// publishedRedraws are the cycle's fresh draws in place of withdrawn
+// cases, in the order they were made. A redrawn case is a selected one
+// placed after the stratum's seeded selection (store.AddRedrawnCase puts
+// it after every case of the cycle), so its candidates were the strand's
+// eligible cases not yet in the cycle: none placed before it. Its attempt
+// is its rank among the strand's redraws, as the cycle workflow counts
+// them; the case it replaced names it in replaced_by.
+func (q *Queries) publishedRedraws(ctx context.Context, cycleID int64) ([]selection.RecordRedraw, error) {
+	return queryAll(ctx, q.db, "redraws", func(r pgx.CollectableRow) (selection.RecordRedraw, error) {
+		var x selection.RecordRedraw
+		return x, r.Scan(&x.Strand, &x.Attempt, &x.Replaced, &x.Replacement, &x.Candidates)
+	}, `WITH numbered AS (SELECT case_id, dense_rank() OVER (ORDER BY case_id) AS ordinal FROM (SELECT DISTINCT case_id FROM cycle_eligible WHERE cycle_id = $1) d),
+		redrawn AS (SELECT cc.stratum, cc.case_id, cc.draw_position, row_number() OVER (PARTITION BY cc.stratum ORDER BY cc.draw_position) AS attempt
+			FROM cycle_cases cc JOIN cycle_strata s ON s.cycle_id = cc.cycle_id AND s.stratum = cc.stratum
+			WHERE cc.cycle_id = $1 AND cc.role = $2 AND cc.draw_position >= s.quota - s.shortfall)
+		SELECT r.stratum, r.attempt::int, coalesce(nw.ordinal, 0), nr.ordinal,
+			ARRAY(SELECT n.ordinal FROM cycle_eligible e JOIN numbered n USING (case_id) WHERE e.cycle_id = $1 AND e.stratum = r.stratum
+				AND NOT EXISTS (SELECT 1 FROM cycle_cases x WHERE x.cycle_id = $1 AND x.case_id = e.case_id AND x.draw_position < r.draw_position)
+				ORDER BY n.ordinal)
+		FROM redrawn r JOIN numbered nr ON nr.case_id = r.case_id
+		LEFT JOIN cycle_cases w ON w.cycle_id = $1 AND w.replaced_by = r.case_id
+		LEFT JOIN numbered nw ON nw.case_id = w.case_id
+		ORDER BY r.draw_position`, cycleID, DrawSelected)
 }

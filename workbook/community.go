@@ -1,16 +1,21 @@
 package workbook
 
 import (
+	"errors"
 	"time"
 
-	"github.com/lsip/scrutiny/uktime"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/lsip/scrutiny/i18n"
 )
 
 // CommunityUpdate is the "you said, we did" update for an Area's community
 // groups, as they read it: every text is ready to show, every count goes
 // out through SuppressSmall, and nothing in it names a person or a case.
-// The workbook and the HTML page are both built from it.
+// The workbook and the HTML page are both built from it, in Lang: the
+// language its words are in.
 type CommunityUpdate struct {
+	Lang          i18n.Lang
 	AreaName      string
 	From, To      time.Time
 	Cases         Count
@@ -42,88 +47,98 @@ type CommunityAction struct {
 	Description, Status, Response, Rationale, CompletionNote string
 }
 
-// Period is the update's period as people write it: "1 January 2026 to
-// 30 June 2026".
-func (u CommunityUpdate) Period() string { return uktime.Date(u.From) + " to " + uktime.Date(u.To) }
+// CommunitySheetIn is the community update workbook's sheet in a language.
+func CommunitySheetIn(lang i18n.Lang) string { return i18n.For(lang).T("community.sheet") }
 
-// CommunityUpdateSheet is the community update workbook's only sheet.
-const CommunityUpdateSheet = "You said, we did"
-
-// Headings of the community update's sections, the same in the workbook
-// and on the page.
-const (
-	CommunityCasesHeading    = "Cases reviewed"
-	CommunityLearningHeading = "What the panels told us"
-	CommunityActionsHeading  = "What we did"
-)
-
-// BuildCommunityUpdate writes the update on one printable sheet: the Area
-// and period, the cases reviewed by strand (through SuppressSmall), the
-// learning by theme, and each action with the response. Every value is a
-// text cell written by writer, so no typed text can become a formula.
-func BuildCommunityUpdate(u CommunityUpdate) ([]byte, error) {
-	f, st, err := newBook(CommunityUpdateSheet)
+// BuildCommunityUpdate writes the update on one printable sheet per
+// language, in the order given (Welsh then English for an Area whose panels
+// write in both): the Area and period, the cases reviewed by strand (under
+// 5 shown as "fewer than 5"), the learning by theme, and each action with
+// the response. Every fixed word comes from the catalogue of the
+// update's language. Every value is a text cell written by writer, so no
+// typed text can become a formula.
+func BuildCommunityUpdate(docs ...CommunityUpdate) ([]byte, error) {
+	if len(docs) == 0 {
+		return nil, errors.New("a community update workbook needs the update in at least one language")
+	}
+	f, st, err := newBook(CommunitySheetIn(docs[0].Lang))
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	w := &writer{f: f, sheet: CommunityUpdateSheet, row: 1}
+	for i, u := range docs {
+		sheet := CommunitySheetIn(u.Lang)
+		if i > 0 {
+			if _, err := f.NewSheet(sheet); err != nil {
+				return nil, err
+			}
+		}
+		if err := communitySheet(f, st, sheet, u); err != nil {
+			return nil, err
+		}
+	}
+	return save(f)
+}
+
+// communitySheet writes the update on one sheet, in its language.
+func communitySheet(f *excelize.File, st styles, sheet string, u CommunityUpdate) error {
+	l := i18n.For(u.Lang)
+	shown := func(c Count) string { return l.T("community.count", "N", c.N) }
+	period := l.T("community.period", "From", u.From, "To", u.To)
+	title := l.T("community.title", "Area", u.AreaName)
+	w := &writer{f: f, sheet: sheet, row: 1}
 	w.widths(30, 90)
-	w.line(st.title, "You said, we did: "+u.AreaName)
+	w.line(st.title, title)
 	w.row++
-	for _, kv := range [][2]string{{"Area", u.AreaName}, {"Period", u.Period()}, {"Cases reviewed", u.Cases.Shown()}} {
+	for _, kv := range [][2]string{{l.T("community.update.area"), u.AreaName}, {l.T("community.update.period"), period}, {l.T("community.heading.cases"), shown(u.Cases)}} {
 		w.set("A", kv[0], st.label)
 		w.set("B", kv[1], st.wrap)
 		w.row++
 	}
 	w.row++
-	w.long("A", "B", "Local scrutiny and involvement panels are members of the community who look at a random selection of finished hate crime "+
-		"and violence against women and girls cases, to help the Crown Prosecution Service learn and improve. This update says what they told us "+
-		"and what we did about it. To protect the people involved, it says nothing about any single case, and numbers under 5 are shown as \"fewer than 5\".", st.wrap)
+	w.long("A", "B", l.T("community.about")+" "+l.T("community.update.about_more")+" "+l.T("community.update.safe"), st.wrap)
 	w.row++
-	w.line(st.heading, CommunityCasesHeading, "")
+	w.line(st.heading, l.T("community.heading.cases"), "")
 	for _, c := range u.CasesByStrand {
 		w.set("A", c.Label, st.label)
-		w.set("B", c.Shown(), st.wrap)
+		w.set("B", shown(c), st.wrap)
 		w.row++
 	}
 	w.row++
-	w.line(st.heading, CommunityLearningHeading, "")
+	w.line(st.heading, l.T("community.heading.learning"), "")
 	if len(u.Learning) == 0 {
-		w.long("A", "B", "No learning was recorded in this period.", st.wrap)
+		w.long("A", "B", l.T("community.update.no_learning"), st.wrap)
 	}
 	for _, th := range u.Learning {
 		w.line(st.label, th.Label, "")
 		for _, t := range th.GoodPractice {
-			w.set("A", "Good practice", st.wrap)
+			w.set("A", l.T("community.good_practice"), st.wrap)
 			w.long("B", "B", t, st.wrap)
 		}
 		for _, t := range th.Learning {
-			w.set("A", "Learning", st.wrap)
+			w.set("A", l.T("community.learning"), st.wrap)
 			w.long("B", "B", t, st.wrap)
 		}
 	}
 	w.row++
-	w.line(st.heading, CommunityActionsHeading, "")
+	w.line(st.heading, l.T("community.heading.actions"), "")
 	if len(u.Actions) == 0 {
-		w.long("A", "B", "No actions were raised or completed in this period.", st.wrap)
+		w.long("A", "B", l.T("community.update.no_actions"), st.wrap)
 	}
 	for _, a := range u.Actions {
-		w.set("A", "Action", st.label)
+		w.set("A", l.T("community.update.action"), st.label)
 		w.long("B", "B", a.Description, st.wrap)
-		for _, kv := range [][2]string{{"Where it stands", a.Status}, {"Our response", a.Response}, {"Why", a.Rationale}, {"What we did", a.CompletionNote}} {
+		for _, kv := range [][2]string{{"community.update.where", a.Status}, {"community.update.response", a.Response}, {"community.update.why", a.Rationale},
+			{"community.update.what_we_did", a.CompletionNote}} {
 			if kv[1] != "" {
-				w.set("A", kv[0], st.wrap)
+				w.set("A", l.T(kv[0]), st.wrap)
 				w.long("B", "B", kv[1], st.wrap)
 			}
 		}
 		w.row++
 	}
 	if w.err != nil {
-		return nil, w.err
+		return w.err
 	}
-	if err := printSetup(f, CommunityUpdateSheet, printing{title: "You said, we did: " + u.AreaName + ", " + u.Period(), columns: 2}); err != nil {
-		return nil, err
-	}
-	return save(f)
+	return printSetup(f, sheet, printing{title: title + ", " + period, columns: 2})
 }

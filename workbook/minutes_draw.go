@@ -1,6 +1,7 @@
 package workbook
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -11,7 +12,8 @@ import (
 // strand (and, for a national panel, per Area) its quota, its eligible
 // cases and what was drawn. Cases are shown only as their number in the
 // cycle's eligible set, never by reference (docs/selection.md), so the
-// list can be shared with anyone who wants to repeat the draw.
+// list can be shared with anyone who wants to repeat the draw. Fresh
+// draws in place of withdrawn cases follow, each with its candidates.
 func drawSection(w *writer, st styles, d selection.Record) {
 	if len(d.Strata) == 0 {
 		return
@@ -38,6 +40,17 @@ func drawSection(w *writer, st styles, d selection.Record) {
 		}
 		list("Selected, in draw order", s.Selected)
 		list("Reserves, in order", s.Reserves)
+	}
+	if len(d.Redraws) > 0 {
+		w.row++
+		w.line(st.label, "Drawn afresh in place of withdrawn cases, in the order drawn")
+	}
+	for _, r := range d.Redraws {
+		replaced := "a case carried forward"
+		if r.Replaced != 0 {
+			replaced = "case " + strconv.FormatInt(r.Replaced, 10)
+		}
+		list(fmt.Sprintf("%s, redraw %d: %s replaced by case %d, drawn from", strandLabels([]string{r.Strand}), r.Attempt, replaced, r.Replacement), r.Candidates)
 	}
 }
 

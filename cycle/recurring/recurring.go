@@ -126,7 +126,8 @@ func Meeting(cs store.CycleSchedule, t time.Time) cycle.Meeting {
 
 // Request is the start request a run at t makes: what the start-a-cycle
 // form would send for the same panel, window, quotas and meeting, with the
-// form's defaults for everything else.
+// form's defaults for everything else. A forum's schedule has no quotas,
+// so its runs start forum cycles (a meeting and an agenda, no cases).
 func Request(cs store.CycleSchedule, t time.Time) start.Request {
 	first, last := Window(cs, t)
 	return start.Request{PanelID: cs.PanelID, WindowStart: first.Format(time.DateOnly), WindowEnd: last.Format(time.DateOnly),
