@@ -19,29 +19,32 @@ import (
 
 // Config holds every setting the commands use.
 type Config struct {
-	DatabaseURL       string        // DATABASE_URL: the app role the server and worker work as
-	MigrateURL        string        // MIGRATE_DATABASE_URL: the schema owner migrations run as; empty means DatabaseURL
-	TemporalAddress   string        // TEMPORAL_ADDRESS
-	TemporalNamespace string        // TEMPORAL_NAMESPACE
-	TaskQueue         string        // TEMPORAL_TASK_QUEUE
-	HTTPAddress       string        // HTTP_ADDR
-	PublicURL         string        // PUBLIC_URL: base of links in emails
-	SMTPHost          string        // SMTP_HOST
-	SMTPPort          int           // SMTP_PORT
-	SMTPUsername      string        // SMTP_USERNAME
-	SMTPPassword      string        // SMTP_PASSWORD
-	SMTPTLS           string        // SMTP_TLS: none, starttls or tls
-	MailFrom          string        // MAIL_FROM
-	LinkSigningKey    string        // LINK_SIGNING_KEY: HMAC key for member links
-	PayloadKeys       string        // PAYLOAD_KEYS: keys sealing Temporal payloads, current first
-	TemporalUIOrigin  string        // TEMPORAL_UI_ORIGIN: the Web UI allowed to call the codec endpoint
-	PackDelivery      string        // PACK_DELIVERY: attach or link
-	DigestEnabled     bool          // DIGEST_ENABLED: weekly manager digest schedule
-	RetentionEnabled  bool          // RETENTION_ENABLED: daily purge schedule
-	RetentionAfter    time.Duration // RETENTION_AFTER_MINUTES: how long a cycle's data is kept after its minutes
-	DataDir           string        // SCRUTINY_DATA_DIR: dev stack state
-	ShutdownTimeout   time.Duration // SHUTDOWN_TIMEOUT
-	TrustedProxies    []string      // TRUSTED_PROXIES: addresses whose X-Forwarded-For is believed
+	DatabaseURL       string // DATABASE_URL: the app role the server and worker work as
+	MigrateURL        string // MIGRATE_DATABASE_URL: the schema owner migrations run as; empty means DatabaseURL
+	TemporalAddress   string // TEMPORAL_ADDRESS
+	TemporalNamespace string // TEMPORAL_NAMESPACE
+	TaskQueue         string // TEMPORAL_TASK_QUEUE
+	HTTPAddress       string // HTTP_ADDR
+	PublicURL         string // PUBLIC_URL: base of links in emails
+	SMTPHost          string // SMTP_HOST
+	SMTPPort          int    // SMTP_PORT
+	SMTPUsername      string // SMTP_USERNAME
+	SMTPPassword      string // SMTP_PASSWORD
+	SMTPTLS           string // SMTP_TLS: none, starttls or tls
+	MailFrom          string // MAIL_FROM
+	LinkSigningKey    string // LINK_SIGNING_KEY: HMAC key for member links
+	// LinkSigningKeysPrevious are earlier signing keys, still accepted
+	// for links already sent (LINK_SIGNING_KEYS_PREVIOUS).
+	LinkSigningKeysPrevious []string
+	PayloadKeys             string        // PAYLOAD_KEYS: keys sealing Temporal payloads, current first
+	TemporalUIOrigin        string        // TEMPORAL_UI_ORIGIN: the Web UI allowed to call the codec endpoint
+	PackDelivery            string        // PACK_DELIVERY: attach or link
+	DigestEnabled           bool          // DIGEST_ENABLED: weekly manager digest schedule
+	RetentionEnabled        bool          // RETENTION_ENABLED: daily purge schedule
+	RetentionAfter          time.Duration // RETENTION_AFTER_MINUTES: how long a cycle's data is kept after its minutes
+	DataDir                 string        // SCRUTINY_DATA_DIR: dev stack state
+	ShutdownTimeout         time.Duration // SHUTDOWN_TIMEOUT
+	TrustedProxies          []string      // TRUSTED_PROXIES: addresses whose X-Forwarded-For is believed
 
 	TemporalTLSCert       string // TEMPORAL_TLS_CERT: client certificate file for mTLS
 	TemporalTLSKey        string // TEMPORAL_TLS_KEY: its private key file
@@ -83,6 +86,7 @@ var Variables = []Variable{
 	{"SMTP_TLS", "none", "none, starttls or tls.", false},
 	{"MAIL_FROM", "LSIP scrutiny <scrutiny@localhost>", "From address of every email.", false},
 	{"LINK_SIGNING_KEY", "", "HMAC key (32+ characters) signing the personal links of panel members and action owners. Required outside dev.", true},
+	{"LINK_SIGNING_KEYS_PREVIOUS", "", "Earlier LINK_SIGNING_KEY values, separated by commas, still accepted for the links already sent with them; new links are signed with LINK_SIGNING_KEY only. To rotate the key: set the new one, move the old one here, and drop it once its links have expired (a member link lasts until its cycle's access ends; an owner link 30 days after its email or 60 days after the action is due, whichever is later).", true},
 	{"PAYLOAD_KEYS", "", "AES-256 keys sealing every Temporal payload (review answers, notes, findings), as id:base64key pairs separated by commas; the first seals, all open. Generate a key with `openssl rand -base64 32`; to rotate, put the new key first and keep the old ones. Required outside dev.", true},
 	{"TEMPORAL_UI_ORIGIN", "", "Origin of the Temporal Web UI (such as https://temporal.example.org) allowed to call the codec endpoint /codec from the browser. Empty: no cross-origin calls.", false},
 	{"PACK_DELIVERY", "attach", "attach: the workbook rides on the email; link: the email carries only the personal link.", false},
@@ -143,6 +147,16 @@ func FromEnv() (Config, error) {
 		LogFormat:             env("LOG_FORMAT"),
 		LogLevel:              env("LOG_LEVEL"),
 		MetricsAddress:        env("METRICS_ADDR"),
+	}
+	for _, k := range strings.Split(env("LINK_SIGNING_KEYS_PREVIOUS"), ",") {
+		if k = strings.TrimSpace(k); k == "" {
+			continue
+		}
+		if len(k) < 32 {
+			problems = append(problems, "LINK_SIGNING_KEYS_PREVIOUS must list keys of at least 32 characters, separated by commas")
+			break
+		}
+		c.LinkSigningKeysPrevious = append(c.LinkSigningKeysPrevious, k)
 	}
 	for _, p := range strings.Split(env("TRUSTED_PROXIES"), ",") {
 		p = strings.TrimSpace(p)

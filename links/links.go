@@ -40,17 +40,34 @@ func decodeToken(token string) ([]byte, error) {
 	return base64.RawURLEncoding.Strict().DecodeString(token)
 }
 
-// Signer signs and verifies tokens with an HMAC-SHA256 key.
+// Signer signs tokens with an HMAC-SHA256 key and verifies them with that
+// key or an earlier one, so that the key can be rotated without ending
+// the links already sent: they keep working until they expire.
 type Signer struct {
-	key []byte
+	keys [][]byte // the signing key first, then earlier keys still accepted
 }
 
-// NewSigner returns a Signer; the key must be at least 32 bytes.
-func NewSigner(key []byte) (*Signer, error) {
-	if len(key) < 32 {
-		return nil, errors.New("links: the signing key must be at least 32 bytes")
+// NewSigner returns a Signer that signs with key and also accepts tokens
+// signed with any of the previous keys; every key must be at least 32
+// bytes.
+func NewSigner(key []byte, previous ...[]byte) (*Signer, error) {
+	keys := append([][]byte{key}, previous...)
+	for _, k := range keys {
+		if len(k) < 32 {
+			return nil, errors.New("links: every signing key must be at least 32 bytes")
+		}
 	}
-	return &Signer{key: key}, nil
+	return &Signer{keys: keys}, nil
+}
+
+// signedByAny reports whether sig is payload's MAC under any of the
+// signer's keys, each compared in constant time.
+func (s *Signer) signedByAny(sig []byte, mac func(key []byte) []byte) bool {
+	ok := false
+	for _, k := range s.keys {
+		ok = hmac.Equal(sig, mac(k)) || ok
+	}
+	return ok
 }
 
 // A token's payload is the member, the cycle and the expiry (version 1),
@@ -75,7 +92,7 @@ func (s *Signer) Token(c Claims) string {
 	if c.Epoch != 0 {
 		binary.BigEndian.PutUint64(payload[24:], uint64(c.Epoch))
 	}
-	return base64.RawURLEncoding.EncodeToString(append(payload, s.mac(payload)...))
+	return base64.RawURLEncoding.EncodeToString(append(payload, memberMAC(s.keys[0], payload)...))
 }
 
 // Errors a link check can give. Both mean the member needs a new link.
@@ -92,7 +109,7 @@ func (s *Signer) Verify(token string, now time.Time) (Claims, error) {
 		return Claims{}, ErrInvalid
 	}
 	payload, sig := raw[:n], raw[n:]
-	if !hmac.Equal(sig, s.mac(payload)) {
+	if !s.signedByAny(sig, func(key []byte) []byte { return memberMAC(key, payload) }) {
 		return Claims{}, ErrInvalid
 	}
 	c := Claims{
@@ -109,8 +126,8 @@ func (s *Signer) Verify(token string, now time.Time) (Claims, error) {
 	return c, nil
 }
 
-func (s *Signer) mac(payload []byte) []byte {
-	m := hmac.New(sha256.New, s.key)
+func memberMAC(key, payload []byte) []byte {
+	m := hmac.New(sha256.New, key)
 	label := "scrutiny member link v1\x00"
 	if len(payload) == payloadV2 {
 		label = "scrutiny member link v2\x00"

@@ -64,3 +64,41 @@ func TestEpochTokens(t *testing.T) {
 		t.Errorf("token with a changed epoch: %v", err)
 	}
 }
+
+// TestRotatedKeyKeepsLinksWorking: after the signing key is rotated (the
+// new key signs, the old one is kept as previous), member and owner links
+// made with the old key still verify, new links are made with the new key
+// (a signer with only the old key refuses them), and a key never
+// configured is refused. A short previous key is refused at start.
+func TestRotatedKeyKeepsLinksWorking(t *testing.T) {
+	oldKey, newKey := []byte("old-key-0123456789-0123456789-0123"), []byte("new-key-abcdefghij-abcdefghij-abcd")
+	before, _ := NewSigner(oldKey)
+	after, err := NewSigner(newKey, oldKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stranger, _ := NewSigner([]byte("other-key-zyxwvutsrq-zyxwvutsrq-zy"))
+	now := time.Now()
+	claims := Claims{MemberID: 7, CycleID: 3, Expires: now.Add(time.Hour), Epoch: 2}
+	sent := before.Token(claims)
+	if got, err := after.Verify(sent, now); err != nil || got.MemberID != 7 || got.Epoch != 2 {
+		t.Errorf("a link sent before the rotation: %+v, %v", got, err)
+	}
+	fresh := after.Token(claims)
+	if fresh == sent {
+		t.Error("a new link was signed with the old key")
+	}
+	if _, err := before.Verify(fresh, now); !errors.Is(err, ErrInvalid) {
+		t.Errorf("a signer without the new key accepted a new link: %v", err)
+	}
+	if _, err := stranger.Verify(sent, now); !errors.Is(err, ErrInvalid) {
+		t.Errorf("another key accepted the link: %v", err)
+	}
+	owner := before.OwnerToken(OwnerClaims{ActionID: 9, Expires: now.Add(time.Hour)})
+	if got, err := after.VerifyOwner(owner, now); err != nil || got.ActionID != 9 {
+		t.Errorf("an owner link sent before the rotation: %+v, %v", got, err)
+	}
+	if _, err := NewSigner(newKey, []byte("short")); err == nil {
+		t.Error("a short previous key was accepted")
+	}
+}

@@ -56,7 +56,7 @@ func (s *Signer) OwnerToken(c OwnerClaims) string {
 	binary.BigEndian.PutUint64(payload[9:], uint64(c.Expires.Unix()))
 	d := ownerDigest(c.Email)
 	copy(payload[17:], d[:])
-	return base64.RawURLEncoding.EncodeToString(append(payload, s.ownerMAC(payload)...))
+	return base64.RawURLEncoding.EncodeToString(append(payload, ownerMAC(s.keys[0], payload)...))
 }
 
 // VerifyOwner checks an owner token's signature (in constant time) and
@@ -67,7 +67,7 @@ func (s *Signer) VerifyOwner(token string, now time.Time) (OwnerClaims, error) {
 		return OwnerClaims{}, ErrInvalid
 	}
 	payload, sig := raw[:payloadOwner], raw[payloadOwner:]
-	if !hmac.Equal(sig, s.ownerMAC(payload)) {
+	if !s.signedByAny(sig, func(key []byte) []byte { return ownerMAC(key, payload) }) {
 		return OwnerClaims{}, ErrInvalid
 	}
 	c := OwnerClaims{
@@ -81,8 +81,8 @@ func (s *Signer) VerifyOwner(token string, now time.Time) (OwnerClaims, error) {
 	return c, nil
 }
 
-func (s *Signer) ownerMAC(payload []byte) []byte {
-	m := hmac.New(sha256.New, s.key)
+func ownerMAC(key, payload []byte) []byte {
+	m := hmac.New(sha256.New, key)
 	m.Write([]byte("scrutiny owner link v1\x00"))
 	m.Write(payload)
 	return m.Sum(nil)

@@ -217,7 +217,11 @@ func temporalUnreachable(err error) bool {
 // newSigner makes the signer of members' personal links from the
 // configured key.
 func newSigner(cfg config.Config) (*links.Signer, error) {
-	signer, err := links.NewSigner([]byte(cfg.LinkSigningKey))
+	var previous [][]byte
+	for _, k := range cfg.LinkSigningKeysPrevious {
+		previous = append(previous, []byte(k))
+	}
+	signer, err := links.NewSigner([]byte(cfg.LinkSigningKey), previous...)
 	if err != nil {
 		return nil, fmt.Errorf("LINK_SIGNING_KEY: %w", err)
 	}
