@@ -15,19 +15,35 @@ import (
 // workflows, and email delivered in order through the outbox, with alerts
 // to the coordinator.
 
+// signalMembersAtOnce marks the change from signalling members one after
+// another (a workflow task per member, which under load made a reschedule
+// of a twelve-member panel take minutes) to sending every signal in one
+// workflow task; histories recorded before it replay one at a time.
+const signalMembersAtOnce = "signal-members-at-once"
+
 // signalMembers sends a signal to every running member-review workflow.
+// A finished child cannot be signalled; that is fine, so the errors are
+// deliberately ignored.
 func (c *cycleRun) signalMembers(ctx workflow.Context, name string, arg any) {
 	if !c.packsReleased {
 		return
 	}
+	atOnce := workflow.GetVersion(ctx, signalMembersAtOnce, workflow.DefaultVersion, 1) == 1
 	id := workflow.GetInfo(ctx).WorkflowExecution.ID
+	var sent []workflow.Future
 	for _, memberID := range c.memberIDs() {
 		if c.members[memberID].Left {
 			continue
 		}
-		// A finished child cannot be signalled; that is fine, so the
-		// error is deliberately ignored.
-		_ = workflow.SignalExternalWorkflow(ctx, cycle.MemberReviewWorkflowID(id, memberID), "", name, arg).Get(ctx, nil)
+		f := workflow.SignalExternalWorkflow(ctx, cycle.MemberReviewWorkflowID(id, memberID), "", name, arg)
+		if atOnce {
+			sent = append(sent, f)
+			continue
+		}
+		_ = f.Get(ctx, nil)
+	}
+	for _, f := range sent {
+		_ = f.Get(ctx, nil)
 	}
 }
 
