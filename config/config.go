@@ -55,7 +55,7 @@ type Config struct {
 	WorkerWorkflowTasks   int    // WORKER_MAX_WORKFLOW_TASKS: workflow tasks one worker runs at once
 	LogFormat             string // LOG_FORMAT: json or text
 	LogLevel              string // LOG_LEVEL: debug, info, warn or error
-	MetricsAddress        string // METRICS_ADDR: where /metrics is served; empty turns it off
+	MetricsAddress        string // METRICS_ADDR: where /metrics is served; empty when METRICS_ADDR is off
 	Tracing               bool   // OTEL_TRACING: export OpenTelemetry traces
 }
 
@@ -94,7 +94,7 @@ var Variables = []Variable{
 	{"RETENTION_ENABLED", "true", "Create the daily retention schedule at start-up, which purges a cycle's packs, review answers, email bodies and identifying-detail reports once RETENTION_AFTER_MINUTES has passed, and expired sessions. false removes the schedule.", false},
 	{"RETENTION_AFTER_MINUTES", "2160h", "How long after a cycle's minutes are issued (or it is cancelled) its packs, review answers, email bodies and identifying-detail reports are kept: a duration in hours, at least 24h (2160h is 90 days). Findings, actions and the audit log are kept.", false},
 	{"SCRUTINY_DATA_DIR", ".scrutiny-dev", "Where dev keeps Temporal's SQLite file, its PostgreSQL cluster and caught mail.", false},
-	{"SHUTDOWN_TIMEOUT", "20s", "How long a stopping server waits for requests in flight.", false},
+	{"SHUTDOWN_TIMEOUT", "20s", "How long a stopping server waits for requests in flight, and a stopping worker for the activities it is running.", false},
 	{"TRUSTED_PROXIES", "", "Comma-separated addresses or CIDRs of the reverse proxies in front of the server; only their X-Forwarded-For is believed when limiting sign-ins per address. Empty: the connection's own address is used.", false},
 	{"TEMPORAL_TLS_CERT", "", "Client certificate file (PEM) for mutual TLS to Temporal; with TEMPORAL_TLS_KEY. Empty: no client certificate.", false},
 	{"TEMPORAL_TLS_KEY", "", "Private key file (PEM) of TEMPORAL_TLS_CERT.", false},
@@ -105,7 +105,7 @@ var Variables = []Variable{
 	{"WORKER_MAX_WORKFLOW_TASKS", "100", "Workflow tasks one worker runs at once.", false},
 	{"LOG_FORMAT", "json", "json: one JSON object per line (for log collectors); text: key=value lines for reading by eye.", false},
 	{"LOG_LEVEL", "info", "debug, info, warn or error.", false},
-	{"METRICS_ADDR", "127.0.0.1:9464", "Where the server and the worker serve Prometheus metrics at /metrics, apart from the public HTTP address. Empty: no metrics endpoint.", false},
+	{"METRICS_ADDR", "127.0.0.1:9464", "Where the server and the worker serve Prometheus metrics at /metrics, apart from the public HTTP address. off: no metrics endpoint.", false},
 	{"OTEL_TRACING", "false", "true: export OpenTelemetry traces of HTTP requests and Temporal calls to the collector named by the standard OTEL_EXPORTER_OTLP_* variables.", false},
 }
 
@@ -147,6 +147,11 @@ func FromEnv() (Config, error) {
 		LogFormat:             env("LOG_FORMAT"),
 		LogLevel:              env("LOG_LEVEL"),
 		MetricsAddress:        env("METRICS_ADDR"),
+	}
+	// An empty setting means the default, as for every variable, so
+	// turning metrics off takes a word.
+	if c.MetricsAddress == "off" {
+		c.MetricsAddress = ""
 	}
 	for _, k := range strings.Split(env("LINK_SIGNING_KEYS_PREVIOUS"), ",") {
 		if k = strings.TrimSpace(k); k == "" {

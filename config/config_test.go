@@ -172,3 +172,16 @@ func TestProductionSettings(t *testing.T) {
 		}
 	}
 }
+
+// TestMetricsCanBeTurnedOff: METRICS_ADDR defaults to loopback, and off
+// (an empty value means the default) turns the endpoint off.
+func TestMetricsCanBeTurnedOff(t *testing.T) {
+	t.Setenv("METRICS_ADDR", "")
+	if c, err := config.FromEnv(); err != nil || c.MetricsAddress != "127.0.0.1:9464" {
+		t.Errorf("default metrics address %q, %v", c.MetricsAddress, err)
+	}
+	t.Setenv("METRICS_ADDR", "off")
+	if c, err := config.FromEnv(); err != nil || c.MetricsAddress != "" {
+		t.Errorf("METRICS_ADDR=off gave %q, %v", c.MetricsAddress, err)
+	}
+}
