@@ -57,10 +57,18 @@ func Start(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("temporal frontend port %q: %w", portText, err)
 	}
+	// Every attribute but mode becomes a PRAGMA under its own name (an
+	// unknown one is silently ignored, as "_journal_mode" once was, which
+	// left every write syncing a rollback journal on one connection).
+	// Write-ahead logging with normal syncing makes a commit an append,
+	// lets readers run beside the one writer on a few connections, and
+	// busy_timeout makes a writer wait its turn rather than fail.
 	sqlCfg := &config.SQL{
 		PluginName:        sqliteplugin.PluginName,
 		DatabaseName:      opts.DatabaseFile,
-		ConnectAttributes: map[string]string{"mode": "rwc", "_journal_mode": "wal", "_synchronous": "normal"},
+		ConnectAttributes: map[string]string{"mode": "rwc", "journal_mode": "wal", "synchronous": "normal", "busy_timeout": "10000"},
+		MaxConns:          4,
+		MaxIdleConns:      4,
 	}
 	if _, err := os.Stat(opts.DatabaseFile); errors.Is(err, os.ErrNotExist) {
 		if err := os.MkdirAll(filepath.Dir(opts.DatabaseFile), 0o700); err != nil {

@@ -3,6 +3,7 @@ package devtemporal
 import (
 	"context"
 	"net"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -86,4 +87,21 @@ func freeAddr(t *testing.T) string {
 	}
 	defer l.Close()
 	return l.Addr().String()
+}
+
+// TestWriteAheadLog: the SQLite file runs in write-ahead-log mode (its
+// -wal file exists while the server runs), not the rollback journal that
+// syncs the disk on every commit.
+func TestWriteAheadLog(t *testing.T) {
+	dir := t.TempDir()
+	srv, err := Start(Options{DatabaseFile: filepath.Join(dir, "temporal.db"), FrontendAddress: freeAddr(t), Namespace: "default", LogFile: filepath.Join(dir, "temporal.log")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	c := dial(t, srv.HostPort())
+	defer c.Close()
+	if _, err := os.Stat(filepath.Join(dir, "temporal.db-wal")); err != nil {
+		t.Errorf("no write-ahead log beside the database: %v", err)
+	}
 }
