@@ -48,7 +48,7 @@ func TestProductionBuildLeavesOutTheEmbeddedStack(t *testing.T) {
 	var linked int
 	for _, pkg := range strings.Fields(string(out)) {
 		linked++
-		for _, banned := range []string{"go.temporal.io/server/", "github.com/lsip/scrutiny/devstack", "github.com/lsip/scrutiny/testenv", "github.com/lsip/scrutiny/loadrun"} {
+		for _, banned := range []string{"go.temporal.io/server/", "github.com/lsip/scrutiny/devstack", "github.com/lsip/scrutiny/testenv", "github.com/lsip/scrutiny/loadrun", "github.com/lsip/scrutiny/bench"} {
 			if pkg == strings.TrimSuffix(banned, "/") || strings.HasPrefix(pkg, banned) {
 				t.Errorf("a -tags %s build links %s", tags, pkg)
 			}
