@@ -57,6 +57,6 @@ func verifyDraw(r io.Reader, w io.Writer) error {
 	if len(diffs) > 0 {
 		return errDrawDiffers
 	}
-	fmt.Fprintf(w, "the draw matches: seed %d, %d strata re-run from the published eligible cases\n", rec.Seed, len(rec.Strata))
+	fmt.Fprintf(w, "the draw matches: seed %d, %d strata and %d redraws re-run from the published eligible cases\n", rec.Seed, len(rec.Strata), len(rec.Redraws))
 	return nil
 }

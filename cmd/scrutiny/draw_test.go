@@ -27,7 +27,7 @@ func TestDrawVerify(t *testing.T) {
 		{"strand": "disability", "quota": 2, "eligible": [%s], "selected": [%s], "reserves": [41, 47], "shortfall": 0}]}`
 	var out bytes.Buffer
 	good := strings.NewReader(fmt.Sprintf(published, seq(1, 50), seq(40, 80), "79, 56"))
-	if err := verifyDraw(good, &out); err != nil || !strings.Contains(out.String(), "matches") {
+	if err := verifyDraw(good, &out); err != nil || !strings.Contains(out.String(), "matches: seed 20261202, 2 strata and 0 redraws") {
 		t.Fatalf("a true draw: %v\n%s", err, out.String())
 	}
 	out.Reset()
