@@ -128,10 +128,15 @@ func (s *Server) communityUpdate(c *gin.Context, format string) (store.Community
 func communityDocument(u store.CommunityUpdate, l *i18n.Localizer) (workbook.CommunityUpdate, []string) {
 	doc := workbook.CommunityUpdate{Lang: l.Lang(), AreaName: u.Area.Name, From: u.From, To: u.To, Cases: workbook.Count{Label: l.T("community.heading.cases"), N: u.Cases}}
 	for _, c := range u.CasesByStrand {
-		doc.CasesByStrand = append(doc.CasesByStrand, workbook.Count(c))
+		doc.CasesByStrand = append(doc.CasesByStrand, workbook.Count{Label: l.Label("strand", c.Code), N: c.N})
 	}
 	for _, th := range u.Learning {
+		// The shared themes are an admin's list, kept in English; the
+		// points no theme holds are named in the reader's language.
 		t := workbook.CommunityTheme{Label: th.Label}
+		if th.Code == domain.NoTheme {
+			t.Label = l.T("community.not_themed")
+		}
 		for _, p := range th.Points {
 			if p.GoodPractice {
 				t.GoodPractice = append(t.GoodPractice, p.Text)

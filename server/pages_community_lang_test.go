@@ -15,8 +15,8 @@ import (
 // TestCommunityPagesInBothLanguages: the update and the key messages, plain
 // and Easy Read, render in English and Welsh with no missing-key marker;
 // the Welsh pages say so in their lang attribute and carry Welsh text
-// (a count under 5 as "llai na 5", a Welsh month), the English ones keep
-// their English wording.
+// (a strand and a count under 5 as "Hil: llai na 5", a Welsh month), the
+// English ones keep their English wording.
 func TestCommunityPagesInBothLanguages(t *testing.T) {
 	e := startCoordEnv(t, false)
 	cycle := e.seedCommunity()
@@ -27,7 +27,7 @@ func TestCommunityPagesInBothLanguages(t *testing.T) {
 		path           string
 		english, welsh string
 	}{
-		{"/community/wales/update?" + communityPeriod, "Race: fewer than 5", "Race: llai na 5"},
+		{"/community/wales/update?" + communityPeriod, "Race: fewer than 5", "Hil: llai na 5"},
 		{"/community/wales/update?layout=easyread&" + communityPeriod, "We agreed to do this.", "Cytunon ni i wneud hyn."},
 		{fmt.Sprintf("/cycles/%d/key-messages?x=1", cycle), "May 2026", "Mai 2026"},
 		{fmt.Sprintf("/cycles/%d/key-messages?layout=easyread", cycle), "The panel looked at 9 cases.", "Edrychodd y panel ar 9 o achosion."},
@@ -69,7 +69,7 @@ func TestCommunityUpdateSendInTheGroupsLanguage(t *testing.T) {
 	}
 	welsh := e.waitMail("fforwm@example.org", "Dywedoch chi, gwnaethom ni: Wales, 1 Ebrill 2026 i 30 Medi 2026")
 	if strings.Contains(welsh.Subject, "You said") || !strings.Contains(welsh.Text, "Annwyl gydweithwyr") ||
-		!strings.Contains(welsh.HTML, `lang="cy"`) || !strings.Contains(welsh.HTML, "Race: llai na 5") || strings.Contains(welsh.HTML, "fewer than 5") {
+		!strings.Contains(welsh.HTML, `lang="cy"`) || !strings.Contains(welsh.HTML, "Hil: llai na 5") || strings.Contains(welsh.HTML, "fewer than 5") {
 		t.Errorf("the Welsh group's email is not in Welsh: %q\n%s\n%s", welsh.Subject, welsh.Text, welsh.HTML)
 	}
 	english := e.waitMail("forum@example.org", "You said, we did: Wales, 1 April 2026 to 30 September 2026")
@@ -100,7 +100,7 @@ func TestCommunityUpdateBilingualArea(t *testing.T) {
 	}
 	m := e.waitMail("forum@example.org", "You said, we did")
 	cy, en := strings.Index(m.Subject, "Dywedoch chi"), strings.Index(m.Subject, "You said")
-	if cy < 0 || cy > en || !strings.Contains(m.Text, "Annwyl gydweithwyr") || !strings.Contains(m.HTML, "Race: llai na 5") || !strings.Contains(m.HTML, "Race: fewer than 5") {
+	if cy < 0 || cy > en || !strings.Contains(m.Text, "Annwyl gydweithwyr") || !strings.Contains(m.HTML, "Hil: llai na 5") || !strings.Contains(m.HTML, "Race: fewer than 5") {
 		t.Errorf("the bilingual Area's update is not in Welsh then English: %q\n%s\n%s", m.Subject, m.Text, m.HTML)
 	}
 }

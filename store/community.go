@@ -35,11 +35,11 @@ type CommunityUpdate struct {
 	Actions  []CommunityAction
 }
 
-// CommunityCount is one labelled figure. Anything shown to the public
-// passes it through workbook.SuppressSmall.
+// CommunityCount is one figure, by its strand's code. Anything shown to
+// the public passes it through workbook.SuppressSmall.
 type CommunityCount struct {
-	Label string
-	N     int
+	Code string
+	N    int
 }
 
 // CommunityTheme is one learning theme with its points' texts.
@@ -141,7 +141,7 @@ func (q *Queries) CommunityUpdate(ctx context.Context, area domain.AreaRef, from
 		return u, fmt.Errorf("%s: %w", what, err)
 	}
 	for _, st := range domain.Strands {
-		u.CasesByStrand = append(u.CasesByStrand, CommunityCount{Label: st.Label, N: byStrand[st.Code]})
+		u.CasesByStrand = append(u.CasesByStrand, CommunityCount{Code: st.Code, N: byStrand[st.Code]})
 	}
 	if u.Learning, err = q.communityLearning(ctx, area, from, to); err != nil {
 		return u, fmt.Errorf("%s: %w", what, err)

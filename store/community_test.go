@@ -94,9 +94,9 @@ func TestCommunityUpdateFigures(t *testing.T) {
 	}
 	shown := map[string]string{}
 	for _, c := range u.CasesByStrand {
-		shown[c.Label] = workbook.Count(c).Shown()
+		shown[c.Code] = workbook.Count{N: c.N}.Shown()
 	}
-	if shown["Race"] != "fewer than 5" || shown["Disability"] != "6" {
+	if shown["race"] != "fewer than 5" || shown["disability"] != "6" {
 		t.Errorf("by strand: %v", shown)
 	}
 	var themes []string
