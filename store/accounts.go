@@ -98,7 +98,7 @@ var ErrBadToken = errors.New("the token is not valid")
 
 // UserByToken finds the active user a token belongs to. The stored hash is
 // compared in constant time after the lookup. Each use is noted on the
-// token and written to the audit log.
+// token (to the minute, lastUsedEvery) and written to the audit log.
 func (q *Queries) UserByToken(ctx context.Context, token string) (User, error) {
 	sum := sha256.Sum256([]byte(token))
 	var u User
@@ -113,7 +113,8 @@ func (q *Queries) UserByToken(ctx context.Context, token string) (User, error) {
 	if err != nil {
 		return User{}, fmt.Errorf("user by token: %w", err)
 	}
-	if _, err := q.db.Exec(ctx, `UPDATE api_tokens SET last_used_at = now() WHERE id = $1`, tokenID); err != nil {
+	if _, err := q.db.Exec(ctx, `UPDATE api_tokens SET last_used_at = now()
+		WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - `+lastUsedEvery+`)`, tokenID); err != nil {
 		return User{}, fmt.Errorf("note use of token %d: %w", tokenID, err)
 	}
 	if err := q.Audit(ctx, u.Email, "token_used", "api_token", fmt.Sprint(tokenID), nil); err != nil {

@@ -94,14 +94,23 @@ type Session struct {
 	MustEnrol bool
 }
 
+// lastUsedEvery is how stale a session's or token's "last used" may grow
+// before a use moves it on. Noting every use would make every request of
+// a person write (and wait on) the same row; to the minute is all the
+// account pages show.
+const lastUsedEvery = `interval '1 minute'`
+
 // SessionByCookie finds the unexpired session of an active user and
-// notes that it was used now.
+// notes that it was used now (to the minute, lastUsedEvery).
 func (q *Queries) SessionByCookie(ctx context.Context, cookie string) (Session, error) {
 	sum := sha256.Sum256([]byte(cookie))
 	var ses Session
-	err := scanUser(q.db.QueryRow(ctx, `UPDATE sessions s SET last_used_at = now() FROM users u
-		WHERE u.id = s.user_id AND s.id_hash = $1 AND s.expires_at > now() AND u.active
-		RETURNING `+userColumns+`, s.id, s.csrf, s.must_enrol`, sum[:]), &ses.User, &ses.ID, &ses.CSRF, &ses.MustEnrol)
+	err := scanUser(q.db.QueryRow(ctx, `WITH found AS (
+			SELECT s.id FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND s.expires_at > now() AND u.active),
+		touched AS (
+			UPDATE sessions SET last_used_at = now() WHERE id IN (SELECT id FROM found) AND last_used_at < now() - `+lastUsedEvery+`)
+		SELECT `+userColumns+`, s.id, s.csrf, s.must_enrol FROM found JOIN sessions s ON s.id = found.id JOIN users u ON u.id = s.user_id`,
+		sum[:]), &ses.User, &ses.ID, &ses.CSRF, &ses.MustEnrol)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Session{}, ErrBadToken
 	}
