@@ -17,7 +17,6 @@ import (
 
 	"github.com/lsip/scrutiny/config"
 	"github.com/lsip/scrutiny/cycle"
-	"github.com/lsip/scrutiny/cycle/cycleflow"
 	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/links"
 	"github.com/lsip/scrutiny/reviewform"
@@ -155,21 +154,8 @@ func apiRestartKeepsReview(t *testing.T, direct bool) {
 	s := newStack(t, false)
 	ctx := context.Background()
 	now := time.Now().UTC()
-	// The packs go out about ten seconds after the approval; reviews stay
-	// open for minutes, longer than the refused call's deadline.
-	meetingAt := now.Add(4 * time.Minute).Truncate(time.Second)
-	in := cycle.CycleInput{PanelID: s.f.panelID, WindowStart: now.AddDate(0, -3, 0), WindowEnd: now, Quotas: map[string]int{"race": 2},
-		Meeting: cycle.Meeting{Start: meetingAt, End: meetingAt.Add(2 * time.Hour), Location: "Cardiff office"},
-		Timing: cycle.Timing{ConflictCheckBefore: 4*time.Minute - 5*time.Second, PacksBefore: 4*time.Minute - 10*time.Second, ReviewsDueBefore: time.Minute,
-			RevokeAfter: time.Hour, Reminders: []time.Duration{}, ApprovalNudgeEvery: time.Hour},
-		StartedBy: "cath@example.org", CoordinatorName: "Cath Coordinator", CoordinatorEmail: "cath@example.org", DirectReviews: direct}
-	id := cycle.CycleWorkflowID(in.PanelID, in.WindowStart, in.WindowEnd)
-	if _, err := s.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: taskQueue}, cycleflow.CycleWorkflow, in); err != nil {
-		t.Fatal(err)
-	}
-	waitStage(t, s.c, id, domain.StageCoordinatorCheck)
-	update(t, s.c, id, cycle.UpdateApproveSelection, nil)
-	st := waitStage(t, s.c, id, domain.StageReviewing)
+	// Reviews stay open for minutes, longer than the refused call's deadline.
+	id, st, _ := s.cycleInReview(t, direct)
 	var caseID int64
 	if err := testenv.SQL(t, s.st).QueryRow(ctx, `SELECT case_id FROM reviews WHERE cycle_id = $1 AND member_id = $2 ORDER BY case_id LIMIT 1`, st.CycleID, s.f.bea).Scan(&caseID); err != nil {
 		t.Fatalf("Bea's pack opened no review: %v", err)

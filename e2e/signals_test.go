@@ -21,20 +21,7 @@ import (
 func TestRescheduleSignalsMembersAtOnce(t *testing.T) {
 	s := newStack(t, false)
 	ctx := context.Background()
-	now := time.Now().UTC()
-	meetingAt := now.Add(4 * time.Minute).Truncate(time.Second)
-	in := cycle.CycleInput{PanelID: s.f.panelID, WindowStart: now.AddDate(0, -3, 0), WindowEnd: now, Quotas: map[string]int{"race": 2},
-		Meeting: cycle.Meeting{Start: meetingAt, End: meetingAt.Add(2 * time.Hour), Location: "Cardiff office"},
-		Timing: cycle.Timing{ConflictCheckBefore: 4*time.Minute - 5*time.Second, PacksBefore: 4*time.Minute - 10*time.Second, ReviewsDueBefore: time.Minute,
-			RevokeAfter: time.Hour, Reminders: []time.Duration{}, ApprovalNudgeEvery: time.Hour},
-		StartedBy: "cath@example.org", CoordinatorName: "Cath Coordinator", CoordinatorEmail: "cath@example.org", DirectReviews: true}
-	id := cycle.CycleWorkflowID(in.PanelID, in.WindowStart, in.WindowEnd)
-	if _, err := s.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: taskQueue}, cycleflow.CycleWorkflow, in); err != nil {
-		t.Fatal(err)
-	}
-	waitStage(t, s.c, id, domain.StageCoordinatorCheck)
-	update(t, s.c, id, cycle.UpdateApproveSelection, nil)
-	st := waitStage(t, s.c, id, domain.StageReviewing)
+	id, st, meetingAt := s.cycleInReview(t, true)
 	moved := meetingAt.Add(time.Hour)
 	update(t, s.c, id, cycle.UpdateScheduleMeeting, nil, cycle.Meeting{Start: moved, End: moved.Add(2 * time.Hour), Location: "Cardiff office"})
 
@@ -71,4 +58,27 @@ func TestRescheduleSignalsMembersAtOnce(t *testing.T) {
 			t.Errorf("%d reschedule signals, want one to each of the %d members with packs", n, members)
 		}
 	}
+}
+
+// cycleInReview starts a cycle of the stack's panel (two race cases,
+// reviews saved directly or not) whose packs go out about ten seconds
+// after the approval and whose meeting is four minutes away, approves it
+// and waits until reviews open. It returns the workflow ID, the status in
+// review and the meeting's time.
+func (s *stack) cycleInReview(t *testing.T, direct bool) (string, cycle.CycleStatus, time.Time) {
+	t.Helper()
+	now := time.Now().UTC()
+	meetingAt := now.Add(4 * time.Minute).Truncate(time.Second)
+	in := cycle.CycleInput{PanelID: s.f.panelID, WindowStart: now.AddDate(0, -3, 0), WindowEnd: now, Quotas: map[string]int{"race": 2},
+		Meeting: cycle.Meeting{Start: meetingAt, End: meetingAt.Add(2 * time.Hour), Location: "Cardiff office"},
+		Timing: cycle.Timing{ConflictCheckBefore: 4*time.Minute - 5*time.Second, PacksBefore: 4*time.Minute - 10*time.Second, ReviewsDueBefore: time.Minute,
+			RevokeAfter: time.Hour, Reminders: []time.Duration{}, ApprovalNudgeEvery: time.Hour},
+		StartedBy: "cath@example.org", CoordinatorName: "Cath Coordinator", CoordinatorEmail: "cath@example.org", DirectReviews: direct}
+	id := cycle.CycleWorkflowID(in.PanelID, in.WindowStart, in.WindowEnd)
+	if _, err := s.c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: id, TaskQueue: taskQueue}, cycleflow.CycleWorkflow, in); err != nil {
+		t.Fatal(err)
+	}
+	waitStage(t, s.c, id, domain.StageCoordinatorCheck)
+	update(t, s.c, id, cycle.UpdateApproveSelection, nil)
+	return id, waitStage(t, s.c, id, domain.StageReviewing), meetingAt
 }

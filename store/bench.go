@@ -84,45 +84,17 @@ func (q *Queries) analyze(ctx context.Context, tables ...string) error {
 }
 
 // NaiveRandomDraw is the obvious way to draw n cases of a stratum: the
-// same filter as EligibleCases, sorted by random() in PostgreSQL. It is
+// same filter as the draw (eligibleFilter), sorted by random() in PostgreSQL. It is
 // the baseline the benchmark measures the real draw against; it records
 // nothing and cannot be repeated from a seed.
 func (q *Queries) NaiveRandomDraw(ctx context.Context, e Eligibility, n int) ([]int64, error) {
-	w := filter{args: []any{e.PanelID, e.Strand, e.From, e.To, e.CycleID, domain.StageCancelled, domain.CaseApproved, domain.CasePulled, n}}
-	if !e.National {
-		w.add("c.area_id = ?", e.AreaID)
-	}
-	t := e.Theme
-	if len(t.Outcomes) > 0 {
-		w.add("c.outcome = ANY(?::text[])", codes(t.Outcomes))
-	}
-	if len(t.VictimGroups) > 0 {
-		w.add("c.victim_group = ANY(?::text[])", codes(t.VictimGroups))
-	}
-	if t.YouthVictim != nil {
-		w.add("c.youth_victim = ?", *t.YouthVictim)
-	}
-	if t.OnlineOffending != nil {
-		w.add("c.online_offending = ?", *t.OnlineOffending)
-	}
-	from, to := t.Dates()
-	if from != nil {
-		w.add("c.finalised_on >= ?", *from)
-	}
-	if to != nil {
-		w.add("c.finalised_on <= ?", *to)
-	}
+	w := eligibleFilter(e)
+	limit := w.param(n)
 	return queryAll(ctx, q.db, "naive draw of "+e.Strand, pgx.RowTo[int64],
 		`SELECT c.id FROM cases c
 		JOIN case_strands cs ON cs.case_id = c.id AND cs.strand = $2
-		WHERE c.finalised_on BETWEEN $3 AND $4
-		  AND c.withdrawn_at IS NULL AND NOT c.appeal_pending AND NOT c.vrr_pending AND NOT c.codefendant_outstanding
-		  AND NOT EXISTS (SELECT 1 FROM cycle_cases cc JOIN cycles cy ON cy.id = cc.cycle_id
-		      WHERE cc.case_id = c.id AND cy.panel_id = $1 AND cy.id <> $5 AND cy.stage <> $6 AND cc.status IN ($7, $8))
-		  AND NOT EXISTS (SELECT 1 FROM findings f JOIN cycles cy ON cy.id = f.cycle_id
-		      WHERE f.case_id = c.id AND cy.panel_id = $1 AND cy.id <> $5)
-		  AND `+w.sql()+`
-		ORDER BY random() LIMIT $9`, w.args...)
+		WHERE `+eligibleWhere+` AND `+w.sql()+`
+		ORDER BY random() LIMIT `+limit, w.args...)
 }
 
 // ServerVersion is PostgreSQL's version, as SHOW server_version gives it.

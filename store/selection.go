@@ -131,6 +131,31 @@ type eligibleCase struct {
 }
 
 func (q *Queries) eligible(ctx context.Context, e Eligibility) ([]eligibleCase, error) {
+	w := eligibleFilter(e)
+	return queryAll(ctx, q.db, fmt.Sprintf("eligible %s cases of cycle %d", e.Strand, e.CycleID), pgx.RowToStructByPos[eligibleCase],
+		`SELECT c.id, a.code FROM cases c
+		JOIN areas a ON a.id = c.area_id
+		JOIN case_strands cs ON cs.case_id = c.id AND cs.strand = $2
+		WHERE `+eligibleWhere+` AND `+w.sql()+`
+		ORDER BY c.id`, w.args...)
+}
+
+// eligibleWhere is what makes a case of cases c, joined to its strand in
+// case_strands cs ($2), eligible for a draw: finalised in the window ($3
+// to $4), clear of everything that bars scrutiny, and neither in another
+// live cycle of the panel ($1, other than cycle $5) nor already given a
+// finding by it. Its parameters are eligibleFilter's first eight.
+const eligibleWhere = `c.finalised_on BETWEEN $3 AND $4
+		  AND c.withdrawn_at IS NULL AND NOT c.appeal_pending AND NOT c.vrr_pending AND NOT c.codefendant_outstanding
+		  AND NOT EXISTS (SELECT 1 FROM cycle_cases cc JOIN cycles cy ON cy.id = cc.cycle_id
+		      WHERE cc.case_id = c.id AND cy.panel_id = $1 AND cy.id <> $5 AND cy.stage <> $6 AND cc.status IN ($7, $8))
+		  AND NOT EXISTS (SELECT 1 FROM findings f JOIN cycles cy ON cy.id = f.cycle_id
+		      WHERE f.case_id = c.id AND cy.panel_id = $1 AND cy.id <> $5)`
+
+// eligibleFilter holds eligibleWhere's parameters and the conditions of
+// e's Area and theme, so that every query of the eligible set (the draw,
+// and the benchmark's naive baseline) takes the same cases.
+func eligibleFilter(e Eligibility) filter {
 	w := filter{args: []any{e.PanelID, e.Strand, e.From, e.To, e.CycleID, domain.StageCancelled, domain.CaseApproved, domain.CasePulled}}
 	if !e.National {
 		w.add("c.area_id = ?", e.AreaID)
@@ -155,18 +180,7 @@ func (q *Queries) eligible(ctx context.Context, e Eligibility) ([]eligibleCase, 
 	if to != nil {
 		w.add("c.finalised_on <= ?", *to)
 	}
-	return queryAll(ctx, q.db, fmt.Sprintf("eligible %s cases of cycle %d", e.Strand, e.CycleID), pgx.RowToStructByPos[eligibleCase],
-		`SELECT c.id, a.code FROM cases c
-		JOIN areas a ON a.id = c.area_id
-		JOIN case_strands cs ON cs.case_id = c.id AND cs.strand = $2
-		WHERE c.finalised_on BETWEEN $3 AND $4
-		  AND c.withdrawn_at IS NULL AND NOT c.appeal_pending AND NOT c.vrr_pending AND NOT c.codefendant_outstanding
-		  AND NOT EXISTS (SELECT 1 FROM cycle_cases cc JOIN cycles cy ON cy.id = cc.cycle_id
-		      WHERE cc.case_id = c.id AND cy.panel_id = $1 AND cy.id <> $5 AND cy.stage <> $6 AND cc.status IN ($7, $8))
-		  AND NOT EXISTS (SELECT 1 FROM findings f JOIN cycles cy ON cy.id = f.cycle_id
-		      WHERE f.case_id = c.id AND cy.panel_id = $1 AND cy.id <> $5)
-		  AND `+w.sql()+`
-		ORDER BY c.id`, w.args...)
+	return w
 }
 
 // CarriedForward finds the cases the panel could not agree on in an earlier
