@@ -102,8 +102,10 @@ func decodeJSON(c *gin.Context, v any) bool {
 			badRequest(c, "A duration is not in plain units.", FieldError{Field: typeErr.Field, Message: durationMustBe})
 		case errors.As(err, &typeErr):
 			badRequest(c, "A field has the wrong type.", FieldError{Field: typeErr.Field, Message: "must be " + jsonKind(typeErr.Type.Kind().String())})
-		case errors.As(err, &syntaxErr), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-			badRequest(c, "The request body is not valid JSON.")
+		case errors.Is(err, io.EOF):
+			badRequest(c, "The request body is empty: send a JSON object with Content-Type: application/json.")
+		case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF):
+			badRequest(c, notJSON(c.ContentType()))
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 			badRequest(c, "The request has a field this endpoint does not accept.", FieldError{Field: field, Message: "is not a known field"})
@@ -117,6 +119,16 @@ func decodeJSON(c *gin.Context, v any) bool {
 		return false
 	}
 	return true
+}
+
+// notJSON says that a body is not valid JSON and, when the client labelled
+// it as something else (curl's -d sends a form's type), says what to send:
+// the label is the likelier mistake than the JSON.
+func notJSON(contentType string) string {
+	if contentType == "" || contentType == "application/json" || strings.HasSuffix(contentType, "+json") {
+		return "The request body is not valid JSON."
+	}
+	return fmt.Sprintf("The request body is not valid JSON: it was sent as %s. Send a JSON object with Content-Type: application/json.", contentType)
 }
 
 func jsonKind(goKind string) string {

@@ -15,19 +15,23 @@ func TestDecodeJSONRefusals(t *testing.T) {
 		N    int    `json:"n"`
 	}
 	for _, tc := range []struct {
-		name, in string
-		status   int
-		mention  string
+		name, in    string
+		contentType string
+		status      int
+		mention     string
 	}{
-		{"unknown field", `{"name": "x", "colour": "red"}`, http.StatusBadRequest, `"field":"colour"`},
-		{"wrong type", `{"n": "seven"}`, http.StatusBadRequest, `"field":"n"`},
-		{"not JSON", `{"name": `, http.StatusBadRequest, "not valid JSON"},
-		{"too large", `{"name": "` + strings.Repeat("x", maxBodyBytes) + `"}`, http.StatusRequestEntityTooLarge, "too large"},
+		{"unknown field", `{"name": "x", "colour": "red"}`, "application/json", http.StatusBadRequest, `"field":"colour"`},
+		{"wrong type", `{"n": "seven"}`, "application/json", http.StatusBadRequest, `"field":"n"`},
+		{"not JSON", `{"name": `, "application/json", http.StatusBadRequest, "not valid JSON."},
+		{"empty", ``, "application/json", http.StatusBadRequest, "body is empty"},
+		{"a form sent by mistake", `name=x`, "application/x-www-form-urlencoded", http.StatusBadRequest, "sent as application/x-www-form-urlencoded. Send a JSON object with Content-Type: application/json"},
+		{"too large", `{"name": "` + strings.Repeat("x", maxBodyBytes) + `"}`, "application/json", http.StatusRequestEntityTooLarge, "too large"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := httptest.NewRecorder()
 			c, _ := gin.CreateTestContext(rec)
 			c.Request = httptest.NewRequest("POST", "/x", strings.NewReader(tc.in))
+			c.Request.Header.Set("Content-Type", tc.contentType)
 			var b body
 			if decodeJSON(c, &b) {
 				t.Fatal("accepted")

@@ -7,22 +7,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
-	"path/filepath"
 	"regexp"
-	"strconv"
 	"sync/atomic"
 	"time"
 
 	"github.com/lsip/scrutiny/bench"
 	"github.com/lsip/scrutiny/config"
-	"github.com/lsip/scrutiny/devstack/devtemporal"
-	"github.com/lsip/scrutiny/devstack/mailcatcher"
-	"github.com/lsip/scrutiny/server"
 	"github.com/lsip/scrutiny/store"
-	"github.com/lsip/scrutiny/worker"
 )
 
 // runBench runs the performance suite (package bench) on stacks it brings
@@ -98,9 +90,9 @@ func writeBenchmarks(path string, rep *bench.Report, m bench.Machine) error {
 	return os.WriteFile(path, []byte(bench.Splice(string(doc), rep.Section(m, benchNote))), 0o644)
 }
 
-// benchStacks brings up the suite's stacks, each as `scrutiny load` does:
-// a fresh database, a mail catcher, the embedded Temporal server on a file
-// of its own, the worker and the HTTP server, all in this process.
+// benchStacks brings up the suite's stacks, each as `scrutiny load` does
+// (startEmbedded) on a fresh database of its own, dropped when the stack
+// stops unless kept.
 type benchStacks struct {
 	cfg   config.Config
 	conns int
@@ -144,75 +136,15 @@ func (b *benchStacks) start(ctx context.Context) (s bench.Stack, stop func(), er
 			}
 		})
 	}
-	cfg.DataDir = dir
-	cfg.DatabaseURL = dbURL + "&pool_max_conns=" + strconv.Itoa(b.conns)
-	cfg.MigrateURL = ""
 	cfg.TaskQueue = fmt.Sprintf("scrutiny-bench-%d", n)
-	st, err := openStore(ctx, cfg)
+	s, stopStack, err := startEmbedded(ctx, cfg, dir, dbURL, b.conns)
 	if err != nil {
 		return s, nil, err
 	}
-	stops = append(stops, st.Close)
+	stops = append(stops, stopStack)
 	if n == 1 {
-		b.machine = bench.DescribeMachine(ctx, st)
+		b.machine = bench.DescribeMachine(ctx, s.Store)
 	}
-
-	catcher, err := mailcatcher.New(mailcatcher.Options{})
-	if err != nil {
-		return s, nil, err
-	}
-	smtpAddr, err := catcher.Start("127.0.0.1:0")
-	if err != nil {
-		return s, nil, err
-	}
-	stops = append(stops, func() { catcher.Close() })
-	host, port, _ := net.SplitHostPort(smtpAddr)
-	cfg.SMTPHost, cfg.SMTPUsername, cfg.SMTPPassword, cfg.SMTPTLS = host, "", "", "none"
-	if cfg.SMTPPort, err = strconv.Atoi(port); err != nil {
-		return s, nil, err
-	}
-
-	if cfg.TemporalAddress, err = freeAddress(); err != nil {
-		return s, nil, err
-	}
-	ts, err := devtemporal.Start(devtemporal.Options{DatabaseFile: filepath.Join(dir, "temporal.db"), FrontendAddress: cfg.TemporalAddress,
-		Namespace: cfg.TemporalNamespace, LogFile: filepath.Join(dir, "temporal.log")})
-	if err != nil {
-		return s, nil, err
-	}
-	stops = append(stops, func() { ts.Stop() })
-	cfg.PayloadKeys = cmp.Or(cfg.PayloadKeys, devPayloadKeys)
-	tc, err := dialTemporal(ctx, cfg)
-	if err != nil {
-		return s, nil, err
-	}
-	stops = append(stops, tc.Close)
-
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return s, nil, err
-	}
-	cfg.PublicURL = "http://" + l.Addr().String()
-	cfg.TrustedProxies = []string{"127.0.0.1"}
-	cfg.LinkSigningKey = cmp.Or(cfg.LinkSigningKey, devSigningKey)
-	cfg.PackDelivery = "link"
-	deps, err := workerDeps(cfg, st)
-	if err != nil {
-		l.Close()
-		return s, nil, err
-	}
-	w := worker.New(tc, cfg.TaskQueue, deps)
-	if err := w.Start(); err != nil {
-		l.Close()
-		return s, nil, fmt.Errorf("start worker: %w", err)
-	}
-	stops = append(stops, w.Stop)
-	srv := &http.Server{Handler: server.New(server.Deps{Store: st, Temporal: tc, Config: cfg, Links: deps.Links}).Handler(),
-		ReadHeaderTimeout: httpLimits.ReadHeaderTimeout, ReadTimeout: httpLimits.ReadTimeout, WriteTimeout: httpLimits.WriteTimeout,
-		IdleTimeout: httpLimits.IdleTimeout, MaxHeaderBytes: httpLimits.MaxHeaderBytes}
-	go srv.Serve(l)
-	stops = append(stops, func() { srv.Close() })
-	logger.Info("bench stack up", "database", name, "api", cfg.PublicURL)
-	return bench.Stack{Store: st, Temporal: tc, BaseURL: cfg.PublicURL, Mail: catcher, Mailer: deps.Mailer, Links: deps.Links,
-		DatabaseURL: dbURL}, stop, nil
+	logger.Info("bench stack up", "database", name, "api", s.BaseURL)
+	return s, stop, nil
 }
