@@ -233,6 +233,10 @@ type ActionUpdate struct {
 	Email     string    `json:"email"`     // with reassign-owner
 	Due       time.Time `json:"due"`       // with request-extension: the new due date
 	Approve   bool      `json:"approve"`   // with decide-extension
+	// Language, with reassign-owner and optional, is the new owner's
+	// language (en or cy) for their emails and page; empty takes the one
+	// known for the person at Email, else English.
+	Language string `json:"language,omitempty"`
 }
 
 // WorkflowID is the ID of the workflow tracking one action.

@@ -13,8 +13,10 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/lsip/scrutiny/workbook"
 )
@@ -46,53 +48,99 @@ type BarChart struct {
 	Bars            []Bar
 }
 
-// Layout, in SVG user units.
+// Layout. Each bar has its own row: its label on a line above it (two or
+// more lines for a long label), so a label never squeezes the bars, then
+// the bar with its figure just after its end. Lengths across the chart are
+// percentages of its width and the rest are CSS pixels: the SVG has no
+// viewBox, so on a phone the bars shorten while the text keeps its size
+// (fontSize px, legible at 320 px wide) instead of shrinking with the
+// picture.
 const (
-	labelWidth = 220
-	barArea    = 300
-	textWidth  = 110
-	rowHeight  = 28
+	fontSize   = 16
+	lineHeight = 20 // a label's line
+	lineLength = 24 // the most characters a label's line holds: about 200 px, inside the narrowest chart (a 320 px phone less the page's margins)
+	labelBase  = 16 // the label's first baseline below the row's top
 	barHeight  = 18
-	hiddenBar  = 24 // the fixed width of a withheld figure's marker
-	width      = labelWidth + barArea + textWidth
+	rowGap     = 8
+	barShare   = 60.0 // the percentage of the width the longest bar takes; the rest holds its figure
+	hiddenBar  = 24   // the fixed width, in pixels, of a withheld figure's marker
+	textGap    = 6    // between a bar's end and its figure
+	textColour = "#0b0c0c"
 )
 
 // SVG returns the chart as inline SVG, role="img", labelled by its title
-// and described by its description. It scales to its container: the
-// viewBox holds the layout, the width is 100% and the height follows the
-// viewBox's proportions, so on a phone the chart shrinks rather than
-// running off the screen. The stylesheet caps it at its natural width
-// (svg.chart in server/static/app.css: max-width 630px, the width above).
+// and described by its description. It is as wide as its container (the
+// stylesheet caps it: svg.chart in server/static/app.css) and as tall as
+// its rows, with its text at a fixed size whatever the width (see the
+// layout above).
 func (c BarChart) SVG() template.HTML {
-	var b strings.Builder
+	var rows strings.Builder
 	id := html.EscapeString(c.ID)
-	height := max(1, len(c.Bars))*rowHeight + 8
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 %d %d" width="100%%" preserveAspectRatio="xMinYMin meet" aria-labelledby="%s-title %s-desc">`,
-		width, height, id, id)
-	fmt.Fprintf(&b, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, id, html.EscapeString(c.Title), id, html.EscapeString(c.describe()))
-	fmt.Fprintf(&b, `<defs><pattern id="%s-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#505a5f" stroke-width="3"/></pattern></defs>`, id)
 	top := 0.0
 	for _, bar := range c.Bars {
 		top = max(top, bar.shownValue())
 	}
-	for i, bar := range c.Bars {
-		y := 4 + i*rowHeight
-		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" font-size="14" fill="#0b0c0c">%s</text>`, labelWidth-8, y+barHeight-4, html.EscapeString(bar.Label))
-		w := hiddenBar
-		fill := fmt.Sprintf("url(#%s-hatch)", id)
-		if !bar.Hidden {
-			w, fill = 0, "#1d70b8"
-			if top > 0 {
-				w = int(bar.Value / top * barArea)
-			}
-		}
-		if w > 0 {
-			fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="%s" stroke="#0b0c0c" stroke-width="1"/>`, labelWidth, y, w, barHeight, fill)
-		}
-		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="14" fill="#0b0c0c">%s</text>`, labelWidth+w+6, y+barHeight-4, html.EscapeString(bar.Text))
+	y := 2
+	for _, bar := range c.Bars {
+		y = bar.draw(&rows, id, y, top)
 	}
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" width="100%%" height="%d" font-size="%d" aria-labelledby="%s-title %s-desc">`,
+		max(y, lineHeight+barHeight+rowGap), fontSize, id, id)
+	fmt.Fprintf(&b, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, id, html.EscapeString(c.Title), id, html.EscapeString(c.describe()))
+	fmt.Fprintf(&b, `<defs><pattern id="%s-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#505a5f" stroke-width="3"/></pattern></defs>`, id)
+	b.WriteString(rows.String())
 	b.WriteString(`</svg>`)
-	return template.HTML(b.String()) // every piece of text is escaped above
+	return template.HTML(b.String()) // every piece of text is escaped here and in draw
+}
+
+// draw writes the bar's row from y down, scaled so that a bar of value top
+// takes barShare of the width (a hidden bar is the hatched marker of chart
+// id), and returns where the next row starts.
+func (bar Bar) draw(b *strings.Builder, id string, y int, top float64) int {
+	for i, line := range lines(bar.Label) {
+		fmt.Fprintf(b, `<text x="0" y="%d" fill="%s">%s</text>`, y+labelBase+i*lineHeight, textColour, html.EscapeString(line))
+		if i > 0 {
+			y += lineHeight
+		}
+	}
+	barTop := y + lineHeight + 4
+	end, fill := strconv.Itoa(hiddenBar), fmt.Sprintf("url(#%s-hatch)", id)
+	if !bar.Hidden {
+		share := 0.0
+		if top > 0 {
+			share = bar.Value / top * barShare
+		}
+		end, fill = percent(share), "#1d70b8"
+	}
+	if end != "0%" {
+		fmt.Fprintf(b, `<rect x="0" y="%d" width="%s" height="%d" fill="%s" stroke="%s" stroke-width="1"/>`, barTop, end, barHeight, fill, textColour)
+	}
+	fmt.Fprintf(b, `<text x="%s" dx="%d" y="%d" fill="%s">%s</text>`, end, textGap, barTop+barHeight-4, textColour, html.EscapeString(bar.Text))
+	return barTop + barHeight + rowGap
+}
+
+// lines splits a label at spaces into lines of at most lineLength
+// characters; a longer word has a line to itself.
+func lines(label string) []string {
+	var out []string
+	line := ""
+	for _, word := range strings.Fields(label) {
+		switch {
+		case line == "":
+			line = word
+		case utf8.RuneCountInString(line)+1+utf8.RuneCountInString(word) <= lineLength:
+			line += " " + word
+		default:
+			out, line = append(out, line), word
+		}
+	}
+	return append(out, line)
+}
+
+// percent writes a share of the chart's width as an SVG length: "32.5%".
+func percent(share float64) string {
+	return strconv.FormatFloat(math.Round(share*10)/10, 'f', -1, 64) + "%"
 }
 
 // shownValue is what a bar contributes to the scale: nothing when hidden.

@@ -6,11 +6,15 @@ import "time"
 // list of learning themes (docs/feedback-framework.md): built in, or added
 // by an admin.
 type LearningTheme struct {
-	Code      string
-	Label     string
-	BuiltIn   bool
-	CreatedBy string
-	CreatedAt time.Time
+	Code  string
+	Label string
+	// WelshLabel is the Welsh name an admin gave an added theme; empty
+	// for a built-in theme (its Welsh name is in the catalogue) and for an
+	// added one not yet given a Welsh name.
+	WelshLabel string
+	BuiltIn    bool
+	CreatedBy  string
+	CreatedAt  time.Time
 }
 
 // NoTheme is the theme key of learning points filed under no theme.

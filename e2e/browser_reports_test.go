@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/store"
 	"github.com/lsip/scrutiny/testenv"
@@ -50,6 +52,18 @@ func TestBrowserComparisonAndBoardPages(t *testing.T) {
 	if n := eval[int](j, withheld); strings.Contains(named, "London") || n != 0 {
 		t.Errorf("the manager's exact view shows another Area or withholds %d figures", n)
 	}
+	// On a narrow phone the charts' text stays at least 14 px high and
+	// inside its chart: the bars shorten, the text does not shrink.
+	j.do(chromedp.EmulateViewport(320, 700, chromedp.EmulateMobile))
+	j.open("/reports/comparison?"+period, "comparison-phone")
+	chartText := `Array.from(document.querySelectorAll("svg.chart text")).map(t => {
+		const r = t.getBoundingClientRect(), box = t.closest("svg").getBoundingClientRect();
+		return {text: t.textContent, height: r.height, inside: r.left >= box.left - 1 && r.right <= box.right + 1};
+	}).filter(t => t.height < 14 || !t.inside).map(t => t.text + " (" + Math.round(t.height) + " px" + (t.inside ? "" : ", outside its chart") + ")").join("; ")`
+	if small := eval[string](j, chartText); small != "" {
+		t.Errorf("chart text illegible at 320 px wide: %s", small)
+	}
+	j.desktop()
 	j.open("/reports/comparison?board=yes&"+period, "comparison-board-view")
 	desc := eval[string](j, `document.getElementById("strands-1-desc").textContent`)
 	if !strings.HasPrefix(desc, "Race: 5; Religion: fewer than 5; Disability: fewer than 5;") || eval[int](j, withheld) == 0 {

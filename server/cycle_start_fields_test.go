@@ -15,8 +15,9 @@ import (
 )
 
 // TestStartFormTakesAForumsAgendaAndANationalPanelsTheme: the start-a-cycle
-// form shows a forum's agenda only for a forum (with no cases to draw) and
-// a national panel's theme filter only for a national panel; each starts
+// form shows a forum's agenda only for a forum (with no cases to draw), the
+// theme filter for every panel that draws cases, local or national, and
+// the fewest cases per Area only for a national panel; each starts
 // the cycle with what was typed, and a field the panel does not take, or
 // cannot be read, is named beside the field in words.
 func TestStartFormTakesAForumsAgendaAndANationalPanelsTheme(t *testing.T) {
@@ -36,7 +37,7 @@ func TestStartFormTakesAForumsAgendaAndANationalPanelsTheme(t *testing.T) {
 	}{
 		{forum, []string{`id="agenda"`}, []string{`id="quotas"`, `id="theme_strands"`, "for a forum only"}},
 		{national, []string{`id="theme_strands"`, `value="gypsy_roma_traveller"`, `id="quotas"`}, []string{`id="agenda"`}},
-		{e.panel, []string{`id="quotas"`}, []string{`id="agenda"`, `id="theme_strands"`}},
+		{e.panel, []string{`id="quotas"`, `id="theme_strands"`, "from the panel's Area"}, []string{`id="agenda"`, `id="theme_min_per_area"`}},
 	} {
 		code, _, body := coord.get("/cycles/new?panel_id=" + id(tc.panel))
 		if code != http.StatusOK {
@@ -53,7 +54,7 @@ func TestStartFormTakesAForumsAgendaAndANationalPanelsTheme(t *testing.T) {
 			}
 		}
 	}
-	if _, _, body := coord.get("/cycles/new"); !strings.Contains(body, "Agenda, for a forum only") || !strings.Contains(body, "Theme filter, for a national panel only") {
+	if _, _, body := coord.get("/cycles/new"); !strings.Contains(body, "Agenda, for a forum only") || !strings.Contains(body, "Theme filter, for a panel that reviews cases") {
 		t.Errorf("before a panel is chosen the form does not offer both, saying which kind each is for:\n%s", body)
 	}
 
@@ -77,7 +78,8 @@ func TestStartFormTakesAForumsAgendaAndANationalPanelsTheme(t *testing.T) {
 		want  string
 	}{
 		{"an agenda for a panel", e.panel, url.Values{"agenda": {"Welcome"}}, "Only a forum&#39;s meeting has an agenda"},
-		{"a theme for a forum", forum, url.Values{"theme_youth": {"yes"}}, "Only a national panel&#39;s cycle takes a theme filter"},
+		{"a theme for a forum", forum, url.Values{"theme_youth": {"yes"}}, "Only a panel that reviews cases takes a theme filter"},
+		{"fewest per Area for a local panel", e.panel, url.Values{"theme_min_per_area": {"1"}}, "Only a national panel draws from every Area"},
 		{"an unreadable agenda line", forum, url.Values{"agenda": {"Welcome | Chair | ten"}}, "Line 1: the minutes must be a whole number"},
 		{"an empty agenda title", forum, url.Values{"agenda": {" | Chair | 10"}}, "Agenda item 1: give the item a title"},
 		{"a strand the panel does not review", national, url.Values{"theme_strands": {"race", "disability"}}, "Theme strand disability: is not a strand this panel reviews"},
@@ -109,5 +111,9 @@ func TestStartFormTakesAForumsAgendaAndANationalPanelsTheme(t *testing.T) {
 	if tf == nil || len(tf.Strands) != 1 || tf.Strands[0] != "race" || len(tf.VictimGroups) != 1 || tf.VictimGroups[0] != domain.VictimGypsyRomaTraveller ||
 		tf.OnlineOffending == nil || *tf.OnlineOffending || tf.YouthVictim != nil || len(tf.Outcomes) != 1 || tf.MinPerArea != 2 {
 		t.Errorf("the national panel's theme: %+v", tf)
+	}
+	in = e.cycleInput(start(e.panel, url.Values{"theme_strands": {"race"}, "theme_youth": {"yes"}}))
+	if tf := in.ThemeFilter; tf == nil || len(tf.Strands) != 1 || tf.Strands[0] != "race" || tf.YouthVictim == nil || !*tf.YouthVictim {
+		t.Errorf("the local panel's theme: %+v", tf)
 	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/lsip/scrutiny/config"
 	"github.com/lsip/scrutiny/cycle"
+	"github.com/lsip/scrutiny/i18n"
 	"github.com/lsip/scrutiny/links"
 	"github.com/lsip/scrutiny/server"
 	"github.com/lsip/scrutiny/testenv"
@@ -101,6 +102,7 @@ func TestReviewDraftsSaveAsYouGo(t *testing.T) {
 	resp.Body.Close()
 	csp := resp.Header.Get("Content-Security-Policy")
 	if !strings.Contains(string(b), `<script src="/static/autosave.js"`) || !strings.Contains(string(b), "data-autosave") ||
+		!strings.Contains(string(b), `data-autosave-offline="Your draft could not be saved: the connection was lost.`) ||
 		!strings.Contains(csp, "default-src 'self'") || strings.Contains(csp, "script-src") && !strings.Contains(csp, "script-src 'self'") {
 		t.Errorf("the review form does not load the autosave script under its policy %q", csp)
 	}
@@ -138,6 +140,27 @@ func TestReviewDraftsSaveAsYouGo(t *testing.T) {
 	resp, body = post(expired, true)
 	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "could not be saved") || !strings.Contains(body, "copy your answers") {
 		t.Errorf("background save with an expired link = %d %s", resp.StatusCode, body)
+	}
+	// A link we did not sign names nobody: the kept answers are explained
+	// in Welsh then English, the Welsh marked as such.
+	resp, body = post(srv.URL+"/m/not-a-link/cases/"+strconv.FormatInt(kase, 10), false)
+	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "The uplift was not applied.") ||
+		!strings.Contains(body, `<span lang="cy">Nid yw eich atebion wedi&#39;u cadw</span> / Your answers have not been saved`) ||
+		!strings.Contains(body, "ask your panel coordinator for a new") || i18n.Missing(body) {
+		t.Errorf("sending with a link that names nobody = %d, want the answers back in Welsh and English\n%s", resp.StatusCode, body)
+	}
+	// A link we did not sign names nobody: the answer is in Welsh then
+	// English, each part marked with its language.
+	resp, body = post(srv.URL+"/m/not-a-link/cases/"+strconv.FormatInt(kase, 10), true)
+	var both struct {
+		Message string `json:"message"`
+		Parts   []struct{ Lang, Text string }
+	}
+	if err := json.Unmarshal([]byte(body), &both); err != nil || resp.StatusCode != http.StatusUnauthorized || len(both.Parts) != 2 ||
+		both.Parts[0].Lang != "cy" || !strings.HasPrefix(both.Parts[0].Text, "Nid oedd modd cadw eich drafft") ||
+		both.Parts[1].Lang != "en" || !strings.Contains(both.Parts[1].Text, "copy your answers") ||
+		both.Message != both.Parts[0].Text+"\n"+both.Parts[1].Text || i18n.Missing(body) {
+		t.Errorf("background save with a link that names nobody = %d %s", resp.StatusCode, body)
 	}
 	_, err = db.Exec(ctx, `UPDATE cycles SET access_revoked_at = now() WHERE id = $1`, cy)
 	must(err)

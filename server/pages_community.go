@@ -131,9 +131,9 @@ func communityDocument(u store.CommunityUpdate, l *i18n.Localizer) (workbook.Com
 		doc.CasesByStrand = append(doc.CasesByStrand, workbook.Count{Label: l.Label("strand", c.Code), N: c.N})
 	}
 	for _, th := range u.Learning {
-		// The shared themes are an admin's list, kept in English; the
-		// points no theme holds are named in the reader's language.
-		t := workbook.CommunityTheme{Label: th.Label}
+		// Each theme, and the points no theme holds, are named in the
+		// reader's language.
+		t := workbook.CommunityTheme{Label: themeName(l, th.Code, th.Label, th.WelshLabel)}
 		if th.Code == domain.NoTheme {
 			t.Label = l.T("community.not_themed")
 		}

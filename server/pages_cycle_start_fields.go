@@ -13,10 +13,12 @@ import (
 )
 
 // startKindFields are the start-a-cycle form's fields that only some
-// kinds of panel take, as typed: a forum's agenda (one item a line) and a
-// national panel's theme filter (the API's theme_filter). The form shows
-// them for the chosen panel's kind, or, before a panel is chosen, for the
-// kinds among the coordinator's panels, each saying which kind it is for.
+// kinds of panel take, as typed: a forum's agenda (one item a line) and the
+// theme filter of a panel that reviews cases (the API's theme_filter; its
+// fewest cases per Area only for a national panel, which draws from every
+// Area). The form shows them for the chosen panel's kind, or, before a
+// panel is chosen, for the kinds among the coordinator's panels, each
+// saying which kind it is for.
 type startKindFields struct {
 	// Kind is the chosen panel's kind; "" while none is chosen.
 	Kind                  domain.PanelKind
@@ -56,9 +58,19 @@ func (f startKindFields) ShowAgenda() bool {
 	return f.Kind == domain.PanelForum || (f.Kind == "" && f.HasForum)
 }
 
-// ShowTheme says whether the form shows a national panel's theme filter.
-func (f startKindFields) ShowTheme() bool {
-	return f.Kind == domain.PanelNational || (f.Kind == "" && f.HasNational)
+// ShowTheme says whether the form shows the theme filter: for every panel
+// that draws cases, local or national (the draw narrows either to the
+// theme), never for a forum.
+func (f startKindFields) ShowTheme() bool { return f.ShowCases() }
+
+// National says whether the chosen panel is a national one, which draws
+// from every Area.
+func (f startKindFields) National() bool { return f.Kind == domain.PanelNational }
+
+// ShowMinPerArea says whether the form asks for the fewest cases per Area:
+// only a national panel's draw shares its quotas across Areas.
+func (f startKindFields) ShowMinPerArea() bool {
+	return f.National() || (f.Kind == "" && f.HasNational)
 }
 
 // Picked says whether a box of a checkbox group was ticked.
@@ -120,8 +132,11 @@ func (f startKindFields) apply(req *startCycleRequest) []FieldError {
 	if !f.themeGiven() {
 		return errs
 	}
-	if f.Kind != domain.PanelNational {
-		bad("theme_strands", "Only a national panel's cycle takes a theme filter; leave the theme filter empty for this panel")
+	if f.Kind == domain.PanelForum {
+		bad("theme_strands", "Only a panel that reviews cases takes a theme filter; a forum draws none, so leave the theme filter empty")
+	}
+	if f.ThemeMinArea != "" && !f.National() {
+		bad("theme_min_per_area", "Only a national panel draws from every Area; leave the fewest cases per Area empty for this panel")
 	}
 	tf := domain.ThemeFilter{Strands: f.ThemeStrands, FinalisedFrom: f.ThemeFrom, FinalisedTo: f.ThemeTo}
 	for _, o := range f.ThemeOutcomes {

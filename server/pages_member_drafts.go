@@ -21,6 +21,16 @@ const autosaveHeader = "X-Autosave"
 type autosaveResult struct {
 	Saved   bool   `json:"saved"`
 	Message string `json:"message"`
+	// Parts is the message in each language, Welsh then English, when the
+	// link names nobody whose language is known; the script marks each
+	// with its language. Message then holds them one a line.
+	Parts []autosavePart `json:"parts,omitempty"`
+}
+
+// autosavePart is a background save's message in one language.
+type autosavePart struct {
+	Lang string `json:"lang"`
+	Text string `json:"text"`
 }
 
 // isAutosave reports whether the request is a background draft save.
@@ -40,14 +50,63 @@ func memberLinkFailed(c *gin.Context, p Problem) {
 	review := c.Request.Method == http.MethodPost && c.FullPath() == "/m/:token/cases/:case"
 	switch {
 	case review && isAutosave(c):
-		c.JSON(p.Status, autosaveResult{Message: localizer(c).T("member.autosave.keep", "Reason", strings.TrimSuffix(lowerFirst(p.Detail), "."))})
+		c.JSON(p.Status, autosaveRefused(c, p))
 	case review:
 		form := memberReviewForm(c)
 		render(c, p.Status, "member_unsaved.html", page{Title: localizer(c).T("member.unsaved.title"), Message: p.Detail,
-			Form: form, Answers: answersFromForm(c, form), L: localizer(c)})
+			Page: unsavedElsewhere(c), Form: form, Answers: answersFromForm(c, form), L: localizer(c)})
 	default:
 		linkFailedPage(c, p)
 	}
+}
+
+// unsavedNotice is the kept-answers page's explanation in a language
+// other than the page's.
+type unsavedNotice struct{ Lang, Title, Message, Copy string }
+
+// unsavedElsewhere is, when the refused link names nobody whose language
+// is known, the kept-answers page's explanation in the languages other
+// than the page's (Welsh, above the English), as a Welsh panel writes to
+// an unknown reader; nothing otherwise.
+func unsavedElsewhere(c *gin.Context) []unsavedNotice {
+	r, ok := linkRefusalOf(c)
+	if !ok || len(r.Langs) < 2 {
+		return nil
+	}
+	var out []unsavedNotice
+	for _, lang := range r.Langs {
+		if lang == localizer(c).Lang() {
+			continue
+		}
+		l := i18n.For(lang)
+		out = append(out, unsavedNotice{Lang: string(lang), Title: l.T("member.unsaved.title"), Message: r.in(lang).Detail, Copy: l.T("member.unsaved.copy")})
+	}
+	return out
+}
+
+// autosaveRefused is the answer to a background save whose link was
+// refused, asking the member to keep their answers: in their language, or,
+// when the link names nobody whose language is known, in Welsh then
+// English, as a Welsh panel writes to an unknown reader.
+func autosaveRefused(c *gin.Context, p Problem) autosaveResult {
+	r, ok := linkRefusalOf(c)
+	if !ok || len(r.Langs) < 2 {
+		return autosaveResult{Message: keepAnswersMessage(localizer(c), p)}
+	}
+	var res autosaveResult
+	texts := make([]string, len(r.Langs))
+	for i, lang := range r.Langs {
+		texts[i] = keepAnswersMessage(i18n.For(lang), r.in(lang))
+		res.Parts = append(res.Parts, autosavePart{Lang: string(lang), Text: texts[i]})
+	}
+	res.Message = strings.Join(texts, "\n")
+	return res
+}
+
+// keepAnswersMessage says, in l's language, why a draft was not saved and
+// to keep the answers typed.
+func keepAnswersMessage(l *i18n.Localizer, p Problem) string {
+	return l.T("member.autosave.keep", "Reason", strings.TrimSuffix(lowerFirst(p.Detail), "."))
 }
 
 // lowerFirst gives s a lower-case first letter, to continue a sentence.

@@ -36,8 +36,9 @@ func memberPages(l *i18n.Localizer) map[string][]page {
 		"member_unsaved.html":   {base(page{Title: "U", Message: "M", Form: form, Answers: answers})},
 		"error.html":            {base(page{Title: "E", Message: "M", Next: "/m/t", NextLabel: l.T("member.back")})},
 		"owner.html": {base(page{Title: "A", Flash: "F", Page: ownerView{ActionID: 7, Facts: store.ActionMailFacts{Panel: "Wales LSIP", CaseRef: "WAL-1", Meeting: &when},
-			Record:   domain.ActionRecord{OwnerName: "Owain", ManagerName: "Mari", Status: domain.ActionOpen, Due: when, Response: "accepted", ExtensionTo: &when},
-			Timeline: []domain.TimelineEntry{{At: when, Actor: "owner", Kind: "progress_note", Detail: "D"}, {At: when, Actor: "system", Kind: "reminder_sent", Detail: "Reminder to the owner"}}, MinDueDate: "2026-03-03"},
+			Record: domain.ActionRecord{OwnerName: "Owain", ManagerName: "Mari", Status: domain.ActionOpen, Due: when, Response: "accepted", ExtensionTo: &when},
+			Timeline: ownerTimeline([]domain.TimelineEntry{{At: when, Actor: "owner", Kind: "progress_note", Detail: "D"}, {At: when, Actor: "system", Kind: "reminder_sent", Detail: "Reminder to the owner"},
+				{At: when, Actor: "mari@example.org", Kind: "response", Detail: "partially accepted: R"}}, l), MinDueDate: "2026-03-03"},
 			Errors: []FieldError{{Field: "progress", Message: "x"}}, FieldErrors: map[string]string{"progress": "x", "due": "y", "done-note": "z"}}),
 			base(page{Title: "A", Page: ownerView{ActionID: 7, Record: domain.ActionRecord{OwnerName: "Owain", Due: when}, MinDueDate: "2026-03-03"},
 				FieldErrors: map[string]string{"ext-reason": "x"}})},
@@ -51,7 +52,7 @@ func memberPages(l *i18n.Localizer) map[string][]page {
 // text.
 func TestMemberPagesRenderInBothLanguages(t *testing.T) {
 	english := []string{"Hello ", "Your cases", "Will you come", "Back to your cases", "Send my review", "Good practice", "Skip to main content", "There is a problem", "Error: ",
-		"What was agreed", "Ask for more time", "Complete the action", "March 2026", "Monday"}
+		"What was agreed", "Ask for more time", "Complete the action", "March 2026", "Monday", "partially accepted"}
 	for _, lang := range i18n.Langs {
 		for name, pages := range memberPages(i18n.For(lang)) {
 			for i, p := range pages {

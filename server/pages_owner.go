@@ -119,7 +119,7 @@ type ownerView struct {
 	ActionID   int64
 	Facts      store.ActionMailFacts
 	Record     domain.ActionRecord
-	Timeline   []domain.TimelineEntry
+	Timeline   []ownerEvent
 	Form       string // the form that was refused: notes, extension or complete
 	Note, Due  string
 	Evidence   string
@@ -171,13 +171,13 @@ func (s *Server) renderOwner(c *gin.Context, status int, v ownerView, errs []Fie
 		s.pageError(c, err)
 		return
 	}
-	v.ActionID, v.Facts, v.Record, v.Timeline = o.ActionID, facts, o.Record, timeline
+	l := localizer(c)
+	v.ActionID, v.Facts, v.Record, v.Timeline = o.ActionID, facts, o.Record, ownerTimeline(timeline, l)
 	v.MinDueDate = earliestExtension(o.Record.Due)
 	fe := map[string]string{}
 	for _, e := range errs {
 		fe[e.Field] = e.Message
 	}
-	l := localizer(c)
 	var flash string
 	if key := ownerDone[c.Query("done")]; key != "" {
 		flash = l.T(key)
@@ -238,3 +238,52 @@ func earliestExtension(due time.Time) string {
 	}
 	return next.Format(time.DateOnly)
 }
+
+// ownerEvent is one line of the owner's timeline, worded in their language.
+type ownerEvent struct {
+	At   time.Time
+	Text string
+}
+
+// ownerTimeline words the timeline in l's language. What happened is named
+// from the catalogue; what a person wrote follows the name. The details the
+// system writes itself are English, so only an English page shows them, in
+// place of the name. The words the workflow puts around what a person
+// wrote (a response's code, "Evidence") are put in l's language too.
+func ownerTimeline(timeline []domain.TimelineEntry, l *i18n.Localizer) []ownerEvent {
+	out := make([]ownerEvent, len(timeline))
+	for i, e := range timeline {
+		text := l.Label("action_event", e.Kind)
+		switch {
+		case e.Detail != "" && e.Actor == "system" && l.Lang() == i18n.English:
+			text = e.Detail
+		case e.Detail != "" && e.Actor != "system":
+			text += ": " + ownerDetail(e, l)
+		}
+		out[i] = ownerEvent{At: e.At, Text: text}
+	}
+	return out
+}
+
+// ownerDetail is what a person wrote on an event, with the workflow's own
+// words in l's language: a response is recorded as "partially accepted:
+// <rationale>", a completion as "<note> Evidence: <evidence>".
+func ownerDetail(e domain.TimelineEntry, l *i18n.Localizer) string {
+	switch e.Kind {
+	case "response":
+		words, rationale, ok := strings.Cut(e.Detail, ": ")
+		code := strings.ReplaceAll(words, " ", "_")
+		if _, known := i18n.Lookup(l.Lang(), "label.action_response."+code); ok && known {
+			return l.Label("action_response", code) + ": " + rationale
+		}
+	case string(domain.ActionCompleted):
+		if i := strings.LastIndex(e.Detail, completionEvidence); i >= 0 {
+			return e.Detail[:i] + " " + l.T("owner.timeline.evidence") + ": " + e.Detail[i+len(completionEvidence):]
+		}
+	}
+	return e.Detail
+}
+
+// completionEvidence is how the action workflow joins a completion's note
+// and its evidence in the timeline (actionflow's complete).
+const completionEvidence = " Evidence: "

@@ -179,7 +179,7 @@ func (s *Server) actionPost(name, done string) gin.HandlerFunc {
 		}
 		u := action.ActionUpdate{Actor: currentUser(c).Email, Note: strings.TrimSpace(c.PostForm("note")), Evidence: strings.TrimSpace(c.PostForm("evidence")),
 			Response: c.PostForm("response"), Rationale: strings.TrimSpace(c.PostForm("rationale")), Name: strings.TrimSpace(c.PostForm("name")),
-			Email: strings.TrimSpace(c.PostForm("email")), Approve: c.PostForm("approve") == "true"}
+			Email: strings.TrimSpace(c.PostForm("email")), Approve: c.PostForm("approve") == "true", Language: c.PostForm("language")}
 		if d := strings.TrimSpace(c.PostForm("due")); d != "" {
 			due, err := time.Parse(time.DateOnly, d)
 			if err != nil {

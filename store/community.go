@@ -45,6 +45,7 @@ type CommunityCount struct {
 // CommunityTheme is one learning theme with its points' texts.
 type CommunityTheme struct {
 	Code, Label string
+	WelshLabel  string // an added theme's Welsh name, if an admin gave one
 	Points      []CommunityPoint
 }
 
@@ -174,7 +175,7 @@ func (q *Queries) communityLearning(ctx context.Context, area domain.AreaRef, fr
 	}
 	all := make([]CommunityTheme, 0, len(themes)+1)
 	for _, th := range themes {
-		all = append(all, CommunityTheme{Code: th.Code, Label: th.Label})
+		all = append(all, CommunityTheme{Code: th.Code, Label: th.Label, WelshLabel: th.WelshLabel})
 	}
 	all = append(all, CommunityTheme{Code: domain.NoTheme, Label: "Not themed"})
 	var out []CommunityTheme

@@ -47,3 +47,33 @@ func (q *Queries) AreaBilingual(ctx context.Context, areaID int16) (bool, error)
 	}
 	return bilingual, nil
 }
+
+// PersonLanguage is the language known for the person at an email address
+// (ignoring case), other than as the owner of action exceptAction: theirs
+// as a panel member, or else as the owner of another action, the most
+// recent first. ok is false when nobody at the address is known.
+func (q *Queries) PersonLanguage(ctx context.Context, email string, exceptAction int64) (lang string, ok bool, err error) {
+	err = q.db.QueryRow(ctx, `SELECT lang FROM (
+			SELECT language AS lang, 0 AS rank, created_at AS at FROM members WHERE lower(email) = lower($1)
+			UNION ALL
+			SELECT owner_language, 1, updated_at FROM actions WHERE lower(owner_email) = lower($1) AND id <> $2
+		) known ORDER BY rank, at DESC LIMIT 1`, email, exceptAction).Scan(&lang)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("language known for an address: %w", err)
+	}
+	return lang, true, nil
+}
+
+// SetActionOwnerLanguage records the language of an action's owner as a
+// reassignment left it, unless a later change is stored already (the
+// change numbered seq must be the action's last), so a late retry of an
+// older reassignment cannot undo a newer one.
+func (q *Queries) SetActionOwnerLanguage(ctx context.Context, actionID int64, seq int, lang string) error {
+	if _, err := q.db.Exec(ctx, `UPDATE actions SET owner_language = $3 WHERE id = $1 AND last_event_seq = $2`, actionID, seq, lang); err != nil {
+		return fmt.Errorf("owner language of action %d: %w", actionID, err)
+	}
+	return nil
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/lsip/scrutiny/action"
 	"github.com/lsip/scrutiny/domain"
+	"github.com/lsip/scrutiny/i18n"
 	"github.com/lsip/scrutiny/links"
 	"github.com/lsip/scrutiny/mailtext"
 	"github.com/lsip/scrutiny/outbox"
@@ -60,6 +61,11 @@ func (a *Activities) RecordActionChange(ctx context.Context, ch domain.ActionCha
 		if err := tx.SaveActionFields(ctx, ch); err != nil {
 			return err
 		}
+		if ch.Kind == reassignedKind {
+			if err := recordOwnerLanguage(ctx, tx, ch); err != nil {
+				return err
+			}
+		}
 		if !added {
 			return nil // a retry: the first attempt wrote the audit entry
 		}
@@ -105,6 +111,25 @@ type ActionMail struct {
 	BouncedRole  string `json:"bounced_role,omitempty"`
 	BouncedName  string `json:"bounced_name,omitempty"`
 	BouncedEmail string `json:"bounced_email,omitempty"`
+}
+
+// recordOwnerLanguage sets the language a reassigned action's new owner is
+// written to in from then on: the one the reassignment gave, else the one
+// known for the person at the new address, else English. Their emails and
+// their page read it from the action.
+func recordOwnerLanguage(ctx context.Context, tx *store.Tx, ch domain.ActionChange) error {
+	lang := ch.Data[ownerLanguageKey]
+	if lang == "" {
+		known, ok, err := tx.PersonLanguage(ctx, ch.OwnerEmail, ch.ActionID)
+		if err != nil {
+			return err
+		}
+		lang = string(i18n.English)
+		if ok {
+			lang = known
+		}
+	}
+	return tx.SetActionOwnerLanguage(ctx, ch.ActionID, ch.Seq, lang)
 }
 
 // ActionMailKey is the outbox key of an action's email.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/lsip/scrutiny/action"
 	"github.com/lsip/scrutiny/domain"
+	"github.com/lsip/scrutiny/i18n"
 	"github.com/lsip/scrutiny/uktime"
 )
 
@@ -79,14 +80,34 @@ func (w *actionRun) checkReassign(_ workflow.Context, u action.ActionUpdate) err
 	if strings.EqualFold(addr.Address, w.s.OwnerEmail) && strings.TrimSpace(u.Name) == w.s.OwnerName {
 		return fmt.Errorf("%s already owns this action", w.s.OwnerName)
 	}
+	if u.Language != "" && !slices.Contains(i18n.Langs, i18n.Lang(u.Language)) {
+		return fmt.Errorf("the new owner's language must be en (English) or cy (Cymraeg), not %q", u.Language)
+	}
 	return nil
 }
 
-func (w *actionRun) reassign(_ workflow.Context, u action.ActionUpdate) domain.ActionChange {
+// reassignLanguageChange names the change that carries the new owner's
+// language, as the reassignment gave it, to the change recorded (see
+// agreedNoticeChange on versions): histories recorded before it replay
+// without it.
+const reassignLanguageChange = "reassign-language"
+
+func (w *actionRun) reassign(ctx workflow.Context, u action.ActionUpdate) domain.ActionChange {
 	from := w.s.OwnerName
 	w.s.OwnerName, w.s.OwnerEmail = strings.TrimSpace(u.Name), strings.TrimSpace(u.Email)
-	return domain.ActionChange{Actor: u.Actor, Kind: "reassigned", Detail: fmt.Sprintf("Owner changed from %s to %s", from, w.s.OwnerName)}
+	ch := domain.ActionChange{Actor: u.Actor, Kind: reassignedKind, Detail: fmt.Sprintf("Owner changed from %s to %s", from, w.s.OwnerName)}
+	if u.Language != "" && workflow.GetVersion(ctx, reassignLanguageChange, workflow.DefaultVersion, 1) == 1 {
+		ch.Data = map[string]string{ownerLanguageKey: u.Language}
+	}
+	return ch
 }
+
+// reassignedKind is the timeline event of a new owner; its change
+// carries, under ownerLanguageKey, the language the reassignment gave.
+const (
+	reassignedKind   = "reassigned"
+	ownerLanguageKey = "language"
+)
 
 func (w *actionRun) checkExtension(ctx workflow.Context, u action.ActionUpdate) error {
 	if p := w.s.PendingExtension; p != nil {

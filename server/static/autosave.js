@@ -19,10 +19,28 @@
     return new URLSearchParams(new FormData(form)).toString();
   }
 
-  function say(text) {
-    if (status) {
-      status.textContent = text;
+  // say shows a message: its parts, each marked with its language, one
+  // a line (a link that names nobody is answered in Welsh then English),
+  // or else its text. The page gives the words of its own messages, from
+  // the catalogue, in data-autosave-* attributes.
+  function say(text, parts) {
+    if (!status) {
+      return;
     }
+    status.textContent = '';
+    if (!parts || !parts.length) {
+      status.textContent = text;
+      return;
+    }
+    parts.forEach(function (part, i) {
+      if (i) {
+        status.appendChild(document.createElement('br'));
+      }
+      var span = document.createElement('span');
+      span.lang = part.lang;
+      span.textContent = part.text;
+      status.appendChild(span);
+    });
   }
 
   function save() {
@@ -46,9 +64,9 @@
         if (res.ok && res.j.saved) {
           last = body;
         }
-        say(res.j.message || 'Your draft could not be saved just now. Your answers are still on this page: please press \u201cSave as a draft\u201d.');
+        say(res.j.message || form.getAttribute('data-autosave-unsaved'), res.j.parts);
       }, function () {
-        say('Your draft could not be saved: the connection was lost. Your answers are still on this page: please press \u201cSave as a draft\u201d when you are back online.');
+        say(form.getAttribute('data-autosave-offline'));
       })
       .then(function () {
         saving = false;
