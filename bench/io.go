@@ -131,6 +131,14 @@ func (e *env) measureExport(ctx context.Context, stack *Stack) (Row, error) {
 		c.stop()
 		return Row{}, err
 	}
+	// Most of an idle server's RSS is the binary's code and data paged in
+	// from its file (about 90 of 110 MB), not the heap: noted beside the
+	// peak, it shows what the export adds.
+	idle, err := c.rss()
+	if err != nil {
+		c.stop()
+		return Row{}, err
+	}
 	var size int64
 	ds, err := samples(ctx, e.childRuns(), nil, func(int) error {
 		return e.get(ctx, base+"/api/v1/actions/export", e.adminToken, &size)
@@ -146,7 +154,7 @@ func (e *env) measureExport(ctx context.Context, stack *Stack) (Row, error) {
 	r.Budget = "median ≤ 3 s, peak RSS < 150 MB"
 	r.Value = "peak RSS " + mb(peak)
 	r.Status = verdict(r.Status == Met && peak < 150<<20)
-	r.Note = fmt.Sprintf("GET /api/v1/actions/export as an admin, every one of the %d actions, a %s workbook; peak RSS %s of the server process over its whole life", e.o.Scale.Actions, mb(size), mb(peak))
+	r.Note = fmt.Sprintf("GET /api/v1/actions/export as an admin, every one of the %d actions, a %s workbook; peak RSS %s of the server process over its whole life, %s before the first request", e.o.Scale.Actions, mb(size), mb(peak), mb(idle))
 	return r, nil
 }
 

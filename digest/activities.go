@@ -1,6 +1,7 @@
 package digest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -41,7 +42,8 @@ func (a *Activities) QueueDigest(ctx context.Context, managerID int64, week stri
 	if err != nil {
 		return outbox.Ref{}, err
 	}
-	log, err := workbook.NewActionLog()
+	var book bytes.Buffer
+	log, err := workbook.NewActionLog(&book)
 	if err != nil {
 		return outbox.Ref{}, err
 	}
@@ -62,10 +64,10 @@ func (a *Activities) QueueDigest(ctx context.Context, managerID int64, week stri
 	if err != nil {
 		return outbox.Ref{}, err
 	}
-	data, err := log.Close()
-	if err != nil || outstanding == 0 {
+	if err := log.Close(); err != nil || outstanding == 0 {
 		return outbox.Ref{}, err
 	}
+	data := book.Bytes()
 	subject := fmt.Sprintf("Weekly actions digest for %s: %d outstanding, %d overdue", m.Area, outstanding, overdue)
 	body := fmt.Sprintf("Dear %s,\n\n%s has %d outstanding panel actions, %d of them overdue.\n", m.Name, m.Area, outstanding, overdue)
 	if overdue > 0 {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"log/slog"
 	"net/http"
 	"slices"
 	"strconv"
@@ -89,33 +90,55 @@ type actionPage struct {
 	Counts map[domain.ActionStatus]int `json:"counts"`
 }
 
-// exportActions streams the filtered action log into a workbook.
+// exportActions streams the filtered action log as a workbook: the zip
+// is written onto the response as PostgreSQL yields the rows, so the
+// export's memory stays the same whatever its size. The export is audited
+// once every row is written, before the workbook's last part: a download
+// that completes was recorded.
+//
+// A failure before any byte has gone (the query refused at once) is
+// answered with the problem as usual. After that the status has gone as
+// 200 and a problem cannot follow: the failure (the database, the
+// client's connection or the audit record failing midway) is logged, and
+// the connection is cut without the response's end, so the client sees
+// its download fail rather than keep a truncated workbook.
 func (s *Server) exportActions(c *gin.Context) {
 	f, ok := actionFilter(c)
 	if !ok {
 		return
 	}
-	log, err := workbook.NewActionLog()
-	if err != nil {
-		internalError(c, err)
-		return
-	}
+	c.Header("Content-Type", workbook.ContentType)
+	c.Header("Content-Disposition", `attachment; filename="action-log.xlsx"`)
+	log, err := workbook.NewActionLog(c.Writer)
 	rows := 0
-	err = s.deps.Store.EachAction(c.Request.Context(), f, func(a domain.ActionRow) error { rows++; return log.Add(a) })
+	if err == nil {
+		err = s.deps.Store.EachAction(c.Request.Context(), f, func(a domain.ActionRow) error { rows++; return log.Add(a) })
+	}
 	if err == nil {
 		err = s.recordRead(c, "actions_exported", "actions", "", map[string]any{"rows": rows})
 	}
+	if err == nil {
+		err = log.Close()
+	}
 	if err != nil {
+		abandonDownload(c, err)
+	}
+}
+
+// abandonDownload ends a streamed download that failed: with the problem
+// while nothing has been sent, else by logging the failure and panicking
+// with http.ErrAbortHandler, on which net/http drops the connection
+// without the response's end (gin will not hijack a connection once the
+// body has begun, and recoverPanics lets this panic through).
+func abandonDownload(c *gin.Context, err error) {
+	if !c.Writer.Written() {
+		c.Writer.Header().Del("Content-Disposition")
+		c.Writer.Header().Del("Content-Type") // gin's Data keeps one already set
 		internalError(c, err)
 		return
 	}
-	data, err := log.Close()
-	if err != nil {
-		internalError(c, err)
-		return
-	}
-	c.Header("Content-Disposition", `attachment; filename="action-log.xlsx"`)
-	c.Data(http.StatusOK, workbook.ContentType, data)
+	slog.ErrorContext(c.Request.Context(), "download failed after it began: connection dropped", "route", routeOf(c), "error", err)
+	panic(http.ErrAbortHandler)
 }
 
 // loadAction finds the action in the path for the API, writing the

@@ -2,6 +2,7 @@ package server
 
 import (
 	"log/slog"
+	"net/http"
 	"runtime/debug"
 	"strings"
 
@@ -39,10 +40,16 @@ func routeOf(c *gin.Context) string {
 
 // recoverPanics turns a panic in a handler into the generic failure answer
 // and logs it by route. gin's own recovery prints the request line, which
-// for a member's page carries their personal link.
+// for a member's page carries their personal link. http.ErrAbortHandler
+// is no failure of the code but a handler cutting its response short on
+// purpose (abandonDownload): it goes on to net/http, which drops the
+// connection without ending the response.
 func recoverPanics(c *gin.Context) {
 	defer func() {
 		if r := recover(); r != nil {
+			if r == http.ErrAbortHandler {
+				panic(r)
+			}
 			slog.Error("handler panicked", "route", routeOf(c), "panic", r, "stack", string(debug.Stack()))
 			if !c.Writer.Written() {
 				writeProblem(c, serverProblem)

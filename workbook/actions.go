@@ -1,8 +1,12 @@
 package workbook
 
 import (
+	"archive/zip"
+	"bufio"
 	"bytes"
 	"fmt"
+	"io"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -25,29 +29,69 @@ var actionLogColumns = []struct {
 	{"Owner", 16}, {"Manager", 16}, {"Due", 13}, {"Status", 12}, {"Response", 14}, {"Overdue", 9},
 }
 
-// ActionLog streams an action log into a workbook with excelize's
-// StreamWriter, so an export of many thousands of actions stays small in
-// memory: a frozen header, filters, overdue rows highlighted, each row tall
-// enough for its wrapped text, and printed landscape on A4 one page wide
-// with the header on every page.
+// ActionLog writes an action log as a workbook while the actions are
+// read, the zip going out as it is made, so an export of any size holds
+// a few kilobytes of it in memory: a frozen header, filters, overdue rows
+// highlighted, each row tall enough for its wrapped text, and printed
+// landscape on A4 one page wide with the header on every page.
+//
+// excelize lays out the workbook around the rows: every part but the
+// sheet, and the sheet's XML before and after its rows (see splice.go).
+// The rows themselves are written here, as excelize's StreamWriter would
+// write them, without the dozen allocations a cell costs there.
 type ActionLog struct {
 	f       *excelize.File
 	sw      *excelize.StreamWriter
+	zw      *zip.Writer
+	sheet   sheetEntry
+	entry   io.Writer     // the sheet's zip entry
+	out     *bufio.Writer // entry, buffered
 	row     int
 	overdue int
 	plain   int
+	scratch []byte // for formatting numbers without allocating
 }
 
-// NewActionLog starts an export; add rows with Add, then Close.
-func NewActionLog() (*ActionLog, error) {
+// NewActionLog starts an export written to w; add rows with Add, then
+// Close. Nothing reaches w until a few kilobytes of the zip are made, so
+// a failure at once (the rows' query refused) can still be answered
+// otherwise; an export abandoned midway leaves nothing to clean up.
+func NewActionLog(w io.Writer) (*ActionLog, error) {
+	// A first copy of the book, finished at once, gives the sheet's XML up
+	// to the end of its header row: what goes before the rows.
+	probe, err := newActionBook()
+	if err != nil {
+		return nil, err
+	}
+	sheet, err := probe.head()
+	if err != nil {
+		return nil, err
+	}
+	l, err := newActionBook()
+	if err != nil {
+		return nil, err
+	}
+	l.sheet = sheet
+	l.zw = newZipWriter(w)
+	if l.entry, err = l.zw.Create(sheet.path); err != nil {
+		return nil, err
+	}
+	l.out = bufio.NewWriterSize(l.entry, 64<<10)
+	if _, err := l.out.Write(sheet.head); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// newActionBook lays out the export's workbook up to its header row.
+func newActionBook() (*ActionLog, error) {
 	f := excelize.NewFile()
 	if err := f.SetSheetName("Sheet1", ActionLogSheet); err != nil {
 		return nil, err
 	}
 	widths := make([]float64, len(actionLogColumns))
-	headings := make([]string, len(actionLogColumns))
 	for i, c := range actionLogColumns {
-		widths[i], headings[i] = c.width, c.heading
+		widths[i] = c.width
 	}
 	if err := setWidths(f, ActionLogSheet, widths); err != nil {
 		return nil, err
@@ -75,42 +119,98 @@ func NewActionLog() (*ActionLog, error) {
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return nil, err
 	}
-	if err := l.setRow(headings, head); err != nil {
+	headings := make([]any, len(actionLogColumns))
+	for i, c := range actionLogColumns {
+		headings[i] = excelize.Cell{StyleID: head, Value: c.heading}
+	}
+	if err := sw.SetRow("A1", headings, excelize.RowOpts{Height: rowHeight(headingLines())}); err != nil {
 		return nil, err
 	}
 	return l, nil
 }
 
+// headingLines is how many lines the tallest heading wraps to.
+func headingLines() int {
+	lines := 1
+	for _, c := range actionLogColumns {
+		lines = max(lines, wrappedLines(c.heading, c.width))
+	}
+	return lines
+}
+
+// head finishes a probe book and returns its sheet's XML up to the end of
+// the header row.
+func (l *ActionLog) head() (sheetEntry, error) {
+	defer l.f.Close()
+	if err := l.sw.Flush(); err != nil {
+		return sheetEntry{}, err
+	}
+	return firstSheetHead(l.f)
+}
+
 // Add writes one action.
 func (l *ActionLog) Add(a domain.ActionRow) error {
-	l.row++
 	style := l.plain
 	if a.Overdue {
 		style = l.overdue
 	}
-	return l.setRow([]string{fmt.Sprintf("A-%d", a.ID), a.Area, a.Panel, a.Description, strings.ReplaceAll(a.Kind, "_", " "), audienceLabel(a.Audience),
-		a.OwnerName, a.ManagerName, uktime.Date(a.Due), humanise(a.Status.Label()), strings.ReplaceAll(a.Response, "_", " "), yesNo(a.Overdue)}, style)
+	values := [...]string{"A-" + strconv.FormatInt(a.ID, 10), a.Area, a.Panel, a.Description, strings.ReplaceAll(a.Kind, "_", " "), audienceLabel(a.Audience),
+		a.OwnerName, a.ManagerName, uktime.Date(a.Due), humanise(a.Status.Label()), strings.ReplaceAll(a.Response, "_", " "), yesNo(a.Overdue)}
+	return l.writeRow(values[:], style)
 }
 
-// setRow streams the current row, tall enough for its wrapped text.
-func (l *ActionLog) setRow(values []string, style int) error {
-	cells := make([]any, len(values))
+// writeRow writes the next row of text cells, tall enough for its wrapped
+// text, in the XML excelize's StreamWriter.SetRow writes.
+func (l *ActionLog) writeRow(values []string, style int) error {
+	l.row++
 	lines := 1
 	for i, v := range values {
-		cells[i] = excelize.Cell{StyleID: style, Value: v}
 		lines = max(lines, wrappedLines(v, actionLogColumns[i].width))
 	}
-	var opts []excelize.RowOpts
+	w := l.out
+	row := strconv.AppendInt(l.scratch[:0], int64(l.row), 10)
+	l.scratch = row
+	w.WriteString(`<row r="`)
+	w.Write(row)
+	w.WriteByte('"')
 	if h := rowHeight(lines); h > 0 {
-		opts = append(opts, excelize.RowOpts{Height: h})
+		var height [24]byte
+		w.WriteString(` ht="`)
+		w.Write(strconv.AppendFloat(height[:0], h, 'f', -1, 64))
+		w.WriteString(`" customHeight="1"`)
 	}
-	return l.sw.SetRow(fmt.Sprintf("A%d", l.row), cells, opts...)
+	w.WriteByte('>')
+	for i, v := range values {
+		writeTextCell(w, columnNames[i], row, style, v)
+	}
+	_, err := w.WriteString(`</row>`) // bufio keeps the first error: the last write reports it
+	return err
 }
 
-// Close finishes the sheet with its filters and returns the file. The
-// filters are set before the stream is flushed, which writes them.
-func (l *ActionLog) Close() ([]byte, error) {
-	return finishStream(l.f, l.sw, ActionLogSheet, len(actionLogColumns), l.row)
+// columnNames are the export's column letters, A to L.
+var columnNames = func() []string {
+	names := make([]string, len(actionLogColumns))
+	for i := range names {
+		names[i], _ = excelize.ColumnNumberToName(i + 1)
+	}
+	return names
+}()
+
+// Close writes the rest of the workbook: the end of the sheet with its
+// filters over every row, then the other parts. excelize sets the
+// filters before the stream is flushed, which writes them.
+func (l *ActionLog) Close() error {
+	defer l.f.Close()
+	if err := l.out.Flush(); err != nil {
+		return err
+	}
+	if err := setFilter(l.f, ActionLogSheet, len(actionLogColumns), l.row); err != nil {
+		return err
+	}
+	if err := l.sw.Flush(); err != nil {
+		return err
+	}
+	return spliceRest(l.f, l.zw, l.sheet, l.entry)
 }
 
 // finishStream sets the autofilter over a streamed sheet's columns and
@@ -118,16 +218,22 @@ func (l *ActionLog) Close() ([]byte, error) {
 // The filter must be set before the flush to reach the sheet.
 func finishStream(f *excelize.File, sw *excelize.StreamWriter, sheet string, columns, lastRow int) ([]byte, error) {
 	defer f.Close()
-	last, _ := excelize.ColumnNumberToName(columns)
-	if err := f.AutoFilter(sheet, fmt.Sprintf("A1:%s%d", last, max(2, lastRow)), nil); err != nil {
+	if err := setFilter(f, sheet, columns, lastRow); err != nil {
 		return nil, err
 	}
 	if err := sw.Flush(); err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
+	if err := writeZip(&buf, f); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// setFilter sets the autofilter over a sheet's columns, from its header
+// row to lastRow (to the row below it when there are no others).
+func setFilter(f *excelize.File, sheet string, columns, lastRow int) error {
+	last, _ := excelize.ColumnNumberToName(columns)
+	return f.AutoFilter(sheet, fmt.Sprintf("A1:%s%d", last, max(2, lastRow)), nil)
 }

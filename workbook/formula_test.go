@@ -38,7 +38,8 @@ func TestTypedTextIsNeverAFormula(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log, err := NewActionLog()
+	var export bytes.Buffer
+	log, err := NewActionLog(&export)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,11 +49,10 @@ func TestTypedTextIsNeverAFormula(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	export, err := log.Close()
-	if err != nil {
+	if err := log.Close(); err != nil {
 		t.Fatal(err)
 	}
-	for name, book := range map[string][]byte{"minutes": minutesBook, "key messages": keyMessages, "action export": export} {
+	for name, book := range map[string][]byte{"minutes": minutesBook, "key messages": keyMessages, "action export": export.Bytes()} {
 		found := formulaFreeCells(t, name, book)
 		for _, text := range injections {
 			if name == "key messages" && text != injections[0] && text != injections[3] {

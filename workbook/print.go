@@ -173,6 +173,9 @@ func rowHeight(lines int) float64 {
 // leaves room for capitals and wide letters.
 func wrappedLines(text string, width float64) int {
 	capacity := max(1, int(width*1.05))
+	if len(text) <= capacity && strings.IndexByte(text, '\n') < 0 {
+		return 1 // most cells, at once: no more runes than bytes, so it fits
+	}
 	lines := 0
 	for _, para := range strings.Split(text, "\n") {
 		lines++

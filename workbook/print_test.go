@@ -1,6 +1,7 @@
 package workbook
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -31,7 +32,8 @@ func printBooks(t *testing.T) map[string][]byte {
 	add("keymessages", data, err)
 	data, err = BuildGovernanceReport(meeting.AddDate(-1, 0, 0), meeting, printFigures())
 	add("report", data, err)
-	actions, err := NewActionLog()
+	var actionsBook bytes.Buffer
+	actions, err := NewActionLog(&actionsBook)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,8 +42,8 @@ func printBooks(t *testing.T) map[string][]byte {
 			t.Fatal(err)
 		}
 	}
-	data, err = actions.Close()
-	add("actions", data, err)
+	err = actions.Close()
+	add("actions", actionsBook.Bytes(), err)
 	audit, err := NewAuditLog("everything")
 	if err != nil {
 		t.Fatal(err)
