@@ -58,6 +58,10 @@ type Entry struct {
 	Description string `toml:"description"`
 	Other       string `toml:"other"`
 	Checked     *bool  `toml:"checked"`
+	// callsFuncs is whether the text calls a function (see Funcs). One
+	// that does not is rendered without them, so that go-i18n parses it
+	// once and keeps it, where it parses one given functions every time.
+	callsFuncs bool
 }
 
 var (
@@ -91,6 +95,12 @@ func readCatalogue(lang Lang) (map[string]Entry, error) {
 	entries := map[string]Entry{}
 	if _, err := toml.Decode(string(data), &entries); err != nil {
 		return nil, fmt.Errorf("catalogue %s: %w", lang, err)
+	}
+	for key, e := range entries {
+		// A template that calls a function fails to parse without it.
+		_, err := template.New(key).Parse(e.Other)
+		e.callsFuncs = err != nil
+		entries[key] = e
 	}
 	return entries, nil
 }
@@ -176,10 +186,15 @@ func (l *Localizer) T(key string, args ...any) string {
 // key or the template fails. Emails use it, so that a broken message stops
 // the email rather than sending a marker.
 func (l *Localizer) Text(key string, data any) (string, error) {
-	if _, ok := catalogue[l.lang][key]; !ok {
+	e, ok := catalogue[l.lang][key]
+	if !ok {
 		return "", fmt.Errorf("message %s is missing from the %s catalogue", key, l.lang)
 	}
-	s, err := l.loc.Localize(&goi18n.LocalizeConfig{MessageID: key, TemplateData: data, Funcs: l.Funcs()})
+	cfg := &goi18n.LocalizeConfig{MessageID: key, TemplateData: data}
+	if e.callsFuncs {
+		cfg.Funcs = l.Funcs()
+	}
+	s, err := l.loc.Localize(cfg)
 	if err != nil {
 		return "", fmt.Errorf("message %s in %s: %w", key, l.lang, err)
 	}

@@ -85,3 +85,53 @@ func TestRelayRefusingTheSenderIsNotABounce(t *testing.T) {
 		t.Errorf("%d messages stored by a relay that refused the sender", n)
 	}
 }
+
+// TestSendBatchUsesOneConnectionAndReportsEachMessage: a batch goes over
+// one SMTP connection, and a refused recipient and a message too large for
+// the server fail on their own while the messages around them arrive.
+func TestSendBatchUsesOneConnectionAndReportsEachMessage(t *testing.T) {
+	catcher, m, connections := testenv.SMTPCounted(t, mailcatcher.Options{
+		Reject: func(rcpt string) bool { return strings.HasPrefix(rcpt, "gone@") }, MaxMessageBytes: 32 << 10})
+	batch := []mailer.Message{
+		{To: "aled@example.org", Subject: "one", Text: "t"},
+		{To: "gone@example.org", Subject: "refused", Text: "t"},
+		{To: "bea@example.org", Subject: "too large", Text: strings.Repeat("x", 64<<10)},
+		{To: "cai@example.org", Subject: "four", Text: "t"},
+	}
+	results := m.SendBatch(context.Background(), batch)
+	if len(results) != len(batch) {
+		t.Fatalf("%d results for %d messages", len(results), len(batch))
+	}
+	if results[0] != nil || results[3] != nil {
+		t.Errorf("accepted messages reported %v and %v, want nil", results[0], results[3])
+	}
+	if !errors.Is(results[1], mailer.ErrRejected) {
+		t.Errorf("refused recipient reported %v, want ErrRejected", results[1])
+	}
+	if results[2] == nil || errors.Is(results[2], mailer.ErrRejected) {
+		t.Errorf("oversized message reported %v, want a sending fault that is not ErrRejected", results[2])
+	}
+	var subjects []string
+	for _, msg := range catcher.Messages() {
+		subjects = append(subjects, msg.Subject)
+	}
+	if strings.Join(subjects, ",") != "one,four" {
+		t.Errorf("messages arrived: %q, want one and four", subjects)
+	}
+	if n := connections.Load(); n != 1 {
+		t.Errorf("the batch opened %d SMTP connections, want 1", n)
+	}
+}
+
+// TestSendBatchWithNothingSendableDialsNoConnection: a batch whose every
+// address is malformed is rejected without a connection being opened.
+func TestSendBatchWithNothingSendableDialsNoConnection(t *testing.T) {
+	_, m, connections := testenv.SMTPCounted(t, mailcatcher.Options{})
+	results := m.SendBatch(context.Background(), []mailer.Message{{To: "not an address", Subject: "s", Text: "t"}})
+	if !errors.Is(results[0], mailer.ErrRejected) {
+		t.Errorf("malformed address reported %v, want ErrRejected", results[0])
+	}
+	if n := connections.Load(); n != 0 {
+		t.Errorf("%d connections opened for nothing to send", n)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -97,8 +98,40 @@ const (
 var glossary = []string{"finalised", "vrr", "vps", "cis", "special_measures", "isva", "uplift", "code", "dccp"}
 
 // confidentialHeader is the marking printed at the top of every page.
-func confidentialHeader(l *i18n.Localizer) string {
+func confidentialHeader(l *phrases) string {
 	return `&C&"-,Bold"` + l.T("pack.marking")
+}
+
+// phrases is a pack's localizer, rendering each message without arguments
+// once per language and process: every pack repeats the same labels on
+// each case sheet and form row, the catalogues do not change while the
+// process runs, and each rendering through go-i18n costs a lookup and a
+// template run.
+type phrases struct{ *i18n.Localizer }
+
+// fixedPhrases holds the messages without arguments rendered so far, by
+// phraseKey.
+var fixedPhrases sync.Map
+
+type phraseKey struct {
+	lang i18n.Lang
+	key  string
+}
+
+func newPhrases(lang i18n.Lang) *phrases { return &phrases{i18n.For(lang)} }
+
+// T is i18n.Localizer.T, remembering the messages without arguments.
+func (l *phrases) T(key string, args ...any) string {
+	if len(args) > 0 {
+		return l.Localizer.T(key, args...)
+	}
+	k := phraseKey{l.Lang(), key}
+	if text, ok := fixedPhrases.Load(k); ok {
+		return text.(string)
+	}
+	text := l.Localizer.T(key)
+	fixedPhrases.Store(k, text)
+	return text
 }
 
 // BuildPack writes a member's personal review pack: a cover sheet, a sheet
@@ -108,45 +141,59 @@ func confidentialHeader(l *i18n.Localizer) string {
 // pack is read back without guessing its layout. Every sheet is protected
 // against accidental changes.
 func BuildPack(p Pack) ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	st, err := newStyles(f)
+	l := newPhrases(p.Form.Lang())
+	f, st, err := newBook(CoverSheetIn(l.Lang()))
 	if err != nil {
 		return nil, err
 	}
-	l := i18n.For(p.Form.Lang())
-	if err := f.SetSheetName("Sheet1", CoverSheetIn(l.Lang())); err != nil {
+	defer f.Close()
+	caseSheets, err := addPackSheets(f, l, p)
+	if err != nil {
 		return nil, err
 	}
-	if err := coverSheet(f, st, l, p); err != nil {
+	pr := printing{title: packTitle(l, p), marking: confidentialHeader(l)}
+	if err := coverSheet(f, st, l, pr, p); err != nil {
 		return nil, fmt.Errorf("cover: %w", err)
 	}
-	for _, c := range p.Cases {
-		if err := caseSheet(f, st, l, packTitle(l, p), c); err != nil {
+	for i, c := range p.Cases {
+		if err := caseSheet(f, st, l, pr, caseSheets[i], c); err != nil {
 			return nil, fmt.Errorf("case %s: %w", c.Reference, err)
 		}
 	}
-	entries, err := formSheet(f, st, l, p)
+	entries, err := formSheet(f, st, l, pr, p)
 	if err != nil {
 		return nil, fmt.Errorf("review form: %w", err)
 	}
 	if err := identitySheet(f, p, entries); err != nil {
 		return nil, fmt.Errorf("identity: %w", err)
 	}
-	for _, name := range f.GetSheetList() {
-		// Members may resize rows and columns to read what they typed,
-		// but not insert or delete any: the cell map must stay true.
-		opts := &excelize.SheetProtectionOptions{Password: protectionPassword, SelectLockedCells: true, SelectUnlockedCells: true, FormatRows: true, FormatColumns: true}
-		if err := f.ProtectSheet(name, opts); err != nil {
+	return writeBook(f) // the cover, made first, is the active sheet
+}
+
+// addPackSheets adds the pack's sheets after the cover, in order, hiding
+// the identity sheet, and returns the names of the case sheets. They are
+// all made before any is streamed: hiding a sheet, like making one
+// active, reads every sheet, and would parse a streamed one back.
+func addPackSheets(f *excelize.File, l *phrases, p Pack) ([]string, error) {
+	caseSheets := make([]string, len(p.Cases))
+	for i, c := range p.Cases {
+		caseSheets[i] = uniqueSheetName(f, c.Reference)
+		if _, err := f.NewSheet(caseSheets[i]); err != nil {
 			return nil, err
 		}
 	}
-	return save(f)
+	for _, name := range []string{FormSheetIn(l.Lang()), IdentitySheet} {
+		if _, err := f.NewSheet(name); err != nil {
+			return nil, err
+		}
+	}
+	return caseSheets, f.SetSheetVisible(IdentitySheet, false, true)
 }
 
-func coverSheet(f *excelize.File, st styles, l *i18n.Localizer, p Pack) error {
+// coverSheet writes the cover; pr is how the pack's sheets print.
+func coverSheet(f *excelize.File, st styles, l *phrases, pr printing, p Pack) error {
 	sheet := CoverSheetIn(l.Lang())
-	w := &writer{f: f, sheet: sheet, row: 1}
+	w := newPackSheet(f, sheet)
 	w.widths(28, 80, 22, 18, 14, 50)
 	w.line(st.title, l.T("pack.title", "Panel", p.PanelName))
 	w.row++
@@ -192,15 +239,18 @@ func coverSheet(f *excelize.File, st styles, l *i18n.Localizer, p Pack) error {
 	if w.err != nil {
 		return w.err
 	}
-	columns := 2
+	pr.landscape, pr.columns = true, 2
 	if len(p.MattersArising) > 0 {
-		columns = 6
+		pr.columns = 6
 	}
-	return printSetup(f, sheet, printing{landscape: true, title: packTitle(l, p), marking: confidentialHeader(l), columns: columns})
+	if err := printSetup(f, sheet, pr); err != nil {
+		return err
+	}
+	return w.finish()
 }
 
 // packTitle names a pack at the top of its printed pages.
-func packTitle(l *i18n.Localizer, p Pack) string {
+func packTitle(l *phrases, p Pack) string {
 	return l.T("pack.print_title", "Member", p.MemberName, "Panel", p.PanelName, "Meeting", l.Date(p.Meeting))
 }
 
@@ -217,12 +267,9 @@ func strandLabels(codes []string) string {
 	return strings.Join(labels, ", ")
 }
 
-func caseSheet(f *excelize.File, st styles, l *i18n.Localizer, title string, c PackCase) error {
-	name := uniqueSheetName(f, c.Reference)
-	if _, err := f.NewSheet(name); err != nil {
-		return err
-	}
-	w := &writer{f: f, sheet: name, row: 1}
+// caseSheet writes case c on the sheet called name.
+func caseSheet(f *excelize.File, st styles, l *phrases, pr printing, name string, c PackCase) error {
+	w := newPackSheet(f, name)
 	w.widths(34, 80)
 	yesNo := func(b bool) string {
 		if b {
@@ -255,7 +302,11 @@ func caseSheet(f *excelize.File, st styles, l *i18n.Localizer, title string, c P
 	if w.err != nil {
 		return w.err
 	}
-	return printSetup(f, name, printing{title: title, marking: confidentialHeader(l), columns: 2})
+	pr.columns = 2
+	if err := printSetup(f, name, pr); err != nil {
+		return err
+	}
+	return w.finish()
 }
 
 // entry says which cell of the review form holds which answer.
@@ -266,35 +317,39 @@ type entry struct {
 	cell      string
 }
 
-func formSheet(f *excelize.File, st styles, l *i18n.Localizer, p Pack) ([]entry, error) {
+func formSheet(f *excelize.File, st styles, l *phrases, pr printing, p Pack) ([]entry, error) {
 	sheet := FormSheetIn(l.Lang())
-	if _, err := f.NewSheet(sheet); err != nil {
-		return nil, err
-	}
-	w := &writer{f: f, sheet: sheet, row: 1}
+	w := newPackSheet(f, sheet)
 	w.widths(60, 28, 70)
 	w.line(st.title, l.T("pack.form.title"))
 	w.long("A", "C", l.T("pack.form.intro"), st.wrap)
-	dropDown := func(cell, column, what string, choices []string) {
-		dv := excelize.NewDataValidation(true)
-		dv.Sqref = cell
-		// The list lives on the identity sheet because a label may
-		// contain a comma, which an inline list cannot hold.
-		dv.SetSqrefDropList(fmt.Sprintf("'%s'!$%s$1:$%s$%d", IdentitySheet, column, column, len(choices)))
+	// dropDown is a drop-down of choices for one cell after another; the
+	// list lives on the identity sheet, in column, because a label may
+	// contain a comma, which an inline list cannot hold.
+	dropDown := func(column, what string, choices []string) func(cell string) {
+		list := fmt.Sprintf("'%s'!$%s$1:$%s$%d", IdentitySheet, column, column, len(choices))
 		msg := l.T("pack.form.choose", "What", what, "Choices", strings.Join(choices, "; "))
 		if utf8.RuneCountInString(msg) > 255 { // Excel's limit for this message
 			msg = l.T("pack.form.choose_short", "What", what)
 		}
-		dv.SetError(excelize.DataValidationErrorStyleStop, l.T("pack.form.choose_title"), msg)
-		if w.err == nil {
-			w.err = f.AddDataValidation(sheet, dv)
+		title := l.T("pack.form.choose_title")
+		return func(cell string) {
+			dv := excelize.NewDataValidation(true)
+			dv.Sqref = cell
+			dv.SetSqrefDropList(list)
+			dv.SetError(excelize.DataValidationErrorStyleStop, title, msg)
+			if w.err == nil {
+				w.err = f.AddDataValidation(sheet, dv)
+			}
 		}
 	}
-	ratings := ratingLabels(p.Form)
 	categories := make([]string, len(p.Form.Categories))
 	for i, c := range p.Form.Categories {
 		categories[i] = c.Label
 	}
+	ratingDropDown := dropDown("E", l.T("pack.form.a_rating"), ratingLabels(p.Form))
+	categoryDropDown := dropDown("F", l.T("pack.form.a_category"), categories)
+	textFields := p.Form.TextFields() // each call renders their labels
 	var entries []entry
 	for _, c := range p.Cases {
 		at := func(field, cell string) {
@@ -305,29 +360,23 @@ func formSheet(f *excelize.File, st styles, l *i18n.Localizer, p Pack) ([]entry,
 		for _, q := range p.Form.Questions {
 			w.set("A", q.Text, st.wrap)
 			cell := w.set("B", "", st.input)
-			dropDown(cell, "E", l.T("pack.form.a_rating"), ratings)
+			ratingDropDown(cell)
 			at("ratings."+q.Key, cell)
 			at("comments."+q.Key, w.set("C", "", st.input))
-			if w.err == nil {
-				w.err = f.SetRowHeight(sheet, w.row, 45)
-			}
+			w.height(45)
 			w.row++
 		}
 		w.set("A", l.T("pack.form.overall"), st.label)
 		cell := w.set("B", "", st.input)
-		dropDown(cell, "F", l.T("pack.form.a_category"), categories)
+		categoryDropDown(cell)
 		at("overall", cell)
 		w.row++
-		for _, tf := range p.Form.TextFields() {
+		for _, tf := range textFields {
 			w.set("A", tf.Label, st.label)
 			cell := w.set("B", "", st.input)
 			w.set("C", "", st.input)
-			if w.err == nil {
-				w.err = f.MergeCell(sheet, cell, fmt.Sprintf("C%d", w.row))
-			}
-			if w.err == nil {
-				w.err = f.SetRowHeight(sheet, w.row, 75)
-			}
+			w.merge("B", "C")
+			w.height(75)
 			at(tf.Field, cell)
 			w.row++
 		}
@@ -338,16 +387,17 @@ func formSheet(f *excelize.File, st styles, l *i18n.Localizer, p Pack) ([]entry,
 	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", Scope: sheet, RefersTo: fmt.Sprintf("'%s'!$A$1:$C$%d", sheet, w.row-1)}); err != nil {
 		return nil, err
 	}
-	return entries, printSetup(f, sheet, printing{landscape: true, title: packTitle(l, p), marking: confidentialHeader(l), columns: 3})
+	pr.landscape, pr.columns = true, 3
+	if err := printSetup(f, sheet, pr); err != nil {
+		return nil, err
+	}
+	return entries, w.finish()
 }
 
 // identitySheet writes the very hidden sheet that ParsePack reads. Excel's
 // menus offer no way to unhide a very hidden sheet.
 func identitySheet(f *excelize.File, p Pack, entries []entry) error {
-	if _, err := f.NewSheet(IdentitySheet); err != nil {
-		return err
-	}
-	w := &writer{f: f, sheet: IdentitySheet, row: 1}
+	w := newPackSheet(f, IdentitySheet)
 	w.line(0, identityMember, strconv.FormatInt(p.MemberID, 10))
 	w.line(0, identityCycle, strconv.FormatInt(p.CycleID, 10))
 	w.line(0, identityVersion, p.Form.Version)
@@ -363,10 +413,7 @@ func identitySheet(f *excelize.File, p Pack, entries []entry) error {
 		w.row = i + 1
 		w.set("F", c.Label, 0)
 	}
-	if w.err != nil {
-		return w.err
-	}
-	return f.SetSheetVisible(IdentitySheet, false, true)
+	return w.finish()
 }
 
 func ratingLabels(form reviewform.Form) []string {

@@ -6,9 +6,13 @@
 package workbook
 
 import (
+	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"fmt"
+	"io"
 	"strings"
+	"sync"
 	"time"
 	_ "time/tzdata" // UK local time without relying on the system's zone database
 	"unicode"
@@ -266,11 +270,50 @@ func (w *writer) widths(widths ...float64) {
 // save writes the workbook with its first sheet active.
 func save(f *excelize.File) ([]byte, error) {
 	f.SetActiveSheet(0)
+	return writeBook(f)
+}
+
+// writeBook writes the workbook as it is, compressed for speed rather than
+// size: the XML of a workbook compresses well at any level, and a
+// workbook is written on request and for every member's pack.
+func writeBook(f *excelize.File) ([]byte, error) {
+	f.SetZipWriter(fastZip)
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// fastZip is a zip writer whose deflate favours speed.
+func fastZip(w io.Writer) excelize.ZipWriter {
+	zw := zip.NewWriter(w)
+	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		fw, ok := fastFlaters.Get().(*flate.Writer)
+		if !ok {
+			var err error
+			if fw, err = flate.NewWriter(out, flate.BestSpeed); err != nil {
+				return nil, err
+			}
+		}
+		fw.Reset(out)
+		return pooledFlater{fw}, nil
+	})
+	return zw
+}
+
+// fastFlaters keeps deflate writers for reuse, as archive/zip does for its
+// own: a new one allocates about a megabyte, and a workbook has a dozen or
+// more files to compress.
+var fastFlaters sync.Pool
+
+// pooledFlater returns its writer to fastFlaters once closed.
+type pooledFlater struct{ *flate.Writer }
+
+func (p pooledFlater) Close() error {
+	err := p.Writer.Close()
+	fastFlaters.Put(p.Writer)
+	return err
 }
 
 // newBook starts a workbook with the project's styles, its first sheet
