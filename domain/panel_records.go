@@ -188,5 +188,13 @@ type TimelineEntry struct {
 	At     time.Time
 	Actor  string
 	Kind   string
-	Detail string // the event's text, if it has one
+	Detail string // the event's text, if it has one, in English
+	// Data is what the event stored beside its text, so that a reader's
+	// page can word it in their own language: an extension request's "to"
+	// (date) and "reason"; a decision's "to" (the date asked for), "note",
+	// and "due" (declined: the date that stays) or "from" (approved: the
+	// date moved from); a reassignment's owner names "from" and "to", and
+	// "language". Dates are YYYY-MM-DD. Events recorded before the action
+	// workflow stored these have none.
+	Data map[string]string
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -249,7 +250,8 @@ type ownerEvent struct {
 // from the catalogue; what a person wrote follows the name. The details the
 // system writes itself are English, so only an English page shows them, in
 // place of the name. The words the workflow puts around what a person
-// wrote (a response's code, "Evidence") are put in l's language too.
+// wrote (a response's code, "Evidence", the sentence of a reassignment or
+// an extension) are put in l's language too.
 func ownerTimeline(timeline []domain.TimelineEntry, l *i18n.Localizer) []ownerEvent {
 	out := make([]ownerEvent, len(timeline))
 	for i, e := range timeline {
@@ -258,7 +260,9 @@ func ownerTimeline(timeline []domain.TimelineEntry, l *i18n.Localizer) []ownerEv
 		case e.Detail != "" && e.Actor == "system" && l.Lang() == i18n.English:
 			text = e.Detail
 		case e.Detail != "" && e.Actor != "system":
-			text += ": " + ownerDetail(e, l)
+			if detail := ownerDetail(e, l); detail != "" {
+				text += ": " + detail
+			}
 		}
 		out[i] = ownerEvent{At: e.At, Text: text}
 	}
@@ -267,8 +271,12 @@ func ownerTimeline(timeline []domain.TimelineEntry, l *i18n.Localizer) []ownerEv
 
 // ownerDetail is what a person wrote on an event, with the workflow's own
 // words in l's language: a response is recorded as "partially accepted:
-// <rationale>", a completion as "<note> Evidence: <evidence>".
+// <rationale>", a completion as "<note> Evidence: <evidence>", and a
+// reassignment or an extension as a sentence (see eventSentences).
 func ownerDetail(e domain.TimelineEntry, l *i18n.Localizer) string {
+	if s, ok := eventSentences[e.Kind]; ok {
+		return s.say(e, l)
+	}
 	switch e.Kind {
 	case "response":
 		words, rationale, ok := strings.Cut(e.Detail, ": ")
@@ -287,3 +295,70 @@ func ownerDetail(e domain.TimelineEntry, l *i18n.Localizer) string {
 // completionEvidence is how the action workflow joins a completion's note
 // and its evidence in the timeline (actionflow's complete).
 const completionEvidence = " Evidence: "
+
+// eventSentence is how an owner's page words an event whose detail the
+// action workflow writes as an English sentence: the catalogue message
+// that says it, made from the event's data (its date fields parsed, its
+// keys capitalised: "to" is .To), and, for an event recorded before the
+// workflow stored that data, what in the sentence the person wrote.
+type eventSentence struct {
+	key   string
+	needs []string       // the data the message cannot do without
+	dates []string       // which of the data are dates (YYYY-MM-DD)
+	words *regexp.Regexp // its first group is the person's words, if any
+}
+
+// eventSentences are the events worded from their data (actionflow's
+// reassign, requestExtension and decideExtension write them).
+var eventSentences = map[string]eventSentence{
+	"reassigned": {key: "owner.timeline.reassigned", needs: []string{"from", "to"}},
+	"extension_requested": {key: "owner.timeline.extension_requested", needs: []string{"to", "reason"}, dates: []string{"to"},
+		words: regexp.MustCompile(`(?s)^Asked to move the due date to [^:]*: (.*)$`)},
+	"extension_declined": {key: "owner.timeline.extension_declined", needs: []string{"to", "due"}, dates: []string{"to", "due"},
+		words: regexp.MustCompile(`(?s)^Declined moving the due date to [^;]*; it stays [^.]*\.\s*(.*)$`)},
+	"extension_approved": {key: "owner.timeline.extension_approved", needs: []string{"from", "to"}, dates: []string{"from", "to"},
+		words: regexp.MustCompile(`(?s)^Due date moved from .*? to [^;]*; reminders re-planned\.\s*(.*)$`)},
+}
+
+// say words e in l's language. Without the data, an English page keeps
+// the stored sentence; another shows only the person's words (the
+// caller has named the event), never the English around them.
+func (s eventSentence) say(e domain.TimelineEntry, l *i18n.Localizer) string {
+	if args, ok := s.args(e.Data); ok {
+		return l.T(s.key, args)
+	}
+	if l.Lang() == i18n.English {
+		return e.Detail
+	}
+	if s.words == nil {
+		return ""
+	}
+	if m := s.words.FindStringSubmatch(e.Detail); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// args is the message's data made from the event's, and false when the
+// event lacks what the message needs.
+func (s eventSentence) args(data map[string]string) (map[string]any, bool) {
+	for _, k := range s.needs {
+		if data[k] == "" {
+			return nil, false
+		}
+	}
+	args := make(map[string]any, len(data))
+	for k, v := range data {
+		if k != "" {
+			args[strings.ToUpper(k[:1])+k[1:]] = v
+		}
+	}
+	for _, k := range s.dates {
+		d, err := time.Parse(time.DateOnly, data[k])
+		if err != nil {
+			return nil, false
+		}
+		args[strings.ToUpper(k[:1])+k[1:]] = d
+	}
+	return args, true
+}

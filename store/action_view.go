@@ -23,10 +23,13 @@ func (q *Queries) ActionIn(ctx context.Context, sc Scope, id int64) (domain.Acti
 }
 
 // ActionTimeline is an action's stored timeline, oldest first: every
-// event, including those of a workflow that has finished.
+// event, including those of a workflow that has finished, with the fields
+// its detail holds beside the text, each as text (nil when there are none).
 func (q *Queries) ActionTimeline(ctx context.Context, actionID int64) ([]domain.TimelineEntry, error) {
 	return queryAll(ctx, q.db, fmt.Sprintf("timeline of action %d", actionID), func(r pgx.CollectableRow) (domain.TimelineEntry, error) {
 		var e domain.TimelineEntry
-		return e, r.Scan(&e.At, &e.Actor, &e.Kind, &e.Detail)
-	}, `SELECT at, actor, kind, coalesce(detail->>'text', '') FROM action_events WHERE action_id = $1 ORDER BY at, id`, actionID)
+		return e, r.Scan(&e.At, &e.Actor, &e.Kind, &e.Detail, &e.Data)
+	}, `SELECT at, actor, kind, coalesce(detail->>'text', ''),
+			(SELECT jsonb_object_agg(key, value) FROM jsonb_each_text(detail) WHERE key <> 'text')
+		FROM action_events WHERE action_id = $1 ORDER BY at, id`, actionID)
 }

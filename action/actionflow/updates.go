@@ -95,11 +95,37 @@ const reassignLanguageChange = "reassign-language"
 func (w *actionRun) reassign(ctx workflow.Context, u action.ActionUpdate) domain.ActionChange {
 	from := w.s.OwnerName
 	w.s.OwnerName, w.s.OwnerEmail = strings.TrimSpace(u.Name), strings.TrimSpace(u.Email)
-	ch := domain.ActionChange{Actor: u.Actor, Kind: reassignedKind, Detail: fmt.Sprintf("Owner changed from %s to %s", from, w.s.OwnerName)}
+	ch := domain.ActionChange{Actor: u.Actor, Kind: reassignedKind, Detail: fmt.Sprintf("Owner changed from %s to %s", from, w.s.OwnerName),
+		Data: timelineData(ctx, "from", from, "to", w.s.OwnerName)}
 	if u.Language != "" && workflow.GetVersion(ctx, reassignLanguageChange, workflow.DefaultVersion, 1) == 1 {
-		ch.Data = map[string]string{ownerLanguageKey: u.Language}
+		if ch.Data == nil {
+			ch.Data = map[string]string{}
+		}
+		ch.Data[ownerLanguageKey] = u.Language
 	}
 	return ch
+}
+
+// timelineDataChange names the change that stores, beside the English
+// sentence of a reassignment or an extension decision, the names, dates
+// and note it is made of, so that an owner's page can word the event in
+// the owner's language (see domain.TimelineEntry's Data).
+const timelineDataChange = "timeline-data"
+
+// timelineData is the event data made of the name/value pairs kv, or nil
+// in a workflow recorded before timelineDataChange. An empty value is left
+// out.
+func timelineData(ctx workflow.Context, kv ...string) map[string]string {
+	if workflow.GetVersion(ctx, timelineDataChange, workflow.DefaultVersion, 1) != 1 {
+		return nil
+	}
+	data := map[string]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] != "" {
+			data[kv[i]] = kv[i+1]
+		}
+	}
+	return data
 }
 
 // reassignedKind is the timeline event of a new owner; its change
@@ -152,13 +178,15 @@ func (w *actionRun) decideExtension(ctx workflow.Context, u action.ActionUpdate)
 	note := strings.TrimSpace(u.Note)
 	if !u.Approve {
 		return domain.ActionChange{Actor: u.Actor, Kind: "extension_declined",
-			Detail: strings.TrimSpace(fmt.Sprintf("Declined moving the due date to %s; it stays %s. %s", actionDate(ext.To), actionDate(w.s.Due), note))}
+			Detail: strings.TrimSpace(fmt.Sprintf("Declined moving the due date to %s; it stays %s. %s", actionDate(ext.To), actionDate(w.s.Due), note)),
+			Data:   timelineData(ctx, "to", ext.To.Format(time.DateOnly), "due", w.s.Due.Format(time.DateOnly), "note", note)}
 	}
 	from := w.s.Due
 	w.s.Due = ext.To
 	w.replan(workflow.Now(ctx))
 	return domain.ActionChange{Actor: u.Actor, Kind: "extension_approved",
-		Detail: strings.TrimSpace(fmt.Sprintf("Due date moved from %s to %s; reminders re-planned. %s", actionDate(from), actionDate(ext.To), note))}
+		Detail: strings.TrimSpace(fmt.Sprintf("Due date moved from %s to %s; reminders re-planned. %s", actionDate(from), actionDate(ext.To), note)),
+		Data:   timelineData(ctx, "from", from.Format(time.DateOnly), "to", ext.To.Format(time.DateOnly), "note", note)}
 }
 
 func (w *actionRun) checkCancel(_ workflow.Context, u action.ActionUpdate) error {
