@@ -130,55 +130,70 @@ type eligibleCase struct {
 	Area string
 }
 
+// eligible reads the eligible cases from the draw's copy of their
+// attributes in case_strands (migration 0024), an index-only scan of
+// case_strands_draw.
 func (q *Queries) eligible(ctx context.Context, e Eligibility) ([]eligibleCase, error) {
-	w := eligibleFilter(e)
+	w := eligibleFilter(e, "cs")
 	return queryAll(ctx, q.db, fmt.Sprintf("eligible %s cases of cycle %d", e.Strand, e.CycleID), pgx.RowToStructByPos[eligibleCase],
-		`SELECT c.id, a.code FROM cases c
-		JOIN areas a ON a.id = c.area_id
-		JOIN case_strands cs ON cs.case_id = c.id AND cs.strand = $2
-		WHERE `+eligibleWhere+` AND `+w.sql()+`
-		ORDER BY c.id`, w.args...)
+		`SELECT cs.case_id, a.code FROM case_strands cs
+		JOIN areas a ON a.id = cs.area_id
+		WHERE cs.strand = $2 AND cs.drawable AND cs.finalised_on BETWEEN $3 AND $4
+		  AND `+notReviewed+` AND `+w.sql()+`
+		ORDER BY cs.case_id`, w.args...)
 }
 
-// eligibleWhere is what makes a case of cases c, joined to its strand in
-// case_strands cs ($2), eligible for a draw: finalised in the window ($3
-// to $4), clear of everything that bars scrutiny, and neither in another
-// live cycle of the panel ($1, other than cycle $5) nor already given a
-// finding by it. Its parameters are eligibleFilter's first eight.
-const eligibleWhere = `c.finalised_on BETWEEN $3 AND $4
-		  AND c.withdrawn_at IS NULL AND NOT c.appeal_pending AND NOT c.vrr_pending AND NOT c.codefendant_outstanding
-		  AND NOT EXISTS (SELECT 1 FROM cycle_cases cc JOIN cycles cy ON cy.id = cc.cycle_id
-		      WHERE cc.case_id = c.id AND cy.panel_id = $1 AND cy.id <> $5 AND cy.stage <> $6 AND cc.status IN ($7, $8))
-		  AND NOT EXISTS (SELECT 1 FROM findings f JOIN cycles cy ON cy.id = f.cycle_id
-		      WHERE f.case_id = c.id AND cy.panel_id = $1 AND cy.id <> $5)`
+// caseClear is what leaves a case of cases c open to scrutiny: not
+// withdrawn, and no appeal, right-to-review request or co-defendant
+// outstanding. case_strands.drawable holds the same test (case_drawable,
+// migration 0024).
+const caseClear = `c.withdrawn_at IS NULL AND NOT c.appeal_pending AND NOT c.vrr_pending AND NOT c.codefendant_outstanding`
 
-// eligibleFilter holds eligibleWhere's parameters and the conditions of
-// e's Area and theme, so that every query of the eligible set (the draw,
-// and the benchmark's naive baseline) takes the same cases.
-func eligibleFilter(e Eligibility) filter {
+// notReviewed is what keeps the case of case_strands cs out of a draw
+// for the panel's own history: neither in another live cycle of the
+// panel ($1, other than cycle $5) nor already given a finding by it. Its
+// parameters are eligibleFilter's first eight. The panel's cycles are
+// read once, as an array, so that each case is one probe of
+// findings_case: joined to cycles instead, the planner misjudged a
+// panel's findings as few and hashed them all (50,000 on the benchmark's
+// pool) for a draw of 250 cases.
+const notReviewed = `NOT EXISTS (SELECT 1 FROM cycle_cases cc JOIN cycles cy ON cy.id = cc.cycle_id
+		      WHERE cc.case_id = cs.case_id AND cy.panel_id = $1 AND cy.id <> $5 AND cy.stage <> $6 AND cc.status IN ($7, $8))
+		  AND NOT EXISTS (SELECT 1 FROM findings f
+		      WHERE f.case_id = cs.case_id AND f.cycle_id = ANY (ARRAY(SELECT id FROM cycles WHERE panel_id = $1 AND id <> $5)))`
+
+// eligibleFilter holds the parameters of an eligible-set query (the
+// panel $1, strand $2, window $3 to $4, cycle $5, and notReviewed's) and
+// the conditions of e's Area, unless national, and theme. They read the
+// case's attributes from alias, which is either the case (cases c) or
+// the draw's copy of it (case_strands cs): the columns have the same
+// names, so the draw and the benchmark's naive baseline take the same
+// cases. The strand, window and caseClear conditions are the query's.
+func eligibleFilter(e Eligibility, alias string) filter {
 	w := filter{args: []any{e.PanelID, e.Strand, e.From, e.To, e.CycleID, domain.StageCancelled, domain.CaseApproved, domain.CasePulled}}
+	col := func(name string) string { return alias + "." + name }
 	if !e.National {
-		w.add("c.area_id = ?", e.AreaID)
+		w.add(col("area_id")+" = ?", e.AreaID)
 	}
 	t := e.Theme
 	if len(t.Outcomes) > 0 {
-		w.add("c.outcome = ANY(?::text[])", codes(t.Outcomes))
+		w.add(col("outcome")+" = ANY(?::text[])", codes(t.Outcomes))
 	}
 	if len(t.VictimGroups) > 0 {
-		w.add("c.victim_group = ANY(?::text[])", codes(t.VictimGroups))
+		w.add(col("victim_group")+" = ANY(?::text[])", codes(t.VictimGroups))
 	}
 	if t.YouthVictim != nil {
-		w.add("c.youth_victim = ?", *t.YouthVictim)
+		w.add(col("youth_victim")+" = ?", *t.YouthVictim)
 	}
 	if t.OnlineOffending != nil {
-		w.add("c.online_offending = ?", *t.OnlineOffending)
+		w.add(col("online_offending")+" = ?", *t.OnlineOffending)
 	}
 	from, to := t.Dates()
 	if from != nil {
-		w.add("c.finalised_on >= ?", *from)
+		w.add(col("finalised_on")+" >= ?", *from)
 	}
 	if to != nil {
-		w.add("c.finalised_on <= ?", *to)
+		w.add(col("finalised_on")+" <= ?", *to)
 	}
 	return w
 }
@@ -198,8 +213,7 @@ func (q *Queries) CarriedForward(ctx context.Context, panelID, cycleID int64) ([
 		JOIN cycles fc ON fc.id = f.cycle_id AND fc.panel_id = $1 AND fc.id < $2 AND fc.stage <> $3
 		JOIN cycle_cases cc ON cc.cycle_id = f.cycle_id AND cc.case_id = f.case_id
 		JOIN cases c ON c.id = f.case_id
-		WHERE f.carried_forward
-		  AND c.withdrawn_at IS NULL AND NOT c.appeal_pending AND NOT c.vrr_pending AND NOT c.codefendant_outstanding
+		WHERE f.carried_forward AND `+caseClear+`
 		  AND NOT EXISTS (SELECT 1 FROM cycle_cases later JOIN cycles lc ON lc.id = later.cycle_id
 		      WHERE later.case_id = f.case_id AND lc.panel_id = $1 AND lc.id > fc.id AND lc.id <> $2 AND lc.stage <> $3)
 		ORDER BY f.case_id, fc.id DESC`, panelID, cycleID, domain.StageCancelled)
@@ -208,53 +222,50 @@ func (q *Queries) CarriedForward(ctx context.Context, panelID, cycleID int64) ([
 // RecordDraw stores the seed, each stratum's eligible cases, quota and
 // draw, and the cases carried forward. Run it in a transaction.
 func (q *Queries) RecordDraw(ctx context.Context, cycleID, seed int64, strata []DrawnStratum, carried []CarriedCase) error {
-	if err := q.recordDraw(ctx, cycleID, seed, strata, carried); err != nil {
+	if err := q.db.SendBatch(ctx, drawBatch(cycleID, seed, strata, carried)).Close(); err != nil {
 		return fmt.Errorf("record draw of cycle %d: %w", cycleID, err)
 	}
 	return nil
 }
 
-func (q *Queries) recordDraw(ctx context.Context, cycleID, seed int64, strata []DrawnStratum, carried []CarriedCase) error {
-	if _, err := q.db.Exec(ctx, `UPDATE cycles SET seed = $2 WHERE id = $1`, cycleID, seed); err != nil {
-		return err
-	}
-	addCase := func(caseID int64, strand string, pos int, role string, status domain.CaseStatus) error {
-		_, err := q.db.Exec(ctx, `INSERT INTO cycle_cases (cycle_id, case_id, stratum, draw_position, role, status) VALUES ($1, $2, $3, $4, $5, $6)`, cycleID, caseID, strand, pos, role, status)
-		return err
+// drawBatch is every statement that records a draw, sent together: a
+// national draw is some fifty statements, each a round trip on its own.
+func drawBatch(cycleID, seed int64, strata []DrawnStratum, carried []CarriedCase) *pgx.Batch {
+	b := &pgx.Batch{}
+	b.Queue(`UPDATE cycles SET seed = $2 WHERE id = $1`, cycleID, seed)
+	addCase := func(caseID int64, strand string, pos int, role string, status domain.CaseStatus) {
+		b.Queue(`INSERT INTO cycle_cases (cycle_id, case_id, stratum, draw_position, role, status) VALUES ($1, $2, $3, $4, $5, $6)`, cycleID, caseID, strand, pos, role, status)
 	}
 	for _, s := range strata {
-		if _, err := q.db.Exec(ctx, `INSERT INTO cycle_strata (cycle_id, stratum, quota, eligible_count, shortfall, widened_from) VALUES ($1, $2, $3, $4, $5, $6)`,
-			cycleID, s.Strand, s.Quota, s.Eligible, s.Shortfall, s.WidenedFrom); err != nil {
-			return err
-		}
-		if _, err := q.db.Exec(ctx, `INSERT INTO cycle_eligible (cycle_id, stratum, case_id) SELECT $1, $2, unnest($3::bigint[]) ON CONFLICT DO NOTHING`,
-			cycleID, s.Strand, s.EligibleIDs); err != nil {
-			return err
-		}
+		b.Queue(`INSERT INTO cycle_strata (cycle_id, stratum, quota, eligible_count, shortfall, widened_from) VALUES ($1, $2, $3, $4, $5, $6)`,
+			cycleID, s.Strand, s.Quota, s.Eligible, s.Shortfall, s.WidenedFrom)
 		for _, a := range s.Areas {
-			if _, err := q.db.Exec(ctx, `INSERT INTO cycle_area_quotas (cycle_id, stratum, area_id, quota, eligible_count)
-				SELECT $1, $2, id, $4, $5 FROM areas WHERE code = $3`, cycleID, s.Strand, a.AreaCode, a.Quota, a.Eligible); err != nil {
-				return err
-			}
+			b.Queue(`INSERT INTO cycle_area_quotas (cycle_id, stratum, area_id, quota, eligible_count)
+				SELECT $1, $2, id, $4, $5 FROM areas WHERE code = $3`, cycleID, s.Strand, a.AreaCode, a.Quota, a.Eligible)
 		}
 		for pos, id := range s.Selected {
-			if err := addCase(id, s.Strand, pos, DrawSelected, domain.CaseProposed); err != nil {
-				return err
-			}
+			addCase(id, s.Strand, pos, DrawSelected, domain.CaseProposed)
 		}
 		for j, id := range s.Reserves {
-			if err := addCase(id, s.Strand, len(s.Selected)+j, DrawReserve, domain.CaseReserve); err != nil {
-				return err
-			}
+			addCase(id, s.Strand, len(s.Selected)+j, DrawReserve, domain.CaseReserve)
 		}
 	}
 	for _, cf := range carried {
-		if _, err := q.db.Exec(ctx, `INSERT INTO cycle_cases (cycle_id, case_id, stratum, draw_position, role, status) VALUES ($1, $2, $3, -1, $4, $5)
-			ON CONFLICT DO NOTHING`, cycleID, cf.CaseID, cf.Strand, DrawCarriedForward, domain.CaseProposed); err != nil {
-			return err
+		b.Queue(`INSERT INTO cycle_cases (cycle_id, case_id, stratum, draw_position, role, status) VALUES ($1, $2, $3, -1, $4, $5)
+			ON CONFLICT DO NOTHING`, cycleID, cf.CaseID, cf.Strand, DrawCarriedForward, domain.CaseProposed)
+	}
+	// Every stratum's eligible cases in one statement, after the strata
+	// (so one check of its references: migration 0024).
+	var strands []string
+	var ids []int64
+	for _, s := range strata {
+		for _, id := range s.EligibleIDs {
+			strands, ids = append(strands, s.Strand), append(ids, id)
 		}
 	}
-	return nil
+	b.Queue(`INSERT INTO cycle_eligible (cycle_id, stratum, case_id) SELECT $1, unnest($2::text[]), unnest($3::bigint[]) ON CONFLICT DO NOTHING`,
+		cycleID, strands, ids)
+	return b
 }
 
 // Strata lists the recorded draw of each strand of the cycle.
