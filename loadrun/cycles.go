@@ -2,9 +2,11 @@ package loadrun
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/lsip/scrutiny/cycle"
@@ -125,14 +127,8 @@ func (r *run) holdMeeting(ctx context.Context, c *cycleRun) error {
 		body: map[string]any{"status": present}}, nil); err != nil {
 		return err
 	}
-	for _, cc := range st.Cases {
-		if cc.Status != string(domain.CaseApproved) {
-			continue
-		}
-		if err := r.api.do(ctx, call{method: "POST", path: c.path("/findings"), token: c.chair.token, key: c.key(fmt.Sprint("finding-", cc.CaseID)),
-			body: map[string]any{"case_id": cc.CaseID, "category": "handled_well", "rationale": "Load run: handled well."}}, nil); err != nil {
-			return err
-		}
+	if err := r.recordFindings(ctx, c, st.Cases); err != nil {
+		return err
 	}
 	if err := r.api.do(ctx, call{method: "POST", path: c.path("/close-meeting"), token: c.chair.token, key: c.key("close-meeting")}, nil); err != nil {
 		return err
@@ -143,10 +139,28 @@ func (r *run) holdMeeting(ctx context.Context, c *cycleRun) error {
 	if _, err := r.inbox.wait(ctx, c.coordinator.email, "Minutes of the "+c.panelName, 1); err != nil {
 		return err
 	}
-	return waitUntil(ctx, "the cycle to close", 500*time.Millisecond, func() (bool, error) {
+	return waitUntil(ctx, "the cycle to close", r.storePoll(), func() (bool, error) {
 		cy, err := r.s.Store.Cycle(ctx, c.cycleID)
 		return cy.Stage == domain.StageClosed, err
 	})
+}
+
+// recordFindings records a finding for every approved case, all at once,
+// as a chair's client may: each is an update of its own.
+func (r *run) recordFindings(ctx context.Context, c *cycleRun, cases []cycle.CycleCase) error {
+	var wg sync.WaitGroup
+	errs := make([]error, len(cases))
+	for i, cc := range cases {
+		if cc.Status != string(domain.CaseApproved) {
+			continue
+		}
+		wg.Go(func() {
+			errs[i] = r.api.do(ctx, call{method: "POST", path: c.path("/findings"), token: c.chair.token, key: c.key(fmt.Sprint("finding-", cc.CaseID)),
+				body: map[string]any{"case_id": cc.CaseID, "category": "handled_well", "rationale": "Load run: handled well."}}, nil)
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // bringMeetingForward moves the meeting to MeetingDelay from now. Under
@@ -172,13 +186,13 @@ func (r *run) bringMeetingForward(ctx context.Context, c *cycleRun) error {
 // workflow's status.
 func (r *run) awaitStage(ctx context.Context, c *cycleRun, stage domain.Stage) (cycle.CycleStatus, error) {
 	var st cycle.CycleStatus
-	if err := waitUntil(ctx, "stage "+string(stage)+" in PostgreSQL", 500*time.Millisecond, func() (bool, error) {
+	if err := waitUntil(ctx, "stage "+string(stage)+" in PostgreSQL", r.storePoll(), func() (bool, error) {
 		cy, err := r.s.Store.Cycle(ctx, c.cycleID)
 		return cy.Stage == stage, err
 	}); err != nil {
 		return st, err
 	}
-	err := waitUntil(ctx, "stage "+string(stage)+" in the workflow", 200*time.Millisecond, func() (bool, error) {
+	err := waitUntil(ctx, "stage "+string(stage)+" in the workflow", r.workflowPoll(), func() (bool, error) {
 		err := r.api.do(ctx, call{method: "GET", path: c.path(""), token: c.coordinator.token}, &st)
 		return st.Stage == stage, err
 	})

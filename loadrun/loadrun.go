@@ -184,6 +184,22 @@ func (r *run) eachCycle(fn func(*run, context.Context, *cycleRun) error) func(co
 	}
 }
 
+// storePoll is how often each cycle asks PostgreSQL whether it has moved
+// on: often enough that a single cycle waits on its work, not on the poll,
+// and seldom enough that hundreds of cycles together ask a few hundred
+// times a second.
+func (r *run) storePoll() time.Duration {
+	return max(50*time.Millisecond, time.Duration(len(r.cycles))*2*time.Millisecond)
+}
+
+// workflowPoll is how often each cycle asks its workflow (a query, dearer
+// than asking PostgreSQL) whether it has moved on. It is asked only once
+// PostgreSQL shows the stage, which the workflow records before it moves
+// on, so the first answer is usually yes.
+func (r *run) workflowPoll() time.Duration {
+	return min(500*time.Millisecond, max(50*time.Millisecond, time.Duration(len(r.cycles))*5*time.Millisecond))
+}
+
 // waitUntil polls cond every interval until it holds, fails, or ctx ends;
 // what names the wait in the error.
 func waitUntil(ctx context.Context, what string, interval time.Duration, cond func() (bool, error)) error {

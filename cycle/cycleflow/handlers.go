@@ -131,7 +131,12 @@ func (c *cycleRun) scheduleMeeting(ctx workflow.Context, m cycle.Meeting) (cycle
 		return c.snapshot(), err
 	}
 	c.scheduleChanged = true
-	c.signalMembers(ctx, cycle.SignalRescheduleReview, RescheduleReview{Deadline: c.status.Schedule.ReviewsDue, MeetingStart: m.Start})
+	news := RescheduleReview{Deadline: c.status.Schedule.ReviewsDue, MeetingStart: m.Start}
+	if workflow.GetVersion(ctx, reschedulesBehind, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		c.signalMembers(ctx, cycle.SignalRescheduleReview, news)
+	} else {
+		c.reschedule = &news // sendReschedules tells the members
+	}
 	return c.snapshot(), nil
 }
 

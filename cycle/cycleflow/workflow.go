@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/lsip/scrutiny/cycle"
@@ -51,6 +50,10 @@ type cycleRun struct {
 	deadlinePassed  bool
 	mailQueue       []outbox.Ref
 	delivering      bool
+	// reschedule is the latest reschedule the members' reviews have yet
+	// to be told of; rescheduling is set while they are being told.
+	reschedule   *RescheduleReview
+	rescheduling bool
 	// runErr is set when run fails, releasing anyone waiting for the start.
 	runErr error
 }
@@ -68,9 +71,10 @@ func CycleWorkflow(ctx workflow.Context, in cycle.CycleInput) (cycle.CycleStatus
 	}
 	err := c.run(ctx)
 	c.runErr = err
-	// Let running update handlers and queued mail finish before returning.
+	// Let running update handlers, queued mail and the members' news of a
+	// reschedule finish before returning.
 	_ = workflow.Await(ctx, func() bool {
-		return workflow.AllHandlersFinished(ctx) && len(c.mailQueue) == 0 && !c.delivering
+		return workflow.AllHandlersFinished(ctx) && len(c.mailQueue) == 0 && !c.delivering && c.reschedule == nil && !c.rescheduling
 	})
 	return c.snapshot(), err
 }
@@ -139,6 +143,7 @@ func (c *cycleRun) setup(ctx workflow.Context) error {
 		}
 	})
 	workflow.Go(ctx, c.deliverMail)
+	workflow.Go(ctx, c.sendReschedules)
 	return nil
 }
 
@@ -306,44 +311,6 @@ func (c *cycleRun) saveMeeting(ctx workflow.Context) error {
 	}
 	c.queueMail(invites...)
 	return nil
-}
-
-// releasePacks builds and sends each member's pack and starts their review
-// workflow.
-func (c *cycleRun) releasePacks(ctx workflow.Context) error {
-	actx := flowopts.Activity(ctx)
-	var recipients []PackRecipient
-	if err := workflow.ExecuteActivity(actx, a.PackRecipients, c.status.CycleID).Get(ctx, &recipients); err != nil {
-		return err
-	}
-	for _, r := range recipients {
-		m := c.member(r.MemberID)
-		m.Name = r.Name
-		var pack Pack
-		if err := workflow.ExecuteActivity(actx, a.PreparePack, PackInput{
-			CycleID: c.status.CycleID, MemberID: r.MemberID,
-			Deadline: c.status.Schedule.ReviewsDue, Expires: c.status.Schedule.AccessRevoked,
-		}).Get(ctx, &pack); err != nil {
-			return fmt.Errorf("pack for member %d: %w", r.MemberID, err)
-		}
-		m.PackFileID = pack.FileID
-		m.Cases, m.Outstanding = len(pack.CaseIDs), len(pack.CaseIDs)
-		c.queueMail(pack.Mail)
-		child := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-			WorkflowID:        cycle.MemberReviewWorkflowID(workflow.GetInfo(ctx).WorkflowExecution.ID, r.MemberID),
-			ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_TERMINATE,
-		})
-		fut := workflow.ExecuteChildWorkflow(child, cycle.MemberReviewWorkflowName, cycle.MemberReviewInput{
-			CycleID: c.status.CycleID, MemberID: r.MemberID, CaseIDs: pack.CaseIDs,
-			Deadline: c.status.Schedule.ReviewsDue, MeetingStart: c.status.Schedule.Meeting,
-			Reminders: c.timing.Reminders, Direct: c.in.DirectReviews,
-		})
-		if err := fut.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
-			return fmt.Errorf("start review of member %d: %w", r.MemberID, err)
-		}
-	}
-	c.packsReleased = true
-	return c.setStage(ctx, domain.StageReviewing)
 }
 
 // recordNonReturns marks the reviews still missing at the deadline and

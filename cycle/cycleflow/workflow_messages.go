@@ -2,6 +2,7 @@ package cycleflow
 
 import (
 	"fmt"
+	"slices"
 
 	"go.temporal.io/sdk/workflow"
 
@@ -47,6 +48,29 @@ func (c *cycleRun) signalMembers(ctx workflow.Context, name string, arg any) {
 	}
 }
 
+// reschedulesBehind marks the change from a reschedule that answered only
+// once every member's review had its signal (applied by the server one
+// after another: seconds under load, by when a meeting brought forward a
+// few seconds had passed) to one that answers once the meeting is saved,
+// with the members told behind it by sendReschedules; histories recorded
+// before it replay waiting.
+const reschedulesBehind = "reschedules-behind"
+
+// sendReschedules tells every member's review of the latest reschedule,
+// one reschedule at a time, so that the last a member receives is the
+// latest; reschedules made while one is being sent are sent as one.
+func (c *cycleRun) sendReschedules(ctx workflow.Context) {
+	for {
+		if err := workflow.Await(ctx, func() bool { return c.reschedule != nil }); err != nil {
+			return
+		}
+		news := *c.reschedule
+		c.reschedule, c.rescheduling = nil, true
+		c.signalMembers(ctx, cycle.SignalRescheduleReview, news)
+		c.rescheduling = false
+	}
+}
+
 // signalMember sends a signal to one member's review workflow, once packs
 // are out.
 func (c *cycleRun) signalMember(ctx workflow.Context, memberID int64, name string, arg any) {
@@ -62,27 +86,74 @@ func (c *cycleRun) queueMail(refs ...outbox.Ref) {
 	c.mailQueue = append(c.mailQueue, refs...)
 }
 
-// deliverMail delivers queued emails one at a time, in order. A bounce
-// marks the member unreachable and alerts the coordinator.
+// mailInBatches marks the change from delivering queued emails one
+// activity each (a workflow task and an SMTP connection per message: a
+// cycle's sixty emails took seconds, and under load most of the run) to
+// delivering everything queued at once as one batch over one connection;
+// histories recorded before it replay one at a time.
+const mailInBatches = "mail-in-batches"
+
+// mailBatchMax bounds one batch, so that it is sent well within one
+// activity attempt (a panel's invitations or packs fit in one).
+const mailBatchMax = 50
+
+// deliverMail delivers queued emails in order. A bounce marks the member
+// unreachable and alerts the coordinator.
 func (c *cycleRun) deliverMail(ctx workflow.Context) {
+	batched := workflow.GetVersion(ctx, mailInBatches, workflow.DefaultVersion, 1) == 1
 	for {
 		if err := workflow.Await(ctx, func() bool { return len(c.mailQueue) > 0 }); err != nil {
 			return
 		}
 		c.delivering = true
-		ref := c.mailQueue[0]
-		c.mailQueue = c.mailQueue[1:]
-		var result domain.MailStatus
-		err := workflow.ExecuteActivity(flowopts.Activity(ctx), delivery.DeliverMail, ref.OutboxID).Get(ctx, &result)
-		if err == nil && result == domain.MailBounced && ref.MemberID != 0 {
-			c.memberBounced(ctx, ref.MemberID)
+		n := 1
+		if batched {
+			n = min(len(c.mailQueue), mailBatchMax)
 		}
-		if err == nil && result == domain.MailSent && ref.MemberID != 0 {
-			if m := c.members[ref.MemberID]; m != nil && m.PackFileID != 0 {
-				m.PackSent = true
+		refs := slices.Clone(c.mailQueue[:n])
+		c.mailQueue = c.mailQueue[n:]
+		if statuses, err := c.deliver(ctx, refs); err == nil {
+			for i, ref := range refs {
+				c.delivered(ctx, ref, statuses[i])
 			}
 		}
 		c.delivering = false
+	}
+}
+
+// deliver sends refs, one alone as before batches, several as one batch
+// in order, and returns each one's final status.
+func (c *cycleRun) deliver(ctx workflow.Context, refs []outbox.Ref) ([]domain.MailStatus, error) {
+	if len(refs) == 1 {
+		var status domain.MailStatus
+		err := workflow.ExecuteActivity(flowopts.Activity(ctx), delivery.DeliverMail, refs[0].OutboxID).Get(ctx, &status)
+		return []domain.MailStatus{status}, err
+	}
+	ids := make([]int64, len(refs))
+	for i, ref := range refs {
+		ids[i] = ref.OutboxID
+	}
+	var statuses []domain.MailStatus
+	err := workflow.ExecuteActivity(flowopts.Activity(ctx), delivery.DeliverMailBatch, ids).Get(ctx, &statuses)
+	if err == nil && len(statuses) != len(refs) {
+		err = fmt.Errorf("a batch of %d emails reported %d results", len(refs), len(statuses))
+	}
+	return statuses, err
+}
+
+// delivered notes what became of one email: a member whose mail bounced
+// is unreachable; a member whose pack went out has it.
+func (c *cycleRun) delivered(ctx workflow.Context, ref outbox.Ref, status domain.MailStatus) {
+	if ref.MemberID == 0 {
+		return
+	}
+	switch status {
+	case domain.MailBounced:
+		c.memberBounced(ctx, ref.MemberID)
+	case domain.MailSent:
+		if m := c.members[ref.MemberID]; m != nil && m.PackFileID != 0 {
+			m.PackSent = true
+		}
 	}
 }
 

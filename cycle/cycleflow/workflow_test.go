@@ -36,6 +36,7 @@ type world struct {
 	unfinished  map[int64]int         // member -> reviews unfinished in the store, for direct reviews
 	alerts      []Alert
 	delivered   []int64
+	batches     [][]int64      // the outbox IDs of each batch delivered
 	bounceFor   map[int64]bool // member ids whose pack mail bounces
 	conflicts   []ConflictInput
 	saved       []ReviewInput
@@ -86,6 +87,18 @@ func (w *world) record(name string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.calls[name] = append(w.calls[name], w.env.Now().UTC())
+}
+
+// deliver notes the email as delivered: a pack to a member in bounceFor
+// bounces, anything else is sent.
+func (w *world) deliver(outboxID int64) domain.MailStatus {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.delivered = append(w.delivered, outboxID)
+	if outboxID >= 6000 && outboxID < 7000 && w.bounceFor[outboxID-6000] {
+		return domain.MailBounced
+	}
+	return domain.MailSent
 }
 
 func (w *world) called(name string) []time.Time {
@@ -158,13 +171,17 @@ func (w *world) mockActivities() {
 		return Pack{FileID: 5000 + in.MemberID, Mail: outbox.Ref{OutboxID: 6000 + in.MemberID, MemberID: in.MemberID}, CaseIDs: cases}, nil
 	})
 	env.OnActivity(delivery.DeliverMail, any2...).Return(func(_ context.Context, outboxID int64) (domain.MailStatus, error) {
+		return w.deliver(outboxID), nil
+	})
+	env.OnActivity(delivery.DeliverMailBatch, any2...).Return(func(_ context.Context, outboxIDs []int64) ([]domain.MailStatus, error) {
 		w.mu.Lock()
-		defer w.mu.Unlock()
-		w.delivered = append(w.delivered, outboxID)
-		if outboxID >= 6000 && outboxID < 7000 && w.bounceFor[outboxID-6000] {
-			return domain.MailBounced, nil
+		w.batches = append(w.batches, slices.Clone(outboxIDs))
+		w.mu.Unlock()
+		statuses := make([]domain.MailStatus, len(outboxIDs))
+		for i, id := range outboxIDs {
+			statuses[i] = w.deliver(id)
 		}
-		return domain.MailSent, nil
+		return statuses, nil
 	})
 	env.OnActivity(a.SaveReview, any2...).Return(func(_ context.Context, in ReviewInput) (cycle.StoredReview, error) {
 		w.mu.Lock()

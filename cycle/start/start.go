@@ -87,8 +87,10 @@ func Cycle(ctx context.Context, d Deps, by store.User, req Request) (cycle.Cycle
 	existing, err := d.Store.LiveCycleFor(ctx, in.PanelID, in.WindowStart, in.WindowEnd)
 	if err == nil {
 		if c, err := d.Store.Cycle(ctx, existing); err == nil {
-			if st, ok := retried(ctx, d, c.WorkflowID); ok {
+			if st, ok, err := retried(ctx, d, c.WorkflowID); ok {
 				return st, nil
+			} else if TemporalUnreachable(err) {
+				return started, unanswered
 			}
 		}
 		return started, &Refusal{Status: http.StatusConflict, Title: "This cycle already exists",
@@ -121,16 +123,16 @@ func Cycle(ctx context.Context, d Deps, by store.User, req Request) (cycle.Cycle
 	}
 	var already *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &already) {
-		if st, ok := retried(ctx, d, id); ok {
+		if st, ok, err := retried(ctx, d, id); ok {
 			return st, nil
+		} else if TemporalUnreachable(err) {
+			return started, unanswered
 		}
 		return started, &Refusal{Status: http.StatusConflict, Title: "This cycle already exists",
 			Detail: "A cycle for this panel and window was started before (workflow " + id + ").", Existing: id}
 	}
 	if TemporalUnreachable(err) {
-		return started, &Refusal{Status: http.StatusServiceUnavailable, Title: "Please try again",
-			Detail: "The workflow service did not answer in time, so the cycle may not have started. Please try again in a moment: " +
-				"a cycle that did start is then named, never started twice."}
+		return started, unanswered
 	}
 	if err != nil {
 		return started, failed(fmt.Errorf("start cycle %s: %w", id, err))
@@ -138,24 +140,35 @@ func Cycle(ctx context.Context, d Deps, by store.User, req Request) (cycle.Cycle
 	return started, nil
 }
 
+// unanswered answers a start whose call to Temporal did not answer in
+// time: the cycle may or may not have started, and the same request again
+// finds out which.
+var unanswered = &Refusal{Status: http.StatusServiceUnavailable, Title: "Please try again",
+	Detail: "The workflow service did not answer in time, so the cycle may not have started. Please try again in a moment: " +
+		"a cycle that did start is then named, never started twice."}
+
 // retried answers a start that finds its cycle already there when it is
 // the same request again (the answer to the first was lost, or was a 503
 // while the cycle did start): the update the first started, named by the
 // caller's UpdateID, answers it as it answered the first. A start by
-// anyone else has no such update, and is refused as a duplicate.
-func retried(ctx context.Context, d Deps, workflowID string) (cycle.CycleStatus, bool) {
+// anyone else has no such update, and is refused as a duplicate; one that
+// Temporal did not answer in time (under load the first start may still
+// be running) returns the error, so that it is asked to try again, not
+// refused.
+func retried(ctx context.Context, d Deps, workflowID string) (cycle.CycleStatus, bool, error) {
 	var started cycle.CycleStatus
 	if d.UpdateID == nil {
-		return started, false
+		return started, false, nil
 	}
 	updateID := d.UpdateID(ctx, workflowID, cycle.UpdateStarted)
 	if updateID == "" {
-		return started, false
+		return started, false, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, TemporalDeadline)
 	defer cancel()
 	h := d.Temporal.GetWorkflowUpdateHandle(client.GetWorkflowUpdateHandleOptions{WorkflowID: workflowID, UpdateID: updateID})
-	return started, h.Get(ctx, &started) == nil
+	err := h.Get(ctx, &started)
+	return started, err == nil, err
 }
 
 // TemporalDeadline bounds every call made to Temporal on a person's

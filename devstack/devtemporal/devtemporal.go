@@ -146,11 +146,7 @@ func Start(opts Options) (*Server, error) {
 		temporal.WithConfig(cfg),
 		temporal.ForServices(temporal.DefaultServices),
 		temporal.WithLogger(logger),
-		temporal.WithDynamicConfigClient(dynamicconfig.StaticClient{
-			// A dev server has one user; refresh search attributes eagerly
-			// so a freshly started cycle shows up at once.
-			dynamicconfig.ForceSearchAttributesCacheRefreshOnRead.Key(): []dynamicconfig.ConstrainedValue{{Value: true}},
-		}),
+		temporal.WithDynamicConfigClient(DynamicConfig),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("configure Temporal server: %w", err)
@@ -159,6 +155,20 @@ func Start(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("start Temporal server (log: %s): %w", opts.LogFile, err)
 	}
 	return &Server{server: srv, hostPort: opts.FrontendAddress}, nil
+}
+
+// DynamicConfig tunes a Temporal server that runs inside one process on
+// a small machine, as this one and the tests' (testenv/temporalenv) do.
+var DynamicConfig = dynamicconfig.StaticClient{
+	// A dev server has one user; refresh search attributes eagerly so a
+	// freshly started cycle shows up at once.
+	dynamicconfig.ForceSearchAttributesCacheRefreshOnRead.Key(): []dynamicconfig.ConstrainedValue{{Value: true}},
+	// One partition per task queue: the default four spread one worker's
+	// few pollers over four queues, so a task often lands where no poller
+	// waits and is matched only after it is forwarded, which under load
+	// made every workflow and activity task wait its turn twice.
+	dynamicconfig.MatchingNumTaskqueueReadPartitions.Key():  []dynamicconfig.ConstrainedValue{{Value: 1}},
+	dynamicconfig.MatchingNumTaskqueueWritePartitions.Key(): []dynamicconfig.ConstrainedValue{{Value: 1}},
 }
 
 // HostPort is the frontend address clients dial.

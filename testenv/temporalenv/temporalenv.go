@@ -12,8 +12,10 @@ import (
 	"testing"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/server/temporal"
 	"go.temporal.io/server/temporaltest"
 
+	"github.com/lsip/scrutiny/devstack/devtemporal"
 	"github.com/lsip/scrutiny/payloadcrypt/payloadcrypttest"
 )
 
@@ -30,7 +32,9 @@ func Start(t testing.TB) *Server {
 		t.Fatal("temporalenv.Start needs a *testing.T")
 	}
 	return &Server{ts: temporaltest.NewServer(temporaltest.WithT(tt),
-		temporaltest.WithBaseClientOptions(client.Options{DataConverter: payloadcrypttest.DataConverter()}))}
+		temporaltest.WithBaseClientOptions(client.Options{DataConverter: payloadcrypttest.DataConverter()}),
+		// Tuned as the dev server is, for one process on a small machine.
+		temporaltest.WithBaseServerOptions(temporal.WithDynamicConfigClient(devtemporal.DynamicConfig)))}
 }
 
 // Client returns a client on the test namespace; the server closes it.
