@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 
@@ -49,14 +50,21 @@ func (f ActionFilter) where() filter {
 		w.add("ac.status = ?", f.Status)
 	}
 	if f.Overdue {
-		w.add("ac.status = ANY(?) AND ac.due_on < current_date", OutstandingActions)
+		w.conds = append(w.conds, outstandingActions, "ac.due_on < current_date")
 	}
 	if f.DueWithin > 0 {
-		w.add("ac.status = ANY(?)", OutstandingActions)
+		w.conds = append(w.conds, outstandingActions)
 		w.add("ac.due_on BETWEEN current_date AND current_date + ?::int", f.DueWithin)
 	}
 	return w
 }
+
+// outstandingActions is the condition that an action is outstanding
+// (OutstandingActions), its statuses written into the statement rather
+// than passed as a parameter: only then can a prepared statement's plan,
+// made once for any parameters, read the index of outstanding actions,
+// whose condition this is (migration 0025).
+const outstandingActions = "ac.status IN ('open', 'in_progress')"
 
 // selectActions is the query for the actions w matches, soonest due first.
 // It adds to w the parameter of its overdue column.
@@ -74,40 +82,58 @@ func scanAction(r pgx.CollectableRow) (domain.ActionRow, error) {
 }
 
 // ListActions returns one page of actions, soonest due first, with the
-// total matching and counts by status. It reads PostgreSQL only.
+// total matching and counts by status. It reads PostgreSQL only, sending
+// the count and the page together: every board and API list runs both, so
+// they cost one round trip rather than two.
 func (q *Queries) ListActions(ctx context.Context, f ActionFilter) (rows []domain.ActionRow, total int, counts map[domain.ActionStatus]int, err error) {
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
 	w := f.where()
-	cr, err := q.db.Query(ctx, `SELECT ac.status, count(*) FROM actions ac WHERE `+w.sql()+` GROUP BY ac.status`, w.args...)
-	if err != nil {
+	var b pgx.Batch
+	b.Queue(`SELECT ac.status, count(*) FROM actions ac WHERE `+w.sql()+` GROUP BY ac.status`, slices.Clip(w.args)...)
+	page := selectActions(&w) // before w.args is read: it adds to them
+	page += w.page(f.Limit, f.Offset)
+	b.Queue(page, w.args...)
+	br := q.db.SendBatch(ctx, &b)
+	defer br.Close()
+	if counts, total, err = countByStatus(br); err != nil {
 		return nil, 0, nil, fmt.Errorf("count actions: %w", err)
+	}
+	r, err := br.Query()
+	if err == nil {
+		rows, err = pgx.CollectRows(r, scanAction)
+	}
+	if err == nil {
+		err = br.Close()
+	}
+	if err != nil {
+		return nil, 0, nil, fmt.Errorf("list actions: %w", err)
+	}
+	return rows, total, counts, nil
+}
+
+// countByStatus reads the batch's next result, the number of actions of
+// each status, and their sum.
+func countByStatus(br pgx.BatchResults) (counts map[domain.ActionStatus]int, total int, err error) {
+	r, err := br.Query()
+	if err != nil {
+		return nil, 0, err
 	}
 	type statusCount struct {
 		Status domain.ActionStatus
 		N      int
 	}
-	byStatus, err := pgx.CollectRows(cr, pgx.RowToStructByPos[statusCount])
+	byStatus, err := pgx.CollectRows(r, pgx.RowToStructByPos[statusCount])
 	if err != nil {
-		return nil, 0, nil, fmt.Errorf("count actions: %w", err)
+		return nil, 0, err
 	}
 	counts = make(map[domain.ActionStatus]int, len(byStatus))
 	for _, c := range byStatus {
 		counts[c.Status] = c.N
 		total += c.N
 	}
-	if f.Limit <= 0 {
-		f.Limit = 50
-	}
-	sql := selectActions(&w)
-	sql += w.page(f.Limit, f.Offset)
-	r, err := q.db.Query(ctx, sql, w.args...)
-	if err != nil {
-		return nil, 0, nil, fmt.Errorf("list actions: %w", err)
-	}
-	rows, err = pgx.CollectRows(r, scanAction)
-	if err != nil {
-		return nil, 0, nil, fmt.Errorf("list actions: %w", err)
-	}
-	return rows, total, counts, nil
+	return counts, total, nil
 }
 
 // EachAction calls fn for every action matching f, soonest due first,
