@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"crypto/rand"
 	"embed"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 
@@ -78,22 +80,48 @@ type page struct {
 }
 
 func render(c *gin.Context, status int, name string, p page) {
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= maxPooledPage {
+			pageBuffers.Put(buf)
+		}
+	}()
+	if err := pageTemplates.ExecuteTemplate(buf, name, p); err != nil {
+		slog.ErrorContext(c.Request.Context(), "render page", "template", name, "error", err)
+		if name != errorTemplate {
+			errorPage(c, serverProblem, "", "")
+		}
+		return
+	}
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	c.Header("Cache-Control", "no-store")
 	c.Header("X-Frame-Options", "DENY")
 	c.Header("Content-Security-Policy", "default-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'")
 	c.Status(status)
-	if err := pageTemplates.ExecuteTemplate(c.Writer, name, p); err != nil {
-		slog.ErrorContext(c.Request.Context(), "render page", "template", name, "error", err)
-	}
+	c.Writer.Write(buf.Bytes())
 }
+
+// pageBuffers hold pages as they render. A page is rendered whole before
+// any of it is sent, so a template that fails midway sends the error page
+// rather than half a page under a success status, and the page goes out
+// in one write rather than one for each piece of the template.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledPage is the largest buffer kept for the next page: a rare huge
+// page (a long audit log) should not pin its memory for ever.
+const maxPooledPage = 1 << 20
+
+// errorTemplate is the page errorPage renders, which must not fail over
+// to itself.
+const errorTemplate = "error.html"
 
 // errorPage explains a problem in plain English.
 func errorPage(c *gin.Context, p Problem, next, nextLabel string) {
 	if p.Status == http.StatusServiceUnavailable {
 		c.Header("Retry-After", "5") // as writeProblem: try again shortly
 	}
-	render(c, p.Status, "error.html", page{Title: p.Title, Message: p.Detail, Next: next, NextLabel: nextLabel})
+	render(c, p.Status, errorTemplate, page{Title: p.Title, Message: p.Detail, Next: next, NextLabel: nextLabel})
 }
 
 func (s *Server) pageRoutes() {
@@ -177,7 +205,7 @@ func (s *Server) memberCasePage(c *gin.Context) {
 	v, err := s.memberCase(c.Request.Context(), currentMember(c), c.Param("case"))
 	l := localizer(c)
 	if errors.Is(err, store.ErrNotFound) {
-		render(c, http.StatusNotFound, "error.html", memberView(c, page{Title: l.T("member.missing.title"), Message: l.T("member.missing.detail"),
+		render(c, http.StatusNotFound, errorTemplate, memberView(c, page{Title: l.T("member.missing.title"), Message: l.T("member.missing.detail"),
 			Next: memberBase(c), NextLabel: l.T("member.back")}))
 		return
 	}
@@ -309,7 +337,7 @@ func (s *Server) memberIdentifyingPage(c *gin.Context) {
 	}
 	if p := s.cycleUpdateFor(c.Request.Context(), m, cycle.UpdateReportIdentifying,
 		cycle.IdentifyingRequest{MemberID: m.MemberID, CaseID: caseID, Detail: c.PostForm("detail")}); p != nil {
-		render(c, p.Status, "error.html", memberView(c, page{Title: p.Title, Message: p.Detail, Next: memberBase(c), NextLabel: localizer(c).T("member.back")}))
+		render(c, p.Status, errorTemplate, memberView(c, page{Title: p.Title, Message: p.Detail, Next: memberBase(c), NextLabel: localizer(c).T("member.back")}))
 		return
 	}
 	c.Redirect(http.StatusSeeOther, memberBase(c)+"?done=identifying")

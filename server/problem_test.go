@@ -58,3 +58,15 @@ type secretError struct{}
 func (*secretError) Error() string {
 	return `ERROR: column "urn" in SELECT urn FROM case_urns (SQLSTATE 42703)`
 }
+
+// A page whose template fails is never sent half-rendered under the
+// status the handler meant: the reader gets the error page and a 500.
+func TestFailedPageRendersTheErrorPage(t *testing.T) {
+	rec := httptest.NewRecorder()
+	c, _ := gin.CreateTestContext(rec)
+	c.Request = httptest.NewRequest("GET", "/x", nil)
+	render(c, http.StatusOK, "no-such-page.html", page{Title: "Never shown"})
+	if rec.Code != http.StatusInternalServerError || !strings.Contains(rec.Body.String(), serverProblem.Title) || strings.Contains(rec.Body.String(), "Never shown") {
+		t.Errorf("%d %s", rec.Code, rec.Body.String())
+	}
+}
