@@ -53,7 +53,7 @@ func boardSummary(f *excelize.File, r BoardReport) error {
 	if err != nil {
 		return err
 	}
-	w := &writer{f: f, sheet: BoardSummarySheet, row: 1}
+	w := newWriter(f, BoardSummarySheet)
 	w.widths(30, 16, 16, 16, 16, 16, 16)
 	from, to := r.Comparison.From, r.Comparison.To
 	w.line(st.title, "Local scrutiny panels: report to the Board")

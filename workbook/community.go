@@ -86,7 +86,7 @@ func communitySheet(f *excelize.File, st styles, sheet string, u CommunityUpdate
 	shown := func(c Count) string { return l.T("community.count", "N", c.N) }
 	period := l.T("community.period", "From", u.From, "To", u.To)
 	title := l.T("community.title", "Area", u.AreaName)
-	w := &writer{f: f, sheet: sheet, row: 1}
+	w := newWriter(f, sheet)
 	w.widths(30, 90)
 	w.line(st.title, title)
 	w.row++

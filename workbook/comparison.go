@@ -88,7 +88,7 @@ func addComparison(f *excelize.File, cmp domain.Comparison, suppress bool) error
 		if _, err := f.NewSheet(m.sheet); err != nil {
 			return err
 		}
-		w := &writer{f: f, sheet: m.sheet, row: 1}
+		w := newWriter(f, m.sheet)
 		widths := []float64{24}
 		for range m.keys {
 			widths = append(widths, 14)

@@ -34,7 +34,7 @@ func BuildKeyMessages(k KeyMessages) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	w := &writer{f: f, sheet: KeyMessagesSheet, row: 1}
+	w := newWriter(f, KeyMessagesSheet)
 	w.widths(30, 90)
 	w.line(st.title, "Key messages: "+k.PanelName)
 	w.row++

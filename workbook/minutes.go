@@ -174,7 +174,7 @@ func BuildMinutes(m Minutes) ([]byte, error) {
 }
 
 func summarySheet(f *excelize.File, st styles, m Minutes, pr printing) error {
-	w := &writer{f: f, sheet: SummarySheet, row: 1}
+	w := newWriter(f, SummarySheet)
 	carried := 0
 	for _, c := range m.Cases {
 		if c.CarriedForward {
@@ -238,7 +238,7 @@ func table(f *excelize.File, st styles, name string, columns []column, rows [][]
 	if _, err := f.NewSheet(name); err != nil {
 		return err
 	}
-	w := &writer{f: f, sheet: name, row: 1}
+	w := newWriter(f, name)
 	widths := make([]float64, len(columns))
 	for i, c := range columns {
 		widths[i] = c.width
@@ -295,7 +295,7 @@ func selectionSheet(f *excelize.File, st styles, s SelectionRecord, pr printing)
 	if _, err := f.NewSheet(SelectionSheet); err != nil {
 		return err
 	}
-	w := &writer{f: f, sheet: SelectionSheet, row: 1}
+	w := newWriter(f, SelectionSheet)
 	w.widths(44, 16, 16, 16)
 	w.line(st.title, "How the cases were selected")
 	w.long("A", "D", "Cases were drawn at random within each strand from every eligible case finalised in the window, using the seed below. "+

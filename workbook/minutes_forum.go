@@ -109,7 +109,7 @@ func numbered(items []AgendaItem) []numberedItem {
 // forumSummarySheet is the forum's first sheet: the meeting, who came, the
 // agenda's titles and the key messages, so the summary reads on its own.
 func forumSummarySheet(f *excelize.File, st styles, m ForumMinutes, pr printing) error {
-	w := &writer{f: f, sheet: SummarySheet, row: 1}
+	w := newWriter(f, SummarySheet)
 	summaryHead(w, st, m.Status, m.PanelName, []fact{
 		{"Area", m.AreaName},
 		{"Meeting cycle", m.CycleRef},
@@ -157,7 +157,7 @@ func BuildForumKeyMessages(k KeyMessages) ([]byte, error) {
 	}
 	defer f.Close()
 	month := k.Meeting.In(uktime.London).Format("January 2006")
-	w := &writer{f: f, sheet: KeyMessagesSheet, row: 1}
+	w := newWriter(f, KeyMessagesSheet)
 	w.widths(30, 90)
 	w.line(st.title, "Key messages: "+k.PanelName)
 	w.row++

@@ -6,17 +6,17 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// packSheet lays out one sheet of a review pack in memory, with the same
-// calls as writer, and then streams it into the file with excelize's
+// packSheet lays out one sheet of a review pack in memory (see layout),
+// and then streams it into the file with excelize's
 // StreamWriter. A pack is built for every member of every cycle and again
 // for each download; streaming skips excelize's per-cell bookkeeping and
 // its reflective XML encoding of every cell, which were most of a pack's
 // cost. Every styled text still makes its row tall enough to show it
 // wrapped, from the column widths the sheet sets.
 type packSheet struct {
+	layout
 	f     *excelize.File
 	sheet string
-	row   int
 	// rows holds the cells written, by row number; a row's cells are in
 	// column order from A, nil where nothing was written.
 	rows    map[int][]any
@@ -29,7 +29,9 @@ type packSheet struct {
 // newPackSheet starts laying out the sheet named sheet, which f already
 // has, at row 1.
 func newPackSheet(f *excelize.File, sheet string) *packSheet {
-	return &packSheet{f: f, sheet: sheet, row: 1, rows: map[int][]any{}, heights: map[int]float64{}}
+	s := &packSheet{f: f, sheet: sheet, rows: map[int][]any{}, heights: map[int]float64{}}
+	s.layout = layout{cells: s, row: 1}
+	return s
 }
 
 // widths sets the widths of columns A, B, C… in characters; call it before
@@ -56,37 +58,6 @@ func (s *packSheet) put(col string, v any, style int) string {
 	cells[n-1] = excelize.Cell{StyleID: style, Value: v}
 	s.rows[s.row] = cells
 	return col + strconv.Itoa(s.row)
-}
-
-// set writes v into column col of the current row, grows the row to show
-// styled text whole, and returns the cell name.
-func (s *packSheet) set(col string, v any, style int) string {
-	cell := s.put(col, v, style)
-	if text, ok := v.(string); ok && style != 0 {
-		s.grow(text, col, col)
-	}
-	return cell
-}
-
-// line writes values across A, B, C… on the current row and moves on.
-func (s *packSheet) line(style int, values ...any) {
-	for i, v := range values {
-		col, _ := excelize.ColumnNumberToName(i + 1)
-		s.set(col, v, style)
-	}
-	s.row++
-}
-
-// long writes text into from..to on the current row, merging the cells if
-// they are more than one, makes the row tall enough to show all of it and
-// moves on.
-func (s *packSheet) long(from, to, text string, style int) {
-	s.put(from, text, style)
-	if from != to {
-		s.merge(from, to)
-	}
-	s.grow(text, from, to)
-	s.row++
 }
 
 // merge merges columns from..to of the current row.

@@ -33,7 +33,7 @@ func BuildGovernanceReport(from, to time.Time, sets []domain.Figures) ([]byte, e
 		} else if _, err := f.NewSheet(name); err != nil {
 			return nil, err
 		}
-		w := &writer{f: f, sheet: name, row: 1}
+		w := newWriter(f, name)
 		w.widths(34, 16, 16, 16, 16, 16, 16, 16)
 		w.line(st.title, "Local scrutiny panels: "+fig.Name)
 		w.line(0, "Period", uktime.Date(from)+" to "+uktime.Date(to))

@@ -183,16 +183,21 @@ func newStyle(f *excelize.File, st *excelize.Style) (int, error) {
 	return f.NewStyle(st)
 }
 
-// writer puts values on a sheet row by row and keeps the first error, so
-// the code that lays out a sheet reads like the sheet. Set the column
-// widths first: every styled text it writes makes its row tall enough to
-// show the text wrapped, since LibreOffice does not grow rows by itself
-// and neither application grows a row for merged cells.
+// writer lays a sheet out straight into its file (see layout), keeping
+// the first error.
 type writer struct {
+	layout
 	f     *excelize.File
 	sheet string
-	row   int
 	err   error
+}
+
+// newWriter starts laying out the sheet named sheet, which f already has,
+// at row 1.
+func newWriter(f *excelize.File, sheet string) *writer {
+	w := &writer{f: f, sheet: sheet}
+	w.layout = layout{cells: w, row: 1}
+	return w
 }
 
 // put writes v into column col of the current row and returns the cell
@@ -208,35 +213,11 @@ func (w *writer) put(col string, v any, style int) string {
 	return cell
 }
 
-// set writes v into column col of the current row, grows the row to show
-// styled text whole, and returns the cell name.
-func (w *writer) set(col string, v any, style int) string {
-	cell := w.put(col, v, style)
-	if s, ok := v.(string); ok && style != 0 {
-		w.grow(s, col, col)
-	}
-	return cell
-}
-
-// line writes values across A, B, C… on the current row and moves on.
-func (w *writer) line(style int, values ...any) {
-	for i, v := range values {
-		col, _ := excelize.ColumnNumberToName(i + 1)
-		w.set(col, v, style)
-	}
-	w.row++
-}
-
-// long writes text into from..to on the current row, merging the cells if
-// they are more than one, makes the row tall enough to show all of it and
-// moves on.
-func (w *writer) long(from, to, text string, style int) {
-	w.put(from, text, style)
-	if from != to && w.err == nil {
+// merge merges columns from..to of the current row.
+func (w *writer) merge(from, to string) {
+	if w.err == nil {
 		w.err = w.f.MergeCell(w.sheet, fmt.Sprintf("%s%d", from, w.row), fmt.Sprintf("%s%d", to, w.row))
 	}
-	w.grow(text, from, to)
-	w.row++
 }
 
 // grow makes the current row tall enough for text wrapped across columns
