@@ -15,6 +15,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"text/template"
 	"time"
 
@@ -186,6 +187,12 @@ func (l *Localizer) T(key string, args ...any) string {
 // key or the template fails. Emails use it, so that a broken message stops
 // the email rather than sending a marker.
 func (l *Localizer) Text(key string, data any) (string, error) {
+	fixed := fixedKey{l.lang, key}
+	if data == nil {
+		if s, ok := fixedTexts.Load(fixed); ok {
+			return s.(string), nil
+		}
+	}
 	e, ok := catalogue[l.lang][key]
 	if !ok {
 		return "", fmt.Errorf("message %s is missing from the %s catalogue", key, l.lang)
@@ -198,7 +205,21 @@ func (l *Localizer) Text(key string, data any) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("message %s in %s: %w", key, l.lang, err)
 	}
+	if data == nil {
+		fixedTexts.Store(fixed, s)
+	}
 	return s, nil
+}
+
+// fixedTexts holds the messages rendered without data, by language and
+// key: the catalogues do not change while the process runs, and a pack
+// or page repeats the same labels many times, each otherwise a template
+// run through go-i18n.
+var fixedTexts sync.Map
+
+type fixedKey struct {
+	lang Lang
+	key  string
 }
 
 // Funcs are the functions a message's template may call: t for another

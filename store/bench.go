@@ -110,9 +110,9 @@ func (q *Queries) ServerVersion(ctx context.Context) (string, error) {
 	return v, nil
 }
 
-// DropBenchDatabase drops a database the benchmark made on the server at
+// DropRunDatabase drops a database `scrutiny bench` or `scrutiny load` made on the server at
 // adminURL, closing any connection left to it.
-func DropBenchDatabase(ctx context.Context, adminURL, name string) error {
+func DropRunDatabase(ctx context.Context, adminURL, name string) error {
 	conn, err := pgx.Connect(ctx, adminURL)
 	if err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -98,40 +97,8 @@ const (
 var glossary = []string{"finalised", "vrr", "vps", "cis", "special_measures", "isva", "uplift", "code", "dccp"}
 
 // confidentialHeader is the marking printed at the top of every page.
-func confidentialHeader(l *phrases) string {
+func confidentialHeader(l *i18n.Localizer) string {
 	return `&C&"-,Bold"` + l.T("pack.marking")
-}
-
-// phrases is a pack's localizer, rendering each message without arguments
-// once per language and process: every pack repeats the same labels on
-// each case sheet and form row, the catalogues do not change while the
-// process runs, and each rendering through go-i18n costs a lookup and a
-// template run.
-type phrases struct{ *i18n.Localizer }
-
-// fixedPhrases holds the messages without arguments rendered so far, by
-// phraseKey.
-var fixedPhrases sync.Map
-
-type phraseKey struct {
-	lang i18n.Lang
-	key  string
-}
-
-func newPhrases(lang i18n.Lang) *phrases { return &phrases{i18n.For(lang)} }
-
-// T is i18n.Localizer.T, remembering the messages without arguments.
-func (l *phrases) T(key string, args ...any) string {
-	if len(args) > 0 {
-		return l.Localizer.T(key, args...)
-	}
-	k := phraseKey{l.Lang(), key}
-	if text, ok := fixedPhrases.Load(k); ok {
-		return text.(string)
-	}
-	text := l.Localizer.T(key)
-	fixedPhrases.Store(k, text)
-	return text
 }
 
 // BuildPack writes a member's personal review pack: a cover sheet, a sheet
@@ -141,7 +108,7 @@ func (l *phrases) T(key string, args ...any) string {
 // pack is read back without guessing its layout. Every sheet is protected
 // against accidental changes.
 func BuildPack(p Pack) ([]byte, error) {
-	l := newPhrases(p.Form.Lang())
+	l := i18n.For(p.Form.Lang())
 	f, st, err := newBook(CoverSheetIn(l.Lang()))
 	if err != nil {
 		return nil, err
@@ -174,7 +141,7 @@ func BuildPack(p Pack) ([]byte, error) {
 // the identity sheet, and returns the names of the case sheets. They are
 // all made before any is streamed: hiding a sheet, like making one
 // active, reads every sheet, and would parse a streamed one back.
-func addPackSheets(f *excelize.File, l *phrases, p Pack) ([]string, error) {
+func addPackSheets(f *excelize.File, l *i18n.Localizer, p Pack) ([]string, error) {
 	caseSheets := make([]string, len(p.Cases))
 	for i, c := range p.Cases {
 		caseSheets[i] = uniqueSheetName(f, c.Reference)
@@ -191,7 +158,7 @@ func addPackSheets(f *excelize.File, l *phrases, p Pack) ([]string, error) {
 }
 
 // coverSheet writes the cover; pr is how the pack's sheets print.
-func coverSheet(f *excelize.File, st styles, l *phrases, pr printing, p Pack) error {
+func coverSheet(f *excelize.File, st styles, l *i18n.Localizer, pr printing, p Pack) error {
 	sheet := CoverSheetIn(l.Lang())
 	w := newPackSheet(f, sheet)
 	w.widths(28, 80, 22, 18, 14, 50)
@@ -250,7 +217,7 @@ func coverSheet(f *excelize.File, st styles, l *phrases, pr printing, p Pack) er
 }
 
 // packTitle names a pack at the top of its printed pages.
-func packTitle(l *phrases, p Pack) string {
+func packTitle(l *i18n.Localizer, p Pack) string {
 	return l.T("pack.print_title", "Member", p.MemberName, "Panel", p.PanelName, "Meeting", l.Date(p.Meeting))
 }
 
@@ -268,7 +235,7 @@ func strandLabels(codes []string) string {
 }
 
 // caseSheet writes case c on the sheet called name.
-func caseSheet(f *excelize.File, st styles, l *phrases, pr printing, name string, c PackCase) error {
+func caseSheet(f *excelize.File, st styles, l *i18n.Localizer, pr printing, name string, c PackCase) error {
 	w := newPackSheet(f, name)
 	w.widths(34, 80)
 	yesNo := func(b bool) string {
@@ -317,7 +284,7 @@ type entry struct {
 	cell      string
 }
 
-func formSheet(f *excelize.File, st styles, l *phrases, pr printing, p Pack) ([]entry, error) {
+func formSheet(f *excelize.File, st styles, l *i18n.Localizer, pr printing, p Pack) ([]entry, error) {
 	sheet := FormSheetIn(l.Lang())
 	w := newPackSheet(f, sheet)
 	w.widths(60, 28, 70)

@@ -131,7 +131,7 @@ func (b *benchStacks) start(ctx context.Context) (s bench.Stack, stop func(), er
 		stops = append(stops, func() {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
-			if err := store.DropBenchDatabase(ctx, admin, name); err != nil {
+			if err := store.DropRunDatabase(ctx, admin, name); err != nil {
 				logger.Error("drop the bench database", "error", err)
 			}
 		})

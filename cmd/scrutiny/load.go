@@ -105,7 +105,7 @@ func loadDatabase(ctx context.Context, cfg config.Config, dir string, keep bool)
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
-			if err := store.DropBenchDatabase(ctx, admin, name); err != nil {
+			if err := store.DropRunDatabase(ctx, admin, name); err != nil {
 				logger.Error("drop the load run's database", "database", name, "error", err)
 			}
 		}

@@ -51,9 +51,8 @@ type cycleRun struct {
 	mailQueue       []outbox.Ref
 	delivering      bool
 	// reschedule is the latest reschedule the members' reviews have yet
-	// to be told of; rescheduling is set while they are being told.
-	reschedule   *RescheduleReview
-	rescheduling bool
+	// to be told of, or are being told of.
+	reschedule *RescheduleReview
 	// runErr is set when run fails, releasing anyone waiting for the start.
 	runErr error
 }
@@ -74,7 +73,7 @@ func CycleWorkflow(ctx workflow.Context, in cycle.CycleInput) (cycle.CycleStatus
 	// Let running update handlers, queued mail and the members' news of a
 	// reschedule finish before returning.
 	_ = workflow.Await(ctx, func() bool {
-		return workflow.AllHandlersFinished(ctx) && len(c.mailQueue) == 0 && !c.delivering && c.reschedule == nil && !c.rescheduling
+		return workflow.AllHandlersFinished(ctx) && len(c.mailQueue) == 0 && !c.delivering && c.reschedule == nil
 	})
 	return c.snapshot(), err
 }

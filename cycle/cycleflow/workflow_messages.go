@@ -64,10 +64,11 @@ func (c *cycleRun) sendReschedules(ctx workflow.Context) {
 		if err := workflow.Await(ctx, func() bool { return c.reschedule != nil }); err != nil {
 			return
 		}
-		news := *c.reschedule
-		c.reschedule, c.rescheduling = nil, true
-		c.signalMembers(ctx, cycle.SignalRescheduleReview, news)
-		c.rescheduling = false
+		sending := c.reschedule
+		c.signalMembers(ctx, cycle.SignalRescheduleReview, *sending)
+		if c.reschedule == sending { // else a newer one came meanwhile
+			c.reschedule = nil
+		}
 	}
 }
 
