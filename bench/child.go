@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -14,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/lsip/scrutiny/devstack/freeport"
 )
 
 // A child is a process of the scrutiny binary that the suite measures on
@@ -144,27 +145,17 @@ func tail(s string) string {
 	return s
 }
 
-// freeAddress is a loopback address with a port nothing listens on.
-func freeAddress() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
-}
-
 // serverEnv is the environment of a `scrutiny server` child on the
 // database: fresh random keys (the server checks they are not
 // placeholders), its own listen and metrics addresses, and a Temporal
 // address nothing answers on (the server dials Temporal lazily, and the
 // requests measured need none).
 func serverEnv(databaseURL string) (env []string, base string, err error) {
-	addr, err := freeAddress()
+	addr, err := freeport.Address()
 	if err != nil {
 		return nil, "", err
 	}
-	metrics, err := freeAddress()
+	metrics, err := freeport.Address()
 	if err != nil {
 		return nil, "", err
 	}

@@ -6,6 +6,8 @@ import (
 	"net"
 	"os"
 	"time"
+
+	"github.com/lsip/scrutiny/devstack/freeport"
 )
 
 const (
@@ -36,7 +38,7 @@ func runDev(ctx context.Context, e *env) ([]Row, error) {
 	defer os.RemoveAll(dir)
 	var addrs [5]string
 	for i := range addrs {
-		if addrs[i], err = freeAddress(); err != nil {
+		if addrs[i], err = freeport.Address(); err != nil {
 			return nil, err
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"time"
@@ -77,16 +76,6 @@ func runLoad(ctx context.Context, args []string) error {
 		return errors.New("the load run left something unaccounted for")
 	}
 	return nil
-}
-
-// freeAddress is a loopback address with a port nothing listens on.
-func freeAddress() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
 }
 
 // loadDatabase makes the run's fresh database: on DATABASE_URL's server

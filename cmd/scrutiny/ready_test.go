@@ -22,6 +22,7 @@ import (
 	"github.com/lsip/scrutiny/config"
 
 	"github.com/lsip/scrutiny/devstack/devtemporal"
+	"github.com/lsip/scrutiny/devstack/freeport"
 	"github.com/lsip/scrutiny/testenv"
 )
 
@@ -40,7 +41,7 @@ func TestServerReadyOnlyOnceTemporalAnswers(t *testing.T) {
 	st := testenv.DB(t)
 	var temporalAddr, httpAddr, metricsAddr string
 	for _, addr := range []*string{&temporalAddr, &httpAddr, &metricsAddr} {
-		a, err := freeAddress()
+		a, err := freeport.Address()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,7 +99,7 @@ func TestServerReadyOnlyOnceTemporalAnswers(t *testing.T) {
 // Temporal logs that it is unreachable and keeps trying, and connects once
 // a Temporal server starts on TEMPORAL_ADDRESS.
 func TestWorkerDialRetriesUntilTemporalReady(t *testing.T) {
-	temporalAddr, err := freeAddress()
+	temporalAddr, err := freeport.Address()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/lsip/scrutiny/bench"
 	"github.com/lsip/scrutiny/config"
 	"github.com/lsip/scrutiny/devstack/devtemporal"
+	"github.com/lsip/scrutiny/devstack/freeport"
 	"github.com/lsip/scrutiny/devstack/mailcatcher"
 	"github.com/lsip/scrutiny/server"
 	"github.com/lsip/scrutiny/worker"
@@ -63,7 +64,7 @@ func startEmbedded(ctx context.Context, cfg config.Config, dir, dbURL string, co
 		return s, nil, err
 	}
 
-	if cfg.TemporalAddress, err = freeAddress(); err != nil {
+	if cfg.TemporalAddress, err = freeport.Address(); err != nil {
 		return s, nil, err
 	}
 	ts, err := devtemporal.Start(devtemporal.Options{DatabaseFile: filepath.Join(dir, "temporal.db"), FrontendAddress: cfg.TemporalAddress,

@@ -24,6 +24,8 @@ import (
 	sqliteplugin "go.temporal.io/server/common/persistence/sql/sqlplugin/sqlite"
 	"go.temporal.io/server/schema/sqlite"
 	"go.temporal.io/server/temporal"
+
+	"github.com/lsip/scrutiny/devstack/freeport"
 )
 
 // Options configures the dev server.
@@ -91,17 +93,17 @@ func Start(opts Options) (*Server, error) {
 	for _, name := range []string{"frontend", "history", "matching", "worker"} {
 		grpcPort := frontendPort
 		if name != "frontend" {
-			if grpcPort, err = freePort(host); err != nil {
+			if grpcPort, err = freeport.Port(host); err != nil {
 				return nil, err
 			}
 		}
-		membershipPort, err := freePort(host)
+		membershipPort, err := freeport.Port(host)
 		if err != nil {
 			return nil, err
 		}
 		services[name] = config.Service{RPC: config.RPC{GRPCPort: grpcPort, MembershipPort: membershipPort, BindOnIP: host}}
 	}
-	metricsPort, err := freePort(host)
+	metricsPort, err := freeport.Port(host)
 	if err != nil {
 		return nil, err
 	}
@@ -176,15 +178,3 @@ func (s *Server) HostPort() string { return s.hostPort }
 
 // Stop shuts every service down.
 func (s *Server) Stop() error { return s.server.Stop() }
-
-// freePort asks the kernel for an unused port on host. The tiny window
-// between closing the probe and the server binding it is acceptable for a
-// single-user dev server.
-func freePort(host string) (int, error) {
-	l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}

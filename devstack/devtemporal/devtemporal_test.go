@@ -2,7 +2,6 @@ package devtemporal
 
 import (
 	"context"
-	"net"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/lsip/scrutiny/devstack/freeport"
 	"github.com/lsip/scrutiny/payloadcrypt/payloadcrypttest"
 )
 
@@ -81,12 +81,11 @@ func dial(t *testing.T, addr string) client.Client {
 }
 
 func freeAddr(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := freeport.Address()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().String()
+	return addr
 }
 
 // TestWriteAheadLog: the SQLite file runs in write-ahead-log mode (its
