@@ -3,6 +3,8 @@ package bench
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,7 +35,7 @@ func runPlans(ctx context.Context, e *env) ([]Row, error) {
 	}
 	area := *e.manager.AreaID
 	wholeTo := store.BenchCasesFrom.AddDate(0, 0, store.BenchCaseDays)
-	national := store.Eligibility{PanelID: e.national.id, Strand: "race", From: store.BenchCasesFrom, To: wholeTo, National: true, Theme: nationalTheme}
+	national := store.Eligibility{PanelID: e.national.id, From: store.BenchCasesFrom, To: wholeTo, National: true, Theme: nationalTheme}
 	groups := []struct {
 		title string
 		fn    func(q *store.Queries) error
@@ -42,16 +44,16 @@ func runPlans(ctx context.Context, e *env) ([]Row, error) {
 			_, _, _, err := q.ListActions(ctx, store.ActionFilter{Scope: store.ScopeOf(e.manager), AreaID: area, AreaCode: domain.Areas[0].Code, Overdue: true, Limit: 50})
 			return err
 		}},
-		{"Case selection, local: one strand of one Area in one quarter (store.EligibleByArea)", func(q *store.Queries) error {
-			_, err := q.EligibleByArea(ctx, store.Eligibility{PanelID: e.local.id, AreaID: area, Strand: "race", From: localQuarterFrom, To: localQuarterTo})
+		{"Case selection, local: the five strands of the local draw, one Area, one quarter (store.EligiblePools)", func(q *store.Queries) error {
+			_, err := q.EligiblePools(ctx, store.Eligibility{PanelID: e.local.id, AreaID: area, From: localQuarterFrom, To: localQuarterTo}, slices.Sorted(maps.Keys(localQuotas))...)
 			return err
 		}},
-		{"Case selection, national themed: one strand over the whole pool (store.EligibleByArea)", func(q *store.Queries) error {
-			_, err := q.EligibleByArea(ctx, national)
+		{"Case selection, national themed: both strands of the theme over the whole pool (store.EligiblePools)", func(q *store.Queries) error {
+			_, err := q.EligiblePools(ctx, national, nationalTheme.Strands...)
 			return err
 		}},
-		{"Baseline: ORDER BY random() LIMIT n over the same national filter (store.NaiveRandomDraw)", func(q *store.Queries) error {
-			_, err := q.NaiveRandomDraw(ctx, national, nationalQuotas["race"])
+		{"Baseline: ORDER BY random() LIMIT n over the same national filter, for one strand of the two (store.NaiveRandomDraw)", func(q *store.Queries) error {
+			_, err := q.NaiveRandomDraw(ctx, national, "race", nationalQuotas["race"])
 			return err
 		}},
 		{"Governance report, national figures (store.GovernanceFigures)", func(q *store.Queries) error {

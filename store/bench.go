@@ -90,10 +90,10 @@ func (q *Queries) vacuum(ctx context.Context, tables ...string) error {
 // baseline the benchmark measures the real draw against, so it reads the
 // base tables as they were before the draw had its copy of them: it
 // records nothing and cannot be repeated from a seed.
-func (q *Queries) NaiveRandomDraw(ctx context.Context, e Eligibility, n int) ([]int64, error) {
-	w := eligibleFilter(e, "c")
+func (q *Queries) NaiveRandomDraw(ctx context.Context, e Eligibility, strand string, n int) ([]int64, error) {
+	w := eligibleFilter(e, "c", strand)
 	limit := w.param(n)
-	return queryAll(ctx, q.db, "naive draw of "+e.Strand, pgx.RowTo[int64],
+	return queryAll(ctx, q.db, "naive draw of "+strand, pgx.RowTo[int64],
 		`SELECT c.id FROM cases c
 		JOIN case_strands cs ON cs.case_id = c.id AND cs.strand = $2
 		WHERE c.finalised_on BETWEEN $3 AND $4 AND `+caseClear+`

@@ -18,13 +18,12 @@ const (
 	DrawCarriedForward = "carried_forward"
 )
 
-// Eligibility says which cases of a strand a cycle may draw: its panel's
-// Area's (every Area's for a national panel), finalised between From and
-// To, narrowed by the cycle's theme.
+// Eligibility says which cases a cycle may draw: its panel's Area's
+// (every Area's for a national panel), finalised between From and To,
+// narrowed by the cycle's theme.
 type Eligibility struct {
 	CycleID, PanelID int64
 	AreaID           int16
-	Strand           string
 	From, To         time.Time
 	// National draws from every Area, not only AreaID.
 	National bool
@@ -89,30 +88,47 @@ func (q *Queries) PanelStrands(ctx context.Context, panelID int64) ([]string, er
 		`SELECT strand FROM panel_strands WHERE panel_id = $1 ORDER BY strand`, panelID)
 }
 
-// EligibleCases lists, in ID order, the cases of one strand the cycle may
-// draw: the Area's, finalised in the window, not withdrawn, with no appeal,
-// right-to-review request or co-defendant outstanding, and not reviewed by
-// the panel before (in review or pulled in another live cycle, or given a
-// finding), and within the theme. Cases the panel could not agree on come
-// back through CarriedForward instead.
-func (q *Queries) EligibleCases(ctx context.Context, e Eligibility) ([]int64, error) {
-	list, err := q.eligible(ctx, e)
-	ids := make([]int64, len(list))
-	for i, c := range list {
-		ids[i] = c.ID
+// EligiblePools lists the cases of each of strands the cycle may draw,
+// in one query: the Area's, finalised in the window, not withdrawn, with
+// no appeal, right-to-review request or co-defendant outstanding, not
+// reviewed by the panel before (in review or pulled in another live
+// cycle, or given a finding), and within the theme. Cases the panel could
+// not agree on come back through CarriedForward instead. They are a
+// draw's pools: each strand's cases grouped by the code of their Area, in
+// ID order (a national draw shares a strand over the Areas; a local one
+// has its one Area's pool). The query reads the draw's copy of the cases'
+// attributes in case_strands (migration 0024), an index-only scan of
+// case_strands_draw.
+func (q *Queries) EligiblePools(ctx context.Context, e Eligibility, strands ...string) (map[string]map[string][]int64, error) {
+	w := eligibleFilter(e, "cs", strands)
+	if e.National {
+		// Every Area by name, so that case_strands_draw (strand, area_id,
+		// finalised_on) is read an Area's window at a time rather than
+		// over every date (migration 0027).
+		w.conds = append(w.conds, "cs.area_id = ANY (ARRAY(SELECT id FROM areas))")
 	}
-	return ids, err
-}
-
-// EligibleByArea is EligibleCases grouped by the code of each case's Area,
-// each in ID order: a national draw's pools.
-func (q *Queries) EligibleByArea(ctx context.Context, e Eligibility) (map[string][]int64, error) {
-	list, err := q.eligible(ctx, e)
-	out := map[string][]int64{}
-	for _, c := range list {
-		out[c.Area] = append(out[c.Area], c.ID)
+	rows, err := q.db.Query(ctx, `SELECT cs.strand, a.code, cs.case_id FROM case_strands cs
+		JOIN areas a ON a.id = cs.area_id
+		WHERE cs.strand = ANY ($2::text[]) AND cs.drawable AND cs.finalised_on BETWEEN $3 AND $4
+		  AND `+notReviewed+` AND `+w.sql()+`
+		ORDER BY cs.strand, cs.case_id`, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("eligible cases of cycle %d: %w", e.CycleID, err)
 	}
-	return out, err
+	pools := make(map[string]map[string][]int64, len(strands))
+	for _, strand := range strands {
+		pools[strand] = map[string][]int64{}
+	}
+	var strand, area string
+	var id int64
+	_, err = pgx.ForEachRow(rows, []any{&strand, &area, &id}, func() error {
+		pools[strand][area] = append(pools[strand][area], id)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("eligible cases of cycle %d: %w", e.CycleID, err)
+	}
+	return pools, nil
 }
 
 // codes is a list of named codes as plain strings, for a text[] parameter.
@@ -122,25 +138,6 @@ func codes[T ~string](list []T) []string {
 		out[i] = string(v)
 	}
 	return out
-}
-
-// eligibleCase is an eligible case and its Area's code.
-type eligibleCase struct {
-	ID   int64
-	Area string
-}
-
-// eligible reads the eligible cases from the draw's copy of their
-// attributes in case_strands (migration 0024), an index-only scan of
-// case_strands_draw.
-func (q *Queries) eligible(ctx context.Context, e Eligibility) ([]eligibleCase, error) {
-	w := eligibleFilter(e, "cs")
-	return queryAll(ctx, q.db, fmt.Sprintf("eligible %s cases of cycle %d", e.Strand, e.CycleID), pgx.RowToStructByPos[eligibleCase],
-		`SELECT cs.case_id, a.code FROM case_strands cs
-		JOIN areas a ON a.id = cs.area_id
-		WHERE cs.strand = $2 AND cs.drawable AND cs.finalised_on BETWEEN $3 AND $4
-		  AND `+notReviewed+` AND `+w.sql()+`
-		ORDER BY cs.case_id`, w.args...)
 }
 
 // caseClear is what leaves a case of cases c open to scrutiny: not
@@ -163,14 +160,15 @@ const notReviewed = `NOT EXISTS (SELECT 1 FROM cycle_cases cc JOIN cycles cy ON 
 		      WHERE f.case_id = cs.case_id AND f.cycle_id = ANY (ARRAY(SELECT id FROM cycles WHERE panel_id = $1 AND id <> $5)))`
 
 // eligibleFilter holds the parameters of an eligible-set query (the
-// panel $1, strand $2, window $3 to $4, cycle $5, and notReviewed's) and
+// panel $1, strand or strands $2, window $3 to $4, cycle $5, and
+// notReviewed's) and
 // the conditions of e's Area, unless national, and theme. They read the
 // case's attributes from alias, which is either the case (cases c) or
 // the draw's copy of it (case_strands cs): the columns have the same
 // names, so the draw and the benchmark's naive baseline take the same
 // cases. The strand, window and caseClear conditions are the query's.
-func eligibleFilter(e Eligibility, alias string) filter {
-	w := filter{args: []any{e.PanelID, e.Strand, e.From, e.To, e.CycleID, domain.StageCancelled, domain.CaseApproved, domain.CasePulled}}
+func eligibleFilter(e Eligibility, alias string, strands any) filter {
+	w := filter{args: []any{e.PanelID, strands, e.From, e.To, e.CycleID, domain.StageCancelled, domain.CaseApproved, domain.CasePulled}}
 	col := func(name string) string { return alias + "." + name }
 	if !e.National {
 		w.add(col("area_id")+" = ?", e.AreaID)

@@ -43,47 +43,55 @@ func (a *Activities) SelectCases(ctx context.Context, in SelectInput) (Selection
 		panelStrands = slices.DeleteFunc(panelStrands, func(s string) bool { return !slices.Contains(theme, s) })
 	}
 	national := c.PanelKind == domain.PanelNational
-	rule := func(strand string, from time.Time) store.Eligibility {
-		return store.Eligibility{CycleID: c.ID, PanelID: c.PanelID, AreaID: c.AreaID, Strand: strand, From: from, To: c.WindowEnd,
+	rule := func(from time.Time) store.Eligibility {
+		return store.Eligibility{CycleID: c.ID, PanelID: c.PanelID, AreaID: c.AreaID, From: from, To: c.WindowEnd,
 			National: national, Theme: c.ThemeFilter}
 	}
+	// Each strand's pools (one for a local panel, one per Area for a
+	// national panel), read in one query: every strand the panel reviews
+	// when a total quota is shared by what each holds, else the strands
+	// given quotas.
 	wanted := c.Quotas.PerStrand
+	queried := panelStrands
+	if len(wanted) > 0 {
+		queried = nil
+		for _, strand := range slices.Sorted(maps.Keys(wanted)) {
+			if wanted[strand] <= 0 {
+				continue
+			}
+			if !slices.Contains(panelStrands, strand) {
+				return Selection{}, temporal.NewNonRetryableApplicationError(fmt.Sprintf("the panel does not review the %s strand, or its theme leaves it out", strand), "InvalidQuota", nil)
+			}
+			queried = append(queried, strand)
+		}
+	}
+	pools, err := a.Store.EligiblePools(ctx, rule(c.WindowStart), queried...)
+	if err != nil {
+		return Selection{}, err
+	}
 	if len(wanted) == 0 {
 		counts := map[string]int{}
 		for _, s := range panelStrands {
-			ids, err := a.Store.EligibleCases(ctx, rule(s, c.WindowStart))
-			if err != nil {
-				return Selection{}, err
-			}
-			counts[s] = len(ids)
+			counts[s] = poolSize(pools[s])
 		}
 		wanted = selection.Allocate(c.Quotas.Total, counts)
 	}
-	// Each strand's pools: one for a local panel, one per Area for a
-	// national panel.
-	pools := map[string]map[string][]int64{}
 	widenedFrom := map[string]time.Time{}
-	for _, strand := range slices.Sorted(maps.Keys(wanted)) {
-		quota := wanted[strand]
-		if quota <= 0 {
+	for strand, byArea := range pools {
+		if wanted[strand] <= 0 {
+			delete(pools, strand)
 			continue
 		}
-		if !slices.Contains(panelStrands, strand) {
-			return Selection{}, temporal.NewNonRetryableApplicationError(fmt.Sprintf("the panel does not review the %s strand, or its theme leaves it out", strand), "InvalidQuota", nil)
-		}
-		byArea, err := a.Store.EligibleByArea(ctx, rule(strand, c.WindowStart))
-		if err != nil {
-			return Selection{}, err
-		}
-		if poolSize(byArea) < quota && c.Quotas.WidenMonths > 0 {
+		if poolSize(byArea) < wanted[strand] && c.Quotas.WidenMonths > 0 {
 			// Widened only because the coordinator asked, and recorded.
 			from := c.WindowStart.AddDate(0, -c.Quotas.WidenMonths, 0)
-			if byArea, err = a.Store.EligibleByArea(ctx, rule(strand, from)); err != nil {
+			wider, err := a.Store.EligiblePools(ctx, rule(from), strand)
+			if err != nil {
 				return Selection{}, err
 			}
+			pools[strand] = wider[strand]
 			widenedFrom[strand] = from
 		}
-		pools[strand] = byArea
 	}
 	drawnStrata := drawStrata(in.Seed, c.Cycle, wanted, pools, national)
 	for i := range drawnStrata {
