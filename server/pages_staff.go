@@ -13,6 +13,7 @@ import (
 	"github.com/lsip/scrutiny/action"
 	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/store"
+	"github.com/lsip/scrutiny/uktime"
 )
 
 const sessionCookie = "scrutiny_session"
@@ -92,7 +93,7 @@ func (s *Server) logout(c *gin.Context) {
 
 // board is the action board page's data.
 type board struct {
-	Items            []domain.ActionRow
+	Items            []boardRow
 	Total            int
 	Counts           map[domain.ActionStatus]int
 	Statuses         []domain.ActionStatus
@@ -116,7 +117,7 @@ func (s *Server) actionsPage(c *gin.Context) {
 	}
 	q := c.Request.URL.Query()
 	q.Del("page")
-	b := board{Items: rows, Total: total, Counts: counts, Statuses: actionStatuses,
+	b := board{Items: boardRows(rows), Total: total, Counts: counts, Statuses: actionStatuses,
 		Status: f.Status, Owner: f.Owner, Overdue: f.Overdue, ExportLink: "/actions/export.xlsx?" + q.Encode()}
 	if f.DueWithin > 0 {
 		b.DueWithin = strconv.Itoa(f.DueWithin)
@@ -126,6 +127,31 @@ func (s *Server) actionsPage(c *gin.Context) {
 		b.NextLink = "/actions?" + q.Encode()
 	}
 	render(c, http.StatusOK, "actions.html", s.staffPage(c, page{Title: "Actions", Page: b, Flash: c.Query("done")}))
+}
+
+// boardRow is one action as the board lists it, each value formatted
+// here rather than by a function the template calls: the rows are most
+// of the page's work, and a template's every function call goes through
+// reflection.
+type boardRow struct {
+	ID      string // the action's ID, for its address
+	Title   string // "A-123: " and the description
+	Panel   string
+	Owner   string
+	Due     string // the UK date: "12 January 2027"
+	Status  string // the status in words, standing alone: "In progress"
+	Overdue bool
+}
+
+// boardRows formats the actions for the board.
+func boardRows(rows []domain.ActionRow) []boardRow {
+	out := make([]boardRow, len(rows))
+	for i, a := range rows {
+		id := strconv.FormatInt(a.ID, 10)
+		out[i] = boardRow{ID: id, Title: "A-" + id + ": " + a.Description, Panel: a.Panel, Owner: a.OwnerName,
+			Due: uktime.Date(a.Due), Status: sentence(a.Status.Label()), Overdue: a.Overdue}
+	}
+	return out
 }
 
 // pageFilter reads the board's filters; a bad one is explained on an
