@@ -100,7 +100,9 @@ func GenerateLoad(ctx context.Context, targets []Target, rate int, d time.Durati
 }
 
 // send makes one request and reads its answer, returning why it failed,
-// or "" for a 2xx answer.
+// or "" for a 2xx answer read to its end: an answer cut short is a
+// failure. A success's body is dropped as it is read; a failure's is kept
+// for the message.
 func send(ctx context.Context, hc *http.Client, tg Target) string {
 	req, err := http.NewRequestWithContext(ctx, tg.Method, tg.URL, bytes.NewReader(tg.Body))
 	if err != nil {
@@ -114,9 +116,12 @@ func send(ctx context.Context, hc *http.Client, tg Target) string {
 		return err.Error()
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode/100 != 2 {
+		body, _ := io.ReadAll(resp.Body)
 		return fmt.Sprintf("%s %s: %d %s", tg.Method, tg.URL, resp.StatusCode, tail(string(body)))
+	}
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		return fmt.Sprintf("%s %s: reading the answer: %v", tg.Method, tg.URL, err)
 	}
 	return ""
 }
