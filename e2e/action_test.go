@@ -18,6 +18,7 @@ import (
 // its manager by email; once the owner completes it the workflow ends, so
 // nothing more can be sent.
 func TestActionEscalatesThenStopsWhenCompleted(t *testing.T) {
+	t.Parallel()
 	s := newStack(t, false)
 	st, catcher, c, f := s.st, s.catcher, s.c, s.f
 	now := time.Now().UTC()

@@ -105,6 +105,7 @@ func fillPack(t *testing.T, data []byte, badRating bool) []byte {
 // personal links (RSVP, a returned workbook with a mistake, then corrected),
 // and the status is read from the workflow and, once it ends, PostgreSQL.
 func TestAPIJourney(t *testing.T) {
+	t.Parallel()
 	sys := newStack(t, true)
 	st, catcher, f, signer := sys.st, sys.catcher, sys.f, sys.signer
 	api := struct{ URL string }{sys.url}

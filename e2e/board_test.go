@@ -32,6 +32,7 @@ import (
 // workbook of the last six months: it has the summary and the comparison's
 // sheets, Wales's six actions counted, and no figure under 5.
 func TestBoardReportScheduledTriggeredAndEmailed(t *testing.T) {
+	t.Parallel()
 	s := newStack(t, false)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()

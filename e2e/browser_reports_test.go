@@ -20,6 +20,7 @@ import (
 // with small figures withheld; an admin opens the Board report page and
 // the comparison of every Area. Every page passes axe.
 func TestBrowserComparisonAndBoardPages(t *testing.T) {
+	t.Parallel()
 	s := newStack(t, false)
 	ctx := context.Background()
 	area := seedComparisonPeriod(t, s)

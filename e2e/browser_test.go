@@ -31,6 +31,12 @@ const screenshotDir = "../screenshots"
 // axeSource is axe-core, installed from the npm registry by `make test`.
 const axeSource = "../.cache/axe/node_modules/axe-core/axe.min.js"
 
+// browserTimeout bounds a journey's whole browser session, so a browser
+// that stops answering fails the test rather than hanging it. It is a
+// guard, not a target: journeys running side by side on two loaded cores
+// took over three minutes, the bound this had before.
+const browserTimeout = 10 * time.Minute
+
 // browser starts headless Chromium, or skips the test when it is missing
 // outside CI (under CI a missing browser fails the test).
 func browser(t *testing.T) (context.Context, string) {
@@ -55,7 +61,7 @@ func browser(t *testing.T) (context.Context, string) {
 		chromedp.WindowSize(412, 915)) // a phone: members often review on one
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(alloc)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	ctx, cancelTimeout := context.WithTimeout(ctx, browserTimeout)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	return ctx, string(axe)
 }
@@ -96,6 +102,7 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 // fills in every case's form, sees the confirmation, and the reviews are in
 // PostgreSQL.
 func TestBrowserMemberReviewsEveryCase(t *testing.T) {
+	t.Parallel()
 	ctx, axe := browser(t)
 	s := newStack(t, false)
 	now := time.Now().UTC()
@@ -191,6 +198,7 @@ func TestBrowserMemberReviewsEveryCase(t *testing.T) {
 // board to overdue actions, opens one, completes it, and it leaves the
 // overdue list.
 func TestBrowserManagerCompletesOverdueAction(t *testing.T) {
+	t.Parallel()
 	ctx, axe := browser(t)
 	s := newStack(t, false)
 	var area int16
@@ -287,6 +295,7 @@ func TestBrowserManagerCompletesOverdueAction(t *testing.T) {
 // the form (after being told what a first, incomplete attempt lacked) and
 // approves the selection on the cycle's page; every page passes axe.
 func TestBrowserCoordinatorPages(t *testing.T) {
+	t.Parallel()
 	ctx, axe := browser(t)
 	s := newStack(t, false)
 	id, _ := s.st.CreateUser(ctx, store.User{Name: "Cath Coordinator", Email: "cath@example.org", Role: "coordinator", PanelIDs: []int64{s.f.panelID}})

@@ -22,6 +22,7 @@ import (
 // marked as Welsh for a screen reader, opens a case's review form in
 // Welsh, and both pages pass axe.
 func TestBrowserWelshMemberPage(t *testing.T) {
+	t.Parallel()
 	ctx, axe := browser(t)
 	s := newStack(t, false)
 	if _, err := testenv.SQL(t, s.st).Exec(ctx, `UPDATE members SET language = 'cy' WHERE id = $1`, s.f.bea); err != nil {

@@ -130,6 +130,7 @@ func update(t *testing.T, c client.Client, workflowID, name string, result any, 
 // approval, a conflict, packs by email, reviews, a worker restart, the
 // meeting's findings and action, the chair's approval and the minutes.
 func TestReviewCycleJourney(t *testing.T) {
+	t.Parallel()
 	sys := newStack(t, true)
 	st, catcher, c, f := sys.st, sys.catcher, sys.c, sys.f
 	now := time.Now().UTC()

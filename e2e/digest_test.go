@@ -16,6 +16,7 @@ import (
 )
 
 func TestWeeklyDigestScheduleAndEmail(t *testing.T) {
+	t.Parallel()
 	s := newStack(t, false)
 	st, catcher, c, f := s.st, s.catcher, s.c, s.f
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/lsip/scrutiny/config"
 	"github.com/lsip/scrutiny/cycle"
+	"github.com/lsip/scrutiny/devstack/freeport"
 	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/links"
 	"github.com/lsip/scrutiny/reviewform"
@@ -40,14 +40,15 @@ func (s *stack) newAPI(t *testing.T, c client.Client) *httptest.Server {
 }
 
 // deadTemporal is a client for a Temporal address where nothing listens.
+// The port is below the ephemeral range, where the servers of the
+// journeys running beside this one, which listen on ports the kernel
+// picks, never land.
 func deadTemporal(t *testing.T) client.Client {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := freeport.Address()
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := l.Addr().String()
-	l.Close()
 	c, err := client.NewLazyClient(client.Options{HostPort: addr})
 	if err != nil {
 		t.Fatal(err)
@@ -94,6 +95,7 @@ func count(t *testing.T, st *store.Store, sql string, args ...any) int {
 // entry but the token's use. The same request to an API that can reach Temporal then starts
 // the cycle once.
 func TestFaultTemporalUnreachableFromAPI(t *testing.T) {
+	t.Parallel()
 	s := newStack(t, false)
 	ctx := context.Background()
 	coordID, _ := s.st.CreateUser(ctx, store.User{Name: "Cath Coordinator", Email: "cath@example.org", Role: domain.StaffCoordinator, PanelIDs: []int64{s.f.panelID}})
@@ -145,8 +147,12 @@ func TestFaultTemporalUnreachableFromAPI(t *testing.T) {
 // before direct saves refuses it with 503 and leaves the review as it was,
 // and its member's review workflow holds it once it is sent again.
 func TestFaultAPIRestartKeepsReview(t *testing.T) {
+	t.Parallel()
 	for _, direct := range []bool{true, false} {
-		t.Run(fmt.Sprintf("direct=%t", direct), func(t *testing.T) { apiRestartKeepsReview(t, direct) })
+		t.Run(fmt.Sprintf("direct=%t", direct), func(t *testing.T) {
+			t.Parallel()
+			apiRestartKeepsReview(t, direct)
+		})
 	}
 }
 
@@ -236,12 +242,17 @@ func apiRestartKeepsReview(t *testing.T, direct bool) {
 // (That the mail then goes out once is TestFaultSMTPDownForAnHour's, in
 // outbox/outboxflow.)
 func TestFaultMailDelayShownToCoordinator(t *testing.T) {
+	t.Parallel()
 	s := newStack(t, false)
 	ctx := context.Background()
 	coordID, _ := s.st.CreateUser(ctx, store.User{Name: "Cath Coordinator", Email: "cath@example.org", Role: domain.StaffCoordinator, PanelIDs: []int64{s.f.panelID}})
 	tok, _ := s.st.IssueToken(ctx, coordID, "test")
 	id := startJourneyCycle(t, s)
 	cycleID := status(t, s.c, id).CycleID
+	// The mail the start sent (the invitations) may still be on its way
+	// when the cycle reaches the coordinator's check; it is settled
+	// before the outage, so that only mail sent during it is counted.
+	waitFor(t, func() bool { return count(t, s.st, `SELECT count(*) FROM outbox WHERE status = 'pending'`) == 0 })
 	settled := count(t, s.st, `SELECT count(*) FROM outbox WHERE status <> 'pending'`)
 	s.catcher.Close() // the mail server is down
 	approveJourneyCycle(t, s, id)

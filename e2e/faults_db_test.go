@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/lsip/scrutiny/cycle"
+	"github.com/lsip/scrutiny/devstack/freeport"
 	"github.com/lsip/scrutiny/devstack/pgcluster"
 	"github.com/lsip/scrutiny/domain"
 	"github.com/lsip/scrutiny/testenv"
@@ -25,9 +26,17 @@ import (
 // goes on to the conflict check with the selection approved once, one
 // audit entry for it, and one conflict-check email per member who signed.
 func TestFaultPostgresRestartsDuringActivity(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
-	cluster, err := pgcluster.Start(ctx, dir, 0)
+	// A port below the ephemeral range: while the cluster is stopped, no
+	// outgoing connection of the journeys running beside this one can take
+	// it, so the cluster starts again where the stack looks for it.
+	port, err := freeport.Port("127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cluster, err := pgcluster.Start(ctx, dir, port)
 	if err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("a throwaway PostgreSQL cluster is required under CI (.ci/run installs initdb and pg_ctl): %v", err)
@@ -35,9 +44,7 @@ func TestFaultPostgresRestartsDuringActivity(t *testing.T) {
 		t.Skipf("no throwaway PostgreSQL cluster (initdb and pg_ctl are needed): %v", err)
 	}
 	t.Cleanup(func() { cluster.Stop(context.Background()) })
-	// testenv.DB makes and migrates the test's database on the cluster.
-	t.Setenv("SCRUTINY_TEST_DATABASE_URL", cluster.URL("postgres"))
-	s := newStack(t, false)
+	s := newStackWith(t, stackOptions{adminURL: cluster.URL("postgres")})
 	if !strings.HasPrefix(testenv.URL(t, s.st), strings.TrimSuffix(cluster.URL(""), "?sslmode=disable")) {
 		t.Fatalf("the test database %s is not on the throwaway cluster", testenv.URL(t, s.st))
 	}
@@ -71,7 +78,7 @@ func TestFaultPostgresRestartsDuringActivity(t *testing.T) {
 		}
 		return false
 	})
-	if cluster, err = pgcluster.Start(ctx, dir, 0); err != nil {
+	if cluster, err = pgcluster.Start(ctx, dir, port); err != nil {
 		t.Fatal(err)
 	}
 	select {

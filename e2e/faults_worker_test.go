@@ -78,6 +78,7 @@ func randomKey(n int) string {
 // ones the outbox counted as possible re-sends after the crash, under the
 // same Message-ID.
 func TestFaultWorkerKilledWhilePacksGoOut(t *testing.T) {
+	t.Parallel()
 	bin := scrutinyCommand(t)
 	st := testenv.DB(t)
 	ctx := context.Background()

@@ -30,6 +30,7 @@ import (
 // email with the agenda and no case sheet; the action is tracked by its
 // own workflow, and the cycle closes.
 func TestForumJourney(t *testing.T) {
+	t.Parallel()
 	sys := newStack(t, false)
 	st, catcher, c := sys.st, sys.catcher, sys.c
 	ctx := context.Background()

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -237,16 +238,45 @@ func linkWith(t *testing.T, text, part string) string {
 // accountLink finds the sign-in link the scrutiny command prints.
 var accountLink = regexp.MustCompile(`https?://\S+/account/\S+`)
 
-// scrutinyCommand builds the scrutiny command for the test, as an
-// operator installs it.
+// scrutinyCommand is the scrutiny command built as an operator installs
+// it, for the test to run.
 func scrutinyCommand(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "scrutiny")
-	build := exec.Command("go", "build", "-o", bin, "github.com/lsip/scrutiny/cmd/scrutiny")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/scrutiny: %v\n%s", err, out)
+	bin, err := builtCommand()
+	if err != nil {
+		t.Fatal(err)
 	}
 	return bin
+}
+
+// commandDir holds the scrutiny command once it is built; TestMain
+// removes it.
+var commandDir string
+
+// builtCommand builds the scrutiny command once for all the journeys that
+// run it: the build is the slowest part of their set-up, and journeys
+// running side by side would otherwise each build it at the same time.
+var builtCommand = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "scrutiny-e2e-")
+	if err != nil {
+		return "", err
+	}
+	commandDir = dir
+	bin := filepath.Join(dir, "scrutiny")
+	build := exec.Command("go", "build", "-o", bin, "github.com/lsip/scrutiny/cmd/scrutiny")
+	if out, err := build.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build ./cmd/scrutiny: %w\n%s", err, out)
+	}
+	return bin, nil
+})
+
+// TestMain runs the journeys, then removes the scrutiny command they built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if commandDir != "" {
+		os.RemoveAll(commandDir)
+	}
+	os.Exit(code)
 }
 
 // runCommand runs the scrutiny command with env added to the test's

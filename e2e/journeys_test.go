@@ -39,6 +39,7 @@ const journeyPassword = "correct horse battery staple"
 // imports a case file with two errors, sees both, imports the corrected
 // file, and starts a cycle whose selection is then ready to check.
 func TestJourneyFirstAdminToFirstCycle(t *testing.T) {
+	t.Parallel()
 	bin := scrutinyCommand(t)
 	s := newStackWith(t, stackOptions{empty: true})
 	db := testenv.SQL(t, s.st)
@@ -202,6 +203,7 @@ func TestJourneyFirstAdminToFirstCycle(t *testing.T) {
 // a phone, is shown the agreement first, is told when they did not tick
 // it, accepts it, and sees the conflict-check teasers for the cycle.
 func TestJourneyMemberAcceptsAgreement(t *testing.T) {
+	t.Parallel()
 	s := newStack(t, false)
 	id := startJourneyCycle(t, s)
 	approveJourneyCycle(t, s, id)
@@ -241,6 +243,7 @@ func TestJourneyMemberAcceptsAgreement(t *testing.T) {
 // the members page, corrects the address, and the held email arrives at
 // the new one.
 func TestJourneyBouncedAddressCorrected(t *testing.T) {
+	t.Parallel()
 	s := newStackWith(t, stackOptions{reject: func(rcpt string) bool { return strings.HasPrefix(rcpt, "bounce.") }})
 	ctx := context.Background()
 	db := testenv.SQL(t, s.st)
@@ -292,6 +295,7 @@ func TestJourneyBouncedAddressCorrected(t *testing.T) {
 // completes the action with evidence; the manager signs in with their
 // second factor and the board shows it completed.
 func TestJourneyOwnerCompletesAction(t *testing.T) {
+	t.Parallel()
 	s := newStack(t, false)
 	ctx := context.Background()
 	db := testenv.SQL(t, s.st)
@@ -350,6 +354,7 @@ func TestJourneyOwnerCompletesAction(t *testing.T) {
 // an admin signs in with their second factor and filters the audit log to
 // that one person.
 func TestJourneyAdminFiltersAuditLog(t *testing.T) {
+	t.Parallel()
 	s := newStack(t, false)
 	ctx := context.Background()
 	admin := store.User{Name: "Ada Admin", Email: "ada.admin@example.org", Role: domain.StaffAdmin}

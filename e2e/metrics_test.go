@@ -70,6 +70,12 @@ func value(t *testing.T, body, series string) float64 {
 // received, the action gauges of the panel's Area and the Temporal SDK's
 // own metrics (from the client the server and the worker share) have all
 // moved, and no member's token is in the scrape.
+//
+// Unlike the other journeys it does not run in parallel: the metrics are
+// the process's, so journeys beside it would move them too, and the action
+// gauges are read from the last server made (server.New calls
+// metrics.WatchActions), whose database another journey may drop midway.
+// Go runs it before the parallel journeys start.
 func TestMetricsMoveAfterAJourney(t *testing.T) {
 	st := testenv.DB(t)
 	catcher, sender := testenv.SMTP(t, nil)

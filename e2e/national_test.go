@@ -30,6 +30,7 @@ var nationalAreas = []string{"london-north", "north-east", "wales"}
 // other Areas than the host's each show on their own Area manager's board
 // and on no other.
 func TestNationalThemedCycleAcrossThreeAreas(t *testing.T) {
+	t.Parallel()
 	sys := newStack(t, false)
 	st := sys.st
 	ctx := context.Background()

@@ -15,6 +15,7 @@ import (
 // panel and window; the same request starts a new cycle, with a new
 // workflow and a new row, and the cancelled one keeps its record.
 func TestCycleStartsAgainAfterCancel(t *testing.T) {
+	t.Parallel()
 	sys := newStack(t, false)
 	st, f := sys.st, sys.f
 	ctx := context.Background()

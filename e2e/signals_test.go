@@ -19,6 +19,7 @@ import (
 // the cycle's history every reschedule signal is sent between the same
 // two workflow-task completions, and each reached its member.
 func TestRescheduleSignalsMembersAtOnce(t *testing.T) {
+	t.Parallel()
 	s := newStack(t, false)
 	ctx := context.Background()
 	id, st, meetingAt := s.cycleInReview(t, true)

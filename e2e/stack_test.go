@@ -49,11 +49,18 @@ type stackOptions struct {
 	// reject makes the SMTP server refuse these recipients with a
 	// permanent error, as a bounce.
 	reject func(rcpt string) bool
+	// adminURL is the PostgreSQL server the database is made on, as a
+	// superuser; empty is testenv.AdminURL's.
+	adminURL string
 }
 
 func newStackWith(t *testing.T, o stackOptions) *stack {
 	t.Helper()
-	st := testenv.DB(t)
+	adminURL := o.adminURL
+	if adminURL == "" {
+		adminURL = testenv.AdminURL()
+	}
+	st := testenv.DBOn(t, adminURL)
 	catcher, sender := testenv.SMTP(t, o.reject)
 	c := temporalenv.Start(t).Client()
 	signer, _ := links.NewSigner([]byte(strings.Repeat("k", 32)))

@@ -17,6 +17,7 @@ import (
 // started, not refused as a duplicate; a start of the same panel and
 // window under another key is refused with 409. One cycle in all.
 func TestRetriedStartAnswersAsTheFirst(t *testing.T) {
+	t.Parallel()
 	s := newStack(t, false)
 	ctx := t.Context()
 	coordID, _ := s.st.CreateUser(ctx, store.User{Name: "Cath Coordinator", Email: "cath@example.org", Role: domain.StaffCoordinator, PanelIDs: []int64{s.f.panelID}})

@@ -45,15 +45,24 @@ const templateLockKey int64 = 0x7363727574747066
 // is not set; under CI an unreachable database fails the test.
 func DB(t testing.TB) *store.Store {
 	t.Helper()
+	return DBOn(t, AdminURL())
+}
+
+// DBOn is DB on the PostgreSQL server adminURL reaches as a superuser
+// rather than on AdminURL's: for a test that runs on a server of its own,
+// such as a throwaway cluster it stops and starts. The server is passed
+// rather than set in the environment, so such a test can run in parallel.
+func DBOn(t testing.TB, adminURL string) *store.Store {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
-	admin, err := pgx.Connect(ctx, AdminURL())
+	admin, err := pgx.Connect(ctx, adminURL)
 	if err != nil {
 		if os.Getenv("CI") != "" {
-			t.Fatalf("PostgreSQL is required under CI but cannot be reached at %s: %v", redact(AdminURL()), err)
+			t.Fatalf("PostgreSQL is required under CI but cannot be reached at %s: %v", redact(adminURL), err)
 		}
-		t.Skipf("skipping: PostgreSQL cannot be reached at %s (set SCRUTINY_TEST_DATABASE_URL): %v", redact(AdminURL()), err)
+		t.Skipf("skipping: PostgreSQL cannot be reached at %s (set SCRUTINY_TEST_DATABASE_URL): %v", redact(adminURL), err)
 	}
 	defer admin.Close(context.Background())
 
@@ -83,7 +92,7 @@ func DB(t testing.TB) *store.Store {
 		st.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		conn, err := pgx.Connect(ctx, AdminURL())
+		conn, err := pgx.Connect(ctx, adminURL)
 		if err != nil {
 			t.Logf("drop test database %s: %v", name, err)
 			return
