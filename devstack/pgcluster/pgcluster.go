@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"os/user"
@@ -19,6 +18,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/lsip/scrutiny/devstack/freeport"
 )
 
 // portFile, in the data folder, records the port the cluster was first
@@ -186,12 +187,10 @@ func (c *Cluster) choosePort(want int) (int, error) {
 				return p, nil
 			}
 		}
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
+		var err error
+		if want, err = freeport.Port("127.0.0.1"); err != nil {
 			return 0, err
 		}
-		want = l.Addr().(*net.TCPAddr).Port
-		l.Close()
 	}
 	if err := os.WriteFile(record, []byte(strconv.Itoa(want)+"\n"), 0o600); err != nil {
 		return 0, err
