@@ -171,15 +171,6 @@ var DynamicConfig = dynamicconfig.StaticClient{
 	// made every workflow and activity task wait its turn twice.
 	dynamicconfig.MatchingNumTaskqueueReadPartitions.Key():  []dynamicconfig.ConstrainedValue{{Value: 1}},
 	dynamicconfig.MatchingNumTaskqueueWritePartitions.Key(): []dynamicconfig.ConstrainedValue{{Value: 1}},
-	// Workers that set no poller count scale their pollers to the backlog.
-	// With the SDK's fixed two, each task waited for one of two polls
-	// (each a round trip through history and SQLite): with 200 cycles at
-	// once up to ~1,000 workflow tasks stood queued behind them.
-	dynamicconfig.PollerAutoscalingAutoEnroll.Key(): []dynamicconfig.ConstrainedValue{{Value: true}},
-	// The events cache is per shard, and a dev server has one shard, so
-	// the default 512 KiB served every workflow: one read in ten of an
-	// activity's scheduled event went to SQLite. 64 MiB holds thousands.
-	dynamicconfig.EventsCacheMaxSizeBytes.Key(): []dynamicconfig.ConstrainedValue{{Value: 64 << 20}},
 }
 
 // HostPort is the frontend address clients dial.
