@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/lsip/scrutiny/devstack/freeport"
 )
 
 func TestClusterKeepsDataAcrossRestarts(t *testing.T) {
@@ -152,12 +154,13 @@ func checkKept(t *testing.T, ctx context.Context, url string) {
 	}
 }
 
+// freePort is a port the cluster can be moved to, picked as Start picks
+// one (devstack/freeport).
 func freePort(t *testing.T) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	port, err := freeport.Port("127.0.0.1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return port
 }
