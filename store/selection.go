@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -72,20 +74,39 @@ type CycleCase struct {
 	Status    domain.CaseStatus
 }
 
-// CycleDrawn reports whether the cycle's draw is recorded.
-func (q *Queries) CycleDrawn(ctx context.Context, cycleID int64) (bool, error) {
-	var drawn bool
-	if err := q.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM cycle_cases WHERE cycle_id = $1)
-		OR EXISTS (SELECT 1 FROM cycle_strata WHERE cycle_id = $1)`, cycleID).Scan(&drawn); err != nil {
-		return false, fmt.Errorf("draw of cycle %d: %w", cycleID, err)
-	}
-	return drawn, nil
+// cycleDrawnQuery is whether cycle $1's draw is recorded.
+const cycleDrawnQuery = `SELECT EXISTS (SELECT 1 FROM cycle_cases WHERE cycle_id = $1)
+		OR EXISTS (SELECT 1 FROM cycle_strata WHERE cycle_id = $1)`
+
+// panelStrandsQuery lists the strands panel $1 reviews, in code order.
+const panelStrandsQuery = `SELECT strand FROM panel_strands WHERE panel_id = $1 ORDER BY strand`
+
+// DrawStart is what a draw reads before its eligible cases: whether the
+// cycle is drawn already, the strands its panel reviews, in code order,
+// and the cases carried forward to it (carriedForwardQuery).
+type DrawStart struct {
+	Drawn        bool
+	PanelStrands []string
+	Carried      []CarriedCase
 }
 
-// PanelStrands lists the strands a panel reviews, in code order.
-func (q *Queries) PanelStrands(ctx context.Context, panelID int64) ([]string, error) {
-	return queryAll(ctx, q.db, fmt.Sprintf("strands of panel %d", panelID), pgx.RowTo[string],
-		`SELECT strand FROM panel_strands WHERE panel_id = $1 ORDER BY strand`, panelID)
+// StartDraw reads a draw's DrawStart in one round trip.
+func (q *Queries) StartDraw(ctx context.Context, panelID, cycleID int64) (DrawStart, error) {
+	var d DrawStart
+	b := &pgx.Batch{}
+	b.Queue(cycleDrawnQuery, cycleID).QueryRow(func(row pgx.Row) error { return row.Scan(&d.Drawn) })
+	b.Queue(panelStrandsQuery, panelID).Query(func(rows pgx.Rows) (err error) {
+		d.PanelStrands, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		return err
+	})
+	b.Queue(carriedForwardQuery, panelID, cycleID, domain.StageCancelled).Query(func(rows pgx.Rows) (err error) {
+		d.Carried, err = pgx.CollectRows(rows, pgx.RowToStructByPos[CarriedCase])
+		return err
+	})
+	if err := q.db.SendBatch(ctx, b).Close(); err != nil {
+		return d, fmt.Errorf("start the draw of cycle %d: %w", cycleID, err)
+	}
+	return d, nil
 }
 
 // EligiblePools lists the cases of each of strands the cycle may draw,
@@ -93,7 +114,7 @@ func (q *Queries) PanelStrands(ctx context.Context, panelID int64) ([]string, er
 // no appeal, right-to-review request or co-defendant outstanding, not
 // reviewed by the panel before (in review or pulled in another live
 // cycle, or given a finding), and within the theme. Cases the panel could
-// not agree on come back through CarriedForward instead. They are a
+// not agree on come back through StartDraw instead. They are a
 // draw's pools: each strand's cases grouped by the code of their Area, in
 // ID order (a national draw shares a strand over the Areas; a local one
 // has its one Area's pool). The query reads the draw's copy of the cases'
@@ -196,58 +217,83 @@ func eligibleFilter(e Eligibility, alias string, strands any) filter {
 	return w
 }
 
-// CarriedForward finds the cases the panel could not agree on in an earlier
-// cycle that no later live cycle has taken up: normally those of the
-// previous meeting, but also any missed because the next cycle was drawn
-// before that meeting, or taken into a cycle that was then cancelled. Each
-// goes into the stratum of its first strand the panel covers. A case since
-// withdrawn from scrutiny, or with an appeal, review request or co-defendant
-// now outstanding, is not brought back.
-func (q *Queries) CarriedForward(ctx context.Context, panelID, cycleID int64) ([]CarriedCase, error) {
-	return queryAll(ctx, q.db, fmt.Sprintf("cases carried forward to cycle %d", cycleID), pgx.RowToStructByPos[CarriedCase],
-		`SELECT DISTINCT ON (f.case_id) f.case_id, coalesce((SELECT cs.strand FROM case_strands cs
+// carriedForwardQuery finds the cases panel $1 could not agree on in an
+// earlier cycle that no later live cycle has taken up, for cycle $2 ($3
+// is the cancelled stage): normally those of the previous meeting, but
+// also any missed because the next cycle was drawn before that meeting,
+// or taken into a cycle that was then cancelled. Each goes into the
+// stratum of its first strand the panel covers. A case since withdrawn
+// from scrutiny, or with an appeal, review request or co-defendant now
+// outstanding, is not brought back.
+const carriedForwardQuery = `SELECT DISTINCT ON (f.case_id) f.case_id, coalesce((SELECT cs.strand FROM case_strands cs
 			JOIN panel_strands ps ON ps.strand = cs.strand AND ps.panel_id = $1 WHERE cs.case_id = f.case_id ORDER BY cs.strand LIMIT 1), cc.stratum)
 		FROM findings f
 		JOIN cycles fc ON fc.id = f.cycle_id AND fc.panel_id = $1 AND fc.id < $2 AND fc.stage <> $3
 		JOIN cycle_cases cc ON cc.cycle_id = f.cycle_id AND cc.case_id = f.case_id
 		JOIN cases c ON c.id = f.case_id
-		WHERE f.carried_forward AND `+caseClear+`
+		WHERE f.carried_forward AND ` + caseClear + `
 		  AND NOT EXISTS (SELECT 1 FROM cycle_cases later JOIN cycles lc ON lc.id = later.cycle_id
 		      WHERE later.case_id = f.case_id AND lc.panel_id = $1 AND lc.id > fc.id AND lc.id <> $2 AND lc.stage <> $3)
-		ORDER BY f.case_id, fc.id DESC`, panelID, cycleID, domain.StageCancelled)
-}
+		ORDER BY f.case_id, fc.id DESC`
 
 // RecordDraw stores the seed, each stratum's eligible cases, quota and
-// draw, and the cases carried forward. Run it in a transaction.
+// draw, and the cases carried forward. Run it in a transaction, or use
+// RecordSelection.
 func (q *Queries) RecordDraw(ctx context.Context, cycleID, seed int64, strata []DrawnStratum, carried []CarriedCase) error {
 	if err := q.db.SendBatch(ctx, drawBatch(cycleID, seed, strata, carried)).Close(); err != nil {
 		return fmt.Errorf("record draw of cycle %d: %w", cycleID, err)
 	}
-	// Every stratum's eligible cases, by COPY after the strata: one
-	// statement, so one check of its references (migration 0024), and
-	// for a local draw's ~1,250 rows about 1.5 ms less than inserting the
-	// unnested arrays. No row repeats: each strand's pool lists a case once.
-	var rows [][]any
-	for _, s := range strata {
-		for _, id := range s.EligibleIDs {
-			rows = append(rows, []any{cycleID, s.Strand, id})
-		}
-	}
-	if _, err := q.db.CopyFrom(ctx, pgx.Identifier{"cycle_eligible"}, []string{"cycle_id", "stratum", "case_id"}, pgx.CopyFromRows(rows)); err != nil {
-		return fmt.Errorf("record eligible cases of cycle %d: %w", cycleID, err)
-	}
 	return nil
 }
 
-// drawBatch is every statement that records a draw but its eligible
-// cases, sent together: a national draw is some fifty statements, each a
-// round trip on its own.
+// DrawAudit is the audit entry a draw is recorded with (see Audit).
+type DrawAudit struct {
+	Actor  string
+	Detail map[string]any
+}
+
+// RecordSelection records the draw as RecordDraw does, with its audit
+// entry (action cases_selected on the cycle), and reads the draw back as
+// Strata and CycleCases give it, in one round trip: on the Store the
+// batch is one implicit transaction, so all of it is recorded or none,
+// and the reads see what it recorded; on a Tx it is part of that
+// transaction.
+func (q *Queries) RecordSelection(ctx context.Context, cycleID, seed int64, strata []DrawnStratum, carried []CarriedCase, audit DrawAudit) ([]Stratum, []CycleCase, error) {
+	detail, err := json.Marshal(audit.Detail)
+	if err != nil {
+		return nil, nil, fmt.Errorf("audit the draw of cycle %d: %w", cycleID, err)
+	}
+	b := drawBatch(cycleID, seed, strata, carried)
+	b.Queue(auditInsert, audit.Actor, "cases_selected", "cycle", strconv.FormatInt(cycleID, 10), detail)
+	var recorded []Stratum
+	var cases []CycleCase
+	b.Queue(strataQuery, cycleID).Query(func(rows pgx.Rows) (err error) {
+		recorded, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Stratum])
+		return err
+	})
+	b.Queue(cycleCasesQuery, cycleID).Query(func(rows pgx.Rows) (err error) {
+		cases, err = pgx.CollectRows(rows, pgx.RowToStructByPos[CycleCase])
+		return err
+	})
+	if err := q.db.SendBatch(ctx, b).Close(); err != nil {
+		return nil, nil, fmt.Errorf("record draw of cycle %d: %w", cycleID, err)
+	}
+	return recorded, cases, nil
+}
+
+// drawBatch is every statement that records a draw, sent together: a
+// national draw is some fifty statements, each a round trip on its own.
+// Every stratum's eligible cases go in one statement, after the strata,
+// so that its references are checked once (migration 0024). No row
+// repeats: each strand's pool lists a case once.
 func drawBatch(cycleID, seed int64, strata []DrawnStratum, carried []CarriedCase) *pgx.Batch {
 	b := &pgx.Batch{}
 	b.Queue(`UPDATE cycles SET seed = $2 WHERE id = $1`, cycleID, seed)
 	addCase := func(caseID int64, strand string, pos int, role string, status domain.CaseStatus) {
 		b.Queue(`INSERT INTO cycle_cases (cycle_id, case_id, stratum, draw_position, role, status) VALUES ($1, $2, $3, $4, $5, $6)`, cycleID, caseID, strand, pos, role, status)
 	}
+	var eligibleStrata []string
+	var eligibleIDs []int64
 	for _, s := range strata {
 		b.Queue(`INSERT INTO cycle_strata (cycle_id, stratum, quota, eligible_count, shortfall, widened_from) VALUES ($1, $2, $3, $4, $5, $6)`,
 			cycleID, s.Strand, s.Quota, s.Eligible, s.Shortfall, s.WidenedFrom)
@@ -261,28 +307,38 @@ func drawBatch(cycleID, seed int64, strata []DrawnStratum, carried []CarriedCase
 		for j, id := range s.Reserves {
 			addCase(id, s.Strand, len(s.Selected)+j, DrawReserve, domain.CaseReserve)
 		}
+		for _, id := range s.EligibleIDs {
+			eligibleStrata, eligibleIDs = append(eligibleStrata, s.Strand), append(eligibleIDs, id)
+		}
 	}
 	for _, cf := range carried {
 		b.Queue(`INSERT INTO cycle_cases (cycle_id, case_id, stratum, draw_position, role, status) VALUES ($1, $2, $3, -1, $4, $5)
 			ON CONFLICT DO NOTHING`, cycleID, cf.CaseID, cf.Strand, DrawCarriedForward, domain.CaseProposed)
 	}
+	b.Queue(`INSERT INTO cycle_eligible (cycle_id, stratum, case_id) SELECT $1, e.stratum, e.case_id FROM unnest($2::text[], $3::bigint[]) AS e (stratum, case_id)`,
+		cycleID, eligibleStrata, eligibleIDs)
 	return b
 }
 
+// strataQuery lists the recorded draw of each strand of cycle $1.
+const strataQuery = `SELECT stratum, quota, eligible_count, shortfall, widened_from IS NOT NULL
+		FROM cycle_strata WHERE cycle_id = $1 ORDER BY stratum`
+
 // Strata lists the recorded draw of each strand of the cycle.
 func (q *Queries) Strata(ctx context.Context, cycleID int64) ([]Stratum, error) {
-	return queryAll(ctx, q.db, fmt.Sprintf("strata of cycle %d", cycleID), pgx.RowToStructByPos[Stratum],
-		`SELECT stratum, quota, eligible_count, shortfall, widened_from IS NOT NULL
-		FROM cycle_strata WHERE cycle_id = $1 ORDER BY stratum`, cycleID)
+	return queryAll(ctx, q.db, fmt.Sprintf("strata of cycle %d", cycleID), pgx.RowToStructByPos[Stratum], strataQuery, cycleID)
 }
+
+// cycleCasesQuery lists every case drawn into cycle $1, by stratum and
+// draw order.
+const cycleCasesQuery = `SELECT cc.case_id, c.reference, cc.stratum, cc.role, cc.status
+		FROM cycle_cases cc JOIN cases c ON c.id = cc.case_id WHERE cc.cycle_id = $1
+		ORDER BY cc.stratum, cc.draw_position, cc.case_id`
 
 // CycleCases lists every case drawn into the cycle, by stratum and draw
 // order.
 func (q *Queries) CycleCases(ctx context.Context, cycleID int64) ([]CycleCase, error) {
-	return queryAll(ctx, q.db, fmt.Sprintf("cases of cycle %d", cycleID), pgx.RowToStructByPos[CycleCase],
-		`SELECT cc.case_id, c.reference, cc.stratum, cc.role, cc.status
-		FROM cycle_cases cc JOIN cases c ON c.id = cc.case_id WHERE cc.cycle_id = $1
-		ORDER BY cc.stratum, cc.draw_position, cc.case_id`, cycleID)
+	return queryAll(ctx, q.db, fmt.Sprintf("cases of cycle %d", cycleID), pgx.RowToStructByPos[CycleCase], cycleCasesQuery, cycleID)
 }
 
 // ApproveSelection confirms the proposed cases and marks the reserves not

@@ -28,17 +28,14 @@ func (a *Activities) SelectCases(ctx context.Context, in SelectInput) (Selection
 	if err != nil {
 		return Selection{}, err
 	}
-	drawn, err := a.Store.CycleDrawn(ctx, c.ID)
+	start, err := a.Store.StartDraw(ctx, c.PanelID, c.ID)
 	if err != nil {
 		return Selection{}, err
 	}
-	if drawn {
+	if start.Drawn {
 		return a.storedSelection(ctx, c.ID)
 	}
-	panelStrands, err := a.Store.PanelStrands(ctx, c.PanelID)
-	if err != nil {
-		return Selection{}, err
-	}
+	panelStrands, carried := start.PanelStrands, start.Carried
 	if theme := c.ThemeFilter.Strands; len(theme) > 0 {
 		panelStrands = slices.DeleteFunc(panelStrands, func(s string) bool { return !slices.Contains(theme, s) })
 	}
@@ -99,23 +96,14 @@ func (a *Activities) SelectCases(ctx context.Context, in SelectInput) (Selection
 			drawnStrata[i].WidenedFrom = &t
 		}
 	}
-	carried, err := a.Store.CarriedForward(ctx, c.PanelID, c.ID)
-	if err != nil {
-		return Selection{}, err
-	}
-	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.RecordDraw(ctx, c.ID, in.Seed, drawnStrata, carried); err != nil {
-			return err
-		}
-		// The draw runs as the cycle starts, so it is the starting
-		// coordinator's doing.
-		return tx.Audit(ctx, cmp.Or(c.CoordinatorEmail, "system"), "cases_selected", "cycle", strconv.FormatInt(c.ID, 10),
-			map[string]any{"seed": in.Seed, "strata": len(drawnStrata), "widened": len(widenedFrom), "carried_forward": len(carried), "national": national})
-	})
+	// The draw runs as the cycle starts, so it is the starting
+	// coordinator's doing. The record is read back in the same round trip.
+	strata, cases, err := a.Store.RecordSelection(ctx, c.ID, in.Seed, drawnStrata, carried, store.DrawAudit{Actor: cmp.Or(c.CoordinatorEmail, "system"),
+		Detail: map[string]any{"seed": in.Seed, "strata": len(drawnStrata), "widened": len(widenedFrom), "carried_forward": len(carried), "national": national}})
 	if err != nil {
 		return Selection{}, fmt.Errorf("record selection: %w", err)
 	}
-	return a.storedSelection(ctx, c.ID)
+	return selectionOf(strata, cases), nil
 }
 
 // poolSize is how many cases the pools of a strand hold in all.
@@ -168,12 +156,21 @@ func (a *Activities) storedSelection(ctx context.Context, cycleID int64) (Select
 	if err != nil {
 		return Selection{}, err
 	}
+	cases, err := a.Store.CycleCases(ctx, cycleID)
+	if err != nil {
+		return Selection{}, err
+	}
+	return selectionOf(strata, cases), nil
+}
+
+// selectionOf is the selection of a recorded draw: its strata and cases.
+func selectionOf(strata []store.Stratum, cases []store.CycleCase) Selection {
 	sel := Selection{Strata: make([]cycle.StratumSummary, len(strata))}
 	for i, s := range strata {
 		sel.Strata[i] = cycle.StratumSummary{Strand: s.Strand, Quota: s.Quota, Eligible: s.Eligible, Shortfall: s.Shortfall, Widened: s.Widened}
 	}
-	sel.Cases, err = a.cycleCases(ctx, cycleID)
-	return sel, err
+	sel.Cases = cycleCasesOf(cases)
+	return sel
 }
 
 // cycleCases lists every case drawn into the cycle.
@@ -182,11 +179,16 @@ func (a *Activities) cycleCases(ctx context.Context, cycleID int64) ([]cycle.Cyc
 	if err != nil {
 		return nil, err
 	}
+	return cycleCasesOf(cases), nil
+}
+
+// cycleCasesOf is the workflow's list of a cycle's cases as recorded.
+func cycleCasesOf(cases []store.CycleCase) []cycle.CycleCase {
 	out := make([]cycle.CycleCase, len(cases))
 	for i, cc := range cases {
 		out[i] = cycle.CycleCase{CaseID: cc.CaseID, Reference: cc.Reference, Stratum: cc.Stratum, Role: cc.Role, Status: string(cc.Status)}
 	}
-	return out, nil
+	return out
 }
 
 // ApproveSelection is ApproveSelectionBy for cycles whose approval was
