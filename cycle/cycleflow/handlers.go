@@ -124,10 +124,14 @@ func (c *cycleRun) validateSchedule(ctx workflow.Context, m cycle.Meeting) error
 func (c *cycleRun) scheduleMeeting(ctx workflow.Context, m cycle.Meeting) (cycle.CycleStatus, error) {
 	c.status.Meeting = m
 	c.status.Schedule = c.timing.ScheduleFor(m.Start)
-	if err := c.saveMeeting(ctx); err != nil {
-		return c.snapshot(), err
-	}
-	if err := workflow.ExecuteActivity(flowopts.Activity(ctx), a.SetStage, c.status.CycleID, c.status.Stage, c.status.Schedule).Get(ctx, nil); err != nil {
+	if workflow.GetVersion(ctx, rescheduleInOne, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		if err := c.saveMeeting(ctx); err != nil {
+			return c.snapshot(), err
+		}
+		if err := workflow.ExecuteActivity(flowopts.Activity(ctx), a.SetStage, c.status.CycleID, c.status.Stage, c.status.Schedule).Get(ctx, nil); err != nil {
+			return c.snapshot(), err
+		}
+	} else if err := c.saveSchedule(ctx, c.status.Stage); err != nil {
 		return c.snapshot(), err
 	}
 	c.scheduleChanged = true
@@ -138,6 +142,29 @@ func (c *cycleRun) scheduleMeeting(ctx workflow.Context, m cycle.Meeting) (cycle
 		c.reschedule = &news // sendReschedules tells the members
 	}
 	return c.snapshot(), nil
+}
+
+// rescheduleInOne marks the change from a reschedule that ran three
+// activities before answering (SaveMeeting, QueueInvites, SetStage: three
+// round trips through the cycle's workflow, each waiting on its lock in
+// the history service under load) to one, SaveSchedule; histories
+// recorded before it replay the three.
+const rescheduleInOne = "reschedule-in-one"
+
+// saveSchedule stores the meeting and the schedule with the cycle at
+// stage, and queues the invitations, in one activity. It leaves the
+// workflow's stage to its caller: a reschedule's stage may move on while
+// the activity runs.
+func (c *cycleRun) saveSchedule(ctx workflow.Context, stage domain.Stage) error {
+	var saved SavedSchedule
+	if err := workflow.ExecuteActivity(flowopts.Activity(ctx), a.SaveSchedule, ScheduleInput{
+		CycleID: c.status.CycleID, Meeting: c.status.Meeting, Stage: stage, Schedule: c.status.Schedule, Forum: c.in.Forum,
+	}).Get(ctx, &saved); err != nil {
+		return fmt.Errorf("save schedule: %w", err)
+	}
+	c.status.MeetingSequence = saved.Sequence
+	c.queueMail(saved.Invites...)
+	return nil
 }
 
 // Conflicts and identifying detail.

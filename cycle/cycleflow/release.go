@@ -21,6 +21,13 @@ import (
 // before it replay one member at a time.
 const packsAtOnce = "packs-at-once"
 
+// packsInOneActivity is packsAtOnce's second version: every pack is built
+// by one activity, PreparePacks, rather than one activity per member (a
+// dozen activity tasks, and their history writes, on the cycle's workflow
+// at once, each waiting on its lock in the history service); histories
+// recorded at version 1 replay one activity per member.
+const packsInOneActivity = 2
+
 // releasePacks builds and sends each member's pack and starts their review
 // workflow.
 func (c *cycleRun) releasePacks(ctx workflow.Context) error {
@@ -29,7 +36,8 @@ func (c *cycleRun) releasePacks(ctx workflow.Context) error {
 	if err := workflow.ExecuteActivity(actx, a.PackRecipients, c.status.CycleID).Get(ctx, &recipients); err != nil {
 		return err
 	}
-	if workflow.GetVersion(ctx, packsAtOnce, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+	switch workflow.GetVersion(ctx, packsAtOnce, workflow.DefaultVersion, packsInOneActivity) {
+	case workflow.DefaultVersion:
 		for _, r := range recipients {
 			pack, err := c.preparePack(ctx, r).Get(ctx)
 			if err != nil {
@@ -39,27 +47,26 @@ func (c *cycleRun) releasePacks(ctx workflow.Context) error {
 				return fmt.Errorf("start review of member %d: %w", r.MemberID, err)
 			}
 		}
-	} else if err := c.releasePacksAtOnce(ctx, recipients); err != nil {
-		return err
+	case 1:
+		if err := c.startReviews(ctx, recipients, c.preparePacksApart); err != nil {
+			return err
+		}
+	default:
+		if err := c.startReviews(ctx, recipients, c.preparePacks); err != nil {
+			return err
+		}
 	}
 	c.packsReleased = true
 	return c.setStage(ctx, domain.StageReviewing)
 }
 
-// releasePacksAtOnce builds every recipient's pack at once, queues their
+// startReviews builds every recipient's pack with prepare, queues their
 // emails together (so they go out as one batch, in order), then starts
 // every review at once.
-func (c *cycleRun) releasePacksAtOnce(ctx workflow.Context, recipients []PackRecipient) error {
-	building := make([]packFuture, len(recipients))
-	for i, r := range recipients {
-		building[i] = c.preparePack(ctx, r)
-	}
-	packs := make([]Pack, len(recipients))
-	for i := range recipients {
-		var err error
-		if packs[i], err = building[i].Get(ctx); err != nil {
-			return err
-		}
+func (c *cycleRun) startReviews(ctx workflow.Context, recipients []PackRecipient, prepare func(workflow.Context, []PackRecipient) ([]Pack, error)) error {
+	packs, err := prepare(ctx, recipients)
+	if err != nil {
+		return err
 	}
 	started := make([]workflow.Future, len(recipients))
 	for i, r := range recipients {
@@ -71,6 +78,43 @@ func (c *cycleRun) releasePacksAtOnce(ctx workflow.Context, recipients []PackRec
 		}
 	}
 	return nil
+}
+
+// preparePacksApart builds every recipient's pack at once, an activity
+// each, as cycles did before packsInOneActivity.
+func (c *cycleRun) preparePacksApart(ctx workflow.Context, recipients []PackRecipient) ([]Pack, error) {
+	building := make([]packFuture, len(recipients))
+	for i, r := range recipients {
+		building[i] = c.preparePack(ctx, r)
+	}
+	packs := make([]Pack, len(recipients))
+	for i := range recipients {
+		var err error
+		if packs[i], err = building[i].Get(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return packs, nil
+}
+
+// preparePacks builds every recipient's pack in one activity.
+func (c *cycleRun) preparePacks(ctx workflow.Context, recipients []PackRecipient) ([]Pack, error) {
+	ids := make([]int64, len(recipients))
+	for i, r := range recipients {
+		c.member(r.MemberID).Name = r.Name
+		ids[i] = r.MemberID
+	}
+	var packs []Pack
+	if err := workflow.ExecuteActivity(flowopts.Activity(ctx), a.PreparePacks, PacksInput{
+		CycleID: c.status.CycleID, MemberIDs: ids,
+		Deadline: c.status.Schedule.ReviewsDue, Expires: c.status.Schedule.AccessRevoked,
+	}).Get(ctx, &packs); err != nil {
+		return nil, fmt.Errorf("packs: %w", err)
+	}
+	if len(packs) != len(recipients) {
+		return nil, fmt.Errorf("%d packs built for %d members", len(packs), len(recipients))
+	}
+	return packs, nil
 }
 
 // packFuture is a member's pack being built.

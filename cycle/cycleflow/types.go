@@ -87,11 +87,37 @@ type PackInput struct {
 	Expires  time.Time `json:"expires"`
 }
 
+// PacksInput asks for the packs of several members of a cycle, in order.
+type PacksInput struct {
+	CycleID   int64     `json:"cycle_id"`
+	MemberIDs []int64   `json:"member_ids"`
+	Deadline  time.Time `json:"deadline"`
+	Expires   time.Time `json:"expires"`
+}
+
 // Pack is a built and queued pack.
 type Pack struct {
 	FileID  int64      `json:"file_id"`
 	Mail    outbox.Ref `json:"mail"`
 	CaseIDs []int64    `json:"case_ids"`
+}
+
+// ScheduleInput is the cycle's meeting, the schedule that follows from it
+// and the stage the cycle is at.
+type ScheduleInput struct {
+	CycleID  int64          `json:"cycle_id"`
+	Meeting  cycle.Meeting  `json:"meeting"`
+	Stage    domain.Stage   `json:"stage"`
+	Schedule cycle.Schedule `json:"schedule"`
+	// Forum sends a forum's invitations, with the agenda.
+	Forum bool `json:"forum,omitempty"`
+}
+
+// SavedSchedule is the saved meeting's invite sequence number and the
+// invitations queued for it.
+type SavedSchedule struct {
+	Sequence int          `json:"sequence"`
+	Invites  []outbox.Ref `json:"invites"`
 }
 
 // ConflictInput is a member's declaration of a conflict of interest.

@@ -146,6 +146,12 @@ func (c *cycleRun) setup(ctx workflow.Context) error {
 	return nil
 }
 
+// startScheduleInOne marks the change from a start that stored the
+// meeting, queued the invitations and moved to the coordinator's check in
+// three activities to one, SaveSchedule, as a reschedule does
+// (rescheduleInOne); histories recorded before it replay the three.
+const startScheduleInOne = "start-schedule-in-one"
+
 // run drives the stages in order. Each timed stage waits on a timer that a
 // reschedule re-arms, and a cancellation ends the cycle from any stage.
 func (c *cycleRun) run(ctx workflow.Context) error {
@@ -185,11 +191,18 @@ func (c *cycleRun) run(ctx workflow.Context) error {
 			c.notice("%s: %d eligible for a quota of %d, so the cycle takes all of them (a shortfall of %d).", st.Strand, st.Eligible, st.Quota, st.Shortfall)
 		}
 	}
-	if err := c.saveMeeting(ctx); err != nil {
-		return err
-	}
-	if err := c.setStage(ctx, domain.StageCoordinatorCheck); err != nil {
-		return err
+	if workflow.GetVersion(ctx, startScheduleInOne, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		if err := c.saveMeeting(ctx); err != nil {
+			return err
+		}
+		if err := c.setStage(ctx, domain.StageCoordinatorCheck); err != nil {
+			return err
+		}
+	} else {
+		if err := c.saveSchedule(ctx, domain.StageCoordinatorCheck); err != nil {
+			return err
+		}
+		c.status.Stage = domain.StageCoordinatorCheck
 	}
 
 	// Coordinator check: wait for approval, nudging the coordinator.

@@ -129,6 +129,16 @@ func (w *world) mockActivities() {
 		w.record("QueueInvites")
 		return []outbox.Ref{{OutboxID: 900 + int64(len(w.called("QueueInvites"))), MemberID: 101}}, nil
 	})
+	env.OnActivity(a.SaveSchedule, any2...).Return(func(_ context.Context, in ScheduleInput) (SavedSchedule, error) {
+		for _, name := range []string{"SaveSchedule", "SaveMeeting", "SetStage:" + string(in.Stage), "QueueInvites"} {
+			w.record(name)
+		}
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		seq := w.sequence
+		w.sequence++
+		return SavedSchedule{Sequence: seq, Invites: []outbox.Ref{{OutboxID: 900 + int64(len(w.calls["QueueInvites"])), MemberID: 101}}}, nil
+	})
 	env.OnActivity(a.SetStage, any4...).Return(func(_ context.Context, _ int64, stage domain.Stage, _ cycle.Schedule) error {
 		w.record("SetStage:" + string(stage))
 		return nil
@@ -162,13 +172,16 @@ func (w *world) mockActivities() {
 	})
 	env.OnActivity(a.PackRecipients, any2...).Return([]PackRecipient{{MemberID: 101, Name: "Aled"}, {MemberID: 102, Name: "Bea"}}, nil)
 	env.OnActivity(a.PreparePack, any2...).Return(func(_ context.Context, in PackInput) (Pack, error) {
-		w.record("PreparePack")
-		w.mu.Lock()
-		defer w.mu.Unlock()
-		cases := slices.DeleteFunc(slices.Clone(w.packCases[in.MemberID]), func(id int64) bool {
-			return slices.ContainsFunc(w.conflicts, func(c ConflictInput) bool { return c.MemberID == in.MemberID && c.CaseID == id })
-		})
-		return Pack{FileID: 5000 + in.MemberID, Mail: outbox.Ref{OutboxID: 6000 + in.MemberID, MemberID: in.MemberID}, CaseIDs: cases}, nil
+		w.record("PreparePack apart")
+		return w.pack(in.MemberID), nil
+	})
+	env.OnActivity(a.PreparePacks, any2...).Return(func(_ context.Context, in PacksInput) ([]Pack, error) {
+		w.record("PreparePacks")
+		packs := make([]Pack, len(in.MemberIDs))
+		for i, id := range in.MemberIDs {
+			packs[i] = w.pack(id)
+		}
+		return packs, nil
 	})
 	env.OnActivity(delivery.DeliverMail, any2...).Return(func(_ context.Context, outboxID int64) (domain.MailStatus, error) {
 		return w.deliver(outboxID), nil
@@ -260,6 +273,19 @@ func (w *world) mockActivities() {
 		w.record("CloseCycle")
 		return nil
 	})
+}
+
+// pack is the member's pack, without the cases they declared a conflict
+// with; each pack built is recorded as PreparePack, however it was asked
+// for.
+func (w *world) pack(memberID int64) Pack {
+	w.record("PreparePack")
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	cases := slices.DeleteFunc(slices.Clone(w.packCases[memberID]), func(id int64) bool {
+		return slices.ContainsFunc(w.conflicts, func(c ConflictInput) bool { return c.MemberID == memberID && c.CaseID == id })
+	})
+	return Pack{FileID: 5000 + memberID, Mail: outbox.Ref{OutboxID: 6000 + memberID, MemberID: memberID}, CaseIDs: cases}
 }
 
 func input() cycle.CycleInput {
