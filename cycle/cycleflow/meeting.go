@@ -15,8 +15,13 @@ import (
 // SaveMeeting stores the meeting. The invite sequence rises only when
 // something a calendar shows has changed.
 func (a *Activities) SaveMeeting(ctx context.Context, cycleID int64, m cycle.Meeting) (SavedMeeting, error) {
-	id, seq, err := a.Store.SaveMeeting(ctx, cycleID, store.MeetingPlan{Start: m.Start, End: m.End, Location: m.Location, OnlineLink: m.OnlineLink})
+	id, seq, err := a.Store.SaveMeeting(ctx, cycleID, meetingPlan(m))
 	return SavedMeeting{MeetingID: id, Sequence: seq}, err
+}
+
+// meetingPlan is the meeting as the store records it.
+func meetingPlan(m cycle.Meeting) store.MeetingPlan {
+	return store.MeetingPlan{Start: m.Start, End: m.End, Location: m.Location, OnlineLink: m.OnlineLink}
 }
 
 // QueueInvites queues the current invite (or, with cancel, the

@@ -21,8 +21,7 @@ func (a *Activities) SaveSchedule(ctx context.Context, in ScheduleInput) (SavedS
 	}
 	var out SavedSchedule
 	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
-		m := in.Meeting
-		if _, out.Sequence, err = tx.SaveMeeting(ctx, in.CycleID, store.MeetingPlan{Start: m.Start, End: m.End, Location: m.Location, OnlineLink: m.OnlineLink}); err != nil {
+		if _, out.Sequence, err = tx.SaveMeeting(ctx, in.CycleID, meetingPlan(in.Meeting)); err != nil {
 			return err
 		}
 		return tx.SetCycleStage(ctx, in.CycleID, in.Stage, sched)
